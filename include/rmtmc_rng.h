@@ -1,0 +1,147 @@
+/* rmtmc_rng.h: counter-based random streams, laid out as cuRAND's device API
+ * lays out Philox4x32-10, so every backend draws the same numbers.
+ *
+ * Stream layout.  Trial t of seed s is cuRAND's subsequence t:
+ *   curand_init(s, t, offset) on the device;  block p of the stream is
+ *   Philox4x32-10(counter = {p_lo, p_hi, t_lo, t_hi}, key = {s_lo, s_hi})
+ * (four 32-bit words), i.e. the words curand4() returns after
+ * curand_init(s, t, 4p).  Word q of the stream is word q%4 of block q/4
+ * (what curand() returns after curand_init(s, t, q)).
+ *
+ * Entry e (column-major index i + j d of the d x n matrix G) of trial t:
+ *   gaussian    block e/2 through cuRAND's double Box-Muller
+ *               (curand_normal2_double): x = sin(pi v) r for even e,
+ *               y = cos(pi v) r for odd e.  The device uses sincospi, so
+ *               normals agree across backends to rounding, uniforms exactly.
+ *   rademacher  word e: +1 if its top bit is set, else -1.
+ *   student:NU  blocks [16 e, 16 e + 16): Bailey's polar method, one try per
+ *               block (two 53-bit uniforms from its four words), scaled to
+ *               unit variance by sqrt((NU-2)/NU).  All 16 tries rejected
+ *               (probability 0.215^16 < 1e-10) gives 0.
+ *
+ * This header is plain C99 and also compiles as CUDA (RMTMC_HD marks the
+ * functions __host__ __device__), so the transforms are one piece of code. */
+#ifndef RMTMC_RNG_H
+#define RMTMC_RNG_H
+
+#include <math.h>
+#include <stdint.h>
+
+#if defined(__CUDACC__)
+#define RMTMC_HD __host__ __device__ static inline
+#else
+#define RMTMC_HD static inline
+#endif
+
+typedef struct rmtmc_u32x4 {
+  uint32_t x, y, z, w;
+} rmtmc_u32x4;
+
+#define RMTMC_PHILOX_W0 0x9E3779B9u
+#define RMTMC_PHILOX_W1 0xBB67AE85u
+#define RMTMC_PHILOX_M0 0xD2511F53u
+#define RMTMC_PHILOX_M1 0xCD9E8D57u
+#define RMTMC_2POW53_INV (1.0 / 9007199254740992.0)
+#define RMTMC_PI 3.1415926535897932384626433832795
+/* Blocks reserved per Student-t entry (tries of Bailey's method). */
+#define RMTMC_STUDENT_BLOCKS 16
+
+RMTMC_HD rmtmc_u32x4 rmtmc_philox_round(rmtmc_u32x4 c, uint32_t k0,
+                                        uint32_t k1) {
+  uint64_t p0 = (uint64_t)RMTMC_PHILOX_M0 * c.x;
+  uint64_t p1 = (uint64_t)RMTMC_PHILOX_M1 * c.z;
+  rmtmc_u32x4 r;
+  r.x = (uint32_t)(p1 >> 32) ^ c.y ^ k0;
+  r.y = (uint32_t)p1;
+  r.z = (uint32_t)(p0 >> 32) ^ c.w ^ k1;
+  r.w = (uint32_t)p0;
+  return r;
+}
+
+/* Philox4x32-10 of one 128-bit counter under a 64-bit key. */
+RMTMC_HD rmtmc_u32x4 rmtmc_philox4x32_10(rmtmc_u32x4 c, uint32_t k0,
+                                         uint32_t k1) {
+  for (int i = 0; i < 9; ++i) {
+    c = rmtmc_philox_round(c, k0, k1);
+    k0 += RMTMC_PHILOX_W0;
+    k1 += RMTMC_PHILOX_W1;
+  }
+  return rmtmc_philox_round(c, k0, k1);
+}
+
+/* Block p of the stream of trial t under seed s (see the layout above). */
+RMTMC_HD rmtmc_u32x4 rmtmc_stream_block(uint64_t seed, uint64_t trial,
+                                        uint64_t p) {
+  rmtmc_u32x4 c;
+  c.x = (uint32_t)p;
+  c.y = (uint32_t)(p >> 32);
+  c.z = (uint32_t)trial;
+  c.w = (uint32_t)(trial >> 32);
+  return rmtmc_philox4x32_10(c, (uint32_t)seed, (uint32_t)(seed >> 32));
+}
+
+/* cuRAND's 53-bit uniforms from two words (_curand_box_muller_double). */
+RMTMC_HD double rmtmc_u53_open0(uint32_t a, uint32_t b) { /* in (0, 1] */
+  uint64_t z = (uint64_t)a ^ ((uint64_t)b << (53 - 32));
+  return (double)z * RMTMC_2POW53_INV + RMTMC_2POW53_INV / 2.0;
+}
+RMTMC_HD double rmtmc_u53_sym(uint32_t a, uint32_t b) { /* in (0, 2], times pi */
+  uint64_t z = (uint64_t)a ^ ((uint64_t)b << (53 - 32));
+  return (double)z * (RMTMC_2POW53_INV * 2.0) + RMTMC_2POW53_INV;
+}
+
+/* Box-Muller of one block exactly as curand_normal2_double does it (host
+ * branch: sin/cos of v pi). */
+RMTMC_HD void rmtmc_box_muller(rmtmc_u32x4 b, double *x, double *y) {
+  double u = rmtmc_u53_open0(b.x, b.y);
+  double v = rmtmc_u53_sym(b.z, b.w);
+  double s = sqrt(-2.0 * log(u));
+  *x = sin(v * RMTMC_PI) * s;
+  *y = cos(v * RMTMC_PI) * s;
+}
+
+RMTMC_HD double rmtmc_rademacher_from_word(uint32_t w) {
+  return (w & 0x80000000u) ? 1.0 : -1.0;
+}
+
+/* One try of Bailey's polar method from one block; returns 1 and sets *t
+ * (unit-variance Student-t, nu > 4) when accepted. */
+RMTMC_HD int rmtmc_student_try(rmtmc_u32x4 b, double nu, double *t) {
+  double u = 2.0 * rmtmc_u53_open0(b.x, b.y) - 1.0; /* (-1, 1] */
+  double v = 2.0 * rmtmc_u53_open0(b.z, b.w) - 1.0;
+  double w2 = u * u + v * v;
+  if (w2 > 1.0 || w2 <= 0.0) return 0;
+  double r2 = nu * (pow(w2, -2.0 / nu) - 1.0);
+  *t = u * sqrt(r2 / w2) * sqrt((nu - 2.0) / nu);
+  return 1;
+}
+
+/* ---- host reference draws (the CPU backend and tests use these) ---- */
+
+/* Entry e of trial t: standard normal. */
+RMTMC_HD double rmtmc_draw_gaussian(uint64_t seed, uint64_t trial,
+                                    uint64_t e) {
+  double x, y;
+  rmtmc_box_muller(rmtmc_stream_block(seed, trial, e >> 1), &x, &y);
+  return (e & 1) ? y : x;
+}
+
+RMTMC_HD double rmtmc_draw_rademacher(uint64_t seed, uint64_t trial,
+                                      uint64_t e) {
+  rmtmc_u32x4 b = rmtmc_stream_block(seed, trial, e >> 2);
+  uint32_t w = (e & 3) == 0 ? b.x : (e & 3) == 1 ? b.y : (e & 3) == 2 ? b.z : b.w;
+  return rmtmc_rademacher_from_word(w);
+}
+
+RMTMC_HD double rmtmc_draw_student(uint64_t seed, uint64_t trial, uint64_t e,
+                                   double nu) {
+  double t;
+  for (uint64_t k = 0; k < RMTMC_STUDENT_BLOCKS; ++k)
+    if (rmtmc_student_try(
+            rmtmc_stream_block(seed, trial, e * RMTMC_STUDENT_BLOCKS + k), nu,
+            &t))
+      return t;
+  return 0.0;
+}
+
+#endif

@@ -1,0 +1,192 @@
+/* reduce.cu: per-trial observables from the ascending eigenvalues of a batch,
+ * with the rules of src/backend/reduce_common.h (shared with the CPU):
+ *   Stieltjes transforms  one warp per (trial, z_j): lanes stride over the
+ *                         eigenvalues, then a fixed-order shuffle reduction
+ *                         (deterministic: same sums every run);
+ *   extremes, moments     one warp per trial, the same scheme for the kmax
+ *                         power sums;
+ *   histogram             counts in shared memory per block, flushed with
+ *                         64-bit atomics into the device array (integer
+ *                         counts, so the order of the additions is moot);
+ *                         global atomics directly when the bins do not fit;
+ *   structural zeros      the first max(0, d - n) eigenvalues set to 0. */
+#include "backend/reduce_common.h"
+#include "rmtmc_kernels.h"
+
+namespace {
+
+constexpr int kThreads = 256;
+constexpr int kWarps = kThreads / 32;
+constexpr int64_t kMaxBlocks = 1 << 20;
+constexpr int kMaxMoments = 8;
+/* Shared histogram: (nbins + 2) 64-bit counters, at most 48 KiB. */
+constexpr int64_t kSharedSlots = 6144;
+
+int64_t blocks_for(int64_t work, int64_t per_block) {
+  int64_t b = (work + per_block - 1) / per_block;
+  if (b < 1) b = 1;
+  return b > kMaxBlocks ? kMaxBlocks : b;
+}
+
+__device__ inline double warp_sum(double v) {
+  for (int off = 16; off > 0; off >>= 1)
+    v += __shfl_down_sync(0xffffffffu, v, off);
+  return v; /* complete in lane 0 */
+}
+
+__global__ void zero_structural(double *ev, int64_t d, int64_t z0,
+                                int64_t count) {
+  const int64_t total = z0 * count;
+  for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+       idx < total; idx += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = idx / z0, i = idx - b * z0;
+    ev[b * d + i] = 0.0;
+  }
+}
+
+__global__ void stieltjes(double *obs, int64_t nobs, const double *ev,
+                          int64_t d, int64_t count, const double *z_re,
+                          const double *z_im, int64_t nz) {
+  const int lane = threadIdx.x & 31;
+  const int64_t tasks = count * nz;
+  for (int64_t task = (int64_t)blockIdx.x * kWarps + (threadIdx.x >> 5);
+       task < tasks; task += (int64_t)gridDim.x * kWarps) {
+    const int64_t b = task / nz, j = task - b * nz;
+    const double zr = z_re[j], zi = z_im[j];
+    const double *e = ev + b * d;
+    double re = 0.0, im = 0.0;
+    for (int64_t i = lane; i < d; i += 32) {
+      /* 1 / (lambda - z) = (a + i zi) / (a^2 + zi^2), a = lambda - zr */
+      const double a = e[i] - zr;
+      const double den = a * a + zi * zi;
+      re += a / den;
+      im += zi / den;
+    }
+    re = warp_sum(re);
+    im = warp_sum(im);
+    if (lane == 0) {
+      obs[b * nobs + 2 * j] = re / (double)d;
+      obs[b * nobs + 2 * j + 1] = im / (double)d;
+    }
+  }
+}
+
+__global__ void extremes_moments(double *obs, int64_t nobs, int64_t off,
+                                 const double *ev, int64_t d, int64_t z0,
+                                 int kmax, int64_t count) {
+  const int lane = threadIdx.x & 31;
+  for (int64_t b = (int64_t)blockIdx.x * kWarps + (threadIdx.x >> 5);
+       b < count; b += (int64_t)gridDim.x * kWarps) {
+    const double *e = ev + b * d;
+    double acc[kMaxMoments];
+#pragma unroll
+    for (int k = 0; k < kMaxMoments; ++k) acc[k] = 0.0;
+    for (int64_t i = lane; i < d; i += 32) {
+      const double lam = e[i];
+      double p = 1.0;
+#pragma unroll
+      for (int k = 0; k < kMaxMoments; ++k) {
+        if (k < kmax) {
+          p *= lam;
+          acc[k] += p;
+        }
+      }
+    }
+#pragma unroll
+    for (int k = 0; k < kMaxMoments; ++k) acc[k] = warp_sum(acc[k]);
+    if (lane == 0) {
+      double *o = obs + b * nobs + off;
+      o[0] = e[z0 < d ? z0 : d - 1];
+      o[1] = e[d - 1];
+#pragma unroll
+      for (int k = 0; k < kMaxMoments; ++k)
+        if (k < kmax) o[2 + k] = acc[k] / (double)d;
+    }
+  }
+}
+
+__global__ void histogram_shared(unsigned long long *hist, const double *ev,
+                                 int64_t d, int64_t z0, int64_t count,
+                                 int64_t nbins, double lo, double hi) {
+  extern __shared__ unsigned long long h[];
+  const int64_t slots = nbins + 2;
+  for (int64_t s = threadIdx.x; s < slots; s += blockDim.x) h[s] = 0ull;
+  __syncthreads();
+  const int64_t per = d - z0, total = per * count;
+  for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+       idx < total; idx += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = idx / per, i = z0 + (idx - b * per);
+    atomicAdd(&h[rmtmc_hist_slot(ev[b * d + i], nbins, lo, hi)], 1ull);
+  }
+  __syncthreads();
+  for (int64_t s = threadIdx.x; s < slots; s += blockDim.x)
+    if (h[s]) atomicAdd(&hist[s], h[s]);
+}
+
+__global__ void histogram_global(unsigned long long *hist, const double *ev,
+                                 int64_t d, int64_t z0, int64_t count,
+                                 int64_t nbins, double lo, double hi) {
+  const int64_t per = d - z0, total = per * count;
+  for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+       idx < total; idx += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = idx / per, i = z0 + (idx - b * per);
+    atomicAdd(&hist[rmtmc_hist_slot(ev[b * d + i], nbins, lo, hi)], 1ull);
+  }
+}
+
+} // namespace
+
+extern "C" cudaError_t rmtmc_cuda_zero_structural(double *ev, int64_t d,
+                                                  int64_t z0, int64_t count,
+                                                  cudaStream_t stream) {
+  if (z0 <= 0 || count <= 0) return cudaSuccess;
+  zero_structural<<<(unsigned)blocks_for(z0 * count, kThreads), kThreads, 0,
+                    stream>>>(ev, d, z0, count);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t rmtmc_cuda_stieltjes(double *obs, int64_t nobs,
+                                            const double *ev, int64_t d,
+                                            int64_t count, const double *z_re,
+                                            const double *z_im, int64_t nz,
+                                            cudaStream_t stream) {
+  if (nz <= 0 || count <= 0) return cudaSuccess;
+  stieltjes<<<(unsigned)blocks_for(count * nz, kWarps), kThreads, 0, stream>>>(
+      obs, nobs, ev, d, count, z_re, z_im, nz);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t rmtmc_cuda_extremes_moments(double *obs, int64_t nobs,
+                                                   int64_t off,
+                                                   const double *ev, int64_t d,
+                                                   int64_t z0, int kmax,
+                                                   int64_t count,
+                                                   cudaStream_t stream) {
+  if (count <= 0) return cudaSuccess;
+  if (kmax < 0 || kmax > kMaxMoments) return cudaErrorInvalidValue;
+  extremes_moments<<<(unsigned)blocks_for(count, kWarps), kThreads, 0,
+                     stream>>>(obs, nobs, off, ev, d, z0, kmax, count);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t rmtmc_cuda_histogram(unsigned long long *hist,
+                                            const double *ev, int64_t d,
+                                            int64_t z0, int64_t count,
+                                            int64_t nbins, double lo,
+                                            double hi, cudaStream_t stream) {
+  if (nbins <= 0 || count <= 0 || d - z0 <= 0) return cudaSuccess;
+  const int64_t total = (d - z0) * count;
+  const int64_t slots = nbins + 2;
+  if (slots <= kSharedSlots) {
+    /* enough elements per block that the shared flush is amortised */
+    int64_t blocks = blocks_for(total, (int64_t)kThreads * 16);
+    if (blocks > 4096) blocks = 4096;
+    histogram_shared<<<(unsigned)blocks, kThreads,
+                       (size_t)slots * sizeof(unsigned long long), stream>>>(
+        hist, ev, d, z0, count, nbins, lo, hi);
+  } else {
+    histogram_global<<<(unsigned)blocks_for(total, kThreads), kThreads, 0,
+                       stream>>>(hist, ev, d, z0, count, nbins, lo, hi);
+  }
+  return cudaGetLastError();
+}

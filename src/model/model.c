@@ -1,0 +1,408 @@
+/* model.c: entry laws, Sigma specs, Sigma^(1/2) and the population spectrum. */
+#include "rmtmc_model.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rmtmc_rng.h"
+
+/* Largest d for which a dense Sigma^(1/2) is formed (ar1:). */
+#define RMTMC_MAX_DENSE_SIGMA 20000
+
+static int parse_double(const char *s, const char *end, double *out) {
+  char buf[64];
+  size_t len = (size_t)(end - s);
+  if (len == 0 || len >= sizeof buf) return 0;
+  memcpy(buf, s, len);
+  buf[len] = '\0';
+  char *stop = NULL;
+  errno = 0;
+  double v = strtod(buf, &stop);
+  if (errno != 0 || stop == buf || *stop != '\0' || !isfinite(v)) return 0;
+  *out = v;
+  return 1;
+}
+
+rmtmc_status rmtmc_entries_parse(const char *spec, rmtmc_entries *e,
+                                 double *nu, rmtmc_error *err) {
+  *nu = 0.0;
+  if (strcmp(spec, "gaussian") == 0) {
+    *e = RMTMC_ENTRIES_GAUSSIAN;
+    return RMTMC_OK;
+  }
+  if (strcmp(spec, "rademacher") == 0) {
+    *e = RMTMC_ENTRIES_RADEMACHER;
+    return RMTMC_OK;
+  }
+  if (strncmp(spec, "student:", 8) == 0) {
+    double v;
+    if (!parse_double(spec + 8, spec + strlen(spec), &v))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--entries %s: NU must be a number, e.g. student:8", spec);
+    if (!(v > 4.0))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--entries %s: NU must be > 4 (finite fourth moment), got %g",
+                             spec, v);
+    *e = RMTMC_ENTRIES_STUDENT;
+    *nu = v;
+    return RMTMC_OK;
+  }
+  return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                         "--entries '%s' not understood: use gaussian, rademacher or student:NU (NU > 4)",
+                         spec);
+}
+
+const char *rmtmc_entries_name(rmtmc_entries e) {
+  switch (e) {
+    case RMTMC_ENTRIES_GAUSSIAN: return "gaussian";
+    case RMTMC_ENTRIES_RADEMACHER: return "rademacher";
+    case RMTMC_ENTRIES_STUDENT: return "student";
+  }
+  return "?";
+}
+
+double rmtmc_entries_kurt_excess(rmtmc_entries e, double nu) {
+  switch (e) {
+    case RMTMC_ENTRIES_GAUSSIAN: return 0.0;
+    case RMTMC_ENTRIES_RADEMACHER: return -2.0;
+    case RMTMC_ENTRIES_STUDENT: return 6.0 / (nu - 4.0);
+  }
+  return 0.0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Group the sorted eigenvalues into atoms of weight count/d. */
+static rmtmc_status pop_from_eigs(rmtmc_model *m, rmtmc_error *err) {
+  int64_t d = m->d;
+  m->pop_t = malloc((size_t)d * sizeof(double));
+  m->pop_w = malloc((size_t)d * sizeof(double));
+  if (!m->pop_t || !m->pop_w)
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate the population spectrum");
+  int64_t k = 0;
+  for (int64_t i = 0; i < d; ++i) {
+    double t = m->pop_eigs[i];
+    if (k > 0 && t == m->pop_t[k - 1]) {
+      m->pop_w[k - 1] += 1.0 / (double)d;
+    } else {
+      m->pop_t[k] = t;
+      m->pop_w[k] = 1.0 / (double)d;
+      ++k;
+    }
+  }
+  m->pop_k = k;
+  return RMTMC_OK;
+}
+
+/* Diagonal Sigma from its eigenvalues in coordinate order. */
+static rmtmc_status set_diagonal(rmtmc_model *m, const double *diag,
+                                 rmtmc_error *err) {
+  for (int64_t i = 0; i < m->d; ++i) {
+    if (!(diag[i] >= 0.0) || !isfinite(diag[i]))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--sigma %s: eigenvalue %lld is %g; a covariance must be positive semi-definite (all eigenvalues >= 0)",
+                             m->sigma_spec, (long long)(i + 1), diag[i]);
+    m->sqrt_diag[i] = sqrt(diag[i]);
+    m->pop_eigs[i] = diag[i];
+  }
+  qsort(m->pop_eigs, (size_t)m->d, sizeof(double), cmp_double);
+  return RMTMC_OK;
+}
+
+static rmtmc_status parse_points(rmtmc_model *m, const char *list, double *diag,
+                                 rmtmc_error *err) {
+  /* points:L1:W1,L2:W2,... */
+  double cum = 0.0;
+  int64_t start = 0, npts = 0;
+  const char *p = list;
+  double wsum = 0.0;
+  /* First pass: weights sum. */
+  for (const char *q = list; *q;) {
+    const char *comma = strchr(q, ',');
+    const char *end = comma ? comma : q + strlen(q);
+    const char *colon = memchr(q, ':', (size_t)(end - q));
+    double L, W;
+    if (!colon || !parse_double(q, colon, &L) || !parse_double(colon + 1, end, &W))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--sigma points:%s: each point must read EIGENVALUE:WEIGHT, e.g. points:1:0.5,4:0.5",
+                             list);
+    if (!(W > 0.0))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--sigma points:%s: weight %g must be > 0", list, W);
+    if (!(L >= 0.0))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--sigma points:%s: eigenvalue %g < 0; a covariance must be positive semi-definite",
+                             list, L);
+    wsum += W;
+    ++npts;
+    q = comma ? comma + 1 : end;
+  }
+  if (npts == 0)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--sigma points: needs at least one EIGENVALUE:WEIGHT pair");
+  if (fabs(wsum - 1.0) > 1e-9)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--sigma points:%s: weights sum to %.12g, they must sum to 1",
+                           list, wsum);
+  while (*p) {
+    const char *comma = strchr(p, ',');
+    const char *end = comma ? comma : p + strlen(p);
+    const char *colon = memchr(p, ':', (size_t)(end - p));
+    double L, W;
+    parse_double(p, colon, &L);
+    parse_double(colon + 1, end, &W);
+    cum += W;
+    int64_t stop = comma ? (int64_t)llround(cum * (double)m->d) : m->d;
+    if (stop > m->d) stop = m->d;
+    for (int64_t i = start; i < stop; ++i) diag[i] = L;
+    start = stop;
+    p = comma ? comma + 1 : end;
+  }
+  return RMTMC_OK;
+}
+
+static rmtmc_status parse_file(rmtmc_model *m, const char *path, double *diag,
+                               rmtmc_error *err) {
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return rmtmc_error_set(err, RMTMC_ERR_IO, "--sigma file:%s: cannot open: %s",
+                           path, strerror(errno));
+  char line[256];
+  int64_t count = 0, lineno = 0;
+  rmtmc_status st = RMTMC_OK;
+  while (fgets(line, sizeof line, f)) {
+    ++lineno;
+    char *s = line;
+    while (isspace((unsigned char)*s)) ++s;
+    if (*s == '\0' || *s == '#') continue;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) --e;
+    double v;
+    if (!parse_double(s, e, &v)) {
+      st = rmtmc_error_set(err, RMTMC_ERR_PARSE,
+                           "--sigma file:%s line %lld: '%.*s' is not a number (expected one eigenvalue per line)",
+                           path, (long long)lineno, (int)(e - s), s);
+      break;
+    }
+    if (count < m->d) diag[count] = v;
+    ++count;
+  }
+  fclose(f);
+  if (st != RMTMC_OK) return st;
+  if (count != m->d)
+    return rmtmc_error_set(err, RMTMC_ERR_PARSE,
+                           "--sigma file:%s holds %lld eigenvalues but --d is %lld: give one eigenvalue per dimension",
+                           path, (long long)count, (long long)m->d);
+  return RMTMC_OK;
+}
+
+/* Dense AR(1) Sigma = rho^|i-j|: symmetric square root by eigendecomposition. */
+static rmtmc_status build_ar1(rmtmc_model *m, double rho, rmtmc_error *err) {
+  int64_t d = m->d;
+  if (d > RMTMC_MAX_DENSE_SIGMA)
+    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
+                           "--sigma ar1: d = %lld is above %d, the largest d for which a dense Sigma^(1/2) is formed",
+                           (long long)d, RMTMC_MAX_DENSE_SIGMA);
+  double *v = malloc((size_t)(d * d) * sizeof(double));
+  m->sqrt_full = malloc((size_t)(d * d) * sizeof(double));
+  if (!v || !m->sqrt_full) {
+    free(v);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate the %lld x %lld covariance",
+                           (long long)d, (long long)d);
+  }
+  for (int64_t j = 0; j < d; ++j)
+    for (int64_t i = 0; i < d; ++i) v[i + j * d] = pow(rho, (double)llabs(i - j));
+  lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)d, v,
+                                   (lapack_int)d, m->pop_eigs);
+  if (info != 0) {
+    free(v);
+    return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
+                           "--sigma ar1:%g: eigendecomposition failed (LAPACK dsyevd info %d)",
+                           rho, (int)info);
+  }
+  /* Clamp the rounding-level negatives of a PSD matrix; sqrt = V diag V^T. */
+  for (int64_t i = 0; i < d; ++i)
+    if (m->pop_eigs[i] < 0.0) m->pop_eigs[i] = 0.0;
+  for (int64_t j = 0; j < d; ++j)
+    for (int64_t i = 0; i <= j; ++i) {
+      double s = 0.0;
+      for (int64_t k = 0; k < d; ++k)
+        s += v[i + k * d] * sqrt(m->pop_eigs[k]) * v[j + k * d];
+      m->sqrt_full[i + j * d] = s;
+      m->sqrt_full[j + i * d] = s;
+    }
+  free(v);
+  return RMTMC_OK;
+}
+
+static rmtmc_status parse_spikes(rmtmc_model *m, const char *list, double *diag,
+                                 rmtmc_error *err) {
+  int64_t cnt = 1;
+  for (const char *q = list; *q; ++q) cnt += (*q == ',');
+  if (*list == '\0')
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--sigma spike: needs at least one THETA, e.g. spike:3");
+  if (cnt > m->d)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--sigma spike:%s: %lld spikes but d = %lld", list,
+                           (long long)cnt, (long long)m->d);
+  m->spikes = malloc((size_t)cnt * sizeof(double));
+  if (!m->spikes) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  for (int64_t i = 0; i < m->d; ++i) diag[i] = 1.0;
+  const char *p = list;
+  for (int64_t i = 0; i < cnt; ++i) {
+    const char *comma = strchr(p, ',');
+    const char *end = comma ? comma : p + strlen(p);
+    double th;
+    if (!parse_double(p, end, &th))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--sigma spike:%s: '%.*s' is not a number", list,
+                             (int)(end - p), p);
+    if (!(th > -1.0))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--sigma spike:%s: THETA = %g gives eigenvalue 1 + THETA < 0; a covariance must be positive semi-definite",
+                             list, th);
+    m->spikes[i] = 1.0 + th;
+    diag[i] = 1.0 + th;
+    p = end + (comma ? 1 : 0);
+  }
+  m->nspikes = cnt;
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
+                              const char *sigma_spec, rmtmc_entries entries,
+                              double nu, rmtmc_precision precision,
+                              rmtmc_error *err) {
+  memset(m, 0, sizeof *m);
+  if (d < 1 || n < 1)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "sizes must be positive: got --d %lld --n %lld",
+                           (long long)d, (long long)n);
+  if (strlen(sigma_spec) >= RMTMC_SPEC_LEN)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma spec is too long");
+  m->d = d;
+  m->n = n;
+  m->entries = entries;
+  m->nu = nu;
+  m->precision = precision;
+  strcpy(m->sigma_spec, sigma_spec);
+  m->pop_eigs = malloc((size_t)d * sizeof(double));
+  m->sqrt_diag = malloc((size_t)d * sizeof(double));
+  double *diag = malloc((size_t)d * sizeof(double));
+  rmtmc_status st = RMTMC_OK;
+  if (!m->pop_eigs || !m->sqrt_diag || !diag) {
+    st = rmtmc_error_set(err, RMTMC_ERR_NOMEM,
+                         "cannot allocate the population spectrum for d = %lld",
+                         (long long)d);
+    goto done;
+  }
+  if (strcmp(sigma_spec, "identity") == 0) {
+    m->sigma_kind = RMTMC_SIGMA_IDENTITY;
+    for (int64_t i = 0; i < d; ++i) diag[i] = 1.0;
+  } else if (strncmp(sigma_spec, "points:", 7) == 0) {
+    m->sigma_kind = RMTMC_SIGMA_POINTS;
+    st = parse_points(m, sigma_spec + 7, diag, err);
+  } else if (strncmp(sigma_spec, "spike:", 6) == 0) {
+    m->sigma_kind = RMTMC_SIGMA_SPIKE;
+    st = parse_spikes(m, sigma_spec + 6, diag, err);
+  } else if (strncmp(sigma_spec, "file:", 5) == 0) {
+    m->sigma_kind = RMTMC_SIGMA_FILE;
+    st = parse_file(m, sigma_spec + 5, diag, err);
+  } else if (strncmp(sigma_spec, "ar1:", 4) == 0) {
+    m->sigma_kind = RMTMC_SIGMA_AR1;
+    double rho;
+    if (!parse_double(sigma_spec + 4, sigma_spec + strlen(sigma_spec), &rho)) {
+      st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--sigma %s: RHO must be a number, e.g. ar1:0.5", sigma_spec);
+    } else if (!(fabs(rho) < 1.0)) {
+      st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--sigma %s: |RHO| must be < 1 (otherwise Sigma is not positive definite)",
+                           sigma_spec);
+    } else {
+      m->ar1_rho = rho;
+      free(m->sqrt_diag);
+      m->sqrt_diag = NULL;
+      st = build_ar1(m, rho, err);
+      if (st == RMTMC_OK) st = pop_from_eigs(m, err);
+    }
+    goto done;
+  } else {
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                         "--sigma '%s' not understood: use identity, points:L1:W1,..., ar1:RHO, spike:T1[,T2...] or file:PATH",
+                         sigma_spec);
+    goto done;
+  }
+  if (st == RMTMC_OK) st = set_diagonal(m, diag, err);
+  if (st == RMTMC_OK) st = pop_from_eigs(m, err);
+  if (st == RMTMC_OK && m->pop_eigs[d - 1] <= 0.0)
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                         "--sigma %s: Sigma is zero; give at least one positive eigenvalue",
+                         sigma_spec);
+done:
+  free(diag);
+  if (st != RMTMC_OK) rmtmc_model_free(m);
+  return st;
+}
+
+void rmtmc_model_free(rmtmc_model *m) {
+  if (!m) return;
+  free(m->sqrt_diag);
+  free(m->sqrt_full);
+  free(m->pop_eigs);
+  free(m->pop_t);
+  free(m->pop_w);
+  free(m->spikes);
+  memset(m, 0, sizeof *m);
+}
+
+rmtmc_pop rmtmc_model_pop(const rmtmc_model *m) {
+  rmtmc_pop p;
+  p.k = m->pop_k;
+  p.t = m->pop_t;
+  p.w = m->pop_w;
+  return p;
+}
+
+rmtmc_pop rmtmc_model_bulk_pop(const rmtmc_model *m, double one[2]) {
+  if (m->sigma_kind != RMTMC_SIGMA_SPIKE) return rmtmc_model_pop(m);
+  one[0] = 1.0;
+  one[1] = 1.0;
+  rmtmc_pop p = {1, &one[0], &one[1]};
+  return p;
+}
+
+void rmtmc_sample_entries(const rmtmc_model *m, uint64_t seed, uint64_t trial,
+                          double *g) {
+  uint64_t total = (uint64_t)m->d * (uint64_t)m->n;
+  switch (m->entries) {
+    case RMTMC_ENTRIES_GAUSSIAN:
+      for (uint64_t p = 0; 2 * p < total; ++p) {
+        double x, y;
+        rmtmc_box_muller(rmtmc_stream_block(seed, trial, p), &x, &y);
+        g[2 * p] = x;
+        if (2 * p + 1 < total) g[2 * p + 1] = y;
+      }
+      break;
+    case RMTMC_ENTRIES_RADEMACHER:
+      for (uint64_t q = 0; 4 * q < total; ++q) {
+        rmtmc_u32x4 b = rmtmc_stream_block(seed, trial, q);
+        uint32_t w[4] = {b.x, b.y, b.z, b.w};
+        for (uint64_t l = 0; l < 4 && 4 * q + l < total; ++l)
+          g[4 * q + l] = rmtmc_rademacher_from_word(w[l]);
+      }
+      break;
+    case RMTMC_ENTRIES_STUDENT:
+      for (uint64_t e = 0; e < total; ++e)
+        g[e] = rmtmc_draw_student(seed, trial, e, m->nu);
+      break;
+  }
+}

@@ -1,0 +1,372 @@
+/* ridge.c: deterministic equivalents of ridge regression (THEORY 4): the
+ * effective ridge kappa, degrees of freedom, bias / variance / risk, the
+ * training-error and GCV limits, the ridgeless limit, and the isotropic
+ * closed form (Dobriban-Wager / Hastie et al. 2019) used as a cross-check. */
+#include "rmtmc_theory_models.h"
+
+#include <math.h>
+
+#include "models_internal.h"
+
+/* Aggregates of a validated problem. */
+typedef struct ridge_info {
+  double d;    /* sum of counts */
+  double rank; /* sum of counts of s_j > 0 */
+  double trS;  /* tr Sigma */
+} ridge_info;
+
+static double cnt(const rmtmc_ridge_problem *pb, int64_t j) {
+  return pb->count ? pb->count[j] : 1.0;
+}
+
+static rmtmc_status ridge_check(const char *fn, const rmtmc_ridge_problem *pb,
+                                ridge_info *info, rmtmc_error *err) {
+  int64_t j;
+  if (!pb)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: problem is NULL", fn);
+  if (pb->natoms < 1 || !pb->s)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: need natoms >= 1 eigenvalues (natoms = %lld)",
+                           fn, (long long)pb->natoms);
+  if (!(pb->n > 0) || !isfinite(pb->n))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: n = %g samples must be finite and > 0", fn,
+                           pb->n);
+  if (!(pb->sigma2 >= 0) || !isfinite(pb->sigma2))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: sigma2 = %g (noise variance) must be finite "
+                           "and >= 0",
+                           fn, pb->sigma2);
+  if (!pb->b2 && (!(pb->r2 >= 0) || !isfinite(pb->r2)))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: r2 = %g (||beta||^2) must be finite and >= 0",
+                           fn, pb->r2);
+  info->d = info->rank = info->trS = 0;
+  for (j = 0; j < pb->natoms; ++j) {
+    double s = pb->s[j], c = cnt(pb, j);
+    if (!(s >= 0) || !isfinite(s))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "%s: eigenvalue s[%lld] = %g must be finite and "
+                             ">= 0",
+                             fn, (long long)j, s);
+    if (!(c > 0) || !isfinite(c))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "%s: count[%lld] = %g must be finite and > 0", fn,
+                             (long long)j, c);
+    if (pb->b2 && (!(pb->b2[j] >= 0) || !isfinite(pb->b2[j])))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "%s: b2[%lld] = %g must be finite and >= 0", fn,
+                             (long long)j, pb->b2[j]);
+    info->d += c;
+    if (s > 0) info->rank += c;
+    info->trS += c * s;
+  }
+  if (!isfinite(info->trS))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: tr Sigma overflows", fn);
+  return RMTMC_OK;
+}
+
+/* kappa df1(kappa), df1, df2 and kappa^2 beta^T Sigma (Sigma+kappa)^-2 beta;
+ * zero eigenvalues contribute nothing (also at kappa = 0). */
+typedef struct ridge_sums {
+  double kdf1, df1, df2, kb;
+} ridge_sums;
+
+static ridge_sums ridge_eval_sums(const rmtmc_ridge_problem *pb, double d,
+                                  double kappa) {
+  ridge_sums r = {0, 0, 0, 0};
+  int64_t j;
+  for (j = 0; j < pb->natoms; ++j) {
+    double s = pb->s[j], c = cnt(pb, j), f, g, b2;
+    if (s == 0) continue;
+    f = s / (s + kappa);     /* s/(s+kappa) */
+    g = kappa / (s + kappa); /* kappa/(s+kappa) */
+    b2 = pb->b2 ? pb->b2[j] : pb->r2 * c / d;
+    r.df1 += c * f;
+    r.kdf1 += c * s * g;
+    r.df2 += c * f * f;
+    r.kb += b2 * s * g * g;
+  }
+  return r;
+}
+
+typedef struct ridge_ctx {
+  const rmtmc_ridge_problem *pb;
+  double d, lam;
+} ridge_ctx;
+
+/* df1(kappa) - n (decreasing). */
+static double ridge_df1_gap(double kappa, void *ctx) {
+  const ridge_ctx *x = (const ridge_ctx *)ctx;
+  return ridge_eval_sums(x->pb, x->d, kappa).df1 - x->pb->n;
+}
+
+/* kappa (1 - df1/n) - lam (increasing on [kappa0, inf)). */
+static double ridge_kappa_eq(double kappa, void *ctx) {
+  const ridge_ctx *x = (const ridge_ctx *)ctx;
+  return kappa - ridge_eval_sums(x->pb, x->d, kappa).kdf1 / x->pb->n - x->lam;
+}
+
+/* rank == n within rounding (fractional counts): the interpolation point. */
+static int at_threshold(const ridge_info *info, double n) {
+  return fabs(info->rank - n) <= 1e-12 * n;
+}
+
+static rmtmc_status ridge_kappa0_raw(double *kappa0,
+                                     const rmtmc_ridge_problem *pb,
+                                     const ridge_info *info,
+                                     const rmtmc_theory_opts *opts,
+                                     const char *fn, rmtmc_error *err) {
+  ridge_ctx x;
+  double hi, root = 0, width = 0;
+  rmtmc_status st;
+  if (info->rank <= pb->n || at_threshold(info, pb->n)) {
+    *kappa0 = 0;
+    return RMTMC_OK;
+  }
+  x.pb = pb;
+  x.d = info->d;
+  x.lam = 0;
+  hi = info->trS / pb->n; /* df1(kappa) <= tr Sigma / kappa */
+  st = models_brent(&root, ridge_df1_gap, &x, 0.0, hi, info->rank - pb->n,
+                    ridge_df1_gap(hi, &x), models_tol(opts),
+                    models_max_iter(opts), &width);
+  if (st == RMTMC_ERR_NOCONV)
+    return rmtmc_error_set(err, st,
+                           "%s: Brent on df1(kappa0) = n did not converge in "
+                           "%d iterations (bracket width %.3g at %.17g)",
+                           fn, models_max_iter(opts), width, root);
+  if (st != RMTMC_OK)
+    return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
+                           "%s: df1(kappa0) = n not bracketed in [0, %g]", fn,
+                           hi);
+  *kappa0 = root;
+  return RMTMC_OK;
+}
+
+static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
+                               const rmtmc_ridge_problem *pb,
+                               const ridge_info *info, double kappa0,
+                               double lam, const rmtmc_theory_opts *opts,
+                               const char *fn, rmtmc_error *err) {
+  double n = pb->n, kappa, den;
+  ridge_sums sm;
+  if (!(lam >= 0) || !isfinite(lam))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: lam = %g must be finite and >= 0 (0 = "
+                           "ridgeless limit)",
+                           fn, lam);
+  if (lam == 0) {
+    kappa = kappa0;
+  } else {
+    ridge_ctx x;
+    double hi = lam + info->trS / n + 1.0, width = 0;
+    rmtmc_status st;
+    x.pb = pb;
+    x.d = info->d;
+    x.lam = lam;
+    st = models_brent(&kappa, ridge_kappa_eq, &x, kappa0, hi,
+                      ridge_kappa_eq(kappa0, &x), ridge_kappa_eq(hi, &x),
+                      models_tol(opts), models_max_iter(opts), &width);
+    if (st == RMTMC_ERR_NOCONV)
+      return rmtmc_error_set(err, st,
+                             "%s: Brent on lam = kappa (1 - df1/n) did not "
+                             "converge in %d iterations (bracket width %.3g "
+                             "at kappa = %.17g, lam = %g)",
+                             fn, models_max_iter(opts), width, kappa, lam);
+    if (st != RMTMC_OK)
+      return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
+                             "%s: lam = kappa (1 - df1/n) not bracketed in "
+                             "[%g, %g] (lam = %g)",
+                             fn, kappa0, hi, lam);
+  }
+  sm = ridge_eval_sums(pb, info->d, kappa);
+  out->kappa = kappa;
+  out->df1 = sm.df1;
+  out->df2 = sm.df2;
+  if (lam > 0)
+    out->lam_over_kappa = lam / kappa;
+  else if (info->rank > n && !at_threshold(info, n))
+    out->lam_over_kappa = 0; /* interpolation: df1(kappa0) = n */
+  else
+    out->lam_over_kappa = fmax(0.0, 1.0 - sm.df1 / n);
+  if (lam == 0 && at_threshold(info, n)) {
+    /* Interpolation threshold: the variance diverges, the bias vanishes and
+     * the training error is 0 (lam/kappa -> 0 faster than R grows). */
+    out->bias = 0;
+    out->variance = pb->sigma2 > 0 ? INFINITY : 0.0;
+    out->risk = out->variance;
+    out->train = 0;
+    out->gcv = out->risk + pb->sigma2;
+    return RMTMC_OK;
+  }
+  den = 1.0 - sm.df2 / n; /* > 0 for kappa > kappa0 or rank != n */
+  out->bias = sm.kb / den;
+  out->variance = pb->sigma2 * (sm.df2 / n) / den;
+  out->risk = out->bias + out->variance;
+  out->gcv = out->risk + pb->sigma2;
+  out->train = out->lam_over_kappa * out->lam_over_kappa * out->gcv;
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_ridge_kappa0(double *kappa0, const rmtmc_ridge_problem *pb,
+                                const rmtmc_theory_opts *opts,
+                                rmtmc_error *err) {
+  const char *fn = "rmtmc_ridge_kappa0";
+  ridge_info info;
+  rmtmc_status st;
+  if (!kappa0)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: kappa0 is NULL", fn);
+  if ((st = ridge_check(fn, pb, &info, err))) return st;
+  return ridge_kappa0_raw(kappa0, pb, &info, opts, fn, err);
+}
+
+rmtmc_status rmtmc_ridge_grid(rmtmc_ridge_limits *out,
+                              const rmtmc_ridge_problem *pb, const double *lams,
+                              int64_t nlam, const rmtmc_theory_opts *opts,
+                              rmtmc_error *err) {
+  const char *fn = "rmtmc_ridge_grid";
+  ridge_info info;
+  double kappa0;
+  rmtmc_status st;
+  int64_t i;
+  if (!out || !lams)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL out or lams", fn);
+  if (nlam < 0)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: nlam = %lld < 0", fn,
+                           (long long)nlam);
+  if ((st = ridge_check(fn, pb, &info, err))) return st;
+  if ((st = ridge_kappa0_raw(&kappa0, pb, &info, opts, fn, err))) return st;
+  for (i = 0; i < nlam; ++i)
+    if ((st = ridge_eval(out + i, pb, &info, kappa0, lams[i], opts, fn, err)))
+      return st;
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_ridge_theory(rmtmc_ridge_limits *out,
+                                const rmtmc_ridge_problem *pb, double lam,
+                                const rmtmc_theory_opts *opts,
+                                rmtmc_error *err) {
+  const char *fn = "rmtmc_ridge_theory";
+  ridge_info info;
+  double kappa0;
+  rmtmc_status st;
+  if (!out) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: out is NULL", fn);
+  if ((st = ridge_check(fn, pb, &info, err))) return st;
+  if ((st = ridge_kappa0_raw(&kappa0, pb, &info, opts, fn, err))) return st;
+  return ridge_eval(out, pb, &info, kappa0, lam, opts, fn, err);
+}
+
+/* ------------------------------------------------ isotropic closed form */
+
+/* Marchenko-Pastur m(w) and R(w) for real w < 0 (THEORY 1.3): there
+ * R = sqrt(w - lam_-) sqrt(w - lam_+) = -sqrt((lam_- - w)(lam_+ - w)), and
+ * the cancellation-free branch picks 2/N2 or N1/(2 eta w). */
+static double mp_m_neg(double eta, double w, double *R) {
+  double se = sqrt(eta), lm = (1 - se) * (1 - se), lp = (1 + se) * (1 + se);
+  double r = -sqrt(lm - w) * sqrt(lp - w);
+  double n1 = 1 - eta - w + r, n2 = 1 - eta - w - r;
+  *R = r;
+  return fabs(n2) > fabs(n1) ? 2.0 / n2 : n1 / (2.0 * eta * w);
+}
+
+static rmtmc_status iso_check(const char *fn, double eta, double r2,
+                              double sigma2, rmtmc_error *err) {
+  if (!(eta > 0) || !isfinite(eta))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: eta = d/n = %g must be finite and > 0", fn,
+                           eta);
+  if (!(r2 >= 0) || !isfinite(r2))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: r2 = %g (||beta||^2) must be finite and >= 0",
+                           fn, r2);
+  if (!(sigma2 >= 0) || !isfinite(sigma2))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: sigma2 = %g must be finite and >= 0", fn,
+                           sigma2);
+  return RMTMC_OK;
+}
+
+/* Ridgeless isotropic limits (THEORY 4), per sample (n = 1, d = eta). */
+static void iso_ridgeless(rmtmc_ridge_limits *out, double eta, double r2,
+                          double sigma2) {
+  if (eta < 1) {
+    out->kappa = 0;
+    out->df1 = out->df2 = eta;
+    out->lam_over_kappa = 1 - eta;
+    out->bias = 0;
+    out->variance = sigma2 * eta / (1 - eta);
+  } else if (eta > 1) {
+    out->kappa = eta - 1;
+    out->df1 = 1;
+    out->df2 = 1 / eta;
+    out->lam_over_kappa = 0;
+    out->bias = r2 * (1 - 1 / eta);
+    out->variance = sigma2 / (eta - 1);
+  } else {
+    out->kappa = 0;
+    out->df1 = out->df2 = 1;
+    out->lam_over_kappa = 0;
+    out->bias = 0;
+    out->variance = sigma2 > 0 ? INFINITY : 0.0;
+  }
+  out->risk = out->bias + out->variance;
+  out->gcv = out->risk + sigma2;
+  out->train = eta == 1 ? 0.0
+                        : out->lam_over_kappa * out->lam_over_kappa * out->gcv;
+}
+
+rmtmc_status rmtmc_ridge_iso(rmtmc_ridge_limits *out, double eta, double r2,
+                             double sigma2, double lam, rmtmc_error *err) {
+  const char *fn = "rmtmc_ridge_iso";
+  double R, m, mp, delta;
+  rmtmc_status st;
+  if (!out) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: out is NULL", fn);
+  if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
+  if (!(lam >= 0) || !isfinite(lam))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: lam = %g must be finite and >= 0", fn, lam);
+  if (lam == 0) {
+    iso_ridgeless(out, eta, r2, sigma2);
+    return RMTMC_OK;
+  }
+  m = mp_m_neg(eta, -lam, &R);
+  mp = -(eta * m * m + m) / R; /* m'(w) at w = -lam (THEORY 1.4) */
+  delta = eta * m;             /* slides' delta(lam) for Sigma = I */
+  out->kappa = lam * (1 + delta);
+  out->df1 = eta / (1 + out->kappa);
+  out->df2 = eta / ((1 + out->kappa) * (1 + out->kappa));
+  out->lam_over_kappa = 1 / (1 + delta);
+  out->bias = r2 * lam * lam * mp;
+  out->variance = sigma2 * eta * (m - lam * mp);
+  out->risk = out->bias + out->variance;
+  out->gcv = out->risk + sigma2;
+  out->train = out->lam_over_kappa * out->lam_over_kappa * out->gcv;
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_ridge_iso_optimal(double *lam_star, double *risk_star,
+                                     double eta, double r2, double sigma2,
+                                     rmtmc_error *err) {
+  const char *fn = "rmtmc_ridge_iso_optimal";
+  double ls, R;
+  rmtmc_status st;
+  if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
+  if (!(r2 > 0))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: r2 = 0 makes lam* = sigma2 eta / r2 infinite",
+                           fn);
+  ls = sigma2 * eta / r2;
+  if (lam_star) *lam_star = ls;
+  if (risk_star) {
+    if (ls > 0) {
+      *risk_star = sigma2 * eta * mp_m_neg(eta, -ls, &R);
+    } else {
+      rmtmc_ridge_limits l;
+      iso_ridgeless(&l, eta, r2, sigma2);
+      *risk_star = l.risk;
+    }
+  }
+  return RMTMC_OK;
+}
