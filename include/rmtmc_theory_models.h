@@ -100,7 +100,9 @@ rmtmc_status rmtmc_propA_theory(rmtmc_propA_result *res, double *D, double *m,
                                 rmtmc_error *err);
 
 /* The same limit on a gamma grid: O(c k) set-up, then O(c) per Brent
- * evaluation.  res[ngamma] (etrain, parts and scalars per gamma). */
+ * evaluation.  res[ngamma] (etrain, parts and scalars per gamma); every
+ * gamma is validated first, and on a solver failure the entries before the
+ * failing gamma are filled. */
 rmtmc_status rmtmc_propA_grid(rmtmc_propA_result *res, const double *gammas,
                               const double *P, const double *alphas,
                               double eta, double n, int64_t ngamma, int64_t k,
@@ -116,7 +118,9 @@ rmtmc_status rmtmc_propA_grid(rmtmc_propA_result *res, const double *gammas,
  * Evaluation (no d x d matrix): with s = (1+delta) c and
  * B = (s I_c + G/zeta)^-1 (Cholesky), Qbar M = M (s/zeta) B and
  * M^T Qbar M / ((1+delta) c) = (G/zeta) B, so every term of Ebar_test is a
- * trace against B P^T and (G/zeta) B P^T; O(c^3/3 + c^2 k) per gamma. */
+ * trace against B P^T and (G/zeta) B P^T; O(c^3/3 + c^2 k) per gamma.
+ * G is checked for symmetry (1e-8 relative) and a diagonal >= 0; an
+ * indefinite G is reported only when (1+delta)c I + G/zeta fails Cholesky. */
 typedef struct rmtmc_propB_result {
   double delta, zeta, kappa, tau;
   double first_term; /* (1/c) tr[P^T P (I_c - 2 M^T Qbar M/((1+delta)c))] */
@@ -190,12 +194,12 @@ rmtmc_status rmtmc_ridge_grid(rmtmc_ridge_limits *out,
 /* Isotropic closed form (Sigma = I, ||beta||^2 = r2, eta = d/n; Dobriban-
  * Wager, Hastie et al. 2019) through the Marchenko-Pastur transform m:
  * risk = r2 lam^2 m'(-lam) + sigma2 eta (m(-lam) - lam m'(-lam)),
- * kappa = lam (1 + eta m(-lam)); lam = 0 gives the ridgeless limits
- * sigma2 eta/(1-eta) (eta < 1), r2 (1 - 1/eta) + sigma2/(eta - 1) (eta > 1),
- * +inf at eta = 1 (sigma2 > 0).  An independent cross-check of
- * rmtmc_ridge_theory; df1 and df2 are reported per sample (as if n = 1).
- * For eta > 1 and lam below ~1e-6 the two pole terms cancel and digits are
- * lost; use rmtmc_ridge_theory there. */
+ * kappa = lam (1 + eta m(-lam)); for eta > 1 the same expressions are
+ * evaluated through the companion transform (regular at 0), so no digits are
+ * lost as lam -> 0.  lam = 0 gives the ridgeless limits sigma2 eta/(1-eta)
+ * (eta < 1), r2 (1 - 1/eta) + sigma2/(eta - 1) (eta > 1), +inf at eta = 1
+ * (sigma2 > 0).  An independent cross-check of rmtmc_ridge_theory (they
+ * agree to ~1e-14); df1 and df2 are reported per sample (as if n = 1). */
 rmtmc_status rmtmc_ridge_iso(rmtmc_ridge_limits *out, double eta, double r2,
                              double sigma2, double lam, rmtmc_error *err);
 

@@ -112,18 +112,25 @@ typedef struct propA_ctx {
   double eta, gamma;
 } propA_ctx;
 
-/* alpha(delta) = (1/c) sum_a alpha_a/(1 + alpha_a delta), and beta(delta). */
+/* alpha(delta) = (1/c) sum_a alpha_a/(1 + alpha_a delta), and beta(delta).
+ * Compensated (Neumaier) sums: the fixed point amplifies a relative error of
+ * alpha by kappa / (1 - beta kappa), which is large for small gamma, and a
+ * plain sum over thousands of contexts would cost several digits of delta. */
 static void propA_alpha_beta(const propA_ctx *x, double delta, double *alpha,
                              double *beta) {
-  double sa = 0, sb = 0;
+  double sa = 0, ca = 0, sb = 0, cb = 0;
   int64_t a;
   for (a = 0; a < x->c; ++a) {
-    double t = x->alphas[a] / (1.0 + x->alphas[a] * delta);
-    sa += t;
-    sb += t * t;
+    double t = x->alphas[a] / (1.0 + x->alphas[a] * delta), t2 = t * t, u;
+    u = sa + t;
+    ca += fabs(sa) >= fabs(t) ? (sa - u) + t : (t - u) + sa;
+    sa = u;
+    u = sb + t2;
+    cb += fabs(sb) >= fabs(t2) ? (sb - u) + t2 : (t2 - u) + sb;
+    sb = u;
   }
-  *alpha = sa / (double)x->c;
-  if (beta) *beta = sb / (double)x->c;
+  *alpha = (sa + ca) / (double)x->c;
+  if (beta) *beta = (sb + cb) / (double)x->c;
 }
 
 /* delta - eta/(alpha(delta) + gamma): increasing, < 0 at 0, > 0 at
@@ -162,7 +169,18 @@ static rmtmc_status propA_solve_raw(rmtmc_propA_scalars *out,
                            "%s: fixed point delta = eta/(alpha + gamma) not "
                            "bracketed in [0, %g] (eta = %g, gamma = %g)",
                            fn, hi, eta, gamma);
+  /* One guarded Newton step polishes the Brent root to rounding level:
+   * d/d delta [delta - eta/(alpha + gamma)] = 1 - beta kappa > 0. */
   propA_alpha_beta(&x, root, &alpha, &beta);
+  {
+    double f0 = root - eta / (alpha + gamma);
+    double fp = 1.0 - beta * eta / ((alpha + gamma) * (alpha + gamma));
+    double r1 = root - f0 / fp;
+    if (fp > 0 && r1 > 0 && fabs(propA_phi(r1, &x)) < fabs(f0)) {
+      root = r1;
+      propA_alpha_beta(&x, root, &alpha, &beta);
+    }
+  }
   out->delta = root;
   out->alpha = alpha;
   out->kappa = eta / ((alpha + gamma) * (alpha + gamma));

@@ -134,7 +134,7 @@ double rmtmc_mp_delta(double eta, double gamma) {
     if (mp_eta_ok(eta) && isinf(gamma) && gamma > 0) return 0.0;
     return NAN;
   }
-  b = eta - gamma - 1.0;
+  b = (eta - 1.0) - gamma; /* not (eta - gamma) - 1: cancels for eta ~ 1 */
   disc = sqrt(b * b + 4.0 * gamma * eta);
   if (b >= 0) return gamma > 0 ? (b + disc) / (2.0 * gamma) : INFINITY;
   return 2.0 * eta / (disc - b);

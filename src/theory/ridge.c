@@ -5,6 +5,7 @@
 #include "rmtmc_theory_models.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #include "models_internal.h"
 
@@ -180,6 +181,14 @@ static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
                              "%s: lam = kappa (1 - df1/n) not bracketed in "
                              "[%g, %g] (lam = %g)",
                              fn, kappa0, hi, lam);
+    /* Guarded Newton polish: d/dkappa [kappa (1 - df1/n)] = 1 - df2/n. */
+    {
+      ridge_sums s0 = ridge_eval_sums(pb, info->d, kappa);
+      double h0 = kappa - s0.kdf1 / n - lam, hp = 1.0 - s0.df2 / n;
+      double k1 = kappa - h0 / hp;
+      if (hp > 0 && k1 > kappa0 && fabs(ridge_kappa_eq(k1, &x)) < fabs(h0))
+        kappa = k1;
+    }
   }
   sm = ridge_eval_sums(pb, info->d, kappa);
   out->kappa = kappa;
@@ -195,7 +204,7 @@ static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
     /* Interpolation threshold: the variance diverges, the bias vanishes and
      * the training error is 0 (lam/kappa -> 0 faster than R grows). */
     out->bias = 0;
-    out->variance = pb->sigma2 > 0 ? INFINITY : 0.0;
+    out->variance = pb->sigma2 > 0 ? HUGE_VAL : 0.0;
     out->risk = out->variance;
     out->train = 0;
     out->gcv = out->risk + pb->sigma2;
@@ -260,15 +269,17 @@ rmtmc_status rmtmc_ridge_theory(rmtmc_ridge_limits *out,
 
 /* ------------------------------------------------ isotropic closed form */
 
-/* Marchenko-Pastur m(w) and R(w) for real w < 0 (THEORY 1.3): there
- * R = sqrt(w - lam_-) sqrt(w - lam_+) = -sqrt((lam_- - w)(lam_+ - w)), and
- * the cancellation-free branch picks 2/N2 or N1/(2 eta w). */
-static double mp_m_neg(double eta, double w, double *R) {
+/* Marchenko-Pastur m(w) and m'(w) for real w < 0 (THEORY 1.3-1.4): there
+ * R = sqrt(w - lam_-) sqrt(w - lam_+) = -sqrt((lam_- - w)(lam_+ - w)), the
+ * cancellation-free branch picks 2/N2 or N1/(2 eta w), and
+ * m' = -(eta m^2 + m)/(2 eta w m + w + eta - 1) = -(eta m^2 + m)/R. */
+static double mp_m_neg(double eta, double w, double *dm) {
   double se = sqrt(eta), lm = (1 - se) * (1 - se), lp = (1 + se) * (1 + se);
   double r = -sqrt(lm - w) * sqrt(lp - w);
   double n1 = 1 - eta - w + r, n2 = 1 - eta - w - r;
-  *R = r;
-  return fabs(n2) > fabs(n1) ? 2.0 / n2 : n1 / (2.0 * eta * w);
+  double m = fabs(n2) > fabs(n1) ? 2.0 / n2 : n1 / (2.0 * eta * w);
+  if (dm) *dm = -(eta * m * m + m) / r;
+  return m;
 }
 
 static rmtmc_status iso_check(const char *fn, double eta, double r2,
@@ -309,7 +320,7 @@ static void iso_ridgeless(rmtmc_ridge_limits *out, double eta, double r2,
     out->df1 = out->df2 = 1;
     out->lam_over_kappa = 0;
     out->bias = 0;
-    out->variance = sigma2 > 0 ? INFINITY : 0.0;
+    out->variance = sigma2 > 0 ? HUGE_VAL : 0.0;
   }
   out->risk = out->bias + out->variance;
   out->gcv = out->risk + sigma2;
@@ -320,7 +331,7 @@ static void iso_ridgeless(rmtmc_ridge_limits *out, double eta, double r2,
 rmtmc_status rmtmc_ridge_iso(rmtmc_ridge_limits *out, double eta, double r2,
                              double sigma2, double lam, rmtmc_error *err) {
   const char *fn = "rmtmc_ridge_iso";
-  double R, m, mp, delta;
+  double mp, delta;
   rmtmc_status st;
   if (!out) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: out is NULL", fn);
   if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
@@ -331,15 +342,28 @@ rmtmc_status rmtmc_ridge_iso(rmtmc_ridge_limits *out, double eta, double r2,
     iso_ridgeless(out, eta, r2, sigma2);
     return RMTMC_OK;
   }
-  m = mp_m_neg(eta, -lam, &R);
-  mp = -(eta * m * m + m) / R; /* m'(w) at w = -lam (THEORY 1.4) */
-  delta = eta * m;             /* slides' delta(lam) for Sigma = I */
-  out->kappa = lam * (1 + delta);
+  if (eta <= 1) {
+    double m = mp_m_neg(eta, -lam, &mp);
+    delta = eta * m; /* slides' delta(lam) for Sigma = I */
+    out->kappa = lam * (1 + delta);
+    out->bias = r2 * lam * lam * mp;
+    out->variance = sigma2 * eta * (m - lam * mp);
+  } else {
+    /* eta > 1: m has the pole -(1 - 1/eta)/w at 0 and the two terms of
+     * m - lam m' cancel for small lam.  Use the companion mc = eta m -
+     * (1 - eta)/w (regular at 0; mc(w) = m_{1/eta}(w/eta)/eta): then
+     * eta (m - lam m') = mc - lam mc' and eta lam^2 m' = (eta - 1) +
+     * lam^2 mc', all at w = -lam. */
+    double dmi, mi = mp_m_neg(1.0 / eta, -lam / eta, &dmi);
+    double mc = mi / eta, mcp = dmi / (eta * eta);
+    delta = mc + (eta - 1) / lam;
+    out->kappa = lam * (1 + mc) + (eta - 1);
+    out->bias = r2 * ((eta - 1) + lam * lam * mcp) / eta;
+    out->variance = sigma2 * (mc - lam * mcp);
+  }
   out->df1 = eta / (1 + out->kappa);
   out->df2 = eta / ((1 + out->kappa) * (1 + out->kappa));
-  out->lam_over_kappa = 1 / (1 + delta);
-  out->bias = r2 * lam * lam * mp;
-  out->variance = sigma2 * eta * (m - lam * mp);
+  out->lam_over_kappa = lam / out->kappa;
   out->risk = out->bias + out->variance;
   out->gcv = out->risk + sigma2;
   out->train = out->lam_over_kappa * out->lam_over_kappa * out->gcv;
@@ -350,7 +374,7 @@ rmtmc_status rmtmc_ridge_iso_optimal(double *lam_star, double *risk_star,
                                      double eta, double r2, double sigma2,
                                      rmtmc_error *err) {
   const char *fn = "rmtmc_ridge_iso_optimal";
-  double ls, R;
+  double ls;
   rmtmc_status st;
   if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
   if (!(r2 > 0))
@@ -361,7 +385,7 @@ rmtmc_status rmtmc_ridge_iso_optimal(double *lam_star, double *risk_star,
   if (lam_star) *lam_star = ls;
   if (risk_star) {
     if (ls > 0) {
-      *risk_star = sigma2 * eta * mp_m_neg(eta, -ls, &R);
+      *risk_star = sigma2 * eta * mp_m_neg(eta, -ls, NULL);
     } else {
       rmtmc_ridge_limits l;
       iso_ridgeless(&l, eta, r2, sigma2);

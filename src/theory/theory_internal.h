@@ -26,6 +26,22 @@
 #define M_PI 3.14159265358979323846
 #endif
 
+/* C11 CMPLX (exact real and imaginary parts, signed zeros kept); some C
+ * libraries define it only for GCC.  double complex has the layout of
+ * double[2] (C11 6.2.5p13). */
+#ifndef CMPLX
+static inline double complex theory_cmplx(double re, double im) {
+  union {
+    double complex z;
+    double a[2];
+  } v;
+  v.a[0] = re;
+  v.a[1] = im;
+  return v.z;
+}
+#define CMPLX(re, im) theory_cmplx((re), (im))
+#endif
+
 static inline double theory_tol(const rmtmc_theory_opts *o) {
   return (o && o->tol > 0) ? o->tol : RMTMC_THEORY_TOL_DEFAULT;
 }
