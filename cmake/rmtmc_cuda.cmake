@@ -1,2 +1,88 @@
-# CUDA backend set-up (placeholder until the CUDA backend lands): CPU only.
+# rmtmc_cuda.cmake: all CUDA set-up.  Included by the top-level CMakeLists.txt
+# after the rmtmc_lib target exists.  With RMTMC_ENABLE_CUDA=ON and nvcc found
+# (check_language), the CUDA backend (kernels/*.cu, src/backend/cuda/*.c) is
+# compiled into rmtmc_lib and RMTMC_HAVE_CUDA is defined for its users;
+# otherwise the build is CPU only.  Sets RMTMC_CUDA_SUMMARY (",cuda (archs
+# ...)" or "") for the summary line.
 set(RMTMC_CUDA_SUMMARY "")
+
+if(NOT RMTMC_ENABLE_CUDA)
+  message(STATUS "rmtmc: CUDA backend disabled (RMTMC_ENABLE_CUDA=OFF)")
+  return()
+endif()
+
+include(CheckLanguage)
+check_language(CUDA)
+if(NOT CMAKE_CUDA_COMPILER)
+  message(STATUS "rmtmc: CUDA backend disabled (no CUDA compiler found: put nvcc on PATH or set CMAKE_CUDA_COMPILER)")
+  return()
+endif()
+
+# Architectures: Ampere (A100) and Hopper (H100/H200) unless the user chose.
+if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "")
+  set(CMAKE_CUDA_ARCHITECTURES "80;90" CACHE STRING "CUDA architectures to build for" FORCE)
+endif()
+enable_language(CUDA)
+find_package(CUDAToolkit REQUIRED)
+
+# cusolverDnXsyevBatched (batched eigensolver) appeared in recent toolkits:
+# look for it in the header rather than guessing from version numbers.
+set(RMTMC_CUSOLVER_HAS_SYEVBATCHED 0)
+set(RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG 0)
+foreach(dir IN LISTS CUDAToolkit_INCLUDE_DIRS)
+  if(EXISTS "${dir}/cusolverDn.h")
+    file(STRINGS "${dir}/cusolverDn.h" _rmtmc_syevb REGEX "cusolverDnXsyevBatched_bufferSize")
+    if(_rmtmc_syevb)
+      set(RMTMC_CUSOLVER_HAS_SYEVBATCHED 1)
+    endif()
+    file(STRINGS "${dir}/cusolverDn.h" _rmtmc_syevb_alg REGEX "CUSOLVERDN_SYEVBATCHED")
+    if(_rmtmc_syevb_alg)
+      set(RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG 1)
+    endif()
+    break()
+  endif()
+endforeach()
+
+file(GLOB RMTMC_CUDA_SOURCES CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/kernels/*.cu
+  ${PROJECT_SOURCE_DIR}/src/backend/cuda/*.c
+  ${PROJECT_SOURCE_DIR}/src/backend/cuda/*.cu)
+target_sources(rmtmc_lib PRIVATE ${RMTMC_CUDA_SOURCES})
+# The draws must round as the host's reference does (the CPU build does not
+# contract a*b+c into fma): no contraction in the sampling kernels.
+set_source_files_properties(${PROJECT_SOURCE_DIR}/kernels/sample.cu
+  PROPERTIES COMPILE_OPTIONS "--fmad=false")
+target_include_directories(rmtmc_lib PRIVATE ${PROJECT_SOURCE_DIR}/kernels)
+# rmtmc_lib existed before CUDA was enabled: its CUDA properties were not
+# initialised from the CMAKE_CUDA_* variables, so set them here.
+set_target_properties(rmtmc_lib PROPERTIES
+  CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}"
+  CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON)
+
+# rmtmc_lib's warning flags were written for the C compiler; nvcc rejects
+# them (-Wall is not an nvcc option).  Keep every option already on the
+# target away from CUDA sources, and give nvcc's host pass its own.
+get_target_property(_rmtmc_opts rmtmc_lib COMPILE_OPTIONS)
+if(_rmtmc_opts)
+  set(_rmtmc_wrapped "")
+  foreach(_o IN LISTS _rmtmc_opts)
+    list(APPEND _rmtmc_wrapped "$<$<NOT:$<COMPILE_LANGUAGE:CUDA>>:${_o}>")
+  endforeach()
+  set_property(TARGET rmtmc_lib PROPERTY COMPILE_OPTIONS "${_rmtmc_wrapped}")
+endif()
+target_compile_options(rmtmc_lib PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall>)
+target_compile_definitions(rmtmc_lib
+  PUBLIC RMTMC_HAVE_CUDA
+  PRIVATE RMTMC_CUSOLVER_HAS_SYEVBATCHED=${RMTMC_CUSOLVER_HAS_SYEVBATCHED}
+          RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG=${RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG})
+target_link_libraries(rmtmc_lib PUBLIC
+  CUDA::cudart_static CUDA::cublas CUDA::cusolver CUDA::curand)
+
+string(REPLACE ";" "," _rmtmc_archs "${CMAKE_CUDA_ARCHITECTURES}")
+set(RMTMC_CUDA_SUMMARY ",cuda (archs ${_rmtmc_archs})")
+if(RMTMC_CUSOLVER_HAS_SYEVBATCHED)
+  set(_rmtmc_solver "cusolverDnXsyevBatched")
+else()
+  set(_rmtmc_solver "syevjBatched (d <= 32) / Xsyevd")
+endif()
+message(STATUS "rmtmc: CUDA backend enabled: CUDA ${CUDAToolkit_VERSION}, nvcc ${CMAKE_CUDA_COMPILER}, archs ${_rmtmc_archs}, eigensolver ${_rmtmc_solver}")

@@ -11,7 +11,11 @@
  *               (rmtmc_student_try, shared with the host).
  * The diagonal Sigma^(1/2) is applied on the fly (row i times sqrt_diag[i],
  * in double, then rounded to the buffer type); a full Sigma^(1/2) is a cuBLAS
- * gemm afterwards (cuda_backend.c). */
+ * gemm afterwards (cuda_backend.c).
+ *
+ * Built with --fmad=false (cmake/rmtmc_cuda.cmake): the host reference does
+ * not contract a*b+c into fma, and the Student-t acceptance test u^2 + v^2 <= 1
+ * must come out the same on both sides. */
 #include <curand_kernel.h>
 
 #include "rmtmc_kernels.h"
