@@ -1,0 +1,227 @@
+/* rmtmc_studies.h: Monte Carlo studies of the ridge "linear generative
+ * model" (THEORY 3: Proposition A, discrete contexts; Proposition B, Gaussian
+ * mixture, corrected) and of ridge regression (THEORY 4), each set beside
+ * the deterministic equivalents of rmtmc_theory_models.h.
+ *
+ * CPU only for now.  Every per-trial computation is a plain function of
+ * (study parameters, seed, trial) with no state shared between trials
+ * (static *_trial functions in src/study/generative.c and ridge_study.c), so
+ * a backend (CUDA: cuRAND device API + batched cuSOLVER) can take them over
+ * and reproduce the same draws.
+ *
+ * Stream layout (rmtmc_rng.h).  Each random quantity q has its own derived
+ * seed s_q = rmtmc_study_seed(seed, q) (splitmix64 of seed ^ q * 2^64/phi),
+ * and trial t reads cuRAND subsequence t of s_q (rmtmc_stream_block(s_q, t,
+ * p)); any trial can be replayed alone.  Entry e of a quantity is
+ *   gaussian: block e/2 through rmtmc_box_muller (x for even e, y for odd),
+ *             exactly as rmtmc_sample_entries lays out a gaussian matrix;
+ *   uniform:  block e/2, words (x, y) for even e and (z, w) for odd e,
+ *             through rmtmc_u53_open0 (in (0, 1]).
+ * Quantities (tag q):
+ *   RMTMC_Q_PARAMS   (1) study parameters, trial 0 only: the logits
+ *                    L (c x k, column-major, gaussian e = a + j c, so
+ *                    p_a = softmax(L[a, :]/rho)), then for the mixture the
+ *                    means (gaussian, trial 1: M d x c, column a normalised
+ *                    to norm R) and for ridge beta (gaussian, trial 2: g of
+ *                    length d, beta = sqrt(R2) g/||g||).
+ *   RMTMC_Q_FEATURES (2) Z (d x c contexts, Prop A), Z (d x n noise, Prop B),
+ *                    G (d x n, ridge; X^T = Sigma^(1/2) G): gaussian
+ *                    e = i + j d.
+ *   RMTMC_Q_ASSIGN   (3) uniform e = i: the context (multinomial counts,
+ *                    P(a) = alpha_a / c, inverse CDF) or class
+ *                    (floor(c u), uniform) of sample i.
+ *   RMTMC_Q_LABELS   (4) uniform e = i: label of sample i ~ Cat(p_a) by the
+ *                    inverse CDF of p_a.  Prop A with fixed counts orders the
+ *                    samples by context (n_0 samples of context 0, ...).
+ *   RMTMC_Q_NOISE    (5) ridge: gaussian e = i, eps_i of sample i.
+ *
+ * Reproducibility: per-trial observables are added in trial order
+ * (rmtmc_accum_stream), so results depend on (seed, trials) only, not on the
+ * thread count. */
+#ifndef RMTMC_STUDIES_H
+#define RMTMC_STUDIES_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rmtmc_model.h"
+#include "rmtmc_spectrum.h" /* rmtmc_stat, rmtmc_progress_fn */
+#include "rmtmc_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RMTMC_STUDY_MAX_GRID 64
+
+enum {
+  RMTMC_Q_PARAMS = 1,
+  RMTMC_Q_FEATURES = 2,
+  RMTMC_Q_ASSIGN = 3,
+  RMTMC_Q_LABELS = 4,
+  RMTMC_Q_NOISE = 5
+};
+
+/* Derived seed of quantity q (see the layout above). */
+uint64_t rmtmc_study_seed(uint64_t seed, uint64_t q);
+
+/* Parse a comma-separated list of finite numbers > 0 (gamma or lambda grid)
+ * into out[cap]; opt names the option in messages. */
+rmtmc_status rmtmc_parse_grid(const char *opt, const char *s, double *out,
+                              int64_t cap, int64_t *count, rmtmc_error *err);
+
+/* One grid point (gamma or lambda) of an observable. */
+typedef struct rmtmc_grid_row {
+  double x;        /* gamma or lambda */
+  rmtmc_stat emp;  /* empirical per-trial value: mean, stderr, sd */
+  double theory;   /* deterministic equivalent (mean over trials of the
+                      per-trial theory when it depends on realised counts) */
+  rmtmc_stat diff; /* per-trial empirical - theory */
+  double zscore;   /* diff.mean / diff.stderr */
+} rmtmc_grid_row;
+
+/* ================= Proposition A: `rmtmc generative contexts` =========== */
+typedef enum rmtmc_counts_kind {
+  RMTMC_COUNTS_FIXED = 0,      /* n_a = alpha_a n / c, largest remainders */
+  RMTMC_COUNTS_MULTINOMIAL = 1 /* contexts drawn, P(a) = alpha_a / c */
+} rmtmc_counts_kind;
+
+typedef struct rmtmc_contexts_config {
+  int64_t k;           /* labels (vocabulary size K) */
+  int64_t context_len; /* L: c = K^L when contexts == 0 */
+  int64_t contexts;    /* c (0: K^L) */
+  int64_t d, n, trials;
+  uint64_t seed;
+  double rho;                 /* softmax temperature of p_a */
+  char alpha[RMTMC_SPEC_LEN]; /* "uniform" or "file:PATH" (c numbers >= 0) */
+  rmtmc_counts_kind counts;
+  int64_t ngamma;
+  double gamma[RMTMC_STUDY_MAX_GRID];
+  int threads; /* 0: all cores */
+  rmtmc_progress_fn progress;
+  void *progress_ctx;
+} rmtmc_contexts_config;
+
+/* Defaults: K = 4, L = 4 (c = 256), d = 256, n = 2560, trials = 40,
+ * seed 1, rho = 1, uniform alpha, fixed counts, gamma 1e-3,1e-2,0.1,1. */
+void rmtmc_contexts_config_default(rmtmc_contexts_config *c);
+
+typedef struct rmtmc_contexts_result {
+  rmtmc_contexts_config config;
+  int64_t c;
+  double eta;          /* d / c */
+  double *P;           /* k x c */
+  double *alpha;       /* c: nominal alpha (mean 1) */
+  double *alpha_fixed; /* c: realised c n_a / n of the fixed counts (NULL
+                          for multinomial) */
+  double alpha_mean_sd;   /* multinomial: mean over trials of sd_a(alpha_a) */
+  double empty_fraction;  /* multinomial: mean fraction of n_a = 0 */
+  rmtmc_grid_row *etrain; /* [ngamma] (1/c)||P - Phat||_F^2 */
+  rmtmc_grid_row *shrink; /* [ngamma] (1/c) sum_a <phat_a,p_a>/||p_a||^2 vs
+                             (1/c) sum_a D_a */
+  double *phat_dev;   /* [ngamma] sqrt((1/c) sum_a ||mean_t(phat_a - m_a)||^2) */
+  double *phat_noise; /* [ngamma] its noise floor sqrt(mean_t (1/c) sum_a
+                         (tr C_a - ||m_a||^2) / T) */
+  double seconds, trials_per_second;
+} rmtmc_contexts_result;
+
+rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *cfg,
+                                     rmtmc_error *err);
+rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg,
+                                rmtmc_contexts_result *res, rmtmc_error *err);
+void rmtmc_contexts_result_free(rmtmc_contexts_result *res);
+
+/* ================= Proposition B: `rmtmc generative mixture` ============ */
+typedef struct rmtmc_mixture_config {
+  int64_t classes, k, d, n, trials;
+  uint64_t seed;
+  double rho;                 /* softmax temperature of p_a */
+  double mean_norm;           /* ||mu_a|| of the drawn means */
+  char means[RMTMC_SPEC_LEN]; /* "" (drawn) or "file:PATH": c lines of d
+                                 numbers (then classes = lines) */
+  int64_t ngamma;
+  double gamma[RMTMC_STUDY_MAX_GRID];
+  int threads;
+  rmtmc_progress_fn progress;
+  void *progress_ctx;
+} rmtmc_mixture_config;
+
+/* Defaults: c = 3, k = 4, d = 300, n = 600, trials = 40, seed 1, rho 1,
+ * R = 2, gamma 0.01,0.1,0.5,1. */
+void rmtmc_mixture_config_default(rmtmc_mixture_config *c);
+
+typedef struct rmtmc_mixture_result {
+  rmtmc_mixture_config config;
+  int64_t c;
+  double eta;            /* d / n */
+  double *P;             /* k x c */
+  double *M;             /* d x c means */
+  double *G;             /* c x c = M^T M */
+  rmtmc_grid_row *etest; /* [ngamma] E_test (expectation over test noise) */
+  double *theory_first, *theory_trC; /* [ngamma] the two parts */
+  double seconds, trials_per_second;
+} rmtmc_mixture_result;
+
+rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *cfg,
+                                    rmtmc_error *err);
+rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg,
+                               rmtmc_mixture_result *res, rmtmc_error *err);
+void rmtmc_mixture_result_free(rmtmc_mixture_result *res);
+
+/* ========================= ridge: `rmtmc ridge` ========================= */
+typedef struct rmtmc_ridge_config {
+  int64_t d, n, trials;
+  uint64_t seed;
+  char sigma[RMTMC_SPEC_LEN]; /* Sigma spec (rmtmc_model.h) */
+  double signal;              /* ||beta||^2 */
+  double noise;               /* sigma2 = Var eps */
+  int64_t nlam;
+  double lam[RMTMC_STUDY_MAX_GRID];
+  int threads;
+  rmtmc_progress_fn progress;
+  void *progress_ctx;
+} rmtmc_ridge_config;
+
+/* Defaults: d = 300, n = 600, trials = 40, seed 1, identity, signal 1,
+ * noise 1, lambda 0.01,0.1,0.5,1. */
+void rmtmc_ridge_config_default(rmtmc_ridge_config *c);
+
+typedef struct rmtmc_ridge_result {
+  rmtmc_ridge_config config;
+  rmtmc_model model;
+  double eta;       /* d / n */
+  double *beta;     /* d */
+  double *s, *b2;   /* d: eigenvalues of Sigma and (u_j^T beta)^2 */
+  double signal_var; /* beta^T Sigma beta */
+  rmtmc_grid_row *risk;  /* [nlam] (bhat-beta)^T Sigma (bhat-beta) */
+  rmtmc_grid_row *train; /* [nlam] (1/n)||y - X bhat||^2 */
+  rmtmc_grid_row *gcv;   /* [nlam] GCV vs risk + sigma2 (limit) */
+  rmtmc_grid_row *gcv_gap; /* [nlam] GCV - (R_emp + sigma2) per trial vs 0 */
+  rmtmc_grid_row *dof;   /* [nlam] 1 - tr H / n vs lam / kappa */
+  double *kappa, *bias, *variance; /* [nlam] theory */
+  double seconds, trials_per_second;
+} rmtmc_ridge_result;
+
+rmtmc_status rmtmc_ridge_validate(const rmtmc_ridge_config *cfg,
+                                  rmtmc_error *err);
+rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg,
+                             rmtmc_ridge_result *res, rmtmc_error *err);
+void rmtmc_ridge_result_free(rmtmc_ridge_result *res);
+
+/* ============================ reports =================================
+ * JSON schemas rmtmc.generative/1 and rmtmc.ridge/1 (docs/schema_studies.md);
+ * the writers match rmtmc_writer_fn (use with rmtmc_write_atomic). */
+rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result,
+                                       rmtmc_error *err);
+rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result,
+                                      rmtmc_error *err);
+rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result,
+                                    rmtmc_error *err);
+void rmtmc_contexts_summary(FILE *f, const rmtmc_contexts_result *r);
+void rmtmc_mixture_summary(FILE *f, const rmtmc_mixture_result *r);
+void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

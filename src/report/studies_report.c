@@ -1,0 +1,228 @@
+/* studies_report.c: JSON (schemas rmtmc.generative/1 and rmtmc.ridge/1) and
+ * text summaries of the generative and ridge studies.  Field meanings:
+ * docs/schema_studies.md. */
+#include <math.h>
+#include <stdio.h>
+
+#include "rmtmc.h"
+#include "rmtmc_report.h"
+#include "rmtmc_studies.h"
+
+static void stat_obj(rmtmc_json *j, const char *key, const rmtmc_stat *s) {
+  rmtmc_json_object(j, key);
+  rmtmc_json_num(j, "mean", s->mean);
+  rmtmc_json_num(j, "stderr", s->stderr_);
+  rmtmc_json_num(j, "sd", s->sd);
+  rmtmc_json_object_end(j);
+}
+
+static void rows(rmtmc_json *j, const char *key, const char *xname, const rmtmc_grid_row *r, int64_t nr) {
+  rmtmc_json_array(j, key);
+  for (int64_t i = 0; i < nr; ++i) {
+    rmtmc_json_object(j, NULL);
+    rmtmc_json_num(j, xname, r[i].x);
+    stat_obj(j, "empirical", &r[i].emp);
+    rmtmc_json_num(j, "theory", r[i].theory);
+    stat_obj(j, "difference", &r[i].diff);
+    rmtmc_json_num(j, "zscore", r[i].zscore);
+    rmtmc_json_object_end(j);
+  }
+  rmtmc_json_array_end(j);
+}
+
+static void vec(rmtmc_json *j, const char *key, const double *v, int64_t n) {
+  rmtmc_json_array(j, key);
+  for (int64_t i = 0; i < n; ++i) rmtmc_json_num(j, NULL, v[i]);
+  rmtmc_json_array_end(j);
+}
+
+/* Column-major rows x cols as an array of columns. */
+static void mat(rmtmc_json *j, const char *key, const double *m, int64_t rows_, int64_t cols) {
+  rmtmc_json_array(j, key);
+  for (int64_t c = 0; c < cols; ++c) vec(j, NULL, m + c * rows_, rows_);
+  rmtmc_json_array_end(j);
+}
+
+static void timing(rmtmc_json *j, double sec, double tps, int threads) {
+  rmtmc_json_object(j, "timing");
+  rmtmc_json_num(j, "seconds", sec);
+  rmtmc_json_num(j, "trials_per_second", tps);
+  rmtmc_json_int(j, "threads", threads);
+  rmtmc_json_str(j, "backend", "cpu");
+  rmtmc_json_object_end(j);
+}
+
+static double max_abs_z(const rmtmc_grid_row *r, int64_t n) {
+  double m = 0.0;
+  for (int64_t i = 0; i < n; ++i)
+    if (isfinite(r[i].zscore) && fabs(r[i].zscore) > m) m = fabs(r[i].zscore);
+  return m;
+}
+
+rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error *err) {
+  const rmtmc_contexts_result *r = result;
+  const rmtmc_contexts_config *c = &r->config;
+  rmtmc_json j;
+  rmtmc_json_begin(&j, f);
+  rmtmc_json_str(&j, "schema", "rmtmc.generative/1");
+  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  rmtmc_json_str(&j, "model", "contexts");
+  rmtmc_json_object(&j, "config");
+  rmtmc_json_int(&j, "k", c->k);
+  rmtmc_json_int(&j, "context_len", c->contexts > 0 ? 0 : c->context_len);
+  rmtmc_json_int(&j, "contexts", r->c);
+  rmtmc_json_int(&j, "d", c->d);
+  rmtmc_json_int(&j, "n", c->n);
+  rmtmc_json_num(&j, "eta", r->eta);
+  rmtmc_json_int(&j, "trials", c->trials);
+  rmtmc_json_int(&j, "seed", (long long)c->seed);
+  rmtmc_json_num(&j, "rho", c->rho);
+  rmtmc_json_str(&j, "alpha", c->alpha);
+  rmtmc_json_str(&j, "counts", c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial");
+  vec(&j, "gamma", c->gamma, c->ngamma);
+  rmtmc_json_object_end(&j);
+  rmtmc_json_object(&j, "parameters");
+  mat(&j, "P", r->P, c->k, r->c);
+  vec(&j, "alpha", r->alpha, r->c);
+  if (r->alpha_fixed) vec(&j, "alpha_realised", r->alpha_fixed, r->c);
+  else {
+    rmtmc_json_num(&j, "alpha_realised_sd_mean", r->alpha_mean_sd);
+    rmtmc_json_num(&j, "empty_context_fraction", r->empty_fraction);
+  }
+  rmtmc_json_object_end(&j);
+  rows(&j, "etrain", "gamma", r->etrain, c->ngamma);
+  rows(&j, "shrinkage", "gamma", r->shrink, c->ngamma);
+  vec(&j, "phat_deviation", r->phat_dev, c->ngamma);
+  vec(&j, "phat_noise_floor", r->phat_noise, c->ngamma);
+  rmtmc_json_num(&j, "max_abs_z", fmax(max_abs_z(r->etrain, c->ngamma), max_abs_z(r->shrink, c->ngamma)));
+  timing(&j, r->seconds, r->trials_per_second, c->threads);
+  rmtmc_json_end(&j);
+  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result, rmtmc_error *err) {
+  const rmtmc_mixture_result *r = result;
+  const rmtmc_mixture_config *c = &r->config;
+  rmtmc_json j;
+  rmtmc_json_begin(&j, f);
+  rmtmc_json_str(&j, "schema", "rmtmc.generative/1");
+  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  rmtmc_json_str(&j, "model", "mixture");
+  rmtmc_json_object(&j, "config");
+  rmtmc_json_int(&j, "classes", r->c);
+  rmtmc_json_int(&j, "k", c->k);
+  rmtmc_json_int(&j, "d", c->d);
+  rmtmc_json_int(&j, "n", c->n);
+  rmtmc_json_num(&j, "eta", r->eta);
+  rmtmc_json_int(&j, "trials", c->trials);
+  rmtmc_json_int(&j, "seed", (long long)c->seed);
+  rmtmc_json_num(&j, "rho", c->rho);
+  rmtmc_json_num(&j, "mean_norm", c->means[0] ? NAN : c->mean_norm);
+  rmtmc_json_str(&j, "means", c->means[0] ? c->means : "random");
+  vec(&j, "gamma", c->gamma, c->ngamma);
+  rmtmc_json_object_end(&j);
+  rmtmc_json_object(&j, "parameters");
+  mat(&j, "P", r->P, c->k, r->c);
+  mat(&j, "G", r->G, r->c, r->c);
+  rmtmc_json_object_end(&j);
+  rows(&j, "etest", "gamma", r->etest, c->ngamma);
+  vec(&j, "theory_first_term", r->theory_first, c->ngamma);
+  vec(&j, "theory_mean_trC", r->theory_trC, c->ngamma);
+  rmtmc_json_num(&j, "max_abs_z", max_abs_z(r->etest, c->ngamma));
+  timing(&j, r->seconds, r->trials_per_second, c->threads);
+  rmtmc_json_end(&j);
+  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *err) {
+  const rmtmc_ridge_result *r = result;
+  const rmtmc_ridge_config *c = &r->config;
+  rmtmc_json j;
+  rmtmc_json_begin(&j, f);
+  rmtmc_json_str(&j, "schema", "rmtmc.ridge/1");
+  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  rmtmc_json_object(&j, "config");
+  rmtmc_json_int(&j, "d", c->d);
+  rmtmc_json_int(&j, "n", c->n);
+  rmtmc_json_num(&j, "eta", r->eta);
+  rmtmc_json_int(&j, "trials", c->trials);
+  rmtmc_json_int(&j, "seed", (long long)c->seed);
+  rmtmc_json_str(&j, "sigma", c->sigma);
+  rmtmc_json_num(&j, "signal", c->signal);
+  rmtmc_json_num(&j, "noise", c->noise);
+  vec(&j, "lambda", c->lam, c->nlam);
+  rmtmc_json_object_end(&j);
+  rmtmc_json_object(&j, "parameters");
+  rmtmc_json_num(&j, "beta_norm2", c->signal);
+  rmtmc_json_num(&j, "beta_sigma_beta", r->signal_var);
+  double mn = INFINITY, mx = 0.0;
+  for (int64_t i = 0; i < c->d; ++i) { mn = fmin(mn, r->b2[i]); mx = fmax(mx, r->b2[i]); }
+  rmtmc_json_num(&j, "beta_coord2_min", mn);
+  rmtmc_json_num(&j, "beta_coord2_max", mx);
+  if (c->d <= 1000) {
+    vec(&j, "sigma_eigenvalues", r->s, c->d);
+    vec(&j, "beta_coord2", r->b2, c->d);
+  }
+  rmtmc_json_object_end(&j);
+  rows(&j, "risk", "lambda", r->risk, c->nlam);
+  rows(&j, "train", "lambda", r->train, c->nlam);
+  rows(&j, "gcv", "lambda", r->gcv, c->nlam);
+  rows(&j, "gcv_minus_risk_plus_noise", "lambda", r->gcv_gap, c->nlam);
+  rows(&j, "one_minus_trH_over_n", "lambda", r->dof, c->nlam);
+  rmtmc_json_object(&j, "theory");
+  vec(&j, "kappa", r->kappa, c->nlam);
+  vec(&j, "bias", r->bias, c->nlam);
+  vec(&j, "variance", r->variance, c->nlam);
+  rmtmc_json_object_end(&j);
+  rmtmc_json_num(&j, "max_abs_z", fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)));
+  timing(&j, r->seconds, r->trials_per_second, c->threads);
+  rmtmc_json_end(&j);
+  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
+  return RMTMC_OK;
+}
+
+static void table(FILE *f, const char *title, const char *xname, const rmtmc_grid_row *r, int64_t n) {
+  fprintf(f, "%s\n  %-10s %-14s %-12s %-14s %s\n", title, xname, "empirical", "stderr", "theory", "z");
+  for (int64_t i = 0; i < n; ++i)
+    fprintf(f, "  %-10.4g %-14.8g %-12.3g %-14.8g %+.2f\n", r[i].x, r[i].emp.mean, r[i].emp.stderr_,
+            r[i].theory, r[i].zscore);
+}
+
+static void verdict(FILE *f, double z, double sec, double tps) {
+  fprintf(f, "max |z| = %.2f: %s (%.2f s, %.1f trials/s)\n", z,
+          z <= RMTMC_VERDICT_Z ? "agrees with the theory" : "DISAGREES with the theory", sec, tps);
+}
+
+void rmtmc_contexts_summary(FILE *f, const rmtmc_contexts_result *r) {
+  const rmtmc_contexts_config *c = &r->config;
+  fprintf(f, "generative contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/c = %.4g, %s counts, %lld trials\n",
+          (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta,
+          c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials);
+  table(f, "E_train = (1/c)||P - Phat||_F^2", "gamma", r->etrain, c->ngamma);
+  table(f, "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2 vs mean D_a", "gamma", r->shrink, c->ngamma);
+  for (int64_t g = 0; g < c->ngamma; ++g)
+    fprintf(f, "  gamma %-8.4g rms ||mean phat_a - m_a|| = %.4g (noise floor %.4g)\n", c->gamma[g], r->phat_dev[g],
+            r->phat_noise[g]);
+  verdict(f, fmax(max_abs_z(r->etrain, c->ngamma), max_abs_z(r->shrink, c->ngamma)), r->seconds,
+          r->trials_per_second);
+}
+
+void rmtmc_mixture_summary(FILE *f, const rmtmc_mixture_result *r) {
+  const rmtmc_mixture_config *c = &r->config;
+  fprintf(f, "generative mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, %lld trials\n",
+          (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, (long long)c->trials);
+  table(f, "E_test (expectation over the test noise)", "gamma", r->etest, c->ngamma);
+  verdict(f, max_abs_z(r->etest, c->ngamma), r->seconds, r->trials_per_second);
+}
+
+void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r) {
+  const rmtmc_ridge_config *c = &r->config;
+  fprintf(f, "ridge: d = %lld, n = %lld, eta = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials\n",
+          (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->trials);
+  table(f, "excess risk (bhat-beta)^T Sigma (bhat-beta)", "lambda", r->risk, c->nlam);
+  table(f, "training error (1/n)||y - X bhat||^2", "lambda", r->train, c->nlam);
+  table(f, "GCV vs R + sigma2", "lambda", r->gcv, c->nlam);
+  verdict(f, fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)), r->seconds, r->trials_per_second);
+}
