@@ -39,6 +39,8 @@ int cli_fail(const char *cmd, const rmtmc_error *err);
 
 int cmd_spectrum(int argc, char **argv);
 int cmd_theory(int argc, char **argv);
+int cmd_generative(int argc, char **argv);
+int cmd_ridge(int argc, char **argv);
 
 /* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet). */
 typedef struct cli_progress {

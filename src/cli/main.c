@@ -14,6 +14,8 @@ static void usage(FILE *f) {
           "commands:\n"
           "  spectrum   Monte Carlo study of S = X X^T / n against the theory\n"
           "  theory     evaluate the closed forms alone (no simulation)\n"
+          "  generative ridge linear generative model: contexts (Prop A) or mixture (Prop B)\n"
+          "  ridge      Monte Carlo of ridge regression risk, training error and GCV\n"
           "\n"
           "  rmtmc COMMAND --help   options of a command\n"
           "  rmtmc --version        version and compiled-in backends\n");
@@ -35,6 +37,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "spectrum") == 0) return cmd_spectrum(argc - 2, argv + 2);
   if (strcmp(cmd, "theory") == 0) return cmd_theory(argc - 2, argv + 2);
+  if (strcmp(cmd, "generative") == 0) return cmd_generative(argc - 2, argv + 2);
+  if (strcmp(cmd, "ridge") == 0) return cmd_ridge(argc - 2, argv + 2);
   fprintf(stderr, "rmtmc: unknown command '%s' (see rmtmc --help)\n", cmd);
   return 2;
 }

@@ -156,7 +156,7 @@ static rmtmc_status parse_points(rmtmc_model *m, const char *list, double *diag,
     const char *comma = strchr(p, ',');
     const char *end = comma ? comma : p + strlen(p);
     const char *colon = memchr(p, ':', (size_t)(end - p));
-    double L, W;
+    double L = 0.0, W = 0.0;
     parse_double(p, colon, &L);
     parse_double(colon + 1, end, &W);
     cum += W;
