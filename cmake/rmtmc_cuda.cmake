@@ -59,17 +59,7 @@ set_target_properties(rmtmc_lib PROPERTIES
   CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}"
   CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON)
 
-# rmtmc_lib's warning flags were written for the C compiler; nvcc rejects
-# them (-Wall is not an nvcc option).  Keep every option already on the
-# target away from CUDA sources, and give nvcc's host pass its own.
-get_target_property(_rmtmc_opts rmtmc_lib COMPILE_OPTIONS)
-if(_rmtmc_opts)
-  set(_rmtmc_wrapped "")
-  foreach(_o IN LISTS _rmtmc_opts)
-    list(APPEND _rmtmc_wrapped "$<$<NOT:$<COMPILE_LANGUAGE:CUDA>>:${_o}>")
-  endforeach()
-  set_property(TARGET rmtmc_lib PROPERTY COMPILE_OPTIONS "${_rmtmc_wrapped}")
-endif()
+# nvcc's host pass gets the warnings (the C flags are C-only in CMakeLists.txt).
 target_compile_options(rmtmc_lib PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall>)
 target_compile_definitions(rmtmc_lib
   PUBLIC RMTMC_HAVE_CUDA

@@ -99,7 +99,7 @@ int cmd_spectrum(int argc, char **argv) {
   st = rmtmc_spectrum_run(&c, &res, &err);
   cli_progress_done(&prog);
   if (st != RMTMC_OK) return cli_fail("spectrum", &err);
-  if (res.backend_note[0]) fprintf(stderr, "rmtmc spectrum: %s\n", res.backend_note);
+  if (res.backend_note[0] && quiet) fprintf(stderr, "rmtmc spectrum: %s\n", res.backend_note);
   if (json) st = rmtmc_write_atomic(json, rmtmc_spectrum_write_json, &res, &err);
   if (st == RMTMC_OK && out) st = rmtmc_spectrum_write_dir(out, &res, &err);
   if (st == RMTMC_OK && !quiet) rmtmc_spectrum_summary(stdout, &res);

@@ -90,7 +90,12 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out,
   out->threads = c->threads;
   out->memory_bytes = physical_memory();
 #if defined(OPENBLAS_VERSION)
-  snprintf(out->versions, sizeof out->versions, "%s; LAPACKE", OPENBLAS_VERSION);
+  const char *v = OPENBLAS_VERSION;
+  while (*v == ' ') ++v;
+  snprintf(out->versions, sizeof out->versions, "%.*s; LAPACKE", (int)strcspn(v, "\n"), v);
+  size_t len = strlen(out->versions);
+  char *sp = strstr(out->versions, " ; ");
+  if (sp) memmove(sp, sp + 1, len - (size_t)(sp - out->versions));
 #else
   snprintf(out->versions, sizeof out->versions, "BLAS; LAPACKE");
 #endif
