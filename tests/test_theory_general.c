@@ -19,70 +19,7 @@
 
 #include "rmtmc_theory.h"
 #include "support/json_mini.h"
-
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
-#ifndef CMPLX /* C11 CMPLX; some C libraries define it only for GCC */
-static double complex test_cmplx(double re, double im) {
-  union {
-    double complex z;
-    double a[2];
-  } v;
-  v.a[0] = re;
-  v.a[1] = im;
-  return v.z;
-}
-#define CMPLX(re, im) test_cmplx((re), (im))
-#endif
-
-/* ---------------- check helpers ---------------- */
-
-typedef struct tally {
-  int pass, fail;
-} tally;
-
-/* |got - expected| <= abs_tol + rel_tol |expected| (NaN fails). */
-static int check_close(tally *t, const char *name, double got, double expected,
-                       double abs_tol, double rel_tol) {
-  double tol = abs_tol + rel_tol * fabs(expected);
-  double err = fabs(got - expected);
-  int ok = err <= tol;
-  if (ok)
-    ++t->pass;
-  else
-    ++t->fail;
-  printf(
-      "%s %-58s got % .17g  expected % .17g  err %.2e  tol %.1e  "
-      "(%.3g of tol)\n",
-      ok ? "PASS" : "FAIL", name, got, expected, err, tol,
-      tol > 0 ? err / tol : (err == 0 ? 0.0 : INFINITY));
-  return ok;
-}
-
-static int check_true(tally *t, const char *name, int cond,
-                      const char *detail) {
-  if (cond)
-    ++t->pass;
-  else
-    ++t->fail;
-  printf("%s %-58s %s\n", cond ? "PASS" : "FAIL", name, detail);
-  return cond;
-}
-
-static int check_status(tally *t, const char *name, rmtmc_status got,
-                        rmtmc_status want, const rmtmc_error *e) {
-  int ok = got == want;
-  if (ok)
-    ++t->pass;
-  else
-    ++t->fail;
-  printf("%s %-58s status %s (want %s)%s%s\n", ok ? "PASS" : "FAIL", name,
-         rmtmc_status_str(got), rmtmc_status_str(want),
-         got != RMTMC_OK && e ? ": " : "", got != RMTMC_OK && e ? e->msg : "");
-  return ok;
-}
+#include "support/ref_cases.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -90,38 +27,7 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int starts(const char *s, const char *p) {
-  return strncmp(s, p, strlen(p)) == 0;
-}
-
-static double complex cnum(const json_value *v) {
-  if (v && v->type == JSON_NUMBER) return v->number;
-  return CMPLX(json_num(json_at(v, 0), NAN), json_num(json_at(v, 1), NAN));
-}
-
 /* ---------------- independent references ---------------- */
-
-/* n-point Gauss-Legendre nodes/weights on [0, 1] (Newton on P_n). */
-static void gauss_legendre01(int n, double *x, double *w) {
-  int i, j, it;
-  for (i = 0; i < n; ++i) {
-    double z = cos(M_PI * (i + 0.75) / (n + 0.5)), pp = 1;
-    for (it = 0; it < 100; ++it) {
-      double p1 = 1, p2 = 0, z1;
-      for (j = 1; j <= n; ++j) {
-        double p3 = p2;
-        p2 = p1;
-        p1 = ((2.0 * j - 1) * z * p2 - (j - 1.0) * p3) / j;
-      }
-      pp = n * (z * p1 - p2) / (z * z - 1);
-      z1 = z;
-      z = z1 - p1 / pp;
-      if (fabs(z - z1) < 1e-16) break;
-    }
-    x[i] = 0.5 * (1 - z);
-    w[i] = 1.0 / ((1 - z * z) * pp * pp);
-  }
-}
 
 /* int_a^b x^k f(x) dx with x = a + (b-a)(1 - cos(pi s))/2 (square-root
  * endpoints become smooth), f = MP density (H = NULL, scale t) or
@@ -198,9 +104,7 @@ static void run_case(tally *t, const json_value *c) {
   const char *id = json_str(json_get(c, "id"));
   const json_value *in = json_get(c, "inputs");
   const json_value *ex = json_get(c, "expected");
-  const json_value *tv = json_get(c, "tolerance");
-  double at = json_num(json_get(tv, "abs"), 0.0);
-  double rt = json_num(json_get(tv, "rel"), 0.0);
+  double at, rt;
   double eta = json_num(json_get(in, "eta"), NAN);
   const json_value *tj = json_get(in, "t"), *wj = json_get(in, "weights");
   double tt[16], ww[16];
@@ -209,6 +113,7 @@ static void run_case(tally *t, const json_value *c) {
   rmtmc_status st;
   char name[200];
   size_t j, K = json_len(tj);
+  tol_of(c, &at, &rt);
   if (!id || K == 0 || K > 16 || json_len(wj) != K) {
     check_true(t, id ? id : "(case without id)", 0, "malformed inputs");
     return;
@@ -809,33 +714,15 @@ out:
 }
 
 int main(int argc, char **argv) {
+  static const char *const prefixes[] = {"genA.", NULL};
   tally t = {0, 0};
-  char err[256];
-  json_value *root;
-  const json_value *cases;
-  size_t i, covered = 0;
-  if (argc < 2) {
-    fprintf(stderr, "usage: %s reference_values.json\n", argv[0]);
-    printf("0 passed, 1 failed\n");
-    return 1;
-  }
-  root = json_parse_file(argv[1], err, sizeof err);
+  json_value *root =
+      ref_run_cases(&t, argc, argv, prefixes, run_case, 10,
+                    "reference file has genA.* cases", "(at least 10 expected)");
   if (!root) {
-    printf("FAIL cannot read %s: %s\n", argv[1], err);
-    printf("0 passed, 1 failed\n");
+    printf("%d passed, %d failed\n", t.pass, t.fail);
     return 1;
   }
-  cases = json_get(root, "cases");
-  for (i = 0; i < json_len(cases); ++i) {
-    const json_value *c = json_at(cases, i);
-    const char *id = json_str(json_get(c, "id"));
-    if (id && starts(id, "genA.")) {
-      ++covered;
-      run_case(&t, c);
-    }
-  }
-  check_true(&t, "reference file has genA.* cases", covered >= 10,
-             "(at least 10 expected)");
   json_free(root);
   run_mp_reduction(&t);
   run_general(&t);

@@ -16,75 +16,8 @@
 
 #include "rmtmc_theory.h"
 #include "support/json_mini.h"
-
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
-#ifndef CMPLX /* C11 CMPLX; some C libraries define it only for GCC */
-static double complex test_cmplx(double re, double im) {
-  union {
-    double complex z;
-    double a[2];
-  } v;
-  v.a[0] = re;
-  v.a[1] = im;
-  return v.z;
-}
-#define CMPLX(re, im) test_cmplx((re), (im))
-#endif
-
-/* ---------------- check helpers ---------------- */
-
-typedef struct tally {
-  int pass, fail;
-} tally;
-
-/* |got - expected| <= abs_tol + rel_tol |expected| (NaN fails). */
-static int check_close(tally *t, const char *name, double got, double expected,
-                       double abs_tol, double rel_tol) {
-  double tol = abs_tol + rel_tol * fabs(expected);
-  double err = fabs(got - expected);
-  int ok;
-  if (isinf(expected) && got == expected) err = 0;
-  ok = err <= tol;
-  if (ok)
-    ++t->pass;
-  else
-    ++t->fail;
-  printf(
-      "%s %-52s got % .17g  expected % .17g  err %.2e  tol %.1e  "
-      "(%.3g of tol)\n",
-      ok ? "PASS" : "FAIL", name, got, expected, err, tol,
-      tol > 0 ? err / tol : (err == 0 ? 0.0 : INFINITY));
-  return ok;
-}
-
-static int check_true(tally *t, const char *name, int cond,
-                      const char *detail) {
-  if (cond)
-    ++t->pass;
-  else
-    ++t->fail;
-  printf("%s %-52s %s\n", cond ? "PASS" : "FAIL", name, detail);
-  return cond;
-}
-
-/* Tolerance object {"abs": a} and/or {"rel": r}. */
-static void tol_of(const json_value *c, double *abs_tol, double *rel_tol) {
-  const json_value *tv = json_get(c, "tolerance");
-  *abs_tol = json_num(json_get(tv, "abs"), 0.0);
-  *rel_tol = json_num(json_get(tv, "rel"), 0.0);
-}
-
-static double complex cnum(const json_value *v) {
-  if (v && v->type == JSON_NUMBER) return v->number;
-  return CMPLX(json_num(json_at(v, 0), NAN), json_num(json_at(v, 1), NAN));
-}
-
-static int starts(const char *s, const char *p) {
-  return strncmp(s, p, strlen(p)) == 0;
-}
+#define REF_NAME_WIDTH 52
+#include "support/ref_cases.h"
 
 /* ---------------- independent references used below ---------------- */
 
@@ -114,28 +47,6 @@ static double sd_by_limit(double eta, double w) {
   double b0 = (4 * a1 - a0) / 3, b1 = (4 * a2 - a1) / 3, b2 = (4 * a3 - a2) / 3;
   double c0 = (16 * b1 - b0) / 15, c1 = (16 * b2 - b1) / 15;
   return sqrt((64 * c1 - c0) / 63);
-}
-
-/* n-point Gauss-Legendre nodes/weights on [0, 1] (Newton on P_n). */
-static void gauss_legendre01(int n, double *x, double *w) {
-  int i, j, it;
-  for (i = 0; i < n; ++i) {
-    double z = cos(M_PI * (i + 0.75) / (n + 0.5)), pp = 1;
-    for (it = 0; it < 100; ++it) {
-      double p1 = 1, p2 = 0, z1;
-      for (j = 1; j <= n; ++j) {
-        double p3 = p2;
-        p2 = p1;
-        p1 = ((2.0 * j - 1) * z * p2 - (j - 1.0) * p3) / j;
-      }
-      pp = n * (z * p1 - p2) / (z * z - 1);
-      z1 = z;
-      z = z1 - p1 / pp;
-      if (fabs(z - z1) < 1e-16) break;
-    }
-    x[i] = 0.5 * (1 - z);
-    w[i] = 1.0 / ((1 - z * z) * pp * pp);
-  }
 }
 
 /* int_a^b x^k f_MP(x) dx with x = a + (b-a)(1 - cos(pi s))/2, which makes
@@ -433,33 +344,15 @@ static void run_identities(tally *t) {
 }
 
 int main(int argc, char **argv) {
+  static const char *const prefixes[] = {"mp.", "bbp.", NULL};
   tally t = {0, 0};
-  char err[256];
-  json_value *root;
-  const json_value *cases;
-  size_t i, covered = 0;
-  if (argc < 2) {
-    fprintf(stderr, "usage: %s reference_values.json\n", argv[0]);
-    printf("0 passed, 1 failed\n");
-    return 1;
-  }
-  root = json_parse_file(argv[1], err, sizeof err);
+  json_value *root = ref_run_cases(&t, argc, argv, prefixes, run_case, 50,
+                                   "reference file has mp.* and bbp.* cases",
+                                   "(at least 50 expected)");
   if (!root) {
-    printf("FAIL cannot read %s: %s\n", argv[1], err);
-    printf("0 passed, 1 failed\n");
+    printf("%d passed, %d failed\n", t.pass, t.fail);
     return 1;
   }
-  cases = json_get(root, "cases");
-  for (i = 0; i < json_len(cases); ++i) {
-    const json_value *c = json_at(cases, i);
-    const char *id = json_str(json_get(c, "id"));
-    if (id && (starts(id, "mp.") || starts(id, "bbp."))) {
-      ++covered;
-      run_case(&t, c);
-    }
-  }
-  check_true(&t, "reference file has mp.* and bbp.* cases", covered >= 50,
-             "(at least 50 expected)");
   run_identities(&t);
   json_free(root);
   printf("%d passed, %d failed\n", t.pass, t.fail);

@@ -10,6 +10,7 @@
 
 #include "rmtmc.h"
 #include "rmtmc_report.h"
+#include "report/report_common.h"
 
 static const char *precision_name(rmtmc_precision p) {
   return p == RMTMC_PRECISION_SINGLE ? "single" : "double";
@@ -53,9 +54,7 @@ static void pair(rmtmc_json *j, const char *key, double re, double im) {
 
 static void stat_obj(rmtmc_json *j, const char *key, const rmtmc_stat *s, double theory) {
   rmtmc_json_object(j, key);
-  rmtmc_json_num(j, "mean", s->mean);
-  rmtmc_json_num(j, "stderr", s->stderr_);
-  rmtmc_json_num(j, "sd", s->sd);
+  report_json_stat_fields(j, s);
   rmtmc_json_num(j, "theory", theory);
   rmtmc_json_num(j, "difference", s->mean - theory);
   rmtmc_json_object_end(j);
@@ -65,25 +64,14 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   const rmtmc_spectrum_result *r = result;
   const rmtmc_spectrum_config *c = &r->config;
   rmtmc_json j;
-  rmtmc_json_begin(&j, f);
-  rmtmc_json_str(&j, "schema", "rmtmc.spectrum/1");
-  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  report_json_begin(&j, f, "rmtmc.spectrum/1");
 
   rmtmc_json_object(&j, "config");
-  rmtmc_json_int(&j, "d", c->d);
-  rmtmc_json_int(&j, "n", c->n);
-  rmtmc_json_num(&j, "eta", r->eta);
-  rmtmc_json_int(&j, "trials", c->trials);
-  rmtmc_json_int(&j, "seed", (long long)c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
   rmtmc_json_str(&j, "sigma", c->sigma);
   rmtmc_json_str(&j, "entries", c->entries);
   rmtmc_json_array(&j, "z");
-  for (int64_t k = 0; k < c->nz; ++k) {
-    rmtmc_json_object(&j, NULL);
-    rmtmc_json_num(&j, "re", c->z_re[k]);
-    rmtmc_json_num(&j, "im", c->z_im[k]);
-    rmtmc_json_object_end(&j);
-  }
+  for (int64_t k = 0; k < c->nz; ++k) pair(&j, NULL, c->z_re[k], c->z_im[k]);
   rmtmc_json_array_end(&j);
   rmtmc_json_int(&j, "bins", c->bins);
   rmtmc_json_str(&j, "backend", backend_kind_name(c->backend));

@@ -7,12 +7,11 @@
 #include "rmtmc.h"
 #include "rmtmc_report.h"
 #include "rmtmc_studies.h"
+#include "report/report_common.h"
 
 static void stat_obj(rmtmc_json *j, const char *key, const rmtmc_stat *s) {
   rmtmc_json_object(j, key);
-  rmtmc_json_num(j, "mean", s->mean);
-  rmtmc_json_num(j, "stderr", s->stderr_);
-  rmtmc_json_num(j, "sd", s->sd);
+  report_json_stat_fields(j, s);
   rmtmc_json_object_end(j);
 }
 
@@ -52,6 +51,13 @@ static void timing(rmtmc_json *j, double sec, double tps, int threads) {
   rmtmc_json_object_end(j);
 }
 
+/* Closes the top object; a write error on f is reported. */
+static rmtmc_status json_finish(rmtmc_json *j, FILE *f, rmtmc_error *err) {
+  rmtmc_json_end(j);
+  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
+  return RMTMC_OK;
+}
+
 static double max_abs_z(const rmtmc_grid_row *r, int64_t n) {
   double m = 0.0;
   for (int64_t i = 0; i < n; ++i)
@@ -63,19 +69,13 @@ rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error 
   const rmtmc_contexts_result *r = result;
   const rmtmc_contexts_config *c = &r->config;
   rmtmc_json j;
-  rmtmc_json_begin(&j, f);
-  rmtmc_json_str(&j, "schema", "rmtmc.generative/1");
-  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  report_json_begin(&j, f, "rmtmc.generative/1");
   rmtmc_json_str(&j, "model", "contexts");
   rmtmc_json_object(&j, "config");
   rmtmc_json_int(&j, "k", c->k);
   rmtmc_json_int(&j, "context_len", c->contexts > 0 ? 0 : c->context_len);
   rmtmc_json_int(&j, "contexts", r->c);
-  rmtmc_json_int(&j, "d", c->d);
-  rmtmc_json_int(&j, "n", c->n);
-  rmtmc_json_num(&j, "eta", r->eta);
-  rmtmc_json_int(&j, "trials", c->trials);
-  rmtmc_json_int(&j, "seed", (long long)c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
   rmtmc_json_num(&j, "rho", c->rho);
   rmtmc_json_str(&j, "alpha", c->alpha);
   rmtmc_json_str(&j, "counts", c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial");
@@ -96,27 +96,19 @@ rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error 
   vec(&j, "phat_noise_floor", r->phat_noise, c->ngamma);
   rmtmc_json_num(&j, "max_abs_z", fmax(max_abs_z(r->etrain, c->ngamma), max_abs_z(r->shrink, c->ngamma)));
   timing(&j, r->seconds, r->trials_per_second, c->threads);
-  rmtmc_json_end(&j);
-  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
-  return RMTMC_OK;
+  return json_finish(&j, f, err);
 }
 
 rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result, rmtmc_error *err) {
   const rmtmc_mixture_result *r = result;
   const rmtmc_mixture_config *c = &r->config;
   rmtmc_json j;
-  rmtmc_json_begin(&j, f);
-  rmtmc_json_str(&j, "schema", "rmtmc.generative/1");
-  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  report_json_begin(&j, f, "rmtmc.generative/1");
   rmtmc_json_str(&j, "model", "mixture");
   rmtmc_json_object(&j, "config");
   rmtmc_json_int(&j, "classes", r->c);
   rmtmc_json_int(&j, "k", c->k);
-  rmtmc_json_int(&j, "d", c->d);
-  rmtmc_json_int(&j, "n", c->n);
-  rmtmc_json_num(&j, "eta", r->eta);
-  rmtmc_json_int(&j, "trials", c->trials);
-  rmtmc_json_int(&j, "seed", (long long)c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
   rmtmc_json_num(&j, "rho", c->rho);
   rmtmc_json_num(&j, "mean_norm", c->means[0] ? NAN : c->mean_norm);
   rmtmc_json_str(&j, "means", c->means[0] ? c->means : "random");
@@ -131,24 +123,16 @@ rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result, rmtmc_error *
   vec(&j, "theory_mean_trC", r->theory_trC, c->ngamma);
   rmtmc_json_num(&j, "max_abs_z", max_abs_z(r->etest, c->ngamma));
   timing(&j, r->seconds, r->trials_per_second, c->threads);
-  rmtmc_json_end(&j);
-  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
-  return RMTMC_OK;
+  return json_finish(&j, f, err);
 }
 
 rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *err) {
   const rmtmc_ridge_result *r = result;
   const rmtmc_ridge_config *c = &r->config;
   rmtmc_json j;
-  rmtmc_json_begin(&j, f);
-  rmtmc_json_str(&j, "schema", "rmtmc.ridge/1");
-  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  report_json_begin(&j, f, "rmtmc.ridge/1");
   rmtmc_json_object(&j, "config");
-  rmtmc_json_int(&j, "d", c->d);
-  rmtmc_json_int(&j, "n", c->n);
-  rmtmc_json_num(&j, "eta", r->eta);
-  rmtmc_json_int(&j, "trials", c->trials);
-  rmtmc_json_int(&j, "seed", (long long)c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
   rmtmc_json_str(&j, "sigma", c->sigma);
   rmtmc_json_num(&j, "signal", c->signal);
   rmtmc_json_num(&j, "noise", c->noise);
@@ -178,9 +162,7 @@ rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *er
   rmtmc_json_object_end(&j);
   rmtmc_json_num(&j, "max_abs_z", fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)));
   timing(&j, r->seconds, r->trials_per_second, c->threads);
-  rmtmc_json_end(&j);
-  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
-  return RMTMC_OK;
+  return json_finish(&j, f, err);
 }
 
 static void table(FILE *f, const char *title, const char *xname, const rmtmc_grid_row *r, int64_t n) {

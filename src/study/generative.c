@@ -8,23 +8,15 @@
 #include <errno.h>
 #include <lapacke.h>
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
 #include "rmtmc_theory_models.h"
+#include "study/study_common.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 uint64_t rmtmc_study_seed(uint64_t seed, uint64_t q) {
   uint64_t z = seed ^ (q * 0x9E3779B97F4A7C15ull);
@@ -57,16 +49,6 @@ rmtmc_status rmtmc_parse_grid(const char *opt, const char *s, double *out,
   return RMTMC_OK;
 }
 
-/* Gaussian entries [0, total) of (seed, trial), layout of rmtmc_sample_entries. */
-static void fill_gaussian(uint64_t seed, uint64_t trial, double *g, uint64_t total) {
-  for (uint64_t p = 0; 2 * p < total; ++p) {
-    double x, y;
-    rmtmc_box_muller(rmtmc_stream_block(seed, trial, p), &x, &y);
-    g[2 * p] = x;
-    if (2 * p + 1 < total) g[2 * p + 1] = y;
-  }
-}
-
 /* Uniform entries [0, total) in (0, 1]: block e/2, words (x,y) or (z,w). */
 static void fill_uniform(uint64_t seed, uint64_t trial, double *u, uint64_t total) {
   for (uint64_t p = 0; 2 * p < total; ++p) {
@@ -92,7 +74,7 @@ static rmtmc_status make_P(double *P, uint64_t seed, double rho, int64_t k, int6
                            rmtmc_error *err) {
   double *L = malloc((size_t)(c * k) * sizeof(double));
   if (!L) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the logits (c x k)");
-  fill_gaussian(rmtmc_study_seed(seed, RMTMC_Q_PARAMS), 0, L, (uint64_t)(c * k));
+  study_fill_gaussian(rmtmc_study_seed(seed, RMTMC_Q_PARAMS), 0, L, (uint64_t)(c * k));
   for (int64_t a = 0; a < c; ++a) {
     double mx = -INFINITY, s = 0.0;
     for (int64_t j = 0; j < k; ++j) mx = fmax(mx, L[a + j * c] / rho);
@@ -168,51 +150,6 @@ static rmtmc_status read_numbers(const char *opt, const char *path, double **val
   return st;
 }
 
-static int resolve_threads(int t) {
-  if (t > 0) return t;
-  int p = omp_get_num_procs();
-  return p > 0 ? p : 1;
-}
-
-/* Refuse work that will not fit in half the physical memory. */
-static rmtmc_status check_memory(const char *what, double bytes, rmtmc_error *err) {
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  double avail = pages > 0 && size > 0 ? 0.5 * (double)pages * (double)size : 8e9;
-  if (!(bytes <= avail))
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "%s needs %.3g GiB of memory, more than the %.3g GiB available; reduce the sizes or --threads",
-                           what, bytes / 1073741824.0, avail / 1073741824.0);
-  return RMTMC_OK;
-}
-
-static rmtmc_stat stat_of(const rmtmc_welford *w) {
-  rmtmc_stat s;
-  s.mean = w->mean;
-  s.stderr_ = rmtmc_welford_stderr(w);
-  s.sd = sqrt(rmtmc_welford_var(w));
-  return s;
-}
-
-/* Row from the accumulated (emp, theory, emp - theory) triple. */
-static void finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w) {
-  r->x = x;
-  r->emp = stat_of(&w[0]);
-  r->theory = w[1].mean;
-  r->diff = stat_of(&w[2]);
-  r->zscore = r->diff.mean / r->diff.stderr_;
-}
-
-static rmtmc_status check_grid(const char *opt, const double *g, int64_t ng, rmtmc_error *err) {
-  if (ng < 1 || ng > RMTMC_STUDY_MAX_GRID)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs 1 to %d values", opt, RMTMC_STUDY_MAX_GRID);
-  for (int64_t i = 0; i < ng; ++i)
-    if (!(g[i] > 0) || !isfinite(g[i]))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: every value must be finite and > 0 (got %g)", opt, g[i]);
-  return RMTMC_OK;
-}
-
-#define BATCH 64
-
 /* ================================================ Proposition A ======= */
 
 void rmtmc_contexts_config_default(rmtmc_contexts_config *c) {
@@ -253,7 +190,7 @@ rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *c, rmtmc_error
   if (c->trials < 2) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be >= 2 (standard errors)");
   if (!(c->rho > 0) || !isfinite(c->rho))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--rho must be finite and > 0 (got %g)", c->rho);
-  rmtmc_status st = check_grid("gamma", c->gamma, c->ngamma, err);
+  rmtmc_status st = study_check_grid("gamma", c->gamma, c->ngamma, err);
   if (st != RMTMC_OK) return st;
   int64_t cc = contexts_c(c);
   if (cc < 1)
@@ -264,11 +201,12 @@ rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *c, rmtmc_error
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE, "c, d and n must be below 2^31 (BLAS/LAPACK index limit)");
   if (strcmp(c->alpha, "uniform") != 0 && strncmp(c->alpha, "file:", 5) != 0)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--alpha '%s' not understood: use uniform or file:PATH", c->alpha);
-  int T = resolve_threads(c->threads);
+  int T = study_resolve_threads(c->threads);
   double dc = (double)cc, per = 8.0 * (5.0 * dc * dc + (double)c->d * dc + 4.0 * (double)c->k * dc +
                                         3.0 * (double)c->n);
-  return check_memory("the contexts study (per thread: 5 c x c and a d x c matrix)",
-                      per * T + 8.0 * (double)c->ngamma * (double)c->k * dc * 2.0, err);
+  return study_check_memory("the contexts study (per thread: 5 c x c and a d x c matrix)",
+                            per * T + 8.0 * (double)c->ngamma * (double)c->k * dc * 2.0, "the sizes or --threads",
+                            err);
 }
 
 /* Per-trial workspace of Prop A. */
@@ -313,6 +251,9 @@ typedef struct ctx_shared {
   const double *cumA;     /* c: cumulative alpha/c (multinomial) */
   const int64_t *fixed_counts;
   int nobs; /* per gamma: 3 etrain + 3 shrink + 1 trC */
+  ctx_work *ws;     /* [threads] */
+  double *obs, *dev; /* [STUDY_BATCH][A_NOBS * ngamma], [STUDY_BATCH][devlen] */
+  size_t devlen;    /* k c ngamma */
 } ctx_shared;
 
 #define A_NOBS 7
@@ -348,7 +289,7 @@ static rmtmc_status contexts_trial(const ctx_shared *s, ctx_work *w, uint64_t t,
     if (w->counts[a] > 0)
       for (int64_t j = 0; j < k; ++j) w->Y[j + a * k] /= (double)w->counts[a];
   /* contexts Z (d x c), G = Z^T Z, H = Pi^(1/2) G Pi^(1/2) */
-  fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_FEATURES), t, w->Z, (uint64_t)(d * c));
+  study_fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_FEATURES), t, w->Z, (uint64_t)(d * c));
   cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)c, (int)d, 1.0, w->Z, (int)d, 0.0, w->H, (int)c);
   for (int64_t j = 0; j < c; ++j)
     for (int64_t i = j + 1; i < c; ++i) w->H[j + i * c] = w->H[i + j * c];
@@ -477,6 +418,13 @@ static void fixed_counts(int64_t *counts, const double *alpha, int64_t c, int64_
   free(rem);
 }
 
+/* study_trial_fn: trial t of the batch, into row i of the batch buffers. */
+static rmtmc_status contexts_batch_trial(void *ctx, int thread, int64_t i, uint64_t t, rmtmc_error *err) {
+  const ctx_shared *s = ctx;
+  return contexts_trial(s, &s->ws[thread], t, s->obs + (size_t)i * A_NOBS * s->cfg->ngamma,
+                        s->dev + (size_t)i * s->devlen, err);
+}
+
 void rmtmc_contexts_result_free(rmtmc_contexts_result *r) {
   if (!r) return;
   free(r->P); free(r->alpha); free(r->alpha_fixed); free(r->etrain); free(r->shrink);
@@ -489,12 +437,12 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   memset(r, 0, sizeof *r);
   rmtmc_status st = rmtmc_contexts_validate(cfg, err);
   if (st != RMTMC_OK) return st;
-  double t0 = now_seconds();
+  double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t c = contexts_c(cfg), k = cfg->k, d = cfg->d, n = cfg->n, ng = cfg->ngamma;
   r->c = c;
   r->eta = (double)d / (double)c;
-  int threads = resolve_threads(cfg->threads);
+  int threads = study_resolve_threads(cfg->threads);
   r->config.threads = threads;
   r->P = malloc((size_t)(k * c) * sizeof(double));
   r->alpha = malloc((size_t)c * sizeof(double));
@@ -507,8 +455,8 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   int64_t *fc = malloc((size_t)c * sizeof(int64_t));
   size_t devlen = (size_t)(k * c * ng);
   double *devsum = calloc(devlen, sizeof(double));
-  double *obs = malloc((size_t)BATCH * A_NOBS * (size_t)ng * sizeof(double));
-  double *dev = malloc((size_t)BATCH * devlen * sizeof(double));
+  double *obs = malloc((size_t)STUDY_BATCH * A_NOBS * (size_t)ng * sizeof(double));
+  double *dev = malloc((size_t)STUDY_BATCH * devlen * sizeof(double));
   ctx_work *ws = calloc((size_t)threads, sizeof(ctx_work));
   rmtmc_accum_stream acc;
   int acc_ok = 0;
@@ -542,34 +490,14 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     }
   if ((st = rmtmc_accum_stream_init(&acc, A_NOBS * ng + 2, 0, err)) != RMTMC_OK) goto done;
   acc_ok = 1;
-  ctx_shared sh = {cfg, c, k, d, n, r->eta, r->P, cumP, cumA, fc, A_NOBS};
+  ctx_shared sh = {cfg, c, k, d, n, r->eta, r->P, cumP, cumA, fc, A_NOBS, ws, obs, dev, devlen};
   openblas_set_num_threads(1);
   double *o1 = malloc((size_t)(A_NOBS * ng + 2) * sizeof(double));
   if (!o1) { st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory"); goto done; }
-  for (int64_t b0 = 0; b0 < cfg->trials && st == RMTMC_OK; b0 += BATCH) {
-    int64_t nb = cfg->trials - b0 < BATCH ? cfg->trials - b0 : BATCH;
-    rmtmc_status bst = RMTMC_OK;
-    rmtmc_error berr;
-    rmtmc_error_clear(&berr);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int64_t i = 0; i < nb; ++i) {
-      rmtmc_error e1;
-      rmtmc_error_clear(&e1);
-      rmtmc_status s1 = contexts_trial(&sh, &ws[omp_get_thread_num()], (uint64_t)(b0 + i),
-                                       obs + (size_t)i * A_NOBS * ng, dev + (size_t)i * devlen, &e1);
-      /* extra observables: sd of the realised alpha, empty fraction */
-      if (s1 != RMTMC_OK) {
-#pragma omp critical
-        {
-          if (bst == RMTMC_OK) { bst = s1; berr = e1; }
-        }
-      }
-    }
-    if (bst != RMTMC_OK) {
-      st = bst;
-      if (err) *err = berr;
-      break;
-    }
+  for (int64_t b0 = 0; b0 < cfg->trials && st == RMTMC_OK; b0 += STUDY_BATCH) {
+    int64_t nb = cfg->trials - b0 < STUDY_BATCH ? cfg->trials - b0 : STUDY_BATCH;
+    if ((st = study_run_batch(threads, b0, nb, contexts_batch_trial, &sh, err)) != RMTMC_OK) break;
+    /* extra observables: sd of the realised alpha, empty fraction */
     for (int64_t i = 0; i < nb; ++i) { /* trial order */
       memcpy(o1, obs + (size_t)i * A_NOBS * ng, (size_t)(A_NOBS * ng) * sizeof(double));
       o1[A_NOBS * ng] = o1[A_NOBS * ng + 1] = 0.0;
@@ -602,8 +530,8 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     const rmtmc_welford *w = acc.total.obs;
     double T = (double)cfg->trials;
     for (int64_t g = 0; g < ng; ++g) {
-      finish_row(&r->etrain[g], cfg->gamma[g], w + A_NOBS * g);
-      finish_row(&r->shrink[g], cfg->gamma[g], w + A_NOBS * g + 3);
+      study_finish_row(&r->etrain[g], cfg->gamma[g], w + A_NOBS * g);
+      study_finish_row(&r->shrink[g], cfg->gamma[g], w + A_NOBS * g + 3);
       double s2 = 0.0;
       for (int64_t q = 0; q < k * c; ++q) {
         double x = devsum[g * k * c + q] / T;
@@ -615,7 +543,7 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     r->alpha_mean_sd = w[A_NOBS * ng].mean;
     r->empty_fraction = w[A_NOBS * ng + 1].mean;
   }
-  r->seconds = now_seconds() - t0;
+  r->seconds = rmtmc_now_seconds() - t0;
   r->trials_per_second = (double)cfg->trials / r->seconds;
 done:
   if (acc_ok) rmtmc_accum_stream_free(&acc);
@@ -658,12 +586,13 @@ rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *c, rmtmc_error *
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--mean-norm must be finite and >= 0 (got %g)", c->mean_norm);
   if (c->means[0] && strncmp(c->means, "file:", 5) != 0)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--means '%s' not understood: use file:PATH", c->means);
-  rmtmc_status st = check_grid("gamma", c->gamma, c->ngamma, err);
+  rmtmc_status st = study_check_grid("gamma", c->gamma, c->ngamma, err);
   if (st != RMTMC_OK) return st;
-  double r = (double)(c->d < c->n ? c->d : c->n), T = resolve_threads(c->threads);
+  double r = (double)(c->d < c->n ? c->d : c->n), T = study_resolve_threads(c->threads);
   double per = 8.0 * (r * r + 2.0 * (double)c->d * (double)c->n + (double)c->d * (double)c->classes * 3.0 +
                       (double)c->n * 4.0 + r * (double)(c->k + c->classes) * 2.0);
-  return check_memory("the mixture study (per thread: a min(d,n)^2 and two d x n matrices)", per * T, err);
+  return study_check_memory("the mixture study (per thread: a min(d,n)^2 and two d x n matrices)", per * T,
+                            "the sizes or --threads", err);
 }
 
 typedef struct mix_work {
@@ -699,6 +628,8 @@ typedef struct mix_shared {
   const rmtmc_mixture_config *cfg;
   int64_t c, k, d, n;
   const double *P, *cumP, *M;
+  mix_work *ws; /* [threads] */
+  double *obs;  /* [STUDY_BATCH][ngamma] */
 } mix_shared;
 
 /* One trial of Prop B: obs[ngamma] = E_test(gamma). */
@@ -714,7 +645,7 @@ static rmtmc_status mixture_trial(const mix_shared *s, mix_work *w, uint64_t t, 
     w->cls[i] = a;
     w->lab[i] = inv_cdf(s->cumP + a * k, k, w->ul[i]);
   }
-  fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_FEATURES), t, w->X, (uint64_t)(d * n));
+  study_fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_FEATURES), t, w->X, (uint64_t)(d * n));
   for (int64_t i = 0; i < n; ++i) {
     const double *mu = s->M + w->cls[i] * d;
     double *x = w->X + i * d;
@@ -803,7 +734,7 @@ static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, doubl
     *c = cfg->classes;
     *M = malloc((size_t)(d * *c) * sizeof(double));
     if (!*M) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the means");
-    fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_PARAMS), 1, *M, (uint64_t)(d * *c));
+    study_fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_PARAMS), 1, *M, (uint64_t)(d * *c));
     for (int64_t a = 0; a < *c; ++a) {
       double s = 0.0;
       for (int64_t j = 0; j < d; ++j) s += (*M)[j + a * d] * (*M)[j + a * d];
@@ -832,6 +763,12 @@ static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, doubl
   return st;
 }
 
+/* study_trial_fn: trial t of the batch, into row i of the batch buffer. */
+static rmtmc_status mixture_batch_trial(void *ctx, int thread, int64_t i, uint64_t t, rmtmc_error *err) {
+  const mix_shared *s = ctx;
+  return mixture_trial(s, &s->ws[thread], t, s->obs + i * s->cfg->ngamma, err);
+}
+
 void rmtmc_mixture_result_free(rmtmc_mixture_result *r) {
   if (!r) return;
   free(r->P); free(r->M); free(r->G); free(r->etest); free(r->theory_first); free(r->theory_trC);
@@ -842,10 +779,10 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   memset(r, 0, sizeof *r);
   rmtmc_status st = rmtmc_mixture_validate(cfg, err);
   if (st != RMTMC_OK) return st;
-  double t0 = now_seconds();
+  double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t k = cfg->k, d = cfg->d, n = cfg->n, ng = cfg->ngamma, c;
-  int threads = resolve_threads(cfg->threads);
+  int threads = study_resolve_threads(cfg->threads);
   r->config.threads = threads;
   r->eta = (double)d / (double)n;
   mix_work *ws = NULL;
@@ -862,7 +799,7 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   r->theory_first = calloc((size_t)ng, sizeof(double));
   r->theory_trC = calloc((size_t)ng, sizeof(double));
   cumP = malloc((size_t)(k * c) * sizeof(double));
-  obs = malloc((size_t)(BATCH * ng) * sizeof(double));
+  obs = malloc((size_t)(STUDY_BATCH * ng) * sizeof(double));
   th = malloc((size_t)ng * sizeof(rmtmc_propB_result));
   ws = calloc((size_t)threads, sizeof(mix_work));
   if (!r->P || !r->G || !r->etest || !r->theory_first || !r->theory_trC || !cumP || !obs || !th || !ws) {
@@ -887,30 +824,11 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
     }
   if ((st = rmtmc_accum_stream_init(&acc, 3 * ng, 0, err)) != RMTMC_OK) goto done;
   acc_ok = 1;
-  mix_shared sh = {cfg, c, k, d, n, r->P, cumP, r->M};
+  mix_shared sh = {cfg, c, k, d, n, r->P, cumP, r->M, ws, obs};
   openblas_set_num_threads(1);
-  for (int64_t b0 = 0; b0 < cfg->trials && st == RMTMC_OK; b0 += BATCH) {
-    int64_t nb = cfg->trials - b0 < BATCH ? cfg->trials - b0 : BATCH;
-    rmtmc_status bst = RMTMC_OK;
-    rmtmc_error berr;
-    rmtmc_error_clear(&berr);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int64_t i = 0; i < nb; ++i) {
-      rmtmc_error e1;
-      rmtmc_error_clear(&e1);
-      rmtmc_status s1 = mixture_trial(&sh, &ws[omp_get_thread_num()], (uint64_t)(b0 + i), obs + i * ng, &e1);
-      if (s1 != RMTMC_OK) {
-#pragma omp critical
-        {
-          if (bst == RMTMC_OK) { bst = s1; berr = e1; }
-        }
-      }
-    }
-    if (bst != RMTMC_OK) {
-      st = bst;
-      if (err) *err = berr;
-      break;
-    }
+  for (int64_t b0 = 0; b0 < cfg->trials && st == RMTMC_OK; b0 += STUDY_BATCH) {
+    int64_t nb = cfg->trials - b0 < STUDY_BATCH ? cfg->trials - b0 : STUDY_BATCH;
+    if ((st = study_run_batch(threads, b0, nb, mixture_batch_trial, &sh, err)) != RMTMC_OK) break;
     double o3[3 * RMTMC_STUDY_MAX_GRID];
     for (int64_t i = 0; i < nb; ++i) {
       for (int64_t g = 0; g < ng; ++g) {
@@ -925,11 +843,11 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   if (st != RMTMC_OK) goto done;
   rmtmc_accum_stream_finish(&acc);
   for (int64_t g = 0; g < ng; ++g) {
-    finish_row(&r->etest[g], cfg->gamma[g], acc.total.obs + 3 * g);
+    study_finish_row(&r->etest[g], cfg->gamma[g], acc.total.obs + 3 * g);
     r->theory_first[g] = th[g].first_term;
     r->theory_trC[g] = th[g].mean_trC;
   }
-  r->seconds = now_seconds() - t0;
+  r->seconds = rmtmc_now_seconds() - t0;
   r->trials_per_second = (double)cfg->trials / r->seconds;
 done:
   if (acc_ok) rmtmc_accum_stream_free(&acc);

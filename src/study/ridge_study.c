@@ -8,55 +8,15 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
 #include "rmtmc_theory_models.h"
+#include "study/study_common.h"
 
-#define BATCH 64
 #define R_NOBS 15 /* per lambda: (emp, theory, diff) x risk, train, gcv, gap, dof */
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void fill_gaussian(uint64_t seed, uint64_t trial, double *g, uint64_t total) {
-  for (uint64_t p = 0; 2 * p < total; ++p) {
-    double x, y;
-    rmtmc_box_muller(rmtmc_stream_block(seed, trial, p), &x, &y);
-    g[2 * p] = x;
-    if (2 * p + 1 < total) g[2 * p + 1] = y;
-  }
-}
-
-static int resolve_threads(int t) {
-  if (t > 0) return t;
-  int p = omp_get_num_procs();
-  return p > 0 ? p : 1;
-}
-
-static rmtmc_stat stat_of(const rmtmc_welford *w) {
-  rmtmc_stat s;
-  s.mean = w->mean;
-  s.stderr_ = rmtmc_welford_stderr(w);
-  s.sd = sqrt(rmtmc_welford_var(w));
-  return s;
-}
-
-static void finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w) {
-  r->x = x;
-  r->emp = stat_of(&w[0]);
-  r->theory = w[1].mean;
-  r->diff = stat_of(&w[2]);
-  r->zscore = r->diff.mean / r->diff.stderr_;
-}
 
 void rmtmc_ridge_config_default(rmtmc_ridge_config *c) {
   memset(c, 0, sizeof *c);
@@ -83,21 +43,11 @@ rmtmc_status rmtmc_ridge_validate(const rmtmc_ridge_config *c, rmtmc_error *err)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--signal must be finite and >= 0 (got %g)", c->signal);
   if (!(c->noise >= 0) || !isfinite(c->noise))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--noise must be finite and >= 0 (got %g)", c->noise);
-  if (c->nlam < 1 || c->nlam > RMTMC_STUDY_MAX_GRID)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--lambda needs 1 to %d values", RMTMC_STUDY_MAX_GRID);
-  for (int64_t i = 0; i < c->nlam; ++i)
-    if (!(c->lam[i] > 0) || !isfinite(c->lam[i]))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--lambda: every value must be finite and > 0 (got %g)",
-                             c->lam[i]);
+  rmtmc_status st = study_check_grid("lambda", c->lam, c->nlam, err);
+  if (st != RMTMC_OK) return st;
   double d = (double)c->d, n = (double)c->n, r = d < n ? d : n;
-  double bytes = 8.0 * resolve_threads(c->threads) * (2.0 * d * n + r * r + 4.0 * (d + n)) + 16.0 * d * d;
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  double avail = pages > 0 && size > 0 ? 0.5 * (double)pages * (double)size : 8e9;
-  if (!(bytes <= avail))
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "the ridge study needs %.3g GiB of memory, more than the %.3g GiB available; reduce --d, --n or --threads",
-                           bytes / 1073741824.0, avail / 1073741824.0);
-  return RMTMC_OK;
+  double bytes = 8.0 * study_resolve_threads(c->threads) * (2.0 * d * n + r * r + 4.0 * (d + n)) + 16.0 * d * d;
+  return study_check_memory("the ridge study", bytes, "--d, --n or --threads", err);
 }
 
 typedef struct ridge_work {
@@ -130,6 +80,8 @@ typedef struct ridge_shared {
   const rmtmc_model *m;
   const double *beta;
   const rmtmc_ridge_limits *th;
+  ridge_work *ws; /* [threads] */
+  double *obs;    /* [STUDY_BATCH][R_NOBS * nlam] */
 } ridge_shared;
 
 /* One trial: Xt = Sigma^(1/2) G (d x n, columns = samples), y = Xt^T beta +
@@ -143,15 +95,15 @@ static rmtmc_status ridge_trial(const ridge_shared *s, ridge_work *w, uint64_t t
   int64_t d = cfg->d, n = cfg->n, r = d < n ? d : n;
   uint64_t sx = rmtmc_study_seed(cfg->seed, RMTMC_Q_FEATURES);
   if (m->sqrt_full) {
-    fill_gaussian(sx, t, w->G, (uint64_t)(d * n));
+    study_fill_gaussian(sx, t, w->G, (uint64_t)(d * n));
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)n, (int)d, 1.0, m->sqrt_full, (int)d,
                 w->G, (int)d, 0.0, w->X, (int)d);
   } else {
-    fill_gaussian(sx, t, w->X, (uint64_t)(d * n));
+    study_fill_gaussian(sx, t, w->X, (uint64_t)(d * n));
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < d; ++j) w->X[j + i * d] *= m->sqrt_diag[j];
   }
-  fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_NOISE), t, w->y, (uint64_t)n);
+  study_fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_NOISE), t, w->y, (uint64_t)n);
   double sn = sqrt(cfg->noise), yy = 0.0;
   for (int64_t i = 0; i < n; ++i) w->y[i] *= sn;
   cblas_dgemv(CblasColMajor, CblasTrans, (int)d, (int)n, 1.0, w->X, (int)d, s->beta, 1, 1.0, w->y, 1);
@@ -227,6 +179,12 @@ static rmtmc_status ridge_trial(const ridge_shared *s, ridge_work *w, uint64_t t
   return RMTMC_OK;
 }
 
+/* study_trial_fn: trial t of the batch, into row i of the batch buffer. */
+static rmtmc_status ridge_batch_trial(void *ctx, int thread, int64_t i, uint64_t t, rmtmc_error *err) {
+  const ridge_shared *s = ctx;
+  return ridge_trial(s, &s->ws[thread], t, s->obs + (size_t)i * R_NOBS * s->cfg->nlam, err);
+}
+
 void rmtmc_ridge_result_free(rmtmc_ridge_result *r) {
   if (!r) return;
   if (r->model.d > 0) rmtmc_model_free(&r->model);
@@ -239,10 +197,10 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   memset(r, 0, sizeof *r);
   rmtmc_status st = rmtmc_ridge_validate(cfg, err);
   if (st != RMTMC_OK) return st;
-  double t0 = now_seconds();
+  double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t d = cfg->d, n = cfg->n, nl = cfg->nlam;
-  int threads = resolve_threads(cfg->threads);
+  int threads = study_resolve_threads(cfg->threads);
   r->config.threads = threads;
   r->eta = (double)d / (double)n;
   st = rmtmc_model_init(&r->model, d, n, cfg->sigma, RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, err);
@@ -267,7 +225,7 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   r->bias = calloc((size_t)nl, sizeof(double));
   r->variance = calloc((size_t)nl, sizeof(double));
   th = malloc((size_t)nl * sizeof(rmtmc_ridge_limits));
-  obs = malloc((size_t)(BATCH * R_NOBS * nl) * sizeof(double));
+  obs = malloc((size_t)(STUDY_BATCH * R_NOBS * nl) * sizeof(double));
   ws = calloc((size_t)threads, sizeof(ridge_work));
   if (!r->beta || !r->s || !r->b2 || !r->risk || !r->train || !r->gcv || !r->gcv_gap || !r->dof || !r->kappa ||
       !r->bias || !r->variance || !th || !obs || !ws) {
@@ -275,7 +233,7 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
     goto done;
   }
   /* beta uniform on the sphere of radius sqrt(signal) (params, trial 2) */
-  fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_PARAMS), 2, r->beta, (uint64_t)d);
+  study_fill_gaussian(rmtmc_study_seed(cfg->seed, RMTMC_Q_PARAMS), 2, r->beta, (uint64_t)d);
   {
     double s2 = 0.0;
     for (int64_t j = 0; j < d; ++j) s2 += r->beta[j] * r->beta[j];
@@ -314,31 +272,11 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
     }
   if ((st = rmtmc_accum_stream_init(&acc, R_NOBS * nl, 0, err)) != RMTMC_OK) goto done;
   acc_ok = 1;
-  ridge_shared sh = {cfg, &r->model, r->beta, th};
+  ridge_shared sh = {cfg, &r->model, r->beta, th, ws, obs};
   openblas_set_num_threads(1);
-  for (int64_t b0 = 0; b0 < cfg->trials && st == RMTMC_OK; b0 += BATCH) {
-    int64_t nb = cfg->trials - b0 < BATCH ? cfg->trials - b0 : BATCH;
-    rmtmc_status bst = RMTMC_OK;
-    rmtmc_error berr;
-    rmtmc_error_clear(&berr);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int64_t i = 0; i < nb; ++i) {
-      rmtmc_error e1;
-      rmtmc_error_clear(&e1);
-      rmtmc_status s1 = ridge_trial(&sh, &ws[omp_get_thread_num()], (uint64_t)(b0 + i),
-                                    obs + (size_t)i * R_NOBS * nl, &e1);
-      if (s1 != RMTMC_OK) {
-#pragma omp critical
-        {
-          if (bst == RMTMC_OK) { bst = s1; berr = e1; }
-        }
-      }
-    }
-    if (bst != RMTMC_OK) {
-      st = bst;
-      if (err) *err = berr;
-      break;
-    }
+  for (int64_t b0 = 0; b0 < cfg->trials && st == RMTMC_OK; b0 += STUDY_BATCH) {
+    int64_t nb = cfg->trials - b0 < STUDY_BATCH ? cfg->trials - b0 : STUDY_BATCH;
+    if ((st = study_run_batch(threads, b0, nb, ridge_batch_trial, &sh, err)) != RMTMC_OK) break;
     for (int64_t i = 0; i < nb; ++i) rmtmc_accum_stream_add(&acc, obs + (size_t)i * R_NOBS * nl);
     if (cfg->progress) cfg->progress(cfg->progress_ctx, b0 + nb, cfg->trials);
   }
@@ -346,16 +284,16 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   rmtmc_accum_stream_finish(&acc);
   for (int64_t g = 0; g < nl; ++g) {
     const rmtmc_welford *w = acc.total.obs + R_NOBS * g;
-    finish_row(&r->risk[g], cfg->lam[g], w);
-    finish_row(&r->train[g], cfg->lam[g], w + 3);
-    finish_row(&r->gcv[g], cfg->lam[g], w + 6);
-    finish_row(&r->gcv_gap[g], cfg->lam[g], w + 9);
-    finish_row(&r->dof[g], cfg->lam[g], w + 12);
+    study_finish_row(&r->risk[g], cfg->lam[g], w);
+    study_finish_row(&r->train[g], cfg->lam[g], w + 3);
+    study_finish_row(&r->gcv[g], cfg->lam[g], w + 6);
+    study_finish_row(&r->gcv_gap[g], cfg->lam[g], w + 9);
+    study_finish_row(&r->dof[g], cfg->lam[g], w + 12);
     r->kappa[g] = th[g].kappa;
     r->bias[g] = th[g].bias;
     r->variance[g] = th[g].variance;
   }
-  r->seconds = now_seconds() - t0;
+  r->seconds = rmtmc_now_seconds() - t0;
   r->trials_per_second = (double)cfg->trials / r->seconds;
 done:
   if (acc_ok) rmtmc_accum_stream_free(&acc);

@@ -6,16 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "rmtmc_accum.h"
 #include "rmtmc_theory.h"
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "study/study_common.h"
 
 void rmtmc_spectrum_config_default(rmtmc_spectrum_config *c) {
   memset(c, 0, sizeof *c);
@@ -54,14 +48,6 @@ rmtmc_status rmtmc_spectrum_validate(const rmtmc_spectrum_config *c,
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: point %lld is not finite",
                              (long long)(j + 1));
   return RMTMC_OK;
-}
-
-static rmtmc_stat stat_of(const rmtmc_welford *w) {
-  rmtmc_stat s;
-  s.mean = w->mean;
-  s.stderr_ = rmtmc_welford_stderr(w);
-  s.sd = sqrt(rmtmc_welford_var(w));
-  return s;
 }
 
 /* Outlier locations of the spikes (BBP), upper and lower. */
@@ -192,7 +178,7 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_accum *acc,
   rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
   rmtmc_reduce_spec spec = {c->nz, c->z_re, c->z_im, RMTMC_SPECTRUM_KMAX, c->bins,
                             r->hist_lo, r->hist_hi};
-  double t0 = now_seconds();
+  double t0 = rmtmc_now_seconds();
   r->nz = c->nz;
   r->rows = calloc((size_t)r->nz, sizeof *r->rows);
   r->counts = calloc((size_t)(r->bins + 3), sizeof *r->counts);
@@ -212,8 +198,8 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_accum *acc,
     rmtmc_stieltjes_row *row = &r->rows[j];
     row->z_re = c->z_re[j];
     row->z_im = c->z_im[j];
-    row->re = stat_of(&acc->obs[2 * j]);
-    row->im = stat_of(&acc->obs[2 * j + 1]);
+    row->re = study_stat_of(&acc->obs[2 * j]);
+    row->im = study_stat_of(&acc->obs[2 * j + 1]);
     double complex z = row->z_re + I * row->z_im, mth, mu = NAN;
     st = rmtmc_theory_stieltjes(&pop, r->eta, z, NULL, &mth, NULL, err);
     if (st != RMTMC_OK) break;
@@ -236,12 +222,12 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_accum *acc,
     }
   }
   if (st == RMTMC_OK) {
-    r->lam_min = stat_of(&acc->obs[RMTMC_OBS_LAMMIN(&spec)]);
-    r->lam_max = stat_of(&acc->obs[RMTMC_OBS_LAMMAX(&spec)]);
+    r->lam_min = study_stat_of(&acc->obs[RMTMC_OBS_LAMMIN(&spec)]);
+    r->lam_max = study_stat_of(&acc->obs[RMTMC_OBS_LAMMAX(&spec)]);
     double mom[3];
     rmtmc_theory_moments(&pop, r->eta, mom);
     for (int k = 1; k <= RMTMC_SPECTRUM_KMAX; ++k) {
-      r->moments[k - 1] = stat_of(&acc->obs[RMTMC_OBS_MOMENT(&spec, k)]);
+      r->moments[k - 1] = study_stat_of(&acc->obs[RMTMC_OBS_MOMENT(&spec, k)]);
       r->moments_theory[k - 1] = k <= 3 ? mom[k - 1] : NAN;
     }
     if (pop.k == 1) { /* MP: the fourth Narayana moment, scaled */
@@ -281,7 +267,7 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_accum *acc,
     r->ks = ks;
   }
   free(edges);
-  r->theory_seconds += now_seconds() - t0;
+  r->theory_seconds += rmtmc_now_seconds() - t0;
   return st;
 }
 
@@ -299,9 +285,9 @@ rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg,
                           cfg->precision, err);
   if (st != RMTMC_OK) return st;
   res->eta = (double)cfg->d / (double)cfg->n;
-  double t0 = now_seconds();
+  double t0 = rmtmc_now_seconds();
   st = theory_setup(res, err);
-  res->theory_seconds = now_seconds() - t0;
+  res->theory_seconds = rmtmc_now_seconds() - t0;
   rmtmc_accum_stream acc;
   int have_acc = 0;
   if (st == RMTMC_OK) {
@@ -311,9 +297,9 @@ rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg,
     have_acc = st == RMTMC_OK;
   }
   if (st == RMTMC_OK) {
-    double t1 = now_seconds();
+    double t1 = rmtmc_now_seconds();
     st = run_trials(res, &acc, err);
-    res->seconds = now_seconds() - t1;
+    res->seconds = rmtmc_now_seconds() - t1;
     res->trials_per_second = (double)cfg->trials / res->seconds;
   }
   if (st == RMTMC_OK) st = compare(res, &acc.total, err);

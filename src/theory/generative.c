@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models_internal.h"
+#include "theory/brent.h"
 
 /* ---------------------------------------------------------------- checks */
 
@@ -155,15 +155,15 @@ static rmtmc_status propA_solve_raw(rmtmc_propA_scalars *out,
   x.c = c;
   x.eta = eta;
   x.gamma = gamma;
-  st = models_brent(&root, propA_phi, &x, lo, hi, propA_phi(lo, &x),
-                    propA_phi(hi, &x), models_tol(opts), models_max_iter(opts),
-                    &width);
+  st = theory_brent(&root, propA_phi, &x, lo, hi, propA_phi(lo, &x),
+                    propA_phi(hi, &x), theory_tol(opts), 1e-300,
+                    theory_max_iter(opts), &width);
   if (st == RMTMC_ERR_NOCONV)
     return rmtmc_error_set(err, st,
                            "%s: Brent on delta did not converge in %d "
                            "iterations (bracket width %.3g at delta = %.17g; "
                            "eta = %g, gamma = %g)",
-                           fn, models_max_iter(opts), width, root, eta, gamma);
+                           fn, theory_max_iter(opts), width, root, eta, gamma);
   if (st != RMTMC_OK)
     return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
                            "%s: fixed point delta = eta/(alpha + gamma) not "

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "models_internal.h"
+#include "theory/brent.h"
 
 /* Aggregates of a validated problem. */
 typedef struct ridge_info {
@@ -130,14 +130,14 @@ static rmtmc_status ridge_kappa0_raw(double *kappa0,
   x.d = info->d;
   x.lam = 0;
   hi = info->trS / pb->n; /* df1(kappa) <= tr Sigma / kappa */
-  st = models_brent(&root, ridge_df1_gap, &x, 0.0, hi, info->rank - pb->n,
-                    ridge_df1_gap(hi, &x), models_tol(opts),
-                    models_max_iter(opts), &width);
+  st = theory_brent(&root, ridge_df1_gap, &x, 0.0, hi, info->rank - pb->n,
+                    ridge_df1_gap(hi, &x), theory_tol(opts), 1e-300,
+                    theory_max_iter(opts), &width);
   if (st == RMTMC_ERR_NOCONV)
     return rmtmc_error_set(err, st,
                            "%s: Brent on df1(kappa0) = n did not converge in "
                            "%d iterations (bracket width %.3g at %.17g)",
-                           fn, models_max_iter(opts), width, root);
+                           fn, theory_max_iter(opts), width, root);
   if (st != RMTMC_OK)
     return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
                            "%s: df1(kappa0) = n not bracketed in [0, %g]", fn,
@@ -167,15 +167,15 @@ static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
     x.pb = pb;
     x.d = info->d;
     x.lam = lam;
-    st = models_brent(&kappa, ridge_kappa_eq, &x, kappa0, hi,
+    st = theory_brent(&kappa, ridge_kappa_eq, &x, kappa0, hi,
                       ridge_kappa_eq(kappa0, &x), ridge_kappa_eq(hi, &x),
-                      models_tol(opts), models_max_iter(opts), &width);
+                      theory_tol(opts), 1e-300, theory_max_iter(opts), &width);
     if (st == RMTMC_ERR_NOCONV)
       return rmtmc_error_set(err, st,
                              "%s: Brent on lam = kappa (1 - df1/n) did not "
                              "converge in %d iterations (bracket width %.3g "
                              "at kappa = %.17g, lam = %g)",
-                             fn, models_max_iter(opts), width, kappa, lam);
+                             fn, theory_max_iter(opts), width, kappa, lam);
     if (st != RMTMC_OK)
       return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
                              "%s: lam = kappa (1 - df1/n) not bracketed in "

@@ -421,7 +421,8 @@ static rmtmc_status pop_support(const theory_pop *P, double eta,
   if (fabs(etaeff - 1.0) <= 4.0 * DBL_EPSILON) {
     r = 0.0; /* eta (1 - h0) = 1: the lower edge is 0 */
   } else {
-    st = theory_brent(&r, cb_psi_minus, &ctx, a, b, fa, fb, 0.0, atol, bmax);
+    st = theory_brent(&r, cb_psi_minus, &ctx, a, b, fa, fb, 0.0, atol, bmax,
+                      NULL);
     if (st != RMTMC_OK && st != RMTMC_ERR_NOCONV) goto numeric;
   }
   gv.xl = -INFINITY;
@@ -442,17 +443,20 @@ static rmtmc_status pop_support(const theory_pop *P, double eta,
     fa = cb_dpsi(ua, &ctx);
     fb = cb_dpsi(ub, &ctx);
     if (!(fa < 0 && fb > 0)) continue; /* minimiser hugging a pole */
-    st = theory_brent(&um, cb_dpsi, &ctx, ua, ub, fa, fb, 0.0, atol, bmax);
+    st =
+        theory_brent(&um, cb_dpsi, &ctx, ua, ub, fa, fb, 0.0, atol, bmax, NULL);
     if (st != RMTMC_OK && st != RMTMC_ERR_NOCONV) goto numeric;
     fb = cb_psi_minus(um, &ctx);
     if (!(fb < 0)) continue; /* min psi >= 1/eta: no gap */
     a = tl + fmin(0.5 * (um - tl), 0.5 * tl * sqrt(eta * P->w[i]));
     fa = cb_psi_minus(a, &ctx);
-    st = theory_brent(&r1, cb_psi_minus, &ctx, a, um, fa, fb, 0.0, atol, bmax);
+    st = theory_brent(&r1, cb_psi_minus, &ctx, a, um, fa, fb, 0.0, atol, bmax,
+                      NULL);
     if (st != RMTMC_OK && st != RMTMC_ERR_NOCONV) goto numeric;
     a = tr - fmin(0.5 * (tr - um), 0.5 * tr * sqrt(eta * P->w[i + 1]));
     fa = cb_psi_minus(a, &ctx);
-    st = theory_brent(&r2, cb_psi_minus, &ctx, um, a, fb, fa, 0.0, atol, bmax);
+    st = theory_brent(&r2, cb_psi_minus, &ctx, um, a, fb, fa, 0.0, atol, bmax,
+                      NULL);
     if (st != RMTMC_OK && st != RMTMC_ERR_NOCONV) goto numeric;
     gv.ul = r1;
     gv.ur = r2;
@@ -470,7 +474,8 @@ static rmtmc_status pop_support(const theory_pop *P, double eta,
     if (b <= a) b = 2.0 * a;
     fa = cb_psi_minus(a, &ctx);
     fb = cb_psi_minus(b, &ctx);
-    st = theory_brent(&r, cb_psi_minus, &ctx, a, b, fa, fb, 0.0, atol, bmax);
+    st = theory_brent(&r, cb_psi_minus, &ctx, a, b, fa, fb, 0.0, atol, bmax,
+                      NULL);
     if (st != RMTMC_OK && st != RMTMC_ERR_NOCONV) goto numeric;
     gv.ul = r;
     gv.xl = pop_x_r(P, eta, r);
@@ -576,7 +581,7 @@ static rmtmc_status pop_solve_real(const theory_pop *P, double eta,
   fa = cb_x_minus(a, &ctx);
   fb = cb_x_minus(b, &ctx);
   st = theory_brent(u, cb_x_minus, &ctx, a, b, fa, fb, 0.0, 1e-300,
-                    4 * theory_max_iter(opts) + 400);
+                    4 * theory_max_iter(opts) + 400, NULL);
   if (st == RMTMC_OK || st == RMTMC_ERR_NOCONV) return RMTMC_OK;
   return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
                          "Silverstein equation at real w = %.10g: the root "
@@ -982,7 +987,7 @@ rmtmc_status rmtmc_theory_delta(const rmtmc_pop *H, double eta, double z,
     fa = cb_delta_phi(0.0, &c);
     fb = cb_delta_phi(b, &c);
     st = theory_brent(delta, cb_delta_phi, &c, 0.0, b, fa, fb, theory_tol(opts),
-                      1e-300, theory_max_iter(opts));
+                      1e-300, theory_max_iter(opts), NULL);
     if (st == RMTMC_ERR_NOCONV)
       st = rmtmc_error_set(err, st,
                            "delta(z = %g): Brent did not converge in "

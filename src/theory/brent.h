@@ -1,9 +1,8 @@
-/* models_internal.h: private helpers shared by generative.c and ridge.c
- * (the theory of the generative model and of ridge regression): option
- * defaults and a bracketing root finder (Brent 1973, the zeroin algorithm).
- * Everything here is static; nothing is exported. */
-#ifndef RMTMC_MODELS_INTERNAL_H
-#define RMTMC_MODELS_INTERNAL_H
+/* brent.h: private helpers of the theory module (mp.c, silverstein.c,
+ * generative.c, ridge.c): option defaults and a bracketing root finder.
+ * Everything here is static inline; nothing is exported. */
+#ifndef RMTMC_THEORY_BRENT_H
+#define RMTMC_THEORY_BRENT_H
 
 #include <float.h>
 #include <math.h>
@@ -11,26 +10,29 @@
 #include "rmtmc_status.h"
 #include "rmtmc_theory.h"
 
-static inline double models_tol(const rmtmc_theory_opts *o) {
+static inline double theory_tol(const rmtmc_theory_opts *o) {
   return (o && o->tol > 0) ? o->tol : RMTMC_THEORY_TOL_DEFAULT;
 }
 
-static inline int models_max_iter(const rmtmc_theory_opts *o) {
+static inline int theory_max_iter(const rmtmc_theory_opts *o) {
   return (o && o->max_iter > 0) ? o->max_iter : RMTMC_THEORY_MAX_ITER_DEFAULT;
 }
 
-typedef double (*models_fn)(double x, void *ctx);
+typedef double (*theory_fn)(double x, void *ctx);
 
-/* Root of f in [a, b] given fa = f(a), fb = f(b) of opposite signs (or one
- * of them 0).  Stops when the bracket is below 2 eps |x| + rtol |x| / 2 (+ a
- * tiny absolute floor) or f is exactly 0.  Returns RMTMC_OK,
- * RMTMC_ERR_INVALID (no sign change / NaN) or RMTMC_ERR_NOCONV (max_iter
- * reached; *root then holds the best point).  *bracket_out (if not NULL)
- * receives the final bracket width. */
-static inline rmtmc_status models_brent(double *root, models_fn f, void *ctx,
+/* Brent's zeroin (Brent 1973): root of f in the bracket [a, b] with
+ * fa = f(a), fb = f(b) of opposite signs (or one of them 0).  Stops when
+ * the bracket is below 4 eps |x| + rtol |x| + atol or f is exactly 0
+ * (pass a tiny atol such as 1e-300 for a purely relative stop).
+ * Returns RMTMC_OK, RMTMC_ERR_INVALID (no sign change / NaN in fa, fb),
+ * RMTMC_ERR_NUMERIC (f returned NaN inside the bracket) or RMTMC_ERR_NOCONV
+ * (max_iter reached); *root then holds the best point.  *bracket_out (if
+ * not NULL) receives the last bracket width |c - b| (0 when an end point is
+ * a root). */
+static inline rmtmc_status theory_brent(double *root, theory_fn f, void *ctx,
                                         double a, double b, double fa,
-                                        double fb, double rtol, int max_iter,
-                                        double *bracket_out) {
+                                        double fb, double rtol, double atol,
+                                        int max_iter, double *bracket_out) {
   double c, fc, d, e;
   int it;
   if (isnan(fa) || isnan(fb)) return RMTMC_ERR_INVALID;
@@ -63,7 +65,7 @@ static inline rmtmc_status models_brent(double *root, models_fn f, void *ctx,
       fb = fc;
       fc = fa;
     }
-    tol1 = 2.0 * DBL_EPSILON * fabs(b) + 0.5 * (rtol * fabs(b) + 1e-300);
+    tol1 = 2.0 * DBL_EPSILON * fabs(b) + 0.5 * (rtol * fabs(b) + atol);
     xm = 0.5 * (c - b);
     if (bracket_out) *bracket_out = fabs(c - b);
     if (fabs(xm) <= tol1 || fb == 0) {

@@ -1,0 +1,37 @@
+/* report_common.h: private JSON helpers shared by the study reports
+ * (spectrum_report.c, studies_report.c).  Nothing here is part of the
+ * public API. */
+#ifndef RMTMC_REPORT_COMMON_H
+#define RMTMC_REPORT_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rmtmc.h"
+#include "rmtmc_report.h"
+
+/* Opens the top object and writes "schema" and "rmtmc_version". */
+static inline void report_json_begin(rmtmc_json *j, FILE *f, const char *schema) {
+  rmtmc_json_begin(j, f);
+  rmtmc_json_str(j, "schema", schema);
+  rmtmc_json_str(j, "rmtmc_version", rmtmc_version());
+}
+
+/* The run-size keys of a study's "config" object, in schema order. */
+static inline void report_json_run_size(rmtmc_json *j, int64_t d, int64_t n, double eta, int64_t trials,
+                                        uint64_t seed) {
+  rmtmc_json_int(j, "d", d);
+  rmtmc_json_int(j, "n", n);
+  rmtmc_json_num(j, "eta", eta);
+  rmtmc_json_int(j, "trials", trials);
+  rmtmc_json_int(j, "seed", (long long)seed);
+}
+
+/* "mean", "stderr", "sd" of a Monte Carlo estimate (inside an open object). */
+static inline void report_json_stat_fields(rmtmc_json *j, const rmtmc_stat *s) {
+  rmtmc_json_num(j, "mean", s->mean);
+  rmtmc_json_num(j, "stderr", s->stderr_);
+  rmtmc_json_num(j, "sd", s->sd);
+}
+
+#endif
