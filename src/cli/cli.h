@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "rmtmc.h"
+#include "rmtmc_plot.h"
 
 /* Exit codes: 0 ok, 1 runtime failure, 2 bad input (nothing written). */
 #define RMTMC_EXIT_OK 0
@@ -41,6 +42,11 @@ int cmd_spectrum(int argc, char **argv);
 int cmd_theory(int argc, char **argv);
 int cmd_generative(int argc, char **argv);
 int cmd_ridge(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+
+/* Run gnuplot on the scripts in dir (plots.c); returns how many drew.  When
+ * gnuplot is missing, says on stderr how to get the pictures. */
+int cli_run_plots(const char *cmd, const char *dir, const rmtmc_plot_scripts *s);
 
 /* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet). */
 typedef struct cli_progress {

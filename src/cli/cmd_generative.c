@@ -48,7 +48,9 @@ static void usage(FILE *f) {
           "  --seed S           seed; trial t of seed S can be replayed alone (default 1)\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --json PATH        write the result (schema rmtmc.generative/1)\n"
-          "  --out DIR          write DIR/result.json\n"
+          "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
+          "                     curves.png/.svg (gnuplot) and report.html\n"
+          "  --no-plots         with --out: no gnuplot script or pictures (report.html still written)\n"
           "  --quiet            no summary on stdout, no progress on stderr\n"
           "  --help             this text\n"
           "\n"
@@ -88,7 +90,7 @@ int cmd_generative(int argc, char **argv) {
   rmtmc_contexts_config_default(&a);
   rmtmc_mixture_config_default(&b);
   const char *json = NULL, *out = NULL;
-  int quiet = 0, threads = 0;
+  int quiet = 0, threads = 0, no_plots = 0;
   int64_t trials = -1, d = -1, n = -1, k = -1, ng = 0;
   uint64_t seed = 1;
   double rho = 1.0, gam[RMTMC_STUDY_MAX_GRID];
@@ -96,13 +98,14 @@ int cmd_generative(int argc, char **argv) {
   const char *name, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&args, " help quiet ", &name, &val, &err)) != 0) {
+  while (st == RMTMC_OK && (r = cli_next(&args, " help quiet no-plots ", &name, &val, &err)) != 0) {
     if (r < 0) return cli_fail("generative", &err);
     int64_t v;
     if (strcmp(name, "help") == 0) {
       usage(stdout);
       return 0;
     } else if (strcmp(name, "quiet") == 0) quiet = 1;
+    else if (strcmp(name, "no-plots") == 0) no_plots = 1;
     else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &n, &err);
     else if (strcmp(name, "k") == 0) st = cli_int64(name, val, 1, &k, &err);
@@ -156,6 +159,12 @@ int cmd_generative(int argc, char **argv) {
     if (st != RMTMC_OK) return cli_fail("generative", &err);
     if (json) st = rmtmc_write_atomic(json, rmtmc_contexts_write_json, &res, &err);
     if (st == RMTMC_OK && out) st = write_out(out, rmtmc_contexts_write_json, &res, &err);
+    if (st == RMTMC_OK && out && !no_plots) {
+      rmtmc_plot_scripts scripts;
+      st = rmtmc_plot_contexts(out, &res, &scripts, &err);
+      if (st == RMTMC_OK) cli_run_plots("generative", out, &scripts);
+    }
+    if (st == RMTMC_OK && out) st = rmtmc_html_contexts(out, &res, &err);
     if (st == RMTMC_OK && !quiet) rmtmc_contexts_summary(stdout, &res);
     rmtmc_contexts_result_free(&res);
   } else {
@@ -172,6 +181,12 @@ int cmd_generative(int argc, char **argv) {
     if (st != RMTMC_OK) return cli_fail("generative", &err);
     if (json) st = rmtmc_write_atomic(json, rmtmc_mixture_write_json, &res, &err);
     if (st == RMTMC_OK && out) st = write_out(out, rmtmc_mixture_write_json, &res, &err);
+    if (st == RMTMC_OK && out && !no_plots) {
+      rmtmc_plot_scripts scripts;
+      st = rmtmc_plot_mixture(out, &res, &scripts, &err);
+      if (st == RMTMC_OK) cli_run_plots("generative", out, &scripts);
+    }
+    if (st == RMTMC_OK && out) st = rmtmc_html_mixture(out, &res, &err);
     if (st == RMTMC_OK && !quiet) rmtmc_mixture_summary(stdout, &res);
     rmtmc_mixture_result_free(&res);
   }

@@ -30,7 +30,9 @@ static void usage(FILE *f) {
           "  --seed S           seed; trial t of seed S can be replayed alone (default %llu)\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --json PATH        write the result (schema rmtmc.ridge/1)\n"
-          "  --out DIR          write DIR/result.json\n"
+          "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
+          "                     curves.png/.svg (gnuplot) and report.html\n"
+          "  --no-plots         with --out: no gnuplot script or pictures (report.html still written)\n"
           "  --quiet            no summary on stdout, no progress on stderr\n"
           "  --help             this text\n"
           "\n"
@@ -44,18 +46,19 @@ int cmd_ridge(int argc, char **argv) {
   rmtmc_error err;
   rmtmc_error_clear(&err);
   const char *json = NULL, *out = NULL;
-  int quiet = 0;
+  int quiet = 0, no_plots = 0;
   cli_args a = {argc, argv, 0, {0}};
   const char *name, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&a, " help quiet ", &name, &val, &err)) != 0) {
+  while (st == RMTMC_OK && (r = cli_next(&a, " help quiet no-plots ", &name, &val, &err)) != 0) {
     if (r < 0) return cli_fail("ridge", &err);
     int64_t v;
     if (strcmp(name, "help") == 0) {
       usage(stdout);
       return 0;
     } else if (strcmp(name, "quiet") == 0) quiet = 1;
+    else if (strcmp(name, "no-plots") == 0) no_plots = 1;
     else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &c.n, &err);
     else if (strcmp(name, "trials") == 0) st = cli_int64(name, val, 2, &c.trials, &err);
@@ -100,6 +103,12 @@ int cmd_ridge(int argc, char **argv) {
       st = rmtmc_error_set(&err, RMTMC_ERR_IO, "cannot create %s: %s", out, strerror(errno));
     snprintf(path, sizeof path, "%s/result.json", out);
     if (st == RMTMC_OK) st = rmtmc_write_atomic(path, rmtmc_ridge_write_json, &res, &err);
+    if (st == RMTMC_OK && !no_plots) {
+      rmtmc_plot_scripts scripts;
+      st = rmtmc_plot_ridge(out, &res, &scripts, &err);
+      if (st == RMTMC_OK) cli_run_plots("ridge", out, &scripts);
+    }
+    if (st == RMTMC_OK) st = rmtmc_html_ridge(out, &res, &err);
   }
   if (st == RMTMC_OK && !quiet) rmtmc_ridge_summary(stdout, &res);
   rmtmc_ridge_result_free(&res);

@@ -30,7 +30,9 @@ static void usage(FILE *f) {
           "  --batch B          trials per batch (default: planned from memory)\n"
           "  --precision P      double | single (default double)\n"
           "  --json PATH        write the full result (schema rmtmc.spectrum/1)\n"
-          "  --out DIR          write result.json and CSV tables into DIR\n"
+          "  --out DIR          write result.json and CSV tables into DIR, gnuplot scripts and\n"
+          "                     pictures (density, stieltjes .png/.svg) and report.html\n"
+          "  --no-plots         with --out: no gnuplot scripts or pictures (report.html still written)\n"
           "  --quiet            no summary on stdout, no progress on stderr\n"
           "  --help             this text\n"
           "\n"
@@ -45,18 +47,19 @@ int cmd_spectrum(int argc, char **argv) {
   rmtmc_error err;
   rmtmc_error_clear(&err);
   const char *json = NULL, *out = NULL;
-  int quiet = 0;
+  int quiet = 0, no_plots = 0;
   cli_args a = {argc, argv, 0, {0}};
   const char *name, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&a, " help quiet ", &name, &val, &err)) != 0) {
+  while (st == RMTMC_OK && (r = cli_next(&a, " help quiet no-plots ", &name, &val, &err)) != 0) {
     if (r < 0) return cli_fail("spectrum", &err);
     int64_t v;
     if (strcmp(name, "help") == 0) {
       usage(stdout);
       return 0;
     } else if (strcmp(name, "quiet") == 0) quiet = 1;
+    else if (strcmp(name, "no-plots") == 0) no_plots = 1;
     else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &c.n, &err);
     else if (strcmp(name, "trials") == 0) st = cli_int64(name, val, 2, &c.trials, &err);
@@ -102,6 +105,12 @@ int cmd_spectrum(int argc, char **argv) {
   if (res.backend_note[0] && quiet) fprintf(stderr, "rmtmc spectrum: %s\n", res.backend_note);
   if (json) st = rmtmc_write_atomic(json, rmtmc_spectrum_write_json, &res, &err);
   if (st == RMTMC_OK && out) st = rmtmc_spectrum_write_dir(out, &res, &err);
+  if (st == RMTMC_OK && out && !no_plots) {
+    rmtmc_plot_scripts scripts;
+    st = rmtmc_plot_spectrum(out, &res, &scripts, &err);
+    if (st == RMTMC_OK) cli_run_plots("spectrum", out, &scripts);
+  }
+  if (st == RMTMC_OK && out) st = rmtmc_html_spectrum(out, &res, &err);
   if (st == RMTMC_OK && !quiet) rmtmc_spectrum_summary(stdout, &res);
   rmtmc_spectrum_result_free(&res);
   return st == RMTMC_OK ? 0 : cli_fail("spectrum", &err);

@@ -16,6 +16,7 @@ static void usage(FILE *f) {
           "  theory     evaluate the closed forms alone (no simulation)\n"
           "  generative ridge linear generative model: contexts (Prop A) or mixture (Prop B)\n"
           "  ridge      Monte Carlo of ridge regression risk, training error and GCV\n"
+          "  sweep      the spectrum study over a list of sizes: error slopes vs THEORY 6 rates\n"
           "\n"
           "  rmtmc COMMAND --help   options of a command\n"
           "  rmtmc --version        version and compiled-in backends\n");
@@ -39,6 +40,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "theory") == 0) return cmd_theory(argc - 2, argv + 2);
   if (strcmp(cmd, "generative") == 0) return cmd_generative(argc - 2, argv + 2);
   if (strcmp(cmd, "ridge") == 0) return cmd_ridge(argc - 2, argv + 2);
+  if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
   fprintf(stderr, "rmtmc: unknown command '%s' (see rmtmc --help)\n", cmd);
   return 2;
 }

@@ -1,0 +1,69 @@
+/* rmtmc_plot.h: pictures and the one-page HTML report of a study written
+ * with --out DIR (docs/pictures.md).
+ *
+ * The library only writes files: gnuplot scripts beside the data (they read
+ * the CSV files in DIR and write PNG and SVG pictures when run from DIR),
+ * the CSV those scripts need, and DIR/report.html, which embeds the PNG
+ * pictures present in DIR as base64 data URIs (and is still complete, with
+ * a note in place of each picture, when none exist).  Running gnuplot is the
+ * caller's business (the CLI does it in src/cli/plots.c). */
+#ifndef RMTMC_PLOT_H
+#define RMTMC_PLOT_H
+
+#include <stdio.h>
+
+#include "rmtmc_spectrum.h"
+#include "rmtmc_status.h"
+#include "rmtmc_studies.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A list of script names written into DIR (relative to DIR, run from DIR). */
+#define RMTMC_PLOT_MAX_SCRIPTS 4
+typedef struct rmtmc_plot_scripts {
+  int count;
+  const char *name[RMTMC_PLOT_MAX_SCRIPTS];
+} rmtmc_plot_scripts;
+
+/* Spectrum study: DIR/plot_density.gp (density.png/.svg: pooled histogram vs
+ * the theory density, support edges, the atom at 0 when d > n) and
+ * DIR/plot_stieltjes.gp (stieltjes.png/.svg: Re and Im of m(z) with
+ * 2-standard-error bars vs the theory, against the index of z).  They read
+ * density.csv and stieltjes.csv, which rmtmc_spectrum_write_dir writes. */
+rmtmc_status rmtmc_plot_spectrum(const char *dir, const rmtmc_spectrum_result *r,
+                                 rmtmc_plot_scripts *scripts, rmtmc_error *err);
+
+/* Generative and ridge studies: DIR/curves.csv (columns obs, observable, x,
+ * empirical, stderr, theory, zscore; one row per observable and grid point)
+ * and DIR/plot_curves.gp (curves.png/.svg: one panel per observable,
+ * empirical with 2-s.e. bars vs theory against gamma or lambda, log x). */
+rmtmc_status rmtmc_plot_contexts(const char *dir, const rmtmc_contexts_result *r,
+                                 rmtmc_plot_scripts *scripts, rmtmc_error *err);
+rmtmc_status rmtmc_plot_mixture(const char *dir, const rmtmc_mixture_result *r,
+                                rmtmc_plot_scripts *scripts, rmtmc_error *err);
+rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
+                              rmtmc_plot_scripts *scripts, rmtmc_error *err);
+
+/* DIR/report.html (single file).  Pictures: the PNG files named in the
+ * writers above, embedded when present in DIR. */
+rmtmc_status rmtmc_html_spectrum(const char *dir, const rmtmc_spectrum_result *r,
+                                 rmtmc_error *err);
+rmtmc_status rmtmc_html_contexts(const char *dir, const rmtmc_contexts_result *r,
+                                 rmtmc_error *err);
+rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r,
+                                rmtmc_error *err);
+rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r,
+                              rmtmc_error *err);
+
+/* Shared with the sweep's script: opens a gnuplot loop that draws what
+ * follows twice, into STEM.png (pngcairo when gnuplot has it, else png) and
+ * STEM.svg; close it with rmtmc_plot_loop_end. */
+void rmtmc_plot_loop_begin(FILE *f, const char *stem, int width, int height);
+void rmtmc_plot_loop_end(FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,102 @@
+/* rmtmc_sweep.h: the scaling sweep (`rmtmc sweep`): the spectrum study over
+ * a list of values of one size parameter, the error of m_d(z) against the
+ * theory and its trial-to-trial sd at every point, and log-log slopes beside
+ * the rates predicted in THEORY 6 (docs/pictures.md, docs/schema.md).
+ *
+ * Seeds: point i (0-based, in the order of the values) runs with seed
+ * base.seed + i, so points are independent and any point can be rerun alone.
+ *
+ * Output directory (rmtmc_sweep_run):
+ *   points.jsonl  line 1: the config and its hash; then one JSON line per
+ *                 finished point, appended and flushed as each finishes.
+ *                 A rerun with the same config reads the finished points back
+ *                 (a torn or malformed line is ignored) and skips them; a
+ *                 different config is an error (RMTMC_ERR_INVALID).
+ *   sweep.json    schema rmtmc.sweep/1, sweep.csv, plot_sweep.gp
+ *                 (written once every point is done). */
+#ifndef RMTMC_SWEEP_H
+#define RMTMC_SWEEP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rmtmc_spectrum.h"
+#include "rmtmc_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RMTMC_SWEEP_MAX_POINTS 64
+#define RMTMC_SWEEP_MAX_Z 16
+
+typedef enum rmtmc_sweep_param {
+  RMTMC_SWEEP_D = 0, /* d varies, n = round(ratio d) */
+  RMTMC_SWEEP_N = 1  /* n varies, d = base.d fixed */
+} rmtmc_sweep_param;
+
+typedef struct rmtmc_sweep_point {
+  int64_t index, value, d, n;
+  uint64_t seed;
+  int64_t nz;
+  double z_re[RMTMC_SWEEP_MAX_Z], z_im[RMTMC_SWEEP_MAX_Z];
+  double emp_re[RMTMC_SWEEP_MAX_Z], emp_im[RMTMC_SWEEP_MAX_Z];
+  double th_re[RMTMC_SWEEP_MAX_Z], th_im[RMTMC_SWEEP_MAX_Z];
+  double se_re[RMTMC_SWEEP_MAX_Z], se_im[RMTMC_SWEEP_MAX_Z];
+  double sd_re[RMTMC_SWEEP_MAX_Z], sd_im[RMTMC_SWEEP_MAX_Z];
+  double seconds;
+  int resumed; /* read back from points.jsonl */
+} rmtmc_sweep_point;
+
+/* |mean m_d - m| (complex modulus) and the sd of m_d (sqrt(sd_re^2 + sd_im^2)). */
+double rmtmc_sweep_abs_error(const rmtmc_sweep_point *p, int64_t k);
+double rmtmc_sweep_sd(const rmtmc_sweep_point *p, int64_t k);
+
+typedef void (*rmtmc_sweep_point_fn)(void *ctx, const rmtmc_sweep_point *p, int64_t npoints);
+
+typedef struct rmtmc_sweep_config {
+  rmtmc_spectrum_config base; /* trials, seed, sigma, entries, z (nz 0: z = -1),
+                                 bins, backend, precision; d for --param n */
+  rmtmc_sweep_param param;
+  double ratio; /* n/d for RMTMC_SWEEP_D (default 2) */
+  int64_t npoints;
+  int64_t values[RMTMC_SWEEP_MAX_POINTS];
+  int64_t stop_after; /* test hook: return after this many new points (0: off) */
+  rmtmc_sweep_point_fn on_point; /* optional: after each point (computed or read back) */
+  /* optional: once, before any computation, when points were read back */
+  void (*on_resume)(void *ctx, int64_t resumed, int64_t npoints);
+  void *on_point_ctx;
+} rmtmc_sweep_config;
+
+void rmtmc_sweep_config_default(rmtmc_sweep_config *c);
+/* Resolves the z grid (default -1) and checks every point's config. */
+rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err);
+
+/* Least-squares line log y = a + slope log x over the points. */
+typedef struct rmtmc_sweep_fit {
+  double slope, stderr_, intercept; /* stderr_: NAN with fewer than 3 points */
+  int64_t used;                     /* points with finite y > 0 */
+  double predicted;                 /* THEORY 6 rate */
+} rmtmc_sweep_fit;
+
+typedef struct rmtmc_sweep_result {
+  rmtmc_sweep_config config;
+  char config_text[2048];
+  uint64_t config_hash;
+  int64_t done, resumed;
+  int complete; /* every point done and sweep.json written */
+  rmtmc_sweep_point *points; /* [npoints], valid where done */
+  int64_t nz;
+  rmtmc_sweep_fit err_fit[RMTMC_SWEEP_MAX_Z], sd_fit[RMTMC_SWEEP_MAX_Z];
+} rmtmc_sweep_result;
+
+/* Run (or resume) the sweep into dir (created if missing). */
+rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir,
+                             rmtmc_sweep_result *res, rmtmc_error *err);
+void rmtmc_sweep_result_free(rmtmc_sweep_result *res);
+void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

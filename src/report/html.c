@@ -1,0 +1,296 @@
+/* html.c: the one-page report DIR/report.html of a study written with
+ * --out DIR: configuration, backend, the theory-vs-empirical table with
+ * z-scores and a verdict per row (|z| <= RMTMC_VERDICT_Z agrees), timing,
+ * and the PNG pictures present in DIR embedded as base64 data URIs. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rmtmc.h"
+#include "rmtmc_plot.h"
+#include "rmtmc_report.h"
+
+static void esc(FILE *f, const char *s) {
+  for (; *s; ++s) {
+    if (*s == '<') fputs("&lt;", f);
+    else if (*s == '>') fputs("&gt;", f);
+    else if (*s == '&') fputs("&amp;", f);
+    else if (*s == '"') fputs("&quot;", f);
+    else fputc(*s, f);
+  }
+}
+
+/* Embed DIR/name as a base64 PNG; a note when it is missing. */
+static void image(FILE *f, const char *dir, const char *name, const char *alt) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *in = fopen(path, "rb");
+  if (!in) {
+    fprintf(f, "<p class=\"note\">Picture %s not available: install gnuplot (apt-get install gnuplot-nox), "
+               "run <code>gnuplot plot_*.gp</code> in this directory, and write the study again.</p>\n", name);
+    return;
+  }
+  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  fprintf(f, "<figure><img alt=\"");
+  esc(f, alt);
+  fprintf(f, "\" src=\"data:image/png;base64,");
+  unsigned char b[3];
+  size_t n;
+  while ((n = fread(b, 1, 3, in)) > 0) {
+    unsigned v = (unsigned)b[0] << 16 | (n > 1 ? (unsigned)b[1] << 8 : 0) | (n > 2 ? b[2] : 0);
+    char o[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], n > 1 ? tab[v >> 6 & 63] : '=', n > 2 ? tab[v & 63] : '='};
+    fwrite(o, 1, 4, f);
+    if (n < 3) break;
+  }
+  fclose(in);
+  fprintf(f, "\"><figcaption>");
+  esc(f, alt);
+  fprintf(f, " (%s; SVG beside it)</figcaption></figure>\n", name);
+}
+
+static void begin(FILE *f, const char *title) {
+  fprintf(f,
+          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+  esc(f, title);
+  fprintf(f,
+          "</title>\n<style>\n"
+          "body{font-family:sans-serif;max-width:1150px;margin:1em auto;padding:0 1em;color:#222}\n"
+          "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;"
+          "text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}td.l,th.l{text-align:left}\n"
+          ".ok{color:#1a7f37;font-weight:bold}.bad{color:#c00;font-weight:bold}.na{color:#777}\n"
+          ".note{color:#555;font-style:italic}img{max-width:100%%;border:1px solid #ddd}\n"
+          "</style>\n</head>\n<body>\n<h1>");
+  esc(f, title);
+  fprintf(f, "</h1>\n<p>rmtmc %s. Verdict per row: agrees when |z| &le; %.0f, z = (empirical mean - theory) / standard error.</p>\n",
+          rmtmc_version(), RMTMC_VERDICT_Z);
+}
+
+static void end(FILE *f) { fprintf(f, "</body>\n</html>\n"); }
+
+static void kv(FILE *f, const char *k, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  fprintf(f, "<tr><th class=\"l\">");
+  esc(f, k);
+  fprintf(f, "</th><td class=\"l\">");
+  esc(f, buf);
+  fprintf(f, "</td></tr>\n");
+}
+
+static void verdict_cell(FILE *f, double z, int informational) {
+  if (!isfinite(z)) fprintf(f, "<td class=\"na\">n/a</td>");
+  else if (informational) fprintf(f, "<td class=\"na\">informational</td>");
+  else if (fabs(z) <= RMTMC_VERDICT_Z) fprintf(f, "<td class=\"ok\">agrees</td>");
+  else fprintf(f, "<td class=\"bad\">DISAGREES</td>");
+}
+
+static void num(FILE *f, double v) {
+  if (isfinite(v)) fprintf(f, "<td>%.6g</td>", v);
+  else fprintf(f, "<td class=\"na\">&ndash;</td>");
+}
+
+static void row(FILE *f, const char *what, const char *at, double emp, double se, double th,
+                double z, int informational) {
+  fprintf(f, "<tr><td class=\"l\">");
+  esc(f, what);
+  fprintf(f, "</td><td class=\"l\">");
+  esc(f, at);
+  fprintf(f, "</td>");
+  num(f, emp);
+  num(f, se);
+  num(f, th);
+  num(f, emp - th);
+  if (isfinite(z)) fprintf(f, "<td>%+.2f</td>", z);
+  else fprintf(f, "<td class=\"na\">&ndash;</td>");
+  verdict_cell(f, z, informational);
+  fprintf(f, "</tr>\n");
+}
+
+static void table_head(FILE *f, const char *xname) {
+  fprintf(f, "<table>\n<tr><th class=\"l\">quantity</th><th class=\"l\">%s</th><th>empirical mean</th>"
+             "<th>standard error</th><th>theory</th><th>difference</th><th>z</th><th>verdict</th></tr>\n",
+          xname);
+}
+
+static void overall(FILE *f, double mz) {
+  fprintf(f, "<p>Overall: largest |z| = %.2f: <span class=\"%s\">%s</span></p>\n", mz,
+          mz <= RMTMC_VERDICT_Z ? "ok" : "bad",
+          mz <= RMTMC_VERDICT_Z ? "AGREES with the theory" : "DISAGREES with the theory");
+}
+
+static rmtmc_status write_html(const char *dir, rmtmc_writer_fn fn, const void *ctx, rmtmc_error *err) {
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof path, "%s/report.html", dir) >= sizeof path)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "output path %s is too long", dir);
+  return rmtmc_write_atomic(path, fn, ctx, err);
+}
+
+/* ------------------------------ spectrum ------------------------------ */
+typedef struct { const char *dir; const rmtmc_spectrum_result *r; } spec_ctx;
+
+static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
+  const spec_ctx *sc = ctx;
+  const rmtmc_spectrum_result *r = sc->r;
+  const rmtmc_spectrum_config *c = &r->config;
+  begin(f, "rmtmc spectrum: S = X X^T / n against its deterministic equivalent");
+  fprintf(f, "<h2>Configuration</h2>\n<table>\n");
+  kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
+  kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->trials, (unsigned long long)c->seed);
+  kv(f, "population covariance Sigma", "%s", c->sigma);
+  kv(f, "entries", "%s", c->entries);
+  kv(f, "precision", "%s", c->precision == RMTMC_PRECISION_SINGLE ? "single" : "double");
+  kv(f, "backend", "%s", r->backend.name);
+  kv(f, "device", "%s (%d threads), batch %lld", r->backend.device, r->backend.threads, (long long)r->batch);
+  kv(f, "libraries", "%s", r->backend.versions);
+  if (r->backend_note[0]) kv(f, "note", "%s", r->backend_note);
+  char sup[512] = "";
+  size_t used = 0;
+  for (int64_t i = 0; i < r->nint && used < sizeof sup - 64; ++i)
+    used += (size_t)snprintf(sup + used, sizeof sup - used, "%s[%.6g, %.6g]", i ? " " : "",
+                             r->support[2 * i], r->support[2 * i + 1]);
+  if (r->atom > 0) snprintf(sup + used, sizeof sup - used, " plus an atom of mass %.6g at 0", r->atom);
+  kv(f, "limiting support", "%s", sup);
+  fprintf(f, "</table>\n");
+
+  fprintf(f, "<h2>Theory vs empirical</h2>\n");
+  fprintf(f, "<p>m(z) = (1/d) tr (S - zI)<sup>-1</sup>; theory: the Silverstein equation at eta = d/n and the "
+             "finite-d population spectrum. The z-score of a Stieltjes row subtracts the predicted O(1/d) bias "
+             "mu(z)/d where it is known (the theory column shows the limit). Moments: z against the exact finite-n "
+             "expectation. Extreme eigenvalues are informational: offsets of order d<sup>-2/3</sup> are expected "
+             "at soft edges.</p>\n");
+  table_head(f, "at");
+  for (int64_t k = 0; k < r->nz; ++k) {
+    const rmtmc_stieltjes_row *w = &r->rows[k];
+    char at[64];
+    snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
+    double zr = isfinite(w->zscore_corr_re) ? w->zscore_corr_re : w->zscore_re;
+    double zi = isfinite(w->zscore_corr_im) ? w->zscore_corr_im : w->zscore_im;
+    row(f, isfinite(w->zscore_corr_re) ? "Re m(z) (z: bias-corrected)" : "Re m(z)", at, w->re.mean,
+        w->re.stderr_, w->theory_re, zr, 0);
+    if (w->z_im != 0.0)
+      row(f, isfinite(w->zscore_corr_im) ? "Im m(z) (z: bias-corrected)" : "Im m(z)", at, w->im.mean,
+          w->im.stderr_, w->theory_im, zi, 0);
+  }
+  for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) {
+    char what[64], at[64];
+    snprintf(what, sizeof what, "(1/d) tr S^%d", k + 1);
+    int exact = isfinite(r->moments_exact[k]);
+    snprintf(at, sizeof at, exact ? "exact finite-n" : "limit (no exact value)");
+    double th = exact ? r->moments_exact[k] : r->moments_theory[k];
+    double z = exact ? (r->moments[k].mean - th) / r->moments[k].stderr_ : NAN;
+    row(f, what, at, r->moments[k].mean, r->moments[k].stderr_, th, z, 0);
+  }
+  row(f, "lambda_min", "smallest non-zero", r->lam_min.mean, r->lam_min.stderr_, r->lam_min_theory,
+      (r->lam_min.mean - r->lam_min_theory) / r->lam_min.stderr_, 1);
+  row(f, "lambda_max", "largest", r->lam_max.mean, r->lam_max.stderr_, r->lam_max_theory,
+      (r->lam_max.mean - r->lam_max_theory) / r->lam_max.stderr_, 1);
+  fprintf(f, "</table>\n");
+  fprintf(f, "<p>Pooled eigenvalue distribution vs theory (%lld bins on [%.4g, %.4g]): L1 = %.4g, KS = %.4g; "
+             "atom at 0: empirical %.4g, theory %.4g.</p>\n",
+          (long long)r->bins, r->hist_lo, r->hist_hi, r->l1, r->ks, r->atom_emp, r->atom);
+  overall(f, rmtmc_spectrum_max_abs_z(r));
+
+  fprintf(f, "<h2>Pictures</h2>\n");
+  image(f, sc->dir, "density.png", "pooled eigenvalue density vs theory");
+  image(f, sc->dir, "stieltjes.png", "Stieltjes transform estimates vs theory");
+
+  fprintf(f, "<h2>Timing</h2>\n<table>\n");
+  kv(f, "Monte Carlo", "%.3f s for %lld trials (%.1f trials/s, %.3g s per trial)", r->seconds,
+     (long long)c->trials, r->trials_per_second, r->seconds / (double)c->trials);
+  kv(f, "theory", "%.3f s", r->theory_seconds);
+  fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.spectrum/1), stieltjes.csv, edges.csv, moments.csv, density.csv.</p>\n");
+  end(f);
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_html_spectrum(const char *dir, const rmtmc_spectrum_result *r, rmtmc_error *err) {
+  spec_ctx sc = {dir, r};
+  return write_html(dir, spectrum_html, &sc, err);
+}
+
+/* ----------------------- generative and ridge ------------------------- */
+#define MAX_OBS 5
+typedef struct {
+  const char *dir, *title, *xname, *config;
+  int nobs;
+  const char *label[MAX_OBS];
+  const rmtmc_grid_row *rows[MAX_OBS];
+  int verdict[MAX_OBS]; /* counts toward the verdict (else informational) */
+  int64_t nrows;
+  double seconds, tps;
+  int threads;
+  int64_t trials;
+} grid_ctx;
+
+static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
+  const grid_ctx *g = ctx;
+  begin(f, g->title);
+  fprintf(f, "<h2>Configuration</h2>\n<table>\n");
+  kv(f, "study", "%s", g->config);
+  kv(f, "backend", "cpu (%d threads; 0 = all cores)", g->threads);
+  fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
+  table_head(f, g->xname);
+  double mz = 0.0;
+  for (int o = 0; o < g->nobs; ++o)
+    for (int64_t i = 0; i < g->nrows; ++i) {
+      const rmtmc_grid_row *w = &g->rows[o][i];
+      char at[64];
+      snprintf(at, sizeof at, "%s = %.4g", g->xname, w->x);
+      row(f, g->label[o], at, w->emp.mean, w->emp.stderr_, w->theory, w->zscore, !g->verdict[o]);
+      if (g->verdict[o] && isfinite(w->zscore) && fabs(w->zscore) > mz) mz = fabs(w->zscore);
+    }
+  fprintf(f, "</table>\n");
+  overall(f, mz);
+  fprintf(f, "<h2>Pictures</h2>\n");
+  image(f, g->dir, "curves.png", "empirical vs theory curves");
+  fprintf(f, "<h2>Timing</h2>\n<table>\n");
+  kv(f, "Monte Carlo", "%.3f s for %lld trials (%.1f trials/s)", g->seconds, (long long)g->trials, g->tps);
+  fprintf(f, "</table>\n<p>Data: result.json, curves.csv.</p>\n");
+  end(f);
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_html_contexts(const char *dir, const rmtmc_contexts_result *r, rmtmc_error *err) {
+  const rmtmc_contexts_config *c = &r->config;
+  char conf[1600];
+  snprintf(conf, sizeof conf, "contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/c = %.4g, rho = %g, alpha %s, %s counts, %lld trials, seed %llu",
+           (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho, c->alpha,
+           c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials,
+           (unsigned long long)c->seed);
+  grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", "gamma", conf, 2,
+                {"E_train = (1/c)||P - Phat||_F^2", "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2"},
+                {r->etrain, r->shrink}, {1, 1}, c->ngamma, r->seconds, r->trials_per_second,
+                c->threads, c->trials};
+  return write_html(dir, grid_html, &g, err);
+}
+
+rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r, rmtmc_error *err) {
+  const rmtmc_mixture_config *c = &r->config;
+  char conf[1600];
+  snprintf(conf, sizeof conf, "mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, rho = %g, means %s, %lld trials, seed %llu",
+           (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho,
+           c->means[0] ? c->means : "random", (long long)c->trials, (unsigned long long)c->seed);
+  grid_ctx g = {dir, "rmtmc generative mixture (Proposition B)", "gamma", conf, 1,
+                {"E_test (expectation over the test noise)"}, {r->etest}, {1}, c->ngamma, r->seconds,
+                r->trials_per_second, c->threads, c->trials};
+  return write_html(dir, grid_html, &g, err);
+}
+
+rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtmc_error *err) {
+  const rmtmc_ridge_config *c = &r->config;
+  char conf[1600];
+  snprintf(conf, sizeof conf, "ridge: d = %lld, n = %lld, eta = d/n = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials, seed %llu",
+           (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->trials,
+           (unsigned long long)c->seed);
+  grid_ctx g = {dir, "rmtmc ridge regression", "lambda", conf, 4,
+                {"excess risk (bhat-beta)^T Sigma (bhat-beta)", "training error (1/n)||y - X bhat||^2",
+                 "GCV vs risk + sigma2", "1 - tr H / n vs lambda / kappa"},
+                {r->risk, r->train, r->gcv, r->dof}, {1, 0, 1, 0}, c->nlam, r->seconds, r->trials_per_second,
+                c->threads, c->trials};
+  return write_html(dir, grid_html, &g, err);
+}

@@ -1,0 +1,231 @@
+/* plot.c: gnuplot scripts (and the CSV they need) for a study written with
+ * --out DIR.  Each script is run from DIR and draws its picture twice, into
+ * PNG and SVG.  Pictures and their conventions: docs/pictures.md. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rmtmc_plot.h"
+#include "rmtmc_report.h"
+
+void rmtmc_plot_loop_begin(FILE *f, const char *stem, int width, int height) {
+  fprintf(f,
+          "do for [fmt in \"png svg\"] {\n"
+          "  if (fmt eq \"png\") {\n"
+          "    if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n"
+          "      set terminal pngcairo size %d,%d noenhanced font \",10\"\n"
+          "    } else {\n"
+          "      set terminal png size %d,%d noenhanced\n"
+          "    }\n"
+          "  } else {\n"
+          "    set terminal svg size %d,%d noenhanced dynamic font \"sans,10\"\n"
+          "  }\n"
+          "  set output \"%s.\".fmt\n",
+          width, height, width, height, width, height, stem);
+}
+
+void rmtmc_plot_loop_end(FILE *f) { fprintf(f, "  set output\n}\n"); }
+
+static void header(FILE *f, const char *script, const char *what) {
+  fprintf(f,
+          "# %s: written by rmtmc; %s\n"
+          "# Run from this directory: gnuplot %s   (needs gnuplot, e.g. apt-get install gnuplot-nox)\n"
+          "set datafile separator \",\"\n"
+          "set key top right box opaque\n"
+          "set grid\n",
+          script, what, script);
+}
+
+static rmtmc_status write_in(const char *dir, const char *name, rmtmc_writer_fn fn,
+                             const void *ctx, rmtmc_error *err) {
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "output path %s/%s is too long", dir, name);
+  return rmtmc_write_atomic(path, fn, ctx, err);
+}
+
+static void add_script(rmtmc_plot_scripts *s, const char *name) {
+  if (s && s->count < RMTMC_PLOT_MAX_SCRIPTS) s->name[s->count++] = name;
+}
+
+/* ------------------------------ spectrum ------------------------------ */
+static rmtmc_status density_gp(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rmtmc_spectrum_result *r = ctx;
+  const rmtmc_spectrum_config *c = &r->config;
+  header(f, "plot_density.gp", "pooled eigenvalue histogram (density.csv) vs the theory density");
+  double lo = r->hist_lo, hi = r->hist_hi;
+  if (r->atom > 0) lo = fmin(lo, 0.0);
+  double pad = 0.03 * (hi - lo);
+  fprintf(f, "set xrange [%.17g:%.17g]\n", lo - pad, hi + pad);
+  fprintf(f, "set yrange [0:*]\n");
+  fprintf(f, "set title \"Eigenvalues of S = X X^T / n: d = %lld, n = %lld (eta = d/n = %.4g), %lld trials, sigma %s, entries %s\"\n",
+          (long long)c->d, (long long)c->n, r->eta, (long long)c->trials, c->sigma, c->entries);
+  fprintf(f, "set xlabel \"eigenvalue lambda of S (histogram pooled over trials, %lld bins)\"\n", (long long)r->bins);
+  fprintf(f, "set ylabel \"density of the a.c. part (count / (trials d bin width))\"\n");
+  fprintf(f, "set style fill solid 0.35 border\n");
+  for (int64_t i = 0; i < r->nint; ++i)
+    for (int e = 0; e < 2; ++e)
+      fprintf(f, "set arrow from %.17g, graph 0 to %.17g, graph 1 nohead dt 2 lw 1.5 lc rgb \"#555555\"\n",
+              r->support[2 * i + e], r->support[2 * i + e]);
+  fprintf(f, "set label 1 \"dashed: theory support edges\" at graph 0.02, graph 0.96 left\n");
+  if (r->atom > 0) {
+    fprintf(f, "set arrow from graph 0.3, graph 0.7 to 0, graph 0.01 head filled lw 2.5 lc rgb \"#cc0000\" front\n");
+    fprintf(f, "set label 2 \"atom at 0 (not in the histogram): mass %.4g = 1 - n/d, empirical %.4g\" at graph 0.3, graph 0.73 left textcolor rgb \"#cc0000\" front\n",
+            r->atom, r->atom_emp);
+  }
+  rmtmc_plot_loop_begin(f, "density", 1000, 620);
+  fprintf(f,
+          "  plot \"density.csv\" skip 1 using 3:5:($2-$1) with boxes lc rgb \"#4477aa\" title \"empirical (pooled)\", \\\n"
+          "       \"density.csv\" skip 1 using 3:6 with lines lw 2.5 lc rgb \"#cc3311\" title \"theory (deterministic equivalent, eta = d/n)\"\n");
+  rmtmc_plot_loop_end(f);
+  return RMTMC_OK;
+}
+
+static rmtmc_status stieltjes_gp(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rmtmc_spectrum_result *r = ctx;
+  const rmtmc_spectrum_config *c = &r->config;
+  header(f, "plot_stieltjes.gp", "Stieltjes transform estimates (stieltjes.csv) vs the theory");
+  fprintf(f, "set xrange [0.5:%lld.5]\n", (long long)r->nz);
+  fprintf(f, "set xtics (");
+  for (int64_t k = 0; k < r->nz; ++k)
+    fprintf(f, "%s\"%.4g%+.4gi\" %lld", k ? ", " : "", r->rows[k].z_re, r->rows[k].z_im, (long long)(k + 1));
+  fprintf(f, ") rotate by -30\n");
+  fprintf(f, "set xlabel \"z (point j of the grid, in the order of stieltjes.csv)\"\n");
+  fprintf(f, "set bars 2\nset key below\nset bmargin 9\nset offsets 0, 0, graph 0.08, graph 0.08\n");
+  rmtmc_plot_loop_begin(f, "stieltjes", 1100, 860);
+  fprintf(f, "  set multiplot layout 2,2 title \"m(z) = (1/d) tr (S - zI)^{-1}: d = %lld, n = %lld, %lld trials; "
+             "bars: mean +- 2 standard errors\"\n",
+          (long long)c->d, (long long)c->n, (long long)c->trials);
+  const char *part[2] = {"Re", "Im"};
+  for (int im = 0; im < 2; ++im) {
+    int e = 3 + im, s = 5 + im, t = 7 + im;
+    fprintf(f, "  set ylabel \"%s m(z)\"\n  unset arrow\n", part[im]);
+    fprintf(f,
+            "  plot \"stieltjes.csv\" skip 1 using ($0+1):%d:(2*$%d) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical mean\", \\\n"
+            "       \"stieltjes.csv\" skip 1 using ($0+1):%d with points pt 6 ps 2 lw 2 lc rgb \"#cc3311\" title \"theory\"\n",
+            e, s, t);
+  }
+  for (int im = 0; im < 2; ++im) {
+    int e = 3 + im, s = 5 + im, t = 7 + im, b = 9 + im;
+    fprintf(f, "  set ylabel \"%s (m_emp - m_theory)\"\n", part[im]);
+    fprintf(f, "  set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb \"black\"\n");
+    fprintf(f,
+            "  plot \"stieltjes.csv\" skip 1 using ($0+1):($%d-$%d):(2*$%d) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical - theory\", \\\n"
+            "       \"stieltjes.csv\" skip 1 using ($0+1):%d with points pt 4 ps 1.5 lc rgb \"#228833\" title \"predicted 1/d bias mu(z)/d\"\n",
+            e, t, s, b);
+  }
+  fprintf(f, "  unset arrow\n  unset multiplot\n");
+  rmtmc_plot_loop_end(f);
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_plot_spectrum(const char *dir, const rmtmc_spectrum_result *r,
+                                 rmtmc_plot_scripts *scripts, rmtmc_error *err) {
+  if (scripts) scripts->count = 0;
+  rmtmc_status st = write_in(dir, "plot_density.gp", density_gp, r, err);
+  if (st == RMTMC_OK) st = write_in(dir, "plot_stieltjes.gp", stieltjes_gp, r, err);
+  if (st == RMTMC_OK) {
+    add_script(scripts, "plot_density.gp");
+    add_script(scripts, "plot_stieltjes.gp");
+  }
+  return st;
+}
+
+/* ----------------------- generative and ridge ------------------------- */
+#define MAX_OBS 5
+typedef struct curves {
+  const char *title; /* study line */
+  const char *xname; /* gamma | lambda */
+  const char *xlabel;
+  int nobs;
+  const char *name[MAX_OBS];  /* short, no commas */
+  const char *label[MAX_OBS]; /* axis label with the convention */
+  const rmtmc_grid_row *rows[MAX_OBS];
+  int64_t nrows;
+} curves;
+
+static rmtmc_status curves_csv(FILE *f, const void *ctx, rmtmc_error *err) {
+  const curves *cv = ctx;
+  fprintf(f, "obs,observable,%s,empirical,stderr,theory,zscore\n", cv->xname);
+  for (int o = 0; o < cv->nobs; ++o)
+    for (int64_t i = 0; i < cv->nrows; ++i) {
+      const rmtmc_grid_row *w = &cv->rows[o][i];
+      fprintf(f, "%d,%s,%.17g,%.17g,%.17g,%.17g,%.17g\n", o + 1, cv->name[o], w->x, w->emp.mean,
+              w->emp.stderr_, w->theory, w->zscore);
+    }
+  return RMTMC_OK;
+}
+
+static rmtmc_status curves_gp(FILE *f, const void *ctx, rmtmc_error *err) {
+  const curves *cv = ctx;
+  header(f, "plot_curves.gp", "empirical vs theory curves (curves.csv)");
+  fprintf(f, "set logscale x\nset bars 2\nset xlabel \"%s\"\nset key below\nset bmargin 5\nset offsets 0, 0, graph 0.08, graph 0.08\n", cv->xlabel);
+  double xmin = INFINITY, xmax = -INFINITY;
+  for (int64_t i = 0; i < cv->nrows; ++i) {
+    xmin = fmin(xmin, cv->rows[0][i].x);
+    xmax = fmax(xmax, cv->rows[0][i].x);
+  }
+  if (xmin > 0 && xmax >= xmin) fprintf(f, "set xrange [%.17g:%.17g]\n", xmin / 1.6, xmax * 1.6);
+  int cols = cv->nobs <= 2 ? cv->nobs : 2, rowsn = (cv->nobs + cols - 1) / cols;
+  rmtmc_plot_loop_begin(f, "curves", 560 * cols, 420 * rowsn + 40);
+  fprintf(f, "  set multiplot layout %d,%d title \"%s; bars: mean +- 2 standard errors\"\n", rowsn, cols, cv->title);
+  for (int o = 0; o < cv->nobs; ++o) {
+    fprintf(f, "  set ylabel \"%s\"\n", cv->label[o]);
+    fprintf(f,
+            "  plot \"curves.csv\" skip 1 using ($1==%d ? $3 : NaN):($1==%d ? $4 : NaN):(2*$5) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical\", \\\n"
+            "       \"curves.csv\" skip 1 using ($1==%d ? $3 : NaN):($1==%d ? $6 : NaN) with linespoints pt 6 ps 1.5 lw 2 lc rgb \"#cc3311\" title \"theory\"\n",
+            o + 1, o + 1, o + 1, o + 1);
+  }
+  fprintf(f, "  unset multiplot\n");
+  rmtmc_plot_loop_end(f);
+  return RMTMC_OK;
+}
+
+static rmtmc_status write_curves(const char *dir, const curves *cv, rmtmc_plot_scripts *scripts,
+                                 rmtmc_error *err) {
+  if (scripts) scripts->count = 0;
+  rmtmc_status st = write_in(dir, "curves.csv", curves_csv, cv, err);
+  if (st == RMTMC_OK) st = write_in(dir, "plot_curves.gp", curves_gp, cv, err);
+  if (st == RMTMC_OK) add_script(scripts, "plot_curves.gp");
+  return st;
+}
+
+rmtmc_status rmtmc_plot_contexts(const char *dir, const rmtmc_contexts_result *r,
+                                 rmtmc_plot_scripts *scripts, rmtmc_error *err) {
+  char title[1536];
+  snprintf(title, sizeof title, "generative contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, %lld trials",
+           (long long)r->c, (long long)r->config.k, (long long)r->config.d, (long long)r->config.n,
+           (long long)r->config.trials);
+  curves cv = {title, "gamma", "ridge gamma (log scale)", 2,
+               {"etrain", "shrinkage"},
+               {"E_train = (1/c) ||P - Phat||_F^2", "(1/c) sum_a <phat_a,p_a>/||p_a||^2"},
+               {r->etrain, r->shrink}, r->config.ngamma};
+  return write_curves(dir, &cv, scripts, err);
+}
+
+rmtmc_status rmtmc_plot_mixture(const char *dir, const rmtmc_mixture_result *r,
+                                rmtmc_plot_scripts *scripts, rmtmc_error *err) {
+  char title[1536];
+  snprintf(title, sizeof title, "generative mixture (Prop B): c = %lld, k = %lld, d = %lld, n = %lld, %lld trials",
+           (long long)r->c, (long long)r->config.k, (long long)r->config.d, (long long)r->config.n,
+           (long long)r->config.trials);
+  curves cv = {title, "gamma", "ridge gamma (log scale)", 1,
+               {"etest"},
+               {"E_test = (1/c) sum_a (||p_a - W^T mu_a||^2 + ||W||_F^2)"},
+               {r->etest}, r->config.ngamma};
+  return write_curves(dir, &cv, scripts, err);
+}
+
+rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
+                              rmtmc_plot_scripts *scripts, rmtmc_error *err) {
+  char title[1536];
+  snprintf(title, sizeof title, "ridge: d = %lld, n = %lld, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials",
+           (long long)r->config.d, (long long)r->config.n, r->config.sigma, r->config.signal,
+           r->config.noise, (long long)r->config.trials);
+  curves cv = {title, "lambda", "ridge lambda (log scale)", 4,
+               {"risk", "train", "gcv", "dof"},
+               {"excess risk (bhat-beta)^T Sigma (bhat-beta)", "training error (1/n) ||y - X bhat||^2",
+                "GCV (theory: risk + sigma2)", "1 - tr H / n (theory: lambda / kappa)"},
+               {r->risk, r->train, r->gcv, r->dof}, r->config.nlam};
+  return write_curves(dir, &cv, scripts, err);
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Pictures and the HTML report: a small spectrum study with --out draws PNG
+# and SVG pictures (gnuplot) and writes report.html with them embedded; the
+# ridge study draws its curves; with gnuplot off PATH the study still exits 0,
+# says how to get the pictures, and report.html is still written; --no-plots.
+set -u
+RMTMC=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+ok() { echo "ok    $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL  $1"; fail=$((fail + 1)); }
+skip() { echo "skip  $1"; }
+
+args="spectrum --d 60 --n 40 --trials 20 --seed 3 --z=-1,6,1+0.3i --bins 20 --backend cpu --threads 2 --quiet"
+have_gnuplot=0
+command -v gnuplot >/dev/null 2>&1 && have_gnuplot=1
+
+"$RMTMC" $args --out "$work/s" 2>"$work/s.err" && ok "spectrum --out exits 0" || bad "spectrum --out exits 0"
+for f in plot_density.gp plot_stieltjes.gp report.html; do
+  [ -s "$work/s/$f" ] && ok "wrote $f" || bad "wrote $f"
+done
+check_pictures() { # dir stem...
+  local dir=$1; shift
+  for stem in "$@"; do
+    python3 - "$dir/$stem.png" "$dir/$stem.svg" <<'PY' && ok "$stem.png is a PNG, $stem.svg parses as XML" || bad "$stem.png / $stem.svg"
+import sys, xml.etree.ElementTree as ET
+png = open(sys.argv[1], "rb").read()
+assert len(png) > 1000 and png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+root = ET.parse(sys.argv[2]).getroot()
+assert root.tag.endswith("svg"), root.tag
+PY
+  done
+}
+if [ $have_gnuplot = 1 ]; then
+  check_pictures "$work/s" density stieltjes
+  python3 - "$work/s/report.html" <<'PY' && ok "report.html: html, embedded PNG pictures, verdict column" || bad "report.html contents"
+import sys
+h = open(sys.argv[1]).read()
+assert "<html" in h and "</html>" in h
+assert h.count('src="data:image/png;base64,') == 2, "expected two embedded pictures"
+assert "verdict" in h and ("agrees" in h or "DISAGREES" in h)
+assert "m(z) = (1/d) tr (S - zI)" in h
+PY
+  grep -q "atom at 0" "$work/s/plot_density.gp" && ok "d > n: the density picture marks the atom at 0" || bad "atom at 0 marked"
+else
+  skip "gnuplot not installed here: picture checks (install gnuplot-nox)"
+fi
+
+# gnuplot missing from PATH: still exit 0, say how to get the pictures, report.html without pictures.
+mkdir -p "$work/empty"
+PATH="$work/empty" "$RMTMC" $args --out "$work/np" 2>"$work/np.err"
+rc=$?
+[ $rc -eq 0 ] && ok "without gnuplot on PATH the study exits 0" || bad "without gnuplot: exit $rc"
+grep -q "gnuplot-nox" "$work/np.err" && grep -q "gnuplot plot_" "$work/np.err" &&
+  ok "without gnuplot: stderr says how to get the pictures" || { bad "without gnuplot: message"; cat "$work/np.err"; }
+[ -s "$work/np/report.html" ] && grep -q "<html" "$work/np/report.html" && ! grep -q "data:image/png" "$work/np/report.html" &&
+  ok "without gnuplot: report.html written, no pictures" || bad "without gnuplot: report.html"
+[ -s "$work/np/plot_density.gp" ] && [ ! -e "$work/np/density.png" ] && ok "without gnuplot: scripts kept for later" || bad "without gnuplot: scripts"
+
+"$RMTMC" $args --out "$work/nop" --no-plots 2>"$work/nop.err" && [ ! -e "$work/nop/plot_density.gp" ] &&
+  [ ! -e "$work/nop/density.png" ] && [ -s "$work/nop/report.html" ] && [ ! -s "$work/nop.err" ] &&
+  ok "--no-plots: no scripts or pictures, report.html written" || bad "--no-plots"
+
+"$RMTMC" ridge --d 40 --n 80 --trials 6 --threads 2 --quiet --out "$work/r" && [ -s "$work/r/curves.csv" ] &&
+  [ -s "$work/r/plot_curves.gp" ] && grep -q "<html" "$work/r/report.html" && ok "ridge --out: curves.csv, plot_curves.gp, report.html" || bad "ridge --out"
+[ $have_gnuplot = 1 ] && check_pictures "$work/r" curves
+"$RMTMC" generative mixture --d 40 --n 80 --trials 6 --threads 2 --quiet --out "$work/g" &&
+  grep -q "^1,etest," "$work/g/curves.csv" && [ -s "$work/g/report.html" ] && ok "generative mixture --out: curves.csv, report.html" || bad "generative --out"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
