@@ -140,6 +140,61 @@ rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir, rmt
   return st;
 }
 
+int cli_run_option(cli_run *r, const char *name, const char *val, rmtmc_status *st,
+                   rmtmc_error *err) {
+  if (strcmp(name, "quiet") == 0) r->quiet = 1;
+  else if (strcmp(name, "no-plots") == 0) r->no_plots = 1;
+  else if (strcmp(name, "json") == 0) *st = cli_check_output(name, r->json = val, 0, err);
+  else if (strcmp(name, "out") == 0) *st = cli_check_output(name, r->out = val, 1, err);
+  else return 0;
+  return 1;
+}
+
+int cli_trial_option(const char *name, const char *val, int64_t *trials, uint64_t *seed,
+                     int *threads, rmtmc_status *st, rmtmc_error *err) {
+  int64_t v = 0;
+  if (strcmp(name, "trials") == 0) *st = cli_int64(name, val, 2, trials, err);
+  else if (strcmp(name, "seed") == 0) {
+    *st = cli_int64(name, val, 0, &v, err);
+    *seed = (uint64_t)v;
+  } else if (strcmp(name, "threads") == 0) {
+    *st = cli_int64(name, val, 1, &v, err);
+    *threads = (int)(v > 4096 ? 4096 : v);
+  } else
+    return 0;
+  return 1;
+}
+
+static rmtmc_status copy_spec(char *dst, size_t cap, const char *name, const char *val,
+                              rmtmc_error *err) {
+  if (strlen(val) >= cap)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s is too long (at most %zu characters)",
+                           name, cap - 1);
+  strcpy(dst, val);
+  return RMTMC_OK;
+}
+
+int cli_spectrum_option(rmtmc_spectrum_config *c, int64_t zcap, const char *name,
+                        const char *val, rmtmc_status *st, rmtmc_error *err) {
+  if (cli_trial_option(name, val, &c->trials, &c->seed, &c->backend_opts.threads, st, err))
+    return 1;
+  if (strcmp(name, "d") == 0) *st = cli_int64(name, val, 1, &c->d, err);
+  else if (strcmp(name, "n") == 0) *st = cli_int64(name, val, 1, &c->n, err);
+  else if (strcmp(name, "sigma") == 0) *st = copy_spec(c->sigma, sizeof c->sigma, name, val, err);
+  else if (strcmp(name, "entries") == 0) *st = copy_spec(c->entries, sizeof c->entries, name, val, err);
+  else if (strcmp(name, "z") == 0) *st = cli_zlist(val, zcap, c->z_re, c->z_im, &c->nz, err);
+  else if (strcmp(name, "bins") == 0) *st = cli_int64(name, val, 1, &c->bins, err);
+  else if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, &c->backend, err);
+  else if (strcmp(name, "batch") == 0) *st = cli_int64(name, val, 1, &c->batch, err);
+  else if (strcmp(name, "precision") == 0) {
+    if (strcmp(val, "double") == 0) c->precision = RMTMC_PRECISION_DOUBLE;
+    else if (strcmp(val, "single") == 0) c->precision = RMTMC_PRECISION_SINGLE;
+    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--precision '%s': use double or single", val);
+  } else
+    return 0;
+  return 1;
+}
+
 int cli_exit_code(rmtmc_status st) {
   switch (st) {
     case RMTMC_OK: return RMTMC_EXIT_OK;

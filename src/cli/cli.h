@@ -36,6 +36,23 @@ rmtmc_status cli_zlist(const char *s, int64_t cap, double *re, double *im, int64
 rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir,
                               rmtmc_error *err);
 int cli_exit_code(rmtmc_status st);
+
+/* Options every study shares.  Each returns 1 when `name` was one of its
+ * options (setting *st), 0 otherwise. */
+typedef struct cli_run {
+  const char *json, *out; /* --json PATH, --out DIR (checked writable) */
+  int quiet, no_plots;    /* --quiet, --no-plots */
+} cli_run;
+#define CLI_RUN_FLAGS " help quiet no-plots "
+int cli_run_option(cli_run *r, const char *name, const char *val, rmtmc_status *st,
+                   rmtmc_error *err);
+/* --trials T (>= 2), --seed S, --threads K. */
+int cli_trial_option(const char *name, const char *val, int64_t *trials, uint64_t *seed,
+                     int *threads, rmtmc_status *st, rmtmc_error *err);
+/* The spectrum study's options: --d --n --sigma --entries --z (at most zcap
+ * points) --bins --backend --batch --precision and the trial options. */
+int cli_spectrum_option(rmtmc_spectrum_config *c, int64_t zcap, const char *name,
+                        const char *val, rmtmc_status *st, rmtmc_error *err);
 int cli_fail(const char *cmd, const rmtmc_error *err);
 
 int cmd_spectrum(int argc, char **argv);

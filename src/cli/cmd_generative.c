@@ -89,8 +89,8 @@ int cmd_generative(int argc, char **argv) {
   rmtmc_mixture_config b;
   rmtmc_contexts_config_default(&a);
   rmtmc_mixture_config_default(&b);
-  const char *json = NULL, *out = NULL;
-  int quiet = 0, threads = 0, no_plots = 0;
+  cli_run run = {NULL, NULL, 0, 0};
+  int threads = 0;
   int64_t trials = -1, d = -1, n = -1, k = -1, ng = 0;
   uint64_t seed = 1;
   double rho = 1.0, gam[RMTMC_STUDY_MAX_GRID];
@@ -98,25 +98,17 @@ int cmd_generative(int argc, char **argv) {
   const char *name, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&args, " help quiet no-plots ", &name, &val, &err)) != 0) {
+  while (st == RMTMC_OK && (r = cli_next(&args, CLI_RUN_FLAGS, &name, &val, &err)) != 0) {
     if (r < 0) return cli_fail("generative", &err);
-    int64_t v;
     if (strcmp(name, "help") == 0) {
       usage(stdout);
       return 0;
-    } else if (strcmp(name, "quiet") == 0) quiet = 1;
-    else if (strcmp(name, "no-plots") == 0) no_plots = 1;
-    else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &d, &err);
+    } else if (cli_run_option(&run, name, val, &st, &err) ||
+               cli_trial_option(name, val, &trials, &seed, &threads, &st, &err)) {
+    } else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &n, &err);
     else if (strcmp(name, "k") == 0) st = cli_int64(name, val, 1, &k, &err);
-    else if (strcmp(name, "trials") == 0) st = cli_int64(name, val, 2, &trials, &err);
-    else if (strcmp(name, "seed") == 0) {
-      st = cli_int64(name, val, 0, &v, &err);
-      seed = (uint64_t)v;
-    } else if (strcmp(name, "threads") == 0) {
-      st = cli_int64(name, val, 1, &v, &err);
-      threads = (int)(v > 4096 ? 4096 : v);
-    } else if (strcmp(name, "rho") == 0) {
+    else if (strcmp(name, "rho") == 0) {
       st = cli_double(name, val, &rho, &err);
       if (st == RMTMC_OK && !(rho > 0)) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--rho must be > 0 (got %g)", rho);
     } else if (strcmp(name, "gamma") == 0) st = rmtmc_parse_grid(name, val, gam, RMTMC_STUDY_MAX_GRID, &ng, &err);
@@ -133,18 +125,12 @@ int cmd_generative(int argc, char **argv) {
       if (st == RMTMC_OK && !(b.mean_norm >= 0))
         st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--mean-norm must be >= 0 (got %g)", b.mean_norm);
     } else if (mix && strcmp(name, "means") == 0) st = spec_copy(b.means, sizeof b.means, name, val, &err);
-    else if (strcmp(name, "json") == 0) {
-      json = val;
-      st = cli_check_output(name, val, 0, &err);
-    } else if (strcmp(name, "out") == 0) {
-      out = val;
-      st = cli_check_output(name, val, 1, &err);
-    } else
+    else
       st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "unknown option --%s (see rmtmc generative --help)", name);
   }
   if (st != RMTMC_OK) return cli_fail("generative", &err);
   cli_progress prog;
-  cli_progress_init(&prog, quiet);
+  cli_progress_init(&prog, run.quiet);
   if (ctx) {
     if (d > 0) a.d = d;
     if (n > 0) a.n = n;
@@ -157,15 +143,15 @@ int cmd_generative(int argc, char **argv) {
     st = rmtmc_contexts_run(&a, &res, &err);
     cli_progress_done(&prog);
     if (st != RMTMC_OK) return cli_fail("generative", &err);
-    if (json) st = rmtmc_write_atomic(json, rmtmc_contexts_write_json, &res, &err);
-    if (st == RMTMC_OK && out) st = write_out(out, rmtmc_contexts_write_json, &res, &err);
-    if (st == RMTMC_OK && out && !no_plots) {
+    if (run.json) st = rmtmc_write_atomic(run.json, rmtmc_contexts_write_json, &res, &err);
+    if (st == RMTMC_OK && run.out) st = write_out(run.out, rmtmc_contexts_write_json, &res, &err);
+    if (st == RMTMC_OK && run.out && !run.no_plots) {
       rmtmc_plot_scripts scripts;
-      st = rmtmc_plot_contexts(out, &res, &scripts, &err);
-      if (st == RMTMC_OK) cli_run_plots("generative", out, &scripts);
+      st = rmtmc_plot_contexts(run.out, &res, &scripts, &err);
+      if (st == RMTMC_OK) cli_run_plots("generative", run.out, &scripts);
     }
-    if (st == RMTMC_OK && out) st = rmtmc_html_contexts(out, &res, &err);
-    if (st == RMTMC_OK && !quiet) rmtmc_contexts_summary(stdout, &res);
+    if (st == RMTMC_OK && run.out) st = rmtmc_html_contexts(run.out, &res, &err);
+    if (st == RMTMC_OK && !run.quiet) rmtmc_contexts_summary(stdout, &res);
     rmtmc_contexts_result_free(&res);
   } else {
     if (d > 0) b.d = d;
@@ -179,15 +165,15 @@ int cmd_generative(int argc, char **argv) {
     st = rmtmc_mixture_run(&b, &res, &err);
     cli_progress_done(&prog);
     if (st != RMTMC_OK) return cli_fail("generative", &err);
-    if (json) st = rmtmc_write_atomic(json, rmtmc_mixture_write_json, &res, &err);
-    if (st == RMTMC_OK && out) st = write_out(out, rmtmc_mixture_write_json, &res, &err);
-    if (st == RMTMC_OK && out && !no_plots) {
+    if (run.json) st = rmtmc_write_atomic(run.json, rmtmc_mixture_write_json, &res, &err);
+    if (st == RMTMC_OK && run.out) st = write_out(run.out, rmtmc_mixture_write_json, &res, &err);
+    if (st == RMTMC_OK && run.out && !run.no_plots) {
       rmtmc_plot_scripts scripts;
-      st = rmtmc_plot_mixture(out, &res, &scripts, &err);
-      if (st == RMTMC_OK) cli_run_plots("generative", out, &scripts);
+      st = rmtmc_plot_mixture(run.out, &res, &scripts, &err);
+      if (st == RMTMC_OK) cli_run_plots("generative", run.out, &scripts);
     }
-    if (st == RMTMC_OK && out) st = rmtmc_html_mixture(out, &res, &err);
-    if (st == RMTMC_OK && !quiet) rmtmc_mixture_summary(stdout, &res);
+    if (st == RMTMC_OK && run.out) st = rmtmc_html_mixture(run.out, &res, &err);
+    if (st == RMTMC_OK && !run.quiet) rmtmc_mixture_summary(stdout, &res);
     rmtmc_mixture_result_free(&res);
   }
   return st == RMTMC_OK ? 0 : cli_fail("generative", &err);

@@ -45,30 +45,21 @@ int cmd_ridge(int argc, char **argv) {
   rmtmc_ridge_config_default(&c);
   rmtmc_error err;
   rmtmc_error_clear(&err);
-  const char *json = NULL, *out = NULL;
-  int quiet = 0, no_plots = 0;
+  cli_run run = {NULL, NULL, 0, 0};
   cli_args a = {argc, argv, 0, {0}};
   const char *name, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&a, " help quiet no-plots ", &name, &val, &err)) != 0) {
+  while (st == RMTMC_OK && (r = cli_next(&a, CLI_RUN_FLAGS, &name, &val, &err)) != 0) {
     if (r < 0) return cli_fail("ridge", &err);
-    int64_t v;
     if (strcmp(name, "help") == 0) {
       usage(stdout);
       return 0;
-    } else if (strcmp(name, "quiet") == 0) quiet = 1;
-    else if (strcmp(name, "no-plots") == 0) no_plots = 1;
-    else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.d, &err);
+    } else if (cli_run_option(&run, name, val, &st, &err) ||
+               cli_trial_option(name, val, &c.trials, &c.seed, &c.threads, &st, &err)) {
+    } else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &c.n, &err);
-    else if (strcmp(name, "trials") == 0) st = cli_int64(name, val, 2, &c.trials, &err);
-    else if (strcmp(name, "seed") == 0) {
-      st = cli_int64(name, val, 0, &v, &err);
-      c.seed = (uint64_t)v;
-    } else if (strcmp(name, "threads") == 0) {
-      st = cli_int64(name, val, 1, &v, &err);
-      c.threads = (int)(v > 4096 ? 4096 : v);
-    } else if (strcmp(name, "sigma") == 0) {
+    else if (strcmp(name, "sigma") == 0) {
       if (strlen(val) >= sizeof c.sigma) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--sigma is too long");
       else strcpy(c.sigma, val);
     } else if (strcmp(name, "signal") == 0) {
@@ -78,39 +69,33 @@ int cmd_ridge(int argc, char **argv) {
       st = cli_double(name, val, &c.noise, &err);
       if (st == RMTMC_OK && !(c.noise >= 0)) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--noise must be >= 0 (got %g)", c.noise);
     } else if (strcmp(name, "lambda") == 0) st = rmtmc_parse_grid(name, val, c.lam, RMTMC_STUDY_MAX_GRID, &c.nlam, &err);
-    else if (strcmp(name, "json") == 0) {
-      json = val;
-      st = cli_check_output(name, val, 0, &err);
-    } else if (strcmp(name, "out") == 0) {
-      out = val;
-      st = cli_check_output(name, val, 1, &err);
-    } else
+    else
       st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "unknown option --%s (see rmtmc ridge --help)", name);
   }
   if (st != RMTMC_OK) return cli_fail("ridge", &err);
   cli_progress prog;
-  cli_progress_init(&prog, quiet);
+  cli_progress_init(&prog, run.quiet);
   c.progress = cli_progress_update;
   c.progress_ctx = &prog;
   rmtmc_ridge_result res;
   st = rmtmc_ridge_run(&c, &res, &err);
   cli_progress_done(&prog);
   if (st != RMTMC_OK) return cli_fail("ridge", &err);
-  if (json) st = rmtmc_write_atomic(json, rmtmc_ridge_write_json, &res, &err);
-  if (st == RMTMC_OK && out) {
+  if (run.json) st = rmtmc_write_atomic(run.json, rmtmc_ridge_write_json, &res, &err);
+  if (st == RMTMC_OK && run.out) {
     char path[4096];
-    if (mkdir(out, 0777) != 0 && errno != EEXIST)
-      st = rmtmc_error_set(&err, RMTMC_ERR_IO, "cannot create %s: %s", out, strerror(errno));
-    snprintf(path, sizeof path, "%s/result.json", out);
+    if (mkdir(run.out, 0777) != 0 && errno != EEXIST)
+      st = rmtmc_error_set(&err, RMTMC_ERR_IO, "cannot create %s: %s", run.out, strerror(errno));
+    snprintf(path, sizeof path, "%s/result.json", run.out);
     if (st == RMTMC_OK) st = rmtmc_write_atomic(path, rmtmc_ridge_write_json, &res, &err);
-    if (st == RMTMC_OK && !no_plots) {
+    if (st == RMTMC_OK && !run.no_plots) {
       rmtmc_plot_scripts scripts;
-      st = rmtmc_plot_ridge(out, &res, &scripts, &err);
-      if (st == RMTMC_OK) cli_run_plots("ridge", out, &scripts);
+      st = rmtmc_plot_ridge(run.out, &res, &scripts, &err);
+      if (st == RMTMC_OK) cli_run_plots("ridge", run.out, &scripts);
     }
-    if (st == RMTMC_OK) st = rmtmc_html_ridge(out, &res, &err);
+    if (st == RMTMC_OK) st = rmtmc_html_ridge(run.out, &res, &err);
   }
-  if (st == RMTMC_OK && !quiet) rmtmc_ridge_summary(stdout, &res);
+  if (st == RMTMC_OK && !run.quiet) rmtmc_ridge_summary(stdout, &res);
   rmtmc_ridge_result_free(&res);
   return st == RMTMC_OK ? 0 : cli_fail("ridge", &err);
 }

@@ -46,72 +46,41 @@ int cmd_spectrum(int argc, char **argv) {
   rmtmc_spectrum_config_default(&c);
   rmtmc_error err;
   rmtmc_error_clear(&err);
-  const char *json = NULL, *out = NULL;
-  int quiet = 0, no_plots = 0;
+  cli_run run = {NULL, NULL, 0, 0};
   cli_args a = {argc, argv, 0, {0}};
   const char *name, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&a, " help quiet no-plots ", &name, &val, &err)) != 0) {
+  while (st == RMTMC_OK && (r = cli_next(&a, CLI_RUN_FLAGS, &name, &val, &err)) != 0) {
     if (r < 0) return cli_fail("spectrum", &err);
-    int64_t v;
     if (strcmp(name, "help") == 0) {
       usage(stdout);
       return 0;
-    } else if (strcmp(name, "quiet") == 0) quiet = 1;
-    else if (strcmp(name, "no-plots") == 0) no_plots = 1;
-    else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.d, &err);
-    else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &c.n, &err);
-    else if (strcmp(name, "trials") == 0) st = cli_int64(name, val, 2, &c.trials, &err);
-    else if (strcmp(name, "seed") == 0) {
-      st = cli_int64(name, val, 0, &v, &err);
-      c.seed = (uint64_t)v;
-    } else if (strcmp(name, "sigma") == 0) {
-      if (strlen(val) >= sizeof c.sigma) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--sigma is too long");
-      else strcpy(c.sigma, val);
-    } else if (strcmp(name, "entries") == 0) {
-      if (strlen(val) >= sizeof c.entries) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--entries is too long");
-      else strcpy(c.entries, val);
-    } else if (strcmp(name, "z") == 0) st = cli_zlist(val, RMTMC_MAX_Z, c.z_re, c.z_im, &c.nz, &err);
-    else if (strcmp(name, "bins") == 0) st = cli_int64(name, val, 1, &c.bins, &err);
-    else if (strcmp(name, "backend") == 0) st = rmtmc_backend_parse(val, &c.backend, &err);
-    else if (strcmp(name, "threads") == 0) {
-      st = cli_int64(name, val, 1, &v, &err);
-      c.backend_opts.threads = (int)(v > 4096 ? 4096 : v);
-    } else if (strcmp(name, "batch") == 0) st = cli_int64(name, val, 1, &c.batch, &err);
-    else if (strcmp(name, "precision") == 0) {
-      if (strcmp(val, "double") == 0) c.precision = RMTMC_PRECISION_DOUBLE;
-      else if (strcmp(val, "single") == 0) c.precision = RMTMC_PRECISION_SINGLE;
-      else st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--precision '%s': use double or single", val);
-    } else if (strcmp(name, "json") == 0) {
-      json = val;
-      st = cli_check_output(name, val, 0, &err);
-    } else if (strcmp(name, "out") == 0) {
-      out = val;
-      st = cli_check_output(name, val, 1, &err);
-    } else
+    }
+    if (!cli_run_option(&run, name, val, &st, &err) &&
+        !cli_spectrum_option(&c, RMTMC_MAX_Z, name, val, &st, &err))
       st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "unknown option --%s (see rmtmc spectrum --help)", name);
   }
   if (st != RMTMC_OK) return cli_fail("spectrum", &err);
 
   cli_progress prog;
-  cli_progress_init(&prog, quiet);
+  cli_progress_init(&prog, run.quiet);
   c.progress = cli_progress_update;
   c.progress_ctx = &prog;
   rmtmc_spectrum_result res;
   st = rmtmc_spectrum_run(&c, &res, &err);
   cli_progress_done(&prog);
   if (st != RMTMC_OK) return cli_fail("spectrum", &err);
-  if (res.backend_note[0] && quiet) fprintf(stderr, "rmtmc spectrum: %s\n", res.backend_note);
-  if (json) st = rmtmc_write_atomic(json, rmtmc_spectrum_write_json, &res, &err);
-  if (st == RMTMC_OK && out) st = rmtmc_spectrum_write_dir(out, &res, &err);
-  if (st == RMTMC_OK && out && !no_plots) {
+  if (res.backend_note[0] && run.quiet) fprintf(stderr, "rmtmc spectrum: %s\n", res.backend_note);
+  if (run.json) st = rmtmc_write_atomic(run.json, rmtmc_spectrum_write_json, &res, &err);
+  if (st == RMTMC_OK && run.out) st = rmtmc_spectrum_write_dir(run.out, &res, &err);
+  if (st == RMTMC_OK && run.out && !run.no_plots) {
     rmtmc_plot_scripts scripts;
-    st = rmtmc_plot_spectrum(out, &res, &scripts, &err);
-    if (st == RMTMC_OK) cli_run_plots("spectrum", out, &scripts);
+    st = rmtmc_plot_spectrum(run.out, &res, &scripts, &err);
+    if (st == RMTMC_OK) cli_run_plots("spectrum", run.out, &scripts);
   }
-  if (st == RMTMC_OK && out) st = rmtmc_html_spectrum(out, &res, &err);
-  if (st == RMTMC_OK && !quiet) rmtmc_spectrum_summary(stdout, &res);
+  if (st == RMTMC_OK && run.out) st = rmtmc_html_spectrum(run.out, &res, &err);
+  if (st == RMTMC_OK && !run.quiet) rmtmc_spectrum_summary(stdout, &res);
   rmtmc_spectrum_result_free(&res);
   return st == RMTMC_OK ? 0 : cli_fail("spectrum", &err);
 }

@@ -68,21 +68,18 @@ int cmd_sweep(int argc, char **argv) {
   rmtmc_sweep_config_default(&c);
   rmtmc_error err;
   rmtmc_error_clear(&err);
-  const char *out = NULL;
-  int quiet = 0, no_plots = 0, have_values = 0;
+  cli_run run = {NULL, NULL, 0, 0};
+  int have_values = 0;
   cli_args a = {argc, argv, 0, {0}};
   const char *name, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&a, " help quiet no-plots ", &name, &val, &err)) != 0) {
+  while (st == RMTMC_OK && (r = cli_next(&a, CLI_RUN_FLAGS, &name, &val, &err)) != 0) {
     if (r < 0) return cli_fail("sweep", &err);
-    int64_t v;
     if (strcmp(name, "help") == 0) {
       usage(stdout);
       return 0;
-    } else if (strcmp(name, "quiet") == 0) quiet = 1;
-    else if (strcmp(name, "no-plots") == 0) no_plots = 1;
-    else if (strcmp(name, "param") == 0) {
+    } else if (strcmp(name, "param") == 0) {
       if (strcmp(val, "d") == 0) c.param = RMTMC_SWEEP_D;
       else if (strcmp(val, "n") == 0) c.param = RMTMC_SWEEP_N;
       else st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--param '%s': use d or n", val);
@@ -90,46 +87,26 @@ int cmd_sweep(int argc, char **argv) {
       st = parse_values(val, &c, &err);
       have_values = 1;
     } else if (strcmp(name, "ratio") == 0) st = cli_double(name, val, &c.ratio, &err);
-    else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.base.d, &err);
-    else if (strcmp(name, "trials") == 0) st = cli_int64(name, val, 2, &c.base.trials, &err);
-    else if (strcmp(name, "seed") == 0) {
-      st = cli_int64(name, val, 0, &v, &err);
-      c.base.seed = (uint64_t)v;
-    } else if (strcmp(name, "sigma") == 0) {
-      if (strlen(val) >= sizeof c.base.sigma) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--sigma is too long");
-      else strcpy(c.base.sigma, val);
-    } else if (strcmp(name, "entries") == 0) {
-      if (strlen(val) >= sizeof c.base.entries) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--entries is too long");
-      else strcpy(c.base.entries, val);
-    } else if (strcmp(name, "z") == 0) st = cli_zlist(val, RMTMC_SWEEP_MAX_Z, c.base.z_re, c.base.z_im, &c.base.nz, &err);
-    else if (strcmp(name, "bins") == 0) st = cli_int64(name, val, 1, &c.base.bins, &err);
-    else if (strcmp(name, "backend") == 0) st = rmtmc_backend_parse(val, &c.base.backend, &err);
-    else if (strcmp(name, "threads") == 0) {
-      st = cli_int64(name, val, 1, &v, &err);
-      c.base.backend_opts.threads = (int)(v > 4096 ? 4096 : v);
-    } else if (strcmp(name, "batch") == 0) st = cli_int64(name, val, 1, &c.base.batch, &err);
-    else if (strcmp(name, "precision") == 0) {
-      if (strcmp(val, "double") == 0) c.base.precision = RMTMC_PRECISION_DOUBLE;
-      else if (strcmp(val, "single") == 0) c.base.precision = RMTMC_PRECISION_SINGLE;
-      else st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--precision '%s': use double or single", val);
-    } else if (strcmp(name, "stop-after") == 0) st = cli_int64(name, val, 1, &c.stop_after, &err);
-    else if (strcmp(name, "out") == 0) {
-      out = val;
-      st = cli_check_output(name, val, 1, &err);
-    } else
+    else if (strcmp(name, "stop-after") == 0) st = cli_int64(name, val, 1, &c.stop_after, &err);
+    else if (strcmp(name, "n") == 0 || strcmp(name, "json") == 0)
+      st = rmtmc_error_set(&err, RMTMC_ERR_INVALID,
+                           "--%s is not a sweep option: n follows from --ratio (or --values with --param n), and results go to --out DIR",
+                           name);
+    else if (!cli_run_option(&run, name, val, &st, &err) &&
+             !cli_spectrum_option(&c.base, RMTMC_SWEEP_MAX_Z, name, val, &st, &err))
       st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "unknown option --%s (see rmtmc sweep --help)", name);
   }
   if (st == RMTMC_OK && !have_values)
     st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--values is required (e.g. --values 50,100,200,400)");
-  if (st == RMTMC_OK && !out) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--out DIR is required");
+  if (st == RMTMC_OK && !run.out) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--out DIR is required");
   if (st == RMTMC_OK) st = rmtmc_sweep_validate(&c, &err);
   if (st != RMTMC_OK) return cli_fail("sweep", &err);
 
   c.on_point = on_point;
   c.on_resume = on_resume;
-  c.on_point_ctx = &quiet;
+  c.on_point_ctx = &run.quiet;
   rmtmc_sweep_result res;
-  st = rmtmc_sweep_run(&c, out, &res, &err);
+  st = rmtmc_sweep_run(&c, run.out, &res, &err);
   if (st != RMTMC_OK) return cli_fail("sweep", &err);
   if (!res.complete) {
     fprintf(stderr, "rmtmc sweep: stopped after %lld of %lld points (--stop-after); rerun to resume\n",
@@ -137,11 +114,11 @@ int cmd_sweep(int argc, char **argv) {
     rmtmc_sweep_result_free(&res);
     return 0;
   }
-  if (!no_plots) {
+  if (!run.no_plots) {
     rmtmc_plot_scripts s = {1, {"plot_sweep.gp"}};
-    cli_run_plots("sweep", out, &s);
+    cli_run_plots("sweep", run.out, &s);
   }
-  if (!quiet) rmtmc_sweep_summary(stdout, &res);
+  if (!run.quiet) rmtmc_sweep_summary(stdout, &res);
   rmtmc_sweep_result_free(&res);
   return 0;
 }
