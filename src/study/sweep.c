@@ -461,7 +461,7 @@ static rmtmc_status sweep_gp(FILE *f, const void *ctx, rmtmc_error *err) {
   fprintf(f,
           "# plot_sweep.gp: written by rmtmc; log-log scaling of the error of m_d(z) (sweep.csv)\n"
           "# Run from this directory: gnuplot plot_sweep.gp   (needs gnuplot, e.g. apt-get install gnuplot-nox)\n"
-          "set datafile separator \",\"\nset grid\nset logscale xy\nset key below maxrows 2\nset bmargin 7\n");
+          "set datafile separator \",\"\nset grid\nset logscale xy\nset key below maxrows 2\nset bmargin 10\n");
   fprintf(f, "set xtics (");
   for (int64_t i = 0; i < r->config.npoints; ++i) fprintf(f, "%s%lld", i ? ", " : "", (long long)r->config.values[i]);
   fprintf(f, ")\n");
