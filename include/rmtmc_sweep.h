@@ -94,6 +94,11 @@ typedef struct rmtmc_sweep_result {
 rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir,
                              rmtmc_sweep_result *res, rmtmc_error *err);
 void rmtmc_sweep_result_free(rmtmc_sweep_result *res);
+/* Writers of the finished sweep (rmtmc_writer_fn shape, ctx = the result):
+ * sweep.json, sweep.csv, plot_sweep.gp (src/report/sweep_report.c). */
+rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *result, rmtmc_error *err);
+rmtmc_status rmtmc_sweep_write_csv(FILE *f, const void *result, rmtmc_error *err);
+rmtmc_status rmtmc_sweep_write_gnuplot(FILE *f, const void *result, rmtmc_error *err);
 void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r);
 
 #ifdef __cplusplus
