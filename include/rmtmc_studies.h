@@ -78,7 +78,14 @@ typedef struct rmtmc_grid_row {
                       per-trial theory when it depends on realised counts) */
   rmtmc_stat diff; /* per-trial empirical - theory */
   double zscore;   /* diff.mean / diff.stderr */
+  double bias;     /* predicted finite-size offset of the mean (NAN: none known) */
+  double zscore_corrected; /* (diff.mean - bias) / diff.stderr (NAN: no bias known) */
 } rmtmc_grid_row;
+
+/* The z-score a verdict uses: bias-corrected where a bias is known. */
+static inline double rmtmc_grid_row_z(const rmtmc_grid_row *r) {
+  return r->zscore_corrected == r->zscore_corrected ? r->zscore_corrected : r->zscore;
+}
 
 /* ================= Proposition A: `rmtmc generative contexts` =========== */
 typedef enum rmtmc_counts_kind {

@@ -241,8 +241,9 @@ static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
       const rmtmc_grid_row *w = &g->rows[o][i];
       char at[64];
       snprintf(at, sizeof at, "%s = %.4g", g->xname, w->x);
-      row(f, g->label[o], at, w->emp.mean, w->emp.stderr_, w->theory, w->zscore, !g->verdict[o]);
-      if (g->verdict[o] && isfinite(w->zscore) && fabs(w->zscore) > mz) mz = fabs(w->zscore);
+      double z = rmtmc_grid_row_z(w);
+      row(f, g->label[o], at, w->emp.mean, w->emp.stderr_, w->theory, z, !g->verdict[o]);
+      if (g->verdict[o] && isfinite(z) && fabs(z) > mz) mz = fabs(z);
     }
   fprintf(f, "</table>\n");
   overall(f, mz);
@@ -289,8 +290,8 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
            (unsigned long long)c->seed);
   grid_ctx g = {dir, "rmtmc ridge regression", "lambda", conf, 4,
                 {"excess risk (bhat-beta)^T Sigma (bhat-beta)", "training error (1/n)||y - X bhat||^2",
-                 "GCV vs risk + sigma2", "1 - tr H / n vs lambda / kappa"},
-                {r->risk, r->train, r->gcv, r->dof}, {1, 0, 1, 0}, c->nlam, r->seconds, r->trials_per_second,
+                 "GCV vs risk + sigma2", "1 - tr H / n vs lambda / kappa (z: O(1/n) bias removed)"},
+                {r->risk, r->train, r->gcv, r->dof}, {1, 0, 1, 1}, c->nlam, r->seconds, r->trials_per_second,
                 c->threads, c->trials};
   return write_html(dir, grid_html, &g, err);
 }

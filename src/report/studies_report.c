@@ -24,6 +24,8 @@ static void rows(rmtmc_json *j, const char *key, const char *xname, const rmtmc_
     rmtmc_json_num(j, "theory", r[i].theory);
     stat_obj(j, "difference", &r[i].diff);
     rmtmc_json_num(j, "zscore", r[i].zscore);
+    rmtmc_json_num(j, "bias", r[i].bias);
+    rmtmc_json_num(j, "zscore_corrected", r[i].zscore_corrected);
     rmtmc_json_object_end(j);
   }
   rmtmc_json_array_end(j);
@@ -61,7 +63,7 @@ static rmtmc_status json_finish(rmtmc_json *j, FILE *f, rmtmc_error *err) {
 static double max_abs_z(const rmtmc_grid_row *r, int64_t n) {
   double m = 0.0;
   for (int64_t i = 0; i < n; ++i)
-    if (isfinite(r[i].zscore) && fabs(r[i].zscore) > m) m = fabs(r[i].zscore);
+    if (isfinite(rmtmc_grid_row_z(&r[i])) && fabs(rmtmc_grid_row_z(&r[i])) > m) m = fabs(rmtmc_grid_row_z(&r[i]));
   return m;
 }
 
@@ -160,16 +162,20 @@ rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *er
   vec(&j, "bias", r->bias, c->nlam);
   vec(&j, "variance", r->variance, c->nlam);
   rmtmc_json_object_end(&j);
-  rmtmc_json_num(&j, "max_abs_z", fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)));
+  rmtmc_json_num(&j, "max_abs_z", fmax(fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)), max_abs_z(r->dof, c->nlam)));
   timing(&j, r->seconds, r->trials_per_second, c->threads);
   return json_finish(&j, f, err);
 }
 
 static void table(FILE *f, const char *title, const char *xname, const rmtmc_grid_row *r, int64_t n) {
   fprintf(f, "%s\n  %-10s %-14s %-12s %-14s %s\n", title, xname, "empirical", "stderr", "theory", "z");
-  for (int64_t i = 0; i < n; ++i)
-    fprintf(f, "  %-10.4g %-14.8g %-12.3g %-14.8g %+.2f\n", r[i].x, r[i].emp.mean, r[i].emp.stderr_,
+  for (int64_t i = 0; i < n; ++i) {
+    fprintf(f, "  %-10.4g %-14.8g %-12.3g %-14.8g %+.2f", r[i].x, r[i].emp.mean, r[i].emp.stderr_,
             r[i].theory, r[i].zscore);
+    if (isfinite(r[i].zscore_corrected))
+      fprintf(f, "   (%+.2f after the predicted O(1/n) bias %.3g)", r[i].zscore_corrected, r[i].bias);
+    fputc('\n', f);
+  }
 }
 
 static void verdict(FILE *f, double z, double sec, double tps) {
@@ -206,5 +212,7 @@ void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r) {
   table(f, "excess risk (bhat-beta)^T Sigma (bhat-beta)", "lambda", r->risk, c->nlam);
   table(f, "training error (1/n)||y - X bhat||^2", "lambda", r->train, c->nlam);
   table(f, "GCV vs R + sigma2", "lambda", r->gcv, c->nlam);
-  verdict(f, fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)), r->seconds, r->trials_per_second);
+  table(f, "1 - tr H/n vs lambda/kappa", "lambda", r->dof, c->nlam);
+  verdict(f, fmax(fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)), max_abs_z(r->dof, c->nlam)),
+          r->seconds, r->trials_per_second);
 }

@@ -13,6 +13,7 @@
 
 #include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
+#include "rmtmc_theory.h"
 #include "rmtmc_theory_models.h"
 #include "study/study_common.h"
 
@@ -289,6 +290,12 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
     study_finish_row(&r->gcv[g], cfg->lam[g], w + 6);
     study_finish_row(&r->gcv_gap[g], cfg->lam[g], w + 9);
     study_finish_row(&r->dof[g], cfg->lam[g], w + 12);
+    /* 1 - tr H/n = 1 - eta + eta lam m_d(-lam): its mean is off the limit by
+     * eta lam (E m_d - m) ~ lam mu(-lam)/n (Bai-Silverstein mean, Gaussian rows). */
+    rmtmc_pop pop = rmtmc_model_pop(&r->model);
+    double complex mu;
+    if (rmtmc_theory_stieltjes_bias(&pop, r->eta, -cfg->lam[g], 0.0, NULL, &mu, NULL) == RMTMC_OK)
+      study_set_bias(&r->dof[g], cfg->lam[g] * creal(mu) / (double)cfg->n);
     r->kappa[g] = th[g].kappa;
     r->bias[g] = th[g].bias;
     r->variance[g] = th[g].variance;

@@ -22,6 +22,13 @@ void study_finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w) {
   r->theory = w[1].mean;
   r->diff = study_stat_of(&w[2]);
   r->zscore = r->diff.mean / r->diff.stderr_;
+  r->bias = NAN;
+  r->zscore_corrected = NAN;
+}
+
+void study_set_bias(rmtmc_grid_row *r, double bias) {
+  r->bias = bias;
+  r->zscore_corrected = (r->diff.mean - bias) / r->diff.stderr_;
 }
 
 void study_fill_gaussian(uint64_t seed, uint64_t trial, double *g, uint64_t total) {

@@ -20,6 +20,8 @@ rmtmc_stat study_stat_of(const rmtmc_welford *w);
 
 /* Row from the accumulated (emp, theory, emp - theory) triple w[0..2]. */
 void study_finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w);
+/* Record a predicted finite-size bias of the row's mean and the corrected z. */
+void study_set_bias(rmtmc_grid_row *r, double bias);
 
 /* Gaussian entries [0, total) of (seed, trial), layout of
  * rmtmc_sample_entries. */
