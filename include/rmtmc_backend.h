@@ -14,6 +14,7 @@
 #include <complex.h>
 #include <stdint.h>
 
+#include "rmtmc_fit.h"
 #include "rmtmc_model.h"
 #include "rmtmc_status.h"
 
@@ -72,6 +73,7 @@ typedef struct rmtmc_backend_opts {
 } rmtmc_backend_opts;
 
 typedef struct rmtmc_batch rmtmc_batch; /* backend-side workspace, opaque */
+typedef struct rmtmc_fit_batch rmtmc_fit_batch; /* the same for the fits */
 
 typedef struct rmtmc_backend_ops {
   const char *name;
@@ -103,6 +105,19 @@ typedef struct rmtmc_backend_ops {
                               rmtmc_error *err);
   rmtmc_status (*copy_eigvals)(void *impl, rmtmc_batch *b, double *ev,
                                rmtmc_error *err);
+  /* Optional: the linear-model fits of rmtmc_fit.h (double precision).
+   * fit_max_batch and fit_alloc as above for a fit problem (checked by the
+   * wrappers below first); fit_run draws, fits and reduces trials
+   * [trial0, trial0 + count), count <= cap, into out (count x
+   * rmtmc_fit_nout doubles, trial-major). */
+  rmtmc_status (*fit_max_batch)(void *impl, const rmtmc_fit_problem *p,
+                                int64_t *max_trials, rmtmc_error *err);
+  rmtmc_status (*fit_alloc)(void *impl, const rmtmc_fit_problem *p,
+                            int64_t cap, rmtmc_fit_batch **fb,
+                            rmtmc_error *err);
+  void (*fit_free)(void *impl, rmtmc_fit_batch *fb);
+  rmtmc_status (*fit_run)(void *impl, rmtmc_fit_batch *fb, uint64_t trial0,
+                          int64_t count, double *out, rmtmc_error *err);
 } rmtmc_backend_ops;
 
 /* A backend instance: its table and its state. */
@@ -127,6 +142,22 @@ rmtmc_status rmtmc_backend_open(rmtmc_backend *be, rmtmc_backend_kind kind,
                                 const rmtmc_backend_opts *opts,
                                 rmtmc_error *err);
 void rmtmc_backend_close(rmtmc_backend *be);
+
+/* The fit entries through the table: RMTMC_ERR_UNSUPPORTED when the backend
+ * has none; max_batch and alloc check the problem (rmtmc_fit_check) first.
+ * Freeing NULL is a no-op. */
+rmtmc_status rmtmc_backend_fit_max_batch(const rmtmc_backend *be,
+                                         const rmtmc_fit_problem *p,
+                                         int64_t *max_trials,
+                                         rmtmc_error *err);
+rmtmc_status rmtmc_backend_fit_alloc(const rmtmc_backend *be,
+                                     const rmtmc_fit_problem *p, int64_t cap,
+                                     rmtmc_fit_batch **fb, rmtmc_error *err);
+void rmtmc_backend_fit_free(const rmtmc_backend *be, rmtmc_fit_batch *fb);
+rmtmc_status rmtmc_backend_fit_run(const rmtmc_backend *be,
+                                   rmtmc_fit_batch *fb, uint64_t trial0,
+                                   int64_t count, double *out,
+                                   rmtmc_error *err);
 
 /* The tables (the cuda one exists only when compiled in). */
 extern const rmtmc_backend_ops rmtmc_backend_cpu_ops;

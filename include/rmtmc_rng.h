@@ -116,7 +116,53 @@ RMTMC_HD int rmtmc_student_try(rmtmc_u32x4 b, double nu, double *t) {
   return 1;
 }
 
+/* ---- study streams and categorical draws (every backend) ---- */
+
+/* Derived seed of random quantity q of a study seed (splitmix64 of
+ * seed ^ q * 2^64/phi); quantity q of trial t reads subsequence t of it. */
+RMTMC_HD uint64_t rmtmc_stream_seed(uint64_t seed, uint64_t q) {
+  uint64_t z = seed ^ (q * 0x9E3779B97F4A7C15ull);
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* Uniform entry e in (0, 1] from its block e/2: words (x, y) for even e,
+ * (z, w) for odd e, through rmtmc_u53_open0. */
+RMTMC_HD double rmtmc_uniform_from_block(rmtmc_u32x4 b, uint64_t e) {
+  return (e & 1) ? rmtmc_u53_open0(b.z, b.w) : rmtmc_u53_open0(b.x, b.y);
+}
+
+/* First j in [0, k) with cum[j] >= u (cum ascending, cum[k-1] = 1): the
+ * inverse CDF of a categorical law, by bisection. */
+RMTMC_HD int64_t rmtmc_categorical(const double *cum, int64_t k, double u) {
+  int64_t lo = 0, hi = k - 1;
+  while (lo < hi) {
+    int64_t mid = (lo + hi) / 2;
+    if (cum[mid] >= u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /* ---- host reference draws (the CPU backend and tests use these) ---- */
+
+/* Gaussian entries [0, total) of trial t: g[2p], g[2p + 1] from block p. */
+static inline void rmtmc_fill_gaussian(uint64_t seed, uint64_t trial, double *g,
+                                       uint64_t total) {
+  for (uint64_t p = 0; 2 * p < total; ++p) {
+    double x, y;
+    rmtmc_box_muller(rmtmc_stream_block(seed, trial, p), &x, &y);
+    g[2 * p] = x;
+    if (2 * p + 1 < total) g[2 * p + 1] = y;
+  }
+}
+
+/* Entry e of trial t: uniform in (0, 1]. */
+RMTMC_HD double rmtmc_draw_uniform(uint64_t seed, uint64_t trial, uint64_t e) {
+  return rmtmc_uniform_from_block(rmtmc_stream_block(seed, trial, e >> 1), e);
+}
 
 /* Entry e of trial t: standard normal. */
 RMTMC_HD double rmtmc_draw_gaussian(uint64_t seed, uint64_t trial,

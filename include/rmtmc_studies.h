@@ -3,50 +3,27 @@
  * mixture, corrected) and of ridge regression (THEORY 4), each set beside
  * the deterministic equivalents of rmtmc_theory_models.h.
  *
- * CPU only for now.  Every per-trial computation is a plain function of
- * (study parameters, seed, trial) with no state shared between trials
- * (static *_trial functions in src/study/generative.c and ridge_study.c), so
- * a backend (CUDA: cuRAND device API + batched cuSOLVER) can take them over
- * and reproduce the same draws.
- *
- * Stream layout (rmtmc_rng.h).  Each random quantity q has its own derived
- * seed s_q = rmtmc_study_seed(seed, q) (splitmix64 of seed ^ q * 2^64/phi),
- * and trial t reads cuRAND subsequence t of s_q (rmtmc_stream_block(s_q, t,
- * p)); any trial can be replayed alone.  Entry e of a quantity is
- *   gaussian: block e/2 through rmtmc_box_muller (x for even e, y for odd),
- *             exactly as rmtmc_sample_entries lays out a gaussian matrix;
- *   uniform:  block e/2, words (x, y) for even e and (z, w) for odd e,
- *             through rmtmc_u53_open0 (in (0, 1]).
- * Quantities (tag q):
- *   RMTMC_Q_PARAMS   (1) study parameters, trial 0 only: the logits
- *                    L (c x k, column-major, gaussian e = a + j c, so
- *                    p_a = softmax(L[a, :]/rho)), then for the mixture the
- *                    means (gaussian, trial 1: M d x c, column a normalised
- *                    to norm R) and for ridge beta (gaussian, trial 2: g of
- *                    length d, beta = sqrt(R2) g/||g||).
- *   RMTMC_Q_FEATURES (2) Z (d x c contexts, Prop A), Z (d x n noise, Prop B),
- *                    G (d x n, ridge; X^T = Sigma^(1/2) G): gaussian
- *                    e = i + j d.
- *   RMTMC_Q_ASSIGN   (3) uniform e = i: the context (multinomial counts,
- *                    P(a) = alpha_a / c, inverse CDF) or class
- *                    (floor(c u), uniform) of sample i.
- *   RMTMC_Q_LABELS   (4) uniform e = i: label of sample i ~ Cat(p_a) by the
- *                    inverse CDF of p_a.  Prop A with fixed counts orders the
- *                    samples by context (n_0 samples of context 0, ...).
- *   RMTMC_Q_NOISE    (5) ridge: gaussian e = i, eps_i of sample i.
+ * Every trial runs on a backend (rmtmc_backend.h, fit entries): the data
+ * are drawn from the trial's own streams (layout in rmtmc_fit.h), so a trial
+ * is the same on the CPU and the GPU and can be replayed alone; the backend
+ * returns a few numbers per trial and grid point (rmtmc_fit.h) and the study
+ * sets them beside the theory on the host.
  *
  * Reproducibility: per-trial observables are added in trial order
  * (rmtmc_accum_stream), so results depend on (seed, trials) only, not on the
- * thread count. */
+ * thread count or the batch size. */
 #ifndef RMTMC_STUDIES_H
 #define RMTMC_STUDIES_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rmtmc_backend.h"
+#include "rmtmc_fit.h" /* RMTMC_Q_* stream tags */
 #include "rmtmc_model.h"
 #include "rmtmc_spectrum.h" /* rmtmc_stat, rmtmc_progress_fn */
 #include "rmtmc_status.h"
+#include "rmtmc_theory_models.h" /* rmtmc_ridge_limits */
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,15 +31,7 @@ extern "C" {
 
 #define RMTMC_STUDY_MAX_GRID 64
 
-enum {
-  RMTMC_Q_PARAMS = 1,
-  RMTMC_Q_FEATURES = 2,
-  RMTMC_Q_ASSIGN = 3,
-  RMTMC_Q_LABELS = 4,
-  RMTMC_Q_NOISE = 5
-};
-
-/* Derived seed of quantity q (see the layout above). */
+/* Derived seed of quantity q (rmtmc_stream_seed; layout in rmtmc_fit.h). */
 uint64_t rmtmc_study_seed(uint64_t seed, uint64_t q);
 
 /* Parse a comma-separated list of finite numbers > 0 (gamma or lambda grid)
@@ -81,6 +50,13 @@ typedef struct rmtmc_grid_row {
   double bias;     /* predicted finite-size offset of the mean (NAN: none known) */
   double zscore_corrected; /* (diff.mean - bias) / diff.stderr (NAN: no bias known) */
 } rmtmc_grid_row;
+
+/* Where a study's trials ran. */
+typedef struct rmtmc_study_run {
+  rmtmc_backend_info backend; /* the backend that ran the trials */
+  char backend_note[256];     /* why it is not the one asked for ("" if it is) */
+  int64_t batch;              /* trials per backend call */
+} rmtmc_study_run;
 
 /* The z-score a verdict uses: bias-corrected where a bias is known. */
 static inline double rmtmc_grid_row_z(const rmtmc_grid_row *r) {
@@ -104,7 +80,9 @@ typedef struct rmtmc_contexts_config {
   rmtmc_counts_kind counts;
   int64_t ngamma;
   double gamma[RMTMC_STUDY_MAX_GRID];
-  int threads; /* 0: all cores */
+  int threads; /* CPU worker threads, 0: all cores */
+  rmtmc_backend_kind backend; /* auto (default), cpu or cuda */
+  int64_t batch;              /* trials per backend call, 0: automatic */
   rmtmc_progress_fn progress;
   void *progress_ctx;
 } rmtmc_contexts_config;
@@ -129,6 +107,7 @@ typedef struct rmtmc_contexts_result {
   double *phat_dev;   /* [ngamma] sqrt((1/c) sum_a ||mean_t(phat_a - m_a)||^2) */
   double *phat_noise; /* [ngamma] its noise floor sqrt(mean_t (1/c) sum_a
                          (tr C_a - ||m_a||^2) / T) */
+  rmtmc_study_run run;
   double seconds, trials_per_second;
 } rmtmc_contexts_result;
 
@@ -149,6 +128,8 @@ typedef struct rmtmc_mixture_config {
   int64_t ngamma;
   double gamma[RMTMC_STUDY_MAX_GRID];
   int threads;
+  rmtmc_backend_kind backend;
+  int64_t batch;
   rmtmc_progress_fn progress;
   void *progress_ctx;
 } rmtmc_mixture_config;
@@ -166,6 +147,7 @@ typedef struct rmtmc_mixture_result {
   double *G;             /* c x c = M^T M */
   rmtmc_grid_row *etest; /* [ngamma] E_test (expectation over test noise) */
   double *theory_first, *theory_trC; /* [ngamma] the two parts */
+  rmtmc_study_run run;
   double seconds, trials_per_second;
 } rmtmc_mixture_result;
 
@@ -185,6 +167,8 @@ typedef struct rmtmc_ridge_config {
   int64_t nlam;
   double lam[RMTMC_STUDY_MAX_GRID];
   int threads;
+  rmtmc_backend_kind backend;
+  int64_t batch;
   rmtmc_progress_fn progress;
   void *progress_ctx;
 } rmtmc_ridge_config;
@@ -206,6 +190,22 @@ typedef struct rmtmc_ridge_result {
   rmtmc_grid_row *gcv_gap; /* [nlam] GCV - (R_emp + sigma2) per trial vs 0 */
   rmtmc_grid_row *dof;   /* [nlam] 1 - tr H / n vs lam / kappa */
   double *kappa, *bias, *variance; /* [nlam] theory */
+  /* The optimal ridge of the theory (rmtmc_ridge_optimum): lam_opt (NAN
+   * when it is 0 or infinite: no noise or no signal), its limits, and the
+   * empirical excess risk at lam_opt (risk_opt.x = lam_opt). */
+  double lam_opt;
+  int lam_opt_interior;
+  rmtmc_ridge_limits opt;
+  rmtmc_grid_row risk_opt;
+  /* Ridgeless (min-norm, lambda -> 0+) excess risk against its limit; run
+   * when |d - n| >= 2 (has_ridgeless).  With Sigma = identity the exact
+   * finite-n expectation is known (sigma2 d/(n-d-1) for d < n - 1,
+   * R2 (1 - n/d) + sigma2 n/(d-n-1) for d > n + 1) and ridgeless.bias is
+   * its distance to the limit; else NAN (the row is then informational). */
+  int has_ridgeless;
+  rmtmc_ridge_limits ridgeless_theory;
+  rmtmc_grid_row ridgeless;
+  rmtmc_study_run run;
   double seconds, trials_per_second;
 } rmtmc_ridge_result;
 

@@ -191,6 +191,18 @@ rmtmc_status rmtmc_ridge_grid(rmtmc_ridge_limits *out,
                               int64_t nlam, const rmtmc_theory_opts *opts,
                               rmtmc_error *err);
 
+/* The optimal ridge: *lam_star minimises the limiting risk over lam > 0,
+ * *at holds the limits there.  Found by a scan of 10 points per decade over
+ * [1e-6, 1e6] x (tr Sigma / d) and a golden-section search on log(lam) to
+ * 1e-10; *interior (may be NULL) is 1 when the minimum lies inside the scan.
+ * No noise (sigma2 = 0): lam* = 0, the ridgeless limits.  No signal (all
+ * b2 = 0, or r2 = 0): lam* = +inf, risk 0.  For isotropic beta the optimum
+ * is sigma2 d / (n ||beta||^2) for every Sigma (Dobriban-Wager 2018). */
+rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
+                                 int *interior, const rmtmc_ridge_problem *pb,
+                                 const rmtmc_theory_opts *opts,
+                                 rmtmc_error *err);
+
 /* Isotropic closed form (Sigma = I, ||beta||^2 = r2, eta = d/n; Dobriban-
  * Wager, Hastie et al. 2019) through the Marchenko-Pastur transform m:
  * risk = r2 lam^2 m'(-lam) + sigma2 eta (m(-lam) - lam m'(-lam)),

@@ -385,12 +385,7 @@ void rmtmc_sample_entries(const rmtmc_model *m, uint64_t seed, uint64_t trial,
   uint64_t total = (uint64_t)m->d * (uint64_t)m->n;
   switch (m->entries) {
     case RMTMC_ENTRIES_GAUSSIAN:
-      for (uint64_t p = 0; 2 * p < total; ++p) {
-        double x, y;
-        rmtmc_box_muller(rmtmc_stream_block(seed, trial, p), &x, &y);
-        g[2 * p] = x;
-        if (2 * p + 1 < total) g[2 * p + 1] = y;
-      }
+      rmtmc_fill_gaussian(seed, trial, g, total);
       break;
     case RMTMC_ENTRIES_RADEMACHER:
       for (uint64_t q = 0; 4 * q < total; ++q) {

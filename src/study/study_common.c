@@ -4,6 +4,9 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rmtmc_rng.h"
@@ -29,15 +32,6 @@ void study_finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w) {
 void study_set_bias(rmtmc_grid_row *r, double bias) {
   r->bias = bias;
   r->zscore_corrected = (r->diff.mean - bias) / r->diff.stderr_;
-}
-
-void study_fill_gaussian(uint64_t seed, uint64_t trial, double *g, uint64_t total) {
-  for (uint64_t p = 0; 2 * p < total; ++p) {
-    double x, y;
-    rmtmc_box_muller(rmtmc_stream_block(seed, trial, p), &x, &y);
-    g[2 * p] = x;
-    if (2 * p + 1 < total) g[2 * p + 1] = y;
-  }
 }
 
 int study_resolve_threads(int t) {
@@ -84,4 +78,69 @@ rmtmc_status study_run_batch(int threads, int64_t b0, int64_t nb, study_trial_fn
   }
   if (bst != RMTMC_OK && err) *err = berr;
   return bst;
+}
+
+void study_cumulative(double *cum, const double *P, int64_t k, int64_t c) {
+  for (int64_t a = 0; a < c; ++a) {
+    double s = 0.0;
+    for (int64_t j = 0; j < k; ++j) cum[j + a * k] = (s += P[j + a * k]);
+    cum[k - 1 + a * k] = 1.0;
+  }
+}
+
+/* Automatic batch: enough trials per call to keep every CPU thread busy with
+ * a short tail, or up to 2048 on a GPU (progress every few seconds at most). */
+#define STUDY_GPU_BATCH 2048
+
+rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_backend_kind kind, int threads,
+                            int64_t batch, int64_t trials, rmtmc_study_run *run, rmtmc_error *err) {
+  rmtmc_backend_opts opts = {0};
+  opts.threads = threads;
+  memset(f, 0, sizeof *f);
+  memset(run, 0, sizeof *run);
+  rmtmc_status st = rmtmc_backend_open(&f->be, kind, &opts, err);
+  if (st != RMTMC_OK) return st;
+  f->is_open = 1;
+  snprintf(run->backend_note, sizeof run->backend_note, "%s", f->be.note);
+  st = f->be.ops->info(f->be.impl, &run->backend, err);
+  int64_t maxb = 0;
+  if (st == RMTMC_OK) st = rmtmc_backend_fit_max_batch(&f->be, p, &maxb, err);
+  if (st != RMTMC_OK) {
+    study_fit_close(f);
+    return st;
+  }
+  if (batch <= 0)
+    batch = f->be.kind == RMTMC_BACKEND_CPU
+                ? (STUDY_BATCH > 4 * run->backend.threads ? STUDY_BATCH : 4 * run->backend.threads)
+                : STUDY_GPU_BATCH;
+  if (batch > maxb) batch = maxb;
+  if (batch > trials) batch = trials;
+  if (batch < 1) batch = 1;
+  run->batch = f->batch = batch;
+  return RMTMC_OK;
+}
+
+rmtmc_status study_fit_run(study_fit *f, const rmtmc_fit_problem *p, int64_t trials, rmtmc_progress_fn progress,
+                           void *progress_ctx, study_consume_fn consume, void *ctx, rmtmc_error *err) {
+  rmtmc_fit_batch *fb = NULL;
+  double *out = NULL;
+  int64_t nout = rmtmc_fit_nout(p), batch = f->batch;
+  rmtmc_status st = rmtmc_backend_fit_alloc(&f->be, p, batch, &fb, err);
+  if (st == RMTMC_OK && !(out = malloc((size_t)(batch * nout) * sizeof(double))))
+    st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld trials x %lld outputs", (long long)batch,
+                         (long long)nout);
+  for (int64_t t0 = 0; st == RMTMC_OK && t0 < trials; t0 += batch) {
+    int64_t cnt = trials - t0 < batch ? trials - t0 : batch;
+    st = rmtmc_backend_fit_run(&f->be, fb, (uint64_t)t0, cnt, out, err);
+    if (st == RMTMC_OK) st = consume(ctx, (uint64_t)t0, cnt, out, err);
+    if (st == RMTMC_OK && progress) progress(progress_ctx, t0 + cnt, trials);
+  }
+  free(out);
+  rmtmc_backend_fit_free(&f->be, fb);
+  return st;
+}
+
+void study_fit_close(study_fit *f) {
+  if (f && f->is_open) rmtmc_backend_close(&f->be);
+  if (f) f->is_open = 0;
 }

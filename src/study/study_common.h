@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "rmtmc_accum.h"
+#include "rmtmc_fit.h"
 #include "rmtmc_status.h"
 #include "rmtmc_studies.h"
 
@@ -23,10 +24,6 @@ void study_finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w);
 /* Record a predicted finite-size bias of the row's mean and the corrected z. */
 void study_set_bias(rmtmc_grid_row *r, double bias);
 
-/* Gaussian entries [0, total) of (seed, trial), layout of
- * rmtmc_sample_entries. */
-void study_fill_gaussian(uint64_t seed, uint64_t trial, double *g,
-                         uint64_t total);
 
 /* Thread count: t when t > 0, else the number of processors (at least 1). */
 int study_resolve_threads(int t);
@@ -51,5 +48,40 @@ typedef rmtmc_status (*study_trial_fn)(void *ctx, int thread, int64_t i,
  * or the status of the first failing trial to report, its message in *err. */
 rmtmc_status study_run_batch(int threads, int64_t b0, int64_t nb,
                              study_trial_fn fn, void *ctx, rmtmc_error *err);
+
+/* A batch of per-trial fit outputs, trials [trial0, trial0 + count) at
+ * out + i nout, handed to the study in trial order. */
+typedef rmtmc_status (*study_consume_fn)(void *ctx, uint64_t trial0,
+                                         int64_t count, const double *out,
+                                         rmtmc_error *err);
+
+/* The backend part of a study, in two steps so that a problem that cannot
+ * run is refused before the theory is computed:
+ * study_fit_open opens the backend `kind` (with `threads` CPU threads),
+ * asks what it can hold for the problem's sizes and chooses the batch
+ * (`batch` > 0: that many trials per call, within what fits; 0: automatic);
+ * study_fit_run allocates the batch for the now complete problem (same
+ * sizes), runs trials 0 .. trials - 1 and hands each batch to `consume` in
+ * trial order, reporting progress after each; study_fit_close releases
+ * everything (also after a failure; closing twice is harmless). */
+typedef struct study_fit {
+  rmtmc_backend be;
+  int64_t batch;
+  int is_open;
+} study_fit;
+
+rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p,
+                            rmtmc_backend_kind kind, int threads, int64_t batch,
+                            int64_t trials, rmtmc_study_run *run,
+                            rmtmc_error *err);
+rmtmc_status study_fit_run(study_fit *f, const rmtmc_fit_problem *p,
+                           int64_t trials, rmtmc_progress_fn progress,
+                           void *progress_ctx, study_consume_fn consume,
+                           void *ctx, rmtmc_error *err);
+void study_fit_close(study_fit *f);
+
+/* Study parameters: cumulative label laws cumP (k x c) of P, each column
+ * ending at exactly 1. */
+void study_cumulative(double *cum, const double *P, int64_t k, int64_t c);
 
 #endif

@@ -267,6 +267,83 @@ rmtmc_status rmtmc_ridge_theory(rmtmc_ridge_limits *out,
   return ridge_eval(out, pb, &info, kappa0, lam, opts, fn, err);
 }
 
+/* ------------------------------------------------ optimal ridge */
+
+/* Total signal sum_j b2_j (r2 when b2 is NULL). */
+static double ridge_signal(const rmtmc_ridge_problem *pb) {
+  if (!pb->b2) return pb->r2;
+  double s = 0;
+  for (int64_t j = 0; j < pb->natoms; ++j) s += pb->b2[j];
+  return s;
+}
+
+rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
+                                 int *interior, const rmtmc_ridge_problem *pb,
+                                 const rmtmc_theory_opts *opts,
+                                 rmtmc_error *err) {
+  const char *fn = "rmtmc_ridge_optimum";
+  ridge_info info;
+  double kappa0;
+  rmtmc_status st;
+  if (!lam_star || !at)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL output", fn);
+  if ((st = ridge_check(fn, pb, &info, err))) return st;
+  if ((st = ridge_kappa0_raw(&kappa0, pb, &info, opts, fn, err))) return st;
+  if (interior) *interior = 0;
+  if (!(ridge_signal(pb) > 0)) { /* pure noise: the risk falls with lam */
+    *lam_star = HUGE_VAL;
+    *at = (rmtmc_ridge_limits){0};
+    at->kappa = HUGE_VAL;
+    at->risk = at->bias = at->variance = 0;
+    at->gcv = pb->sigma2;
+    return RMTMC_OK;
+  }
+  if (pb->sigma2 == 0) { /* no noise: the infimum is the ridgeless limit */
+    *lam_star = 0;
+    return ridge_eval(at, pb, &info, kappa0, 0.0, opts, fn, err);
+  }
+  /* Scan 10 points per decade over 12 decades around the mean eigenvalue,
+   * then golden-section search on log(lam) between the neighbours of the
+   * best point (the risk is smooth and, in every case we know, unimodal). */
+  enum { NSCAN = 121 };
+  double scale = info.trS / info.d > 0 ? info.trS / info.d : 1.0;
+  double lo = log(scale) - 6.0 * log(10.0), step = log(10.0) / 10.0;
+  double best = HUGE_VAL;
+  int ib = 0;
+  for (int i = 0; i < NSCAN; ++i) {
+    rmtmc_ridge_limits l;
+    if ((st = ridge_eval(&l, pb, &info, kappa0, exp(lo + step * i), opts, fn, err))) return st;
+    if (l.risk < best) {
+      best = l.risk;
+      ib = i;
+    }
+  }
+  double a = lo + step * (ib > 0 ? ib - 1 : 0), b = lo + step * (ib < NSCAN - 1 ? ib + 1 : NSCAN - 1);
+  const double gr = 0.5 * (sqrt(5.0) - 1.0);
+  double x1 = b - gr * (b - a), x2 = a + gr * (b - a);
+  rmtmc_ridge_limits l1, l2;
+  if ((st = ridge_eval(&l1, pb, &info, kappa0, exp(x1), opts, fn, err))) return st;
+  if ((st = ridge_eval(&l2, pb, &info, kappa0, exp(x2), opts, fn, err))) return st;
+  for (int it = 0; it < 200 && b - a > 1e-10; ++it) {
+    if (l1.risk <= l2.risk) {
+      b = x2;
+      x2 = x1;
+      l2 = l1;
+      x1 = b - gr * (b - a);
+      if ((st = ridge_eval(&l1, pb, &info, kappa0, exp(x1), opts, fn, err))) return st;
+    } else {
+      a = x1;
+      x1 = x2;
+      l1 = l2;
+      x2 = a + gr * (b - a);
+      if ((st = ridge_eval(&l2, pb, &info, kappa0, exp(x2), opts, fn, err))) return st;
+    }
+  }
+  *lam_star = exp(0.5 * (a + b));
+  if (interior) *interior = ib > 0 && ib < NSCAN - 1;
+  return ridge_eval(at, pb, &info, kappa0, *lam_star, opts, fn, err);
+}
+
 /* ------------------------------------------------ isotropic closed form */
 
 /* Marchenko-Pastur m(w) and m'(w) for real w < 0 (THEORY 1.3-1.4): there

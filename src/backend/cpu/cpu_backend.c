@@ -11,12 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
 #include "rmtmc_backend.h"
-
-typedef struct cpu_impl {
-  int threads;
-} cpu_impl;
 
 struct rmtmc_batch {
   const rmtmc_model *m;
@@ -53,8 +50,7 @@ static double physical_memory(void) {
   return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
 }
 
-/* Memory the system can give us now (MemAvailable), falling back to total. */
-static double available_memory(void) {
+double cpu_available_memory(void) {
   FILE *f = fopen("/proc/meminfo", "r");
   double kb = 0.0;
   if (f) {
@@ -117,7 +113,7 @@ static rmtmc_status cpu_max_batch(void *impl, const rmtmc_model *m,
   double per = bytes_per_trial(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
-  double avail = 0.8 * available_memory();
+  double avail = 0.8 * cpu_available_memory();
   if (fixed + per > avail)
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
                            "d = %lld, n = %lld needs %.2f GiB for one trial on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",
@@ -336,4 +332,8 @@ const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     /* .reduce       = */ cpu_reduce,
     /* .copy_sample  = */ cpu_copy_sample,
     /* .copy_eigvals = */ cpu_copy_eigvals,
+    /* .fit_max_batch = */ cpu_fit_max_batch,
+    /* .fit_alloc    = */ cpu_fit_alloc,
+    /* .fit_free     = */ cpu_fit_free,
+    /* .fit_run      = */ cpu_fit_run,
 };

@@ -1,0 +1,92 @@
+/* fit.c: the fit problem's sizes and checks (rmtmc_fit.h) and the backend
+ * table's fit entries behind wrappers (rmtmc_backend.h). */
+#include <math.h>
+#include <stddef.h>
+
+#include "rmtmc_backend.h"
+#include "rmtmc_fit.h"
+
+int64_t rmtmc_fit_nout(const rmtmc_fit_problem *p) {
+  switch (p->kind) {
+    case RMTMC_FIT_CONTEXTS: return p->c + p->ngrid * p->k * p->c;
+    case RMTMC_FIT_MIXTURE: return p->ngrid * (p->k * p->c + 1);
+    case RMTMC_FIT_RIDGE: return RMTMC_FIT_RIDGE_NOUT * p->ngrid;
+  }
+  return 0;
+}
+
+int64_t rmtmc_fit_rank(const rmtmc_fit_problem *p) {
+  if (p->kind == RMTMC_FIT_CONTEXTS) return p->c;
+  return p->d < p->n ? p->d : p->n;
+}
+
+static rmtmc_status bad(rmtmc_error *err, const char *what) {
+  return rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit problem: %s", what);
+}
+
+rmtmc_status rmtmc_fit_check(const rmtmc_fit_problem *p, rmtmc_error *err) {
+  if (!p) return bad(err, "NULL");
+  if (p->kind != RMTMC_FIT_CONTEXTS && p->kind != RMTMC_FIT_MIXTURE && p->kind != RMTMC_FIT_RIDGE)
+    return bad(err, "unknown kind");
+  if (p->d < 1 || p->n < 1 || p->d > 2147483647 || p->n > 2147483647)
+    return bad(err, "d and n must be in 1 .. 2^31 - 1");
+  if (p->ngrid < 1 || p->ngrid > RMTMC_FIT_MAX_GRID || !p->grid) return bad(err, "grid of 1 to RMTMC_FIT_MAX_GRID values");
+  for (int64_t g = 0; g < p->ngrid; ++g) {
+    double x = p->grid[g];
+    if (!isfinite(x) || x < 0 || (x == 0 && p->kind != RMTMC_FIT_RIDGE))
+      return bad(err, "grid values must be finite and > 0 (>= 0 for ridge)");
+  }
+  if (p->kind == RMTMC_FIT_RIDGE) {
+    if (!p->model || p->model->d != p->d || p->model->n != p->n || !p->beta)
+      return bad(err, "ridge needs a model of the same d, n and beta");
+    if (!p->model->sqrt_diag && !p->model->sqrt_full) return bad(err, "the model has no Sigma^(1/2)");
+    if (!(p->noise >= 0) || !isfinite(p->noise)) return bad(err, "noise must be finite and >= 0");
+    return RMTMC_OK;
+  }
+  if (p->c < 1 || p->k < 1 || p->c > 2147483647 || p->k > 2147483647 || !p->cumP)
+    return bad(err, "c, k >= 1 and the label laws cumP");
+  if (p->kind == RMTMC_FIT_MIXTURE) return p->M ? RMTMC_OK : bad(err, "mixture needs the means M");
+  if ((p->cumA != NULL) == (p->counts != NULL)) return bad(err, "contexts need exactly one of cumA, counts");
+  if (p->counts) {
+    int64_t s = 0;
+    for (int64_t a = 0; a < p->c; ++a) {
+      if (p->counts[a] < 0) return bad(err, "negative count");
+      s += p->counts[a];
+    }
+    if (s != p->n) return bad(err, "fixed counts must sum to n");
+  }
+  return RMTMC_OK;
+}
+
+static rmtmc_status unsupported(const rmtmc_backend *be, rmtmc_error *err) {
+  return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED, "the %s backend does not run the linear-model fits",
+                         be && be->ops ? be->ops->name : "(closed)");
+}
+
+rmtmc_status rmtmc_backend_fit_max_batch(const rmtmc_backend *be, const rmtmc_fit_problem *p,
+                                         int64_t *max_trials, rmtmc_error *err) {
+  if (!be || !be->ops || !be->ops->fit_max_batch) return unsupported(be, err);
+  rmtmc_status st = rmtmc_fit_check(p, err);
+  return st != RMTMC_OK ? st : be->ops->fit_max_batch(be->impl, p, max_trials, err);
+}
+
+rmtmc_status rmtmc_backend_fit_alloc(const rmtmc_backend *be, const rmtmc_fit_problem *p, int64_t cap,
+                                     rmtmc_fit_batch **fb, rmtmc_error *err) {
+  *fb = NULL;
+  if (!be || !be->ops || !be->ops->fit_alloc) return unsupported(be, err);
+  rmtmc_status st = rmtmc_fit_check(p, err);
+  if (st == RMTMC_OK && cap < 1)
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit batch capacity must be >= 1 (got %lld)", (long long)cap);
+  return st != RMTMC_OK ? st : be->ops->fit_alloc(be->impl, p, cap, fb, err);
+}
+
+void rmtmc_backend_fit_free(const rmtmc_backend *be, rmtmc_fit_batch *fb) {
+  if (fb && be && be->ops && be->ops->fit_free) be->ops->fit_free(be->impl, fb);
+}
+
+rmtmc_status rmtmc_backend_fit_run(const rmtmc_backend *be, rmtmc_fit_batch *fb, uint64_t trial0,
+                                   int64_t count, double *out, rmtmc_error *err) {
+  if (!be || !be->ops || !be->ops->fit_run) return unsupported(be, err);
+  if (!fb) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit_run: no batch");
+  return be->ops->fit_run(be->impl, fb, trial0, count, out, err);
+}
