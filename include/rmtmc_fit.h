@@ -51,6 +51,7 @@
 #ifndef RMTMC_FIT_H
 #define RMTMC_FIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rmtmc_model.h"
@@ -116,6 +117,10 @@ int64_t rmtmc_fit_nout(const rmtmc_fit_problem *p);
 
 /* Order of the per-trial eigenproblem: c (contexts), min(d, n) otherwise. */
 int64_t rmtmc_fit_rank(const rmtmc_fit_problem *p);
+
+/* "the ridge fit (d = 300, n = 600)", "the contexts fit (d = .., n = ..,
+ * c = ..)": the problem in messages. */
+void rmtmc_fit_describe(const rmtmc_fit_problem *p, char *buf, size_t size);
 
 /* Sizes, grid and arrays consistent (what every backend checks first). */
 rmtmc_status rmtmc_fit_check(const rmtmc_fit_problem *p, rmtmc_error *err);

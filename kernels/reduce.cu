@@ -12,21 +12,17 @@
  *   structural zeros      the first max(0, d - n) eigenvalues set to 0. */
 #include "backend/reduce_common.h"
 #include "rmtmc_kernels.h"
+#include "rmtmc_launch.cuh"
+
+using rmtmc_launch::blocks_for;
+using rmtmc_launch::kThreads;
 
 namespace {
 
-constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
-constexpr int64_t kMaxBlocks = 1 << 20;
 constexpr int kMaxMoments = 8;
 /* Shared histogram: (nbins + 2) 64-bit counters, at most 48 KiB. */
 constexpr int64_t kSharedSlots = 6144;
-
-int64_t blocks_for(int64_t work, int64_t per_block) {
-  int64_t b = (work + per_block - 1) / per_block;
-  if (b < 1) b = 1;
-  return b > kMaxBlocks ? kMaxBlocks : b;
-}
 
 __device__ inline double warp_sum(double v) {
   for (int off = 16; off > 0; off >>= 1)

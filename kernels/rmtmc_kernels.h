@@ -69,6 +69,89 @@ cudaError_t rmtmc_cuda_histogram(unsigned long long *hist, const double *ev,
                                  int64_t nbins, double lo, double hi,
                                  cudaStream_t stream);
 
+/* ---- the linear-model fits (fit.cu; layouts in include/rmtmc_fit.h,
+ * rules in src/backend/fit_common.h).  Per-trial arrays are contiguous with
+ * the stride their size gives (trial b of an r x k matrix at b r k, ...). */
+
+/* Assignment modes and the ridge output width (cuda_fit.c checks them
+ * against rmtmc_fit.h, which is C only). */
+#define RMTMC_KERNEL_FIT_CONTEXTS 1
+#define RMTMC_KERNEL_FIT_MIXTURE 2
+#define RMTMC_KERNEL_FIT_RIDGE_NOUT 3
+
+/* Context (contexts: fixed counts through start[c + 1], else drawn from
+ * cumA) or class (mixture) and label of sample i of each trial; written to
+ * cls / lab [count n] and counted into cnt [count c] and ycnt [count k c]
+ * (label + context k) when those are not NULL (zeroed by the caller). */
+cudaError_t rmtmc_cuda_fit_assign(int mode, int64_t n, int64_t c, int64_t k,
+                                  const double *cumP, const double *cumA,
+                                  const int64_t *start, uint64_t seed_assign,
+                                  uint64_t seed_labels, uint64_t trial0,
+                                  int64_t count, int *cls, int *lab, int *cnt,
+                                  int *ycnt, cudaStream_t stream);
+/* X[:, i] += M[:, cls_i] (X d x n per trial). */
+cudaError_t rmtmc_cuda_fit_add_means(double *X, const int *cls, const double *M,
+                                     int64_t d, int64_t n, int64_t count,
+                                     cudaStream_t stream);
+/* Yt (n x k per trial) = one-hot of the labels. */
+cudaError_t rmtmc_cuda_fit_onehot(double *Yt, const int *lab, int64_t n,
+                                  int64_t k, int64_t count, cudaStream_t stream);
+/* Contexts: with s_a = sqrt(n_a / n) and A = G (c x c): Bm = diag(s) G,
+ * A = diag(s) G diag(s). */
+cudaError_t rmtmc_cuda_fit_ctx_scale(double *A, double *Bm, const int *cnt,
+                                     int64_t c, int64_t n, int64_t count,
+                                     cudaStream_t stream);
+/* Contexts: Ph (k x c at b ldb) = Ybar diag(s) from the label counts, and
+ * out[b nout + a] = n_a. */
+cudaError_t rmtmc_cuda_fit_ctx_labels(double *Ph, int64_t ldb, double *out,
+                                      int64_t nout, const int *cnt,
+                                      const int *ycnt, int64_t c, int64_t k,
+                                      int64_t n, int64_t count,
+                                      cudaStream_t stream);
+/* Contexts: Ys ((ng k) x c) row g k + j = Am row j / (lam + gamma_g). */
+cudaError_t rmtmc_cuda_fit_ctx_grid(double *Ys, const double *Am,
+                                    const double *lam, const double *grid,
+                                    int64_t ng, int64_t k, int64_t c,
+                                    int64_t count, cudaStream_t stream);
+/* Mixture, Gram side: rows q of Bm (r x k) and Mv (r x c) times
+ * fit_gram_factors of lam_q. */
+cudaError_t rmtmc_cuda_fit_gram_scale(double *Bm, double *Mv, const double *lam,
+                                      int64_t r, int64_t n, int64_t k,
+                                      int64_t c, int64_t count,
+                                      cudaStream_t stream);
+/* Mixture: out[b nout + g (k c + 1) + o] = fit_mixture_value(.., o). */
+cudaError_t rmtmc_cuda_fit_mixture_grid(double *out, int64_t nout,
+                                        const double *Bm, const double *Mv,
+                                        const double *lam, const double *grid,
+                                        int64_t ng, int64_t r, int64_t k,
+                                        int64_t c, int64_t count,
+                                        cudaStream_t stream);
+/* yy[b] = ||y_b||^2 / n. */
+cudaError_t rmtmc_cuda_fit_sumsq(double *yy, const double *y, int64_t n,
+                                 int64_t count, cudaStream_t stream);
+/* Ridge: yt = v^2 / lam above the rank threshold (by_lam), else v^2. */
+cudaError_t rmtmc_cuda_fit_ridge_yt(double *yt, const double *v,
+                                    const double *lam, int64_t r, int by_lam,
+                                    int64_t count, cudaStream_t stream);
+/* Ridge: E (r x ng) = v_i fit_inv(lam_i, lambda_g). */
+cudaError_t rmtmc_cuda_fit_ridge_coef(double *E, const double *v,
+                                      const double *lam, const double *grid,
+                                      int64_t ng, int64_t r, int64_t count,
+                                      cudaStream_t stream);
+/* BH (d x ng per trial) -= beta in every column. */
+cudaError_t rmtmc_cuda_fit_sub_beta(double *BH, const double *beta, int64_t d,
+                                    int64_t ng, int64_t count,
+                                    cudaStream_t stream);
+/* Ridge outputs per (trial, lambda): risk from SE = Sigma^(1/2) BH (full)
+ * or sqrt_diag BH (SE NULL), training error and tr(H)/n. */
+cudaError_t rmtmc_cuda_fit_ridge_out(double *out, int64_t nout,
+                                     const double *BH, const double *SE,
+                                     const double *sqrt_diag, const double *lam,
+                                     const double *yt, const double *yy,
+                                     const double *grid, int64_t ng, int64_t d,
+                                     int64_t r, int64_t n, int64_t count,
+                                     cudaStream_t stream);
+
 #ifdef __cplusplus
 }
 #endif

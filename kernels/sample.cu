@@ -19,18 +19,13 @@
 #include <curand_kernel.h>
 
 #include "rmtmc_kernels.h"
+#include "rmtmc_launch.cuh"
 #include "rmtmc_rng.h"
 
+using rmtmc_launch::blocks_for;
+using rmtmc_launch::kThreads;
+
 namespace {
-
-constexpr int kThreads = 256;
-constexpr int64_t kMaxBlocks = 1 << 20;
-
-int64_t blocks_for(int64_t work) {
-  int64_t b = (work + kThreads - 1) / kThreads;
-  if (b < 1) b = 1;
-  return b > kMaxBlocks ? kMaxBlocks : b;
-}
 
 __device__ inline double scaled(double g, const double *sqrt_diag, int64_t e,
                                 int64_t d) {

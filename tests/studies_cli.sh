@@ -52,6 +52,27 @@ expect_bad "negative noise" "noise" ridge --noise -1
 expect_bad "bad sigma" "not understood" ridge --sigma wishart
 expect_bad "ridge too large" "memory" ridge --d 2000000 --n 2000000
 expect_bad "unknown option" "unknown option" ridge --frobnicate 1
+expect_bad "batch = 0" "batch" generative mixture --batch 0
+expect_bad "unknown backend" "auto, cpu or cuda" ridge --backend tpu
+
+# --backend cuda without a device (or without the CUDA backend): exit 2, no output.
+for model in "generative contexts --contexts 8 --d 8 --n 40" "generative mixture --d 8 --n 16" "ridge --d 8 --n 16"; do
+  rm -f "$work/out.json"
+  # shellcheck disable=SC2086
+  "$RMTMC" $model --trials 4 --backend cuda --json "$work/out.json" >/dev/null 2>"$work/stderr"
+  rc=$?
+  if [ $rc -eq 0 ] && [ -e "$work/out.json" ] &&
+     python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['backend']['name']=='cuda'" "$work/out.json"; then
+    echo "ok    $model --backend cuda: a device is present, the study ran on it"
+    pass=$((pass + 1))
+  elif [ $rc -eq 2 ] && grep -qi "cuda" "$work/stderr" && [ ! -e "$work/out.json" ]; then
+    echo "ok    $model --backend cuda without a device: $(head -c 200 "$work/stderr")"
+    pass=$((pass + 1))
+  else
+    echo "FAIL  $model --backend cuda: rc=$rc $(head -c 300 "$work/stderr")"
+    fail=$((fail + 1))
+  fi
+done
 
 check_json() {
   local what=$1 schema=$2
@@ -70,6 +91,27 @@ printf '0.5 0 0 0\n0 0.5 0 0\n' >"$work/means.txt"
 check_json "contexts" rmtmc.generative/1 generative contexts --contexts 20 --d 20 --n 200 --trials 4 --counts multinomial
 check_json "mixture from a means file" rmtmc.generative/1 generative mixture --d 4 --n 30 --trials 3 --means file:$work/means.txt
 check_json "ridge ar1" rmtmc.ridge/1 ridge --d 20 --n 30 --trials 3 --sigma ar1:0.3
+
+# The result says where it ran, and the ridge result has its optimum and ridgeless rows.
+if "$RMTMC" ridge --d 20 --n 40 --trials 3 --backend cpu --batch 2 --quiet --json "$work/ok.json" 2>"$work/stderr" &&
+   python3 - "$work/ok.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+b = j["backend"]
+assert b["name"] == "cpu" and b["batch"] == 2 and b["threads"] >= 1, b
+assert j["timing"]["backend"] == "cpu"
+assert abs(j["optimum"]["lambda"] - 0.5) < 1e-6, j["optimum"]   # sigma2 d / (n R2) = 20/40
+assert j["optimum"]["risk"]["lambda"] == j["optimum"]["lambda"]
+assert j["ridgeless"]["run"] and j["ridgeless"]["risk"]["lambda"] == 0
+assert j["ridgeless"]["risk"]["bias"] is not None   # identity: exact finite-n expectation known
+PY
+then
+  echo "ok    ridge JSON: backend {name, batch, threads}, optimum at sigma2 d/(n R2), ridgeless row"
+  pass=$((pass + 1))
+else
+  echo "FAIL  ridge JSON backend / optimum / ridgeless: $(head -c 300 "$work/stderr")"
+  fail=$((fail + 1))
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

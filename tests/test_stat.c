@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "support/backend_arg.h"
 #include "rmtmc.h"
 
 #define ZMAX 4.0
@@ -60,22 +61,8 @@ static void study(check_ctx *c, const char *label, const char *sigma, const char
 
 int main(int argc, char **argv) {
   check_ctx c = {0, 0};
-  rmtmc_error err;
-  if (argc < 2 || rmtmc_backend_parse(argv[1], &kind, &err) != RMTMC_OK) {
-    printf("usage: test_stat cpu|cuda\n");
-    return 2;
-  }
-  rmtmc_backend be;
-  rmtmc_status st = rmtmc_backend_open(&be, kind, NULL, &err);
-  if (st == RMTMC_ERR_NO_DEVICE || st == RMTMC_ERR_UNSUPPORTED) {
-    printf("backend %s not available (%s): skipping\n", argv[1], err.msg);
-    return 77;
-  }
-  if (st != RMTMC_OK) {
-    printf("cannot open backend %s: %s\n", argv[1], err.msg);
-    return 1;
-  }
-  rmtmc_backend_close(&be);
+  int rc = test_backend_arg(argc, argv, "test_stat", &kind);
+  if (rc != 0) return rc;
   study(&c, "MP eta=0.5", "identity", "gaussian", 200, 400, 400, 11);
   study(&c, "MP eta=2", "identity", "gaussian", 240, 120, 400, 12);
   study(&c, "two-point Sigma", "points:1:0.5,4:0.5", "gaussian", 200, 400, 400, 13);

@@ -1,17 +1,22 @@
 /* test_studies.c: the generative (Prop A, Prop B) and ridge studies against
  * their deterministic equivalents with fixed seeds (|z| <= 4 from the
- * standard error of the per-trial differences), and reproducibility across
- * thread counts. */
+ * standard error of the per-trial differences), one test body for every
+ * backend (argv[1] = cpu | cuda; 77 = skipped without the backend's
+ * device); and reproducibility: the same numbers for any batch size (and,
+ * on the CPU, any thread count), bit for bit on the CPU. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
+#include "support/backend_arg.h"
 #include "rmtmc_model.h"
 #include "rmtmc_studies.h"
 #include "rmtmc_theory.h"
 
 #define ZMAX 4.0
+
+static rmtmc_backend_kind kind;
 
 static void rows_z(check_ctx *c, const char *what, const char *x, const rmtmc_grid_row *r, int64_t n) {
   char buf[200];
@@ -32,6 +37,7 @@ static void prop_a(check_ctx *c, rmtmc_counts_kind counts) {
   cfg.seed = 7;
   cfg.counts = counts;
   cfg.threads = 2;
+  cfg.backend = kind;
   rmtmc_contexts_result r;
   rmtmc_error err;
   rmtmc_status st = rmtmc_contexts_run(&cfg, &r, &err);
@@ -61,6 +67,7 @@ static void prop_b(check_ctx *c, int64_t d, int64_t n) {
   cfg.trials = 40;
   cfg.seed = 11;
   cfg.threads = 2;
+  cfg.backend = kind;
   rmtmc_mixture_result r;
   rmtmc_error err;
   rmtmc_status st = rmtmc_mixture_run(&cfg, &r, &err);
@@ -82,6 +89,7 @@ static void ridge(check_ctx *c, const char *sigma, int64_t d, int64_t n) {
   cfg.trials = 40;
   cfg.seed = 5;
   cfg.threads = 2;
+  cfg.backend = kind;
   rmtmc_ridge_result r;
   rmtmc_error err;
   rmtmc_status st = rmtmc_ridge_run(&cfg, &r, &err);
@@ -112,63 +120,104 @@ static void ridge(check_ctx *c, const char *sigma, int64_t d, int64_t n) {
     check_z(c, r.dof[g].zscore_corrected, ZMAX, tag);
   }
   rmtmc_model_free(&m);
+  /* the theory's optimal lambda and the ridgeless estimator */
+  if (isfinite(r.lam_opt)) {
+    snprintf(tag, sizeof tag, "ridge %s risk at the optimal lambda %.4g: %.5f +- %.5f vs %.5f", sigma, r.lam_opt,
+             r.risk_opt.emp.mean, r.risk_opt.emp.stderr_, r.risk_opt.theory);
+    check_z(c, r.risk_opt.zscore, ZMAX, tag);
+  }
+  if (r.has_ridgeless && isfinite(r.ridgeless.zscore_corrected)) {
+    snprintf(tag, sizeof tag, "ridge %s ridgeless risk %.5f +- %.5f vs exact finite-n %.5f", sigma,
+             r.ridgeless.emp.mean, r.ridgeless.emp.stderr_, r.ridgeless.theory + r.ridgeless.bias);
+    check_z(c, r.ridgeless.zscore_corrected, ZMAX, tag);
+  }
   printf("  (%.1f trials/s)\n", r.trials_per_second);
   rmtmc_ridge_result_free(&r);
 }
 
+/* Bit for bit on the CPU; to rounding (1e-9 relative) on a GPU, where
+ * cuBLAS may pick other kernels for other batch sizes. */
 static int same_rows(const rmtmc_grid_row *a, const rmtmc_grid_row *b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i)
-    if (a[i].emp.mean != b[i].emp.mean || a[i].emp.stderr_ != b[i].emp.stderr_ || a[i].theory != b[i].theory)
-      return 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double x[3] = {a[i].emp.mean, a[i].emp.stderr_, a[i].theory}, y[3] = {b[i].emp.mean, b[i].emp.stderr_,
+                                                                              b[i].theory};
+    for (int q = 0; q < 3; ++q)
+      if (kind == RMTMC_BACKEND_CPU ? x[q] != y[q] : !(fabs(x[q] - y[q]) <= 1e-9 * fabs(x[q])))
+        return 0;
+  }
   return 1;
 }
 
+/* Runs (threads, batch) = (1, auto), (2, 1), (2, 7) must agree (the thread
+ * count matters on the CPU only). */
+static const int run_threads[3] = {1, 2, 2};
+static const int64_t run_batch[3] = {0, 1, 7};
+
 static void reproducible(check_ctx *c) {
   rmtmc_error err;
+  const char *what = kind == RMTMC_BACKEND_CPU ? "bit for bit with (threads, batch) = (1, auto), (2, 1), (2, 7)"
+                                               : "to 1e-9 with batch = auto, 1, 7";
+  char msg[256];
   {
-    rmtmc_contexts_result r1, r2;
+    rmtmc_contexts_result r[3];
     rmtmc_contexts_config cfg;
     rmtmc_contexts_config_default(&cfg);
     cfg.contexts = 60; cfg.d = 50; cfg.n = 300; cfg.trials = 70; cfg.counts = RMTMC_COUNTS_MULTINOMIAL;
-    cfg.threads = 1;
-    int ok = rmtmc_contexts_run(&cfg, &r1, &err) == RMTMC_OK;
-    cfg.threads = 2;
-    ok = ok && rmtmc_contexts_run(&cfg, &r2, &err) == RMTMC_OK;
-    ok = ok && same_rows(r1.etrain, r2.etrain, cfg.ngamma) && same_rows(r1.shrink, r2.shrink, cfg.ngamma) &&
-         memcmp(r1.phat_dev, r2.phat_dev, (size_t)cfg.ngamma * sizeof(double)) == 0;
-    check_true(c, ok, "Prop A: identical numbers with --threads 1 and 2 (70 trials, two blocks)");
-    rmtmc_contexts_result_free(&r1);
-    rmtmc_contexts_result_free(&r2);
+    cfg.backend = kind;
+    int ok = 1, ran = 0;
+    for (int q = 0; q < 3 && ok; ++q, ++ran) {
+      cfg.threads = run_threads[q];
+      cfg.batch = run_batch[q];
+      ok = rmtmc_contexts_run(&cfg, &r[q], &err) == RMTMC_OK;
+    }
+    for (int q = 1; q < ran && ok; ++q)
+      ok = same_rows(r[0].etrain, r[q].etrain, cfg.ngamma) && same_rows(r[0].shrink, r[q].shrink, cfg.ngamma);
+    snprintf(msg, sizeof msg, "Prop A (multinomial, 70 trials): the same numbers %s", what);
+    check_true(c, ok, msg);
+    for (int q = 0; q < ran; ++q) rmtmc_contexts_result_free(&r[q]);
   }
   {
-    rmtmc_mixture_result r1, r2;
+    rmtmc_mixture_result r[3];
     rmtmc_mixture_config cfg;
     rmtmc_mixture_config_default(&cfg);
-    cfg.d = 80; cfg.n = 60; cfg.trials = 70; cfg.threads = 1; /* n < d: the Gram path */
-    int ok = rmtmc_mixture_run(&cfg, &r1, &err) == RMTMC_OK;
-    cfg.threads = 2;
-    ok = ok && rmtmc_mixture_run(&cfg, &r2, &err) == RMTMC_OK && same_rows(r1.etest, r2.etest, cfg.ngamma);
-    check_true(c, ok, "Prop B: identical numbers with --threads 1 and 2 (n < d)");
-    rmtmc_mixture_result_free(&r1);
-    rmtmc_mixture_result_free(&r2);
+    cfg.d = 80; cfg.n = 60; cfg.trials = 70; /* n < d: the Gram path */
+    cfg.backend = kind;
+    int ok = 1, ran = 0;
+    for (int q = 0; q < 3 && ok; ++q, ++ran) {
+      cfg.threads = run_threads[q];
+      cfg.batch = run_batch[q];
+      ok = rmtmc_mixture_run(&cfg, &r[q], &err) == RMTMC_OK;
+    }
+    for (int q = 1; q < ran && ok; ++q) ok = same_rows(r[0].etest, r[q].etest, cfg.ngamma);
+    snprintf(msg, sizeof msg, "Prop B (n < d): the same numbers %s", what);
+    check_true(c, ok, msg);
+    for (int q = 0; q < ran; ++q) rmtmc_mixture_result_free(&r[q]);
   }
   {
-    rmtmc_ridge_result r1, r2;
+    rmtmc_ridge_result r[3];
     rmtmc_ridge_config cfg;
     rmtmc_ridge_config_default(&cfg);
-    cfg.d = 60; cfg.n = 40; cfg.trials = 70; cfg.threads = 1; strcpy(cfg.sigma, "ar1:0.5");
-    int ok = rmtmc_ridge_run(&cfg, &r1, &err) == RMTMC_OK;
-    cfg.threads = 2;
-    ok = ok && rmtmc_ridge_run(&cfg, &r2, &err) == RMTMC_OK && same_rows(r1.risk, r2.risk, cfg.nlam) &&
-         same_rows(r1.gcv, r2.gcv, cfg.nlam);
-    check_true(c, ok, "ridge: identical numbers with --threads 1 and 2 (ar1, d > n)");
-    rmtmc_ridge_result_free(&r1);
-    rmtmc_ridge_result_free(&r2);
+    cfg.d = 60; cfg.n = 40; cfg.trials = 70; strcpy(cfg.sigma, "ar1:0.5");
+    cfg.backend = kind;
+    int ok = 1, ran = 0;
+    for (int q = 0; q < 3 && ok; ++q, ++ran) {
+      cfg.threads = run_threads[q];
+      cfg.batch = run_batch[q];
+      ok = rmtmc_ridge_run(&cfg, &r[q], &err) == RMTMC_OK;
+    }
+    for (int q = 1; q < ran && ok; ++q)
+      ok = same_rows(r[0].risk, r[q].risk, cfg.nlam) && same_rows(r[0].gcv, r[q].gcv, cfg.nlam) &&
+           same_rows(&r[0].ridgeless, &r[q].ridgeless, 1);
+    snprintf(msg, sizeof msg, "ridge (ar1, d > n): the same numbers %s", what);
+    check_true(c, ok, msg);
+    for (int q = 0; q < ran; ++q) rmtmc_ridge_result_free(&r[q]);
   }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   check_ctx c = {0, 0};
+  int rc = test_backend_arg(argc, argv, "test_studies", &kind);
+  if (rc != 0) return rc;
   prop_a(&c, RMTMC_COUNTS_FIXED);
   prop_a(&c, RMTMC_COUNTS_MULTINOMIAL);
   prop_b(&c, 300, 600);

@@ -534,6 +534,22 @@ static void case_ridge_iso(const char *id, const jval *cs) {
       check_expected(id, ex, m, 2, t, " [closed form]", 0);
       check_expected(id, ex, m2, 1, t, " [kappa form at lam*]", 1);
     }
+    /* The numerical minimiser of the kappa form finds it too: the risk is
+     * flat at its minimum, so double precision resolves lam* only to about
+     * sqrt(eps) relative (1e-6 allowed), the risk there to rounding. */
+    {
+      double lo;
+      int interior = 0;
+      rmtmc_ridge_limits at;
+      if (rmtmc_ridge_optimum(&lo, &at, &interior, &pb, NULL, &e)) {
+        report(0, "%s: rmtmc_ridge_optimum failed: %s", id, e.msg);
+        return;
+      }
+      fieldmap m3[] = {{"risk", at.risk}};
+      check_close(id, "lambda_star [rmtmc_ridge_optimum]", lo, ls, 0.0, 1e-6);
+      check_expected(id, ex, m3, 1, t, " [rmtmc_ridge_optimum]", 1);
+      report(interior, "%s: the optimum lies inside the scan", id);
+    }
     return;
   }
   if (strstr(id, ".ridgeless")) {
@@ -1101,6 +1117,30 @@ static void sanity_ridge(void) {
            "ridge R(lam*) = %.15g is below R(0.99 lam*) = %.15g and R(1.01 "
            "lam*) = %.15g; closed form %.15g",
            a.risk, b.risk, c.risk, rs);
+  }
+  /* 3b. rmtmc_ridge_optimum for a general Sigma: with beta spread
+   * isotropically (b2 = NULL) the optimum is sigma2 d / (n r2) for every
+   * Sigma (Dobriban-Wager 2018); no noise gives 0, no signal +inf. */
+  {
+    double s2[2] = {1.0, 4.0}, c2[2] = {150.0, 150.0}, lo;
+    int interior = 0;
+    rmtmc_ridge_limits at, l1, l2;
+    rmtmc_ridge_problem q = {2, s2, c2, NULL, 1.0, 600.0, 0.5};
+    rmtmc_status st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
+    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-6 * 0.25,
+           "ridge optimum, two-point Sigma, isotropic beta: lam* = %.12g (sigma2 d/(n r2) = 0.25)", lo);
+    rmtmc_ridge_theory(&l1, &q, lo * 0.98, NULL, &e);
+    rmtmc_ridge_theory(&l2, &q, lo * 1.02, NULL, &e);
+    report(at.risk < l1.risk && at.risk < l2.risk, "ridge optimum: R(lam*) = %.15g below R(0.98 lam*), R(1.02 lam*)",
+           at.risk);
+    q.sigma2 = 0.0;
+    st = rmtmc_ridge_optimum(&lo, &at, NULL, &q, NULL, &e);
+    report(st == RMTMC_OK && lo == 0.0 && at.risk == 0.0, "ridge optimum without noise: lam* = %g (0), risk %g", lo,
+           at.risk);
+    q.sigma2 = 0.5;
+    q.r2 = 0.0;
+    st = rmtmc_ridge_optimum(&lo, &at, NULL, &q, NULL, &e);
+    report(st == RMTMC_OK && isinf(lo) && at.risk == 0.0, "ridge optimum without signal: lam* = %g (inf)", lo);
   }
   /* 4. per-eigenvalue input (count = NULL, explicit b2) == atoms. */
   {

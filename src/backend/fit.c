@@ -2,6 +2,7 @@
  * table's fit entries behind wrappers (rmtmc_backend.h). */
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "rmtmc_backend.h"
 #include "rmtmc_fit.h"
@@ -18,6 +19,16 @@ int64_t rmtmc_fit_nout(const rmtmc_fit_problem *p) {
 int64_t rmtmc_fit_rank(const rmtmc_fit_problem *p) {
   if (p->kind == RMTMC_FIT_CONTEXTS) return p->c;
   return p->d < p->n ? p->d : p->n;
+}
+
+void rmtmc_fit_describe(const rmtmc_fit_problem *p, char *buf, size_t size) {
+  static const char *names[] = {"?", "contexts", "mixture", "ridge"};
+  const char *name = p->kind >= RMTMC_FIT_CONTEXTS && p->kind <= RMTMC_FIT_RIDGE ? names[p->kind] : names[0];
+  if (p->kind == RMTMC_FIT_RIDGE)
+    snprintf(buf, size, "the ridge fit (d = %lld, n = %lld)", (long long)p->d, (long long)p->n);
+  else
+    snprintf(buf, size, "the %s fit (d = %lld, n = %lld, c = %lld, k = %lld)", name, (long long)p->d,
+             (long long)p->n, (long long)p->c, (long long)p->k);
 }
 
 static rmtmc_status bad(rmtmc_error *err, const char *what) {

@@ -165,6 +165,14 @@ int cli_trial_option(const char *name, const char *val, int64_t *trials, uint64_
   return 1;
 }
 
+int cli_backend_option(const char *name, const char *val, rmtmc_backend_kind *kind,
+                       int64_t *batch, rmtmc_status *st, rmtmc_error *err) {
+  if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, kind, err);
+  else if (strcmp(name, "batch") == 0) *st = cli_int64(name, val, 1, batch, err);
+  else return 0;
+  return 1;
+}
+
 static rmtmc_status copy_spec(char *dst, size_t cap, const char *name, const char *val,
                               rmtmc_error *err) {
   if (strlen(val) >= cap)
@@ -184,9 +192,8 @@ int cli_spectrum_option(rmtmc_spectrum_config *c, int64_t zcap, const char *name
   else if (strcmp(name, "entries") == 0) *st = copy_spec(c->entries, sizeof c->entries, name, val, err);
   else if (strcmp(name, "z") == 0) *st = cli_zlist(val, zcap, c->z_re, c->z_im, &c->nz, err);
   else if (strcmp(name, "bins") == 0) *st = cli_int64(name, val, 1, &c->bins, err);
-  else if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, &c->backend, err);
-  else if (strcmp(name, "batch") == 0) *st = cli_int64(name, val, 1, &c->batch, err);
-  else if (strcmp(name, "precision") == 0) {
+  else if (cli_backend_option(name, val, &c->backend, &c->batch, st, err)) {
+  } else if (strcmp(name, "precision") == 0) {
     if (strcmp(val, "double") == 0) c->precision = RMTMC_PRECISION_DOUBLE;
     else if (strcmp(val, "single") == 0) c->precision = RMTMC_PRECISION_SINGLE;
     else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--precision '%s': use double or single", val);

@@ -47,6 +47,9 @@ static void usage(FILE *f) {
           "  --trials T         independent trials >= 2 (default %lld)\n"
           "  --seed S           seed; trial t of seed S can be replayed alone (default 1)\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
+          "  --backend B        auto (CUDA when a device answers, else the CPU) | cpu | cuda\n"
+          "                     (default auto; the same trial gives the same data on every backend)\n"
+          "  --batch B          trials per backend call (default: 64 on the CPU, up to 2048 on a GPU)\n"
           "  --json PATH        write the result (schema rmtmc.generative/1)\n"
           "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
           "                     curves.png/.svg (gnuplot) and report.html\n"
@@ -91,7 +94,8 @@ int cmd_generative(int argc, char **argv) {
   rmtmc_mixture_config_default(&b);
   cli_run run = {NULL, NULL, 0, 0};
   int threads = 0;
-  int64_t trials = -1, d = -1, n = -1, k = -1, ng = 0;
+  rmtmc_backend_kind backend = RMTMC_BACKEND_AUTO;
+  int64_t trials = -1, d = -1, n = -1, k = -1, ng = 0, batch = 0;
   uint64_t seed = 1;
   double rho = 1.0, gam[RMTMC_STUDY_MAX_GRID];
   cli_args args = {argc - 1, argv + 1, 0, {0}};
@@ -104,7 +108,8 @@ int cmd_generative(int argc, char **argv) {
       usage(stdout);
       return 0;
     } else if (cli_run_option(&run, name, val, &st, &err) ||
-               cli_trial_option(name, val, &trials, &seed, &threads, &st, &err)) {
+               cli_trial_option(name, val, &trials, &seed, &threads, &st, &err) ||
+               cli_backend_option(name, val, &backend, &batch, &st, &err)) {
     } else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &n, &err);
     else if (strcmp(name, "k") == 0) st = cli_int64(name, val, 1, &k, &err);
@@ -137,7 +142,7 @@ int cmd_generative(int argc, char **argv) {
     if (k > 0) a.k = k;
     if (trials > 0) a.trials = trials;
     if (ng > 0) { a.ngamma = ng; memcpy(a.gamma, gam, sizeof gam); }
-    a.seed = seed; a.rho = rho; a.threads = threads;
+    a.seed = seed; a.rho = rho; a.threads = threads; a.backend = backend; a.batch = batch;
     a.progress = cli_progress_update; a.progress_ctx = &prog;
     rmtmc_contexts_result res;
     st = rmtmc_contexts_run(&a, &res, &err);
@@ -159,7 +164,7 @@ int cmd_generative(int argc, char **argv) {
     if (k > 0) b.k = k;
     if (trials > 0) b.trials = trials;
     if (ng > 0) { b.ngamma = ng; memcpy(b.gamma, gam, sizeof gam); }
-    b.seed = seed; b.rho = rho; b.threads = threads;
+    b.seed = seed; b.rho = rho; b.threads = threads; b.backend = backend; b.batch = batch;
     b.progress = cli_progress_update; b.progress_ctx = &prog;
     rmtmc_mixture_result res;
     st = rmtmc_mixture_run(&b, &res, &err);

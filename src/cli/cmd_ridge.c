@@ -25,10 +25,13 @@ static void usage(FILE *f) {
           "                       | file:PATH (one eigenvalue per line, d lines)\n"
           "  --signal R2        ||beta||^2 >= 0 (default %g)\n"
           "  --noise SIGMA2     noise variance >= 0 (default %g)\n"
-          "  --lambda LIST      ridge values > 0 (default 0.01,0.1,0.5,1)\n"
+          "  --lambda LIST      ridge values > 0 (default 0.01,0.1,0.5,1); the theory's optimal lambda\n"
+          "                     and the ridgeless (min-norm) estimator (when |d - n| >= 2) are run too\n"
           "  --trials T         independent trials >= 2 (default %lld)\n"
           "  --seed S           seed; trial t of seed S can be replayed alone (default %llu)\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
+          "  --backend B        auto (CUDA when a device answers, else the CPU) | cpu | cuda (default auto)\n"
+          "  --batch B          trials per backend call (default: 64 on the CPU, up to 2048 on a GPU)\n"
           "  --json PATH        write the result (schema rmtmc.ridge/1)\n"
           "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
           "                     curves.png/.svg (gnuplot) and report.html\n"
@@ -56,7 +59,8 @@ int cmd_ridge(int argc, char **argv) {
       usage(stdout);
       return 0;
     } else if (cli_run_option(&run, name, val, &st, &err) ||
-               cli_trial_option(name, val, &c.trials, &c.seed, &c.threads, &st, &err)) {
+               cli_trial_option(name, val, &c.trials, &c.seed, &c.threads, &st, &err) ||
+               cli_backend_option(name, val, &c.backend, &c.batch, &st, &err)) {
     } else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &c.n, &err);
     else if (strcmp(name, "sigma") == 0) {

@@ -223,8 +223,13 @@ typedef struct {
   int verdict[MAX_OBS]; /* counts toward the verdict (else informational) */
   int64_t nrows;
   double seconds, tps;
-  int threads;
+  const rmtmc_study_run *run;
   int64_t trials;
+  /* single rows after the grid (ridge: the optimum, the ridgeless risk) */
+  int nextra;
+  const char *extra_label[2];
+  const rmtmc_grid_row *extra[2];
+  int extra_verdict[2];
 } grid_ctx;
 
 static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
@@ -232,7 +237,11 @@ static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
   begin(f, g->title);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "study", "%s", g->config);
-  kv(f, "backend", "cpu (%d threads; 0 = all cores)", g->threads);
+  kv(f, "backend", "%s", g->run->backend.name);
+  kv(f, "device", "%s (%d threads), batch %lld", g->run->backend.device, g->run->backend.threads,
+     (long long)g->run->batch);
+  kv(f, "libraries", "%s", g->run->backend.versions);
+  if (g->run->backend_note[0]) kv(f, "note", "%s", g->run->backend_note);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
   table_head(f, g->xname);
   double mz = 0.0;
@@ -245,6 +254,14 @@ static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
       row(f, g->label[o], at, w->emp.mean, w->emp.stderr_, w->theory, z, !g->verdict[o]);
       if (g->verdict[o] && isfinite(z) && fabs(z) > mz) mz = fabs(z);
     }
+  for (int e = 0; e < g->nextra; ++e) {
+    const rmtmc_grid_row *w = g->extra[e];
+    char at[64];
+    snprintf(at, sizeof at, "%s = %.4g", g->xname, w->x);
+    double z = rmtmc_grid_row_z(w);
+    row(f, g->extra_label[e], at, w->emp.mean, w->emp.stderr_, w->theory, z, !g->extra_verdict[e]);
+    if (g->extra_verdict[e] && isfinite(z) && fabs(z) > mz) mz = fabs(z);
+  }
   fprintf(f, "</table>\n");
   overall(f, mz);
   fprintf(f, "<h2>Pictures</h2>\n");
@@ -266,7 +283,7 @@ rmtmc_status rmtmc_html_contexts(const char *dir, const rmtmc_contexts_result *r
   grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", "gamma", conf, 2,
                 {"E_train = (1/c)||P - Phat||_F^2", "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2"},
                 {r->etrain, r->shrink}, {1, 1}, c->ngamma, r->seconds, r->trials_per_second,
-                c->threads, c->trials};
+                &r->run, c->trials, 0, {NULL}, {NULL}, {0}};
   return write_html(dir, grid_html, &g, err);
 }
 
@@ -278,7 +295,7 @@ rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r, 
            c->means[0] ? c->means : "random", (long long)c->trials, (unsigned long long)c->seed);
   grid_ctx g = {dir, "rmtmc generative mixture (Proposition B)", "gamma", conf, 1,
                 {"E_test (expectation over the test noise)"}, {r->etest}, {1}, c->ngamma, r->seconds,
-                r->trials_per_second, c->threads, c->trials};
+                r->trials_per_second, &r->run, c->trials, 0, {NULL}, {NULL}, {0}};
   return write_html(dir, grid_html, &g, err);
 }
 
@@ -292,6 +309,18 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
                 {"excess risk (bhat-beta)^T Sigma (bhat-beta)", "training error (1/n)||y - X bhat||^2",
                  "GCV vs risk + sigma2", "1 - tr H / n vs lambda / kappa (z: O(1/n) bias removed)"},
                 {r->risk, r->train, r->gcv, r->dof}, {1, 0, 1, 1}, c->nlam, r->seconds, r->trials_per_second,
-                c->threads, c->trials};
+                &r->run, c->trials, 0, {NULL}, {NULL}, {0}};
+  if (isfinite(r->lam_opt)) {
+    g.extra_label[g.nextra] = "excess risk at the theory's optimal lambda";
+    g.extra[g.nextra] = &r->risk_opt;
+    g.extra_verdict[g.nextra++] = 1;
+  }
+  if (r->has_ridgeless) {
+    int known = isfinite(r->ridgeless.zscore_corrected);
+    g.extra_label[g.nextra] = known ? "ridgeless (min-norm) excess risk (z: exact finite-n expectation)"
+                                    : "ridgeless (min-norm) excess risk";
+    g.extra[g.nextra] = &r->ridgeless;
+    g.extra_verdict[g.nextra++] = known;
+  }
   return write_html(dir, grid_html, &g, err);
 }

@@ -34,4 +34,18 @@ static inline void report_json_stat_fields(rmtmc_json *j, const rmtmc_stat *s) {
   rmtmc_json_num(j, "sd", s->sd);
 }
 
+/* The "backend" object: where a study's trials ran. */
+static inline void report_json_backend(rmtmc_json *j, const rmtmc_backend_info *b, const char *note,
+                                       int64_t batch) {
+  rmtmc_json_object(j, "backend");
+  rmtmc_json_str(j, "name", b->name);
+  rmtmc_json_str(j, "device", b->device);
+  rmtmc_json_int(j, "threads", b->threads);
+  rmtmc_json_num(j, "memory_bytes", b->memory_bytes);
+  rmtmc_json_str(j, "versions", b->versions);
+  rmtmc_json_str(j, "note", note);
+  rmtmc_json_int(j, "batch", batch);
+  rmtmc_json_object_end(j);
+}
+
 #endif

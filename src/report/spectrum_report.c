@@ -80,15 +80,7 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_str(&j, "precision", precision_name(c->precision));
   rmtmc_json_object_end(&j);
 
-  rmtmc_json_object(&j, "backend");
-  rmtmc_json_str(&j, "name", r->backend.name);
-  rmtmc_json_str(&j, "device", r->backend.device);
-  rmtmc_json_int(&j, "threads", r->backend.threads);
-  rmtmc_json_num(&j, "memory_bytes", r->backend.memory_bytes);
-  rmtmc_json_str(&j, "versions", r->backend.versions);
-  rmtmc_json_str(&j, "note", r->backend_note);
-  rmtmc_json_int(&j, "batch", r->batch);
-  rmtmc_json_object_end(&j);
+  report_json_backend(&j, &r->backend, r->backend_note, r->batch);
 
   rmtmc_json_object(&j, "theory");
   rmtmc_json_array(&j, "support");

@@ -15,19 +15,22 @@ static void stat_obj(rmtmc_json *j, const char *key, const rmtmc_stat *s) {
   rmtmc_json_object_end(j);
 }
 
+
+static void one_row(rmtmc_json *j, const char *key, const char *xname, const rmtmc_grid_row *r) {
+  rmtmc_json_object(j, key);
+  rmtmc_json_num(j, xname, r->x);
+  stat_obj(j, "empirical", &r->emp);
+  rmtmc_json_num(j, "theory", r->theory);
+  stat_obj(j, "difference", &r->diff);
+  rmtmc_json_num(j, "zscore", r->zscore);
+  rmtmc_json_num(j, "bias", r->bias);
+  rmtmc_json_num(j, "zscore_corrected", r->zscore_corrected);
+  rmtmc_json_object_end(j);
+}
+
 static void rows(rmtmc_json *j, const char *key, const char *xname, const rmtmc_grid_row *r, int64_t nr) {
   rmtmc_json_array(j, key);
-  for (int64_t i = 0; i < nr; ++i) {
-    rmtmc_json_object(j, NULL);
-    rmtmc_json_num(j, xname, r[i].x);
-    stat_obj(j, "empirical", &r[i].emp);
-    rmtmc_json_num(j, "theory", r[i].theory);
-    stat_obj(j, "difference", &r[i].diff);
-    rmtmc_json_num(j, "zscore", r[i].zscore);
-    rmtmc_json_num(j, "bias", r[i].bias);
-    rmtmc_json_num(j, "zscore_corrected", r[i].zscore_corrected);
-    rmtmc_json_object_end(j);
-  }
+  for (int64_t i = 0; i < nr; ++i) one_row(j, NULL, xname, &r[i]);
   rmtmc_json_array_end(j);
 }
 
@@ -44,13 +47,15 @@ static void mat(rmtmc_json *j, const char *key, const double *m, int64_t rows_, 
   rmtmc_json_array_end(j);
 }
 
-static void timing(rmtmc_json *j, double sec, double tps, int threads) {
+/* "timing" (kept flat for readers of rmtmc.*\/1) and "backend". */
+static void timing(rmtmc_json *j, double sec, double tps, const rmtmc_study_run *run) {
   rmtmc_json_object(j, "timing");
   rmtmc_json_num(j, "seconds", sec);
   rmtmc_json_num(j, "trials_per_second", tps);
-  rmtmc_json_int(j, "threads", threads);
-  rmtmc_json_str(j, "backend", "cpu");
+  rmtmc_json_int(j, "threads", run->backend.threads);
+  rmtmc_json_str(j, "backend", run->backend.name);
   rmtmc_json_object_end(j);
+  report_json_backend(j, &run->backend, run->backend_note, run->batch);
 }
 
 /* Closes the top object; a write error on f is reported. */
@@ -97,7 +102,7 @@ rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error 
   vec(&j, "phat_deviation", r->phat_dev, c->ngamma);
   vec(&j, "phat_noise_floor", r->phat_noise, c->ngamma);
   rmtmc_json_num(&j, "max_abs_z", fmax(max_abs_z(r->etrain, c->ngamma), max_abs_z(r->shrink, c->ngamma)));
-  timing(&j, r->seconds, r->trials_per_second, c->threads);
+  timing(&j, r->seconds, r->trials_per_second, &r->run);
   return json_finish(&j, f, err);
 }
 
@@ -124,8 +129,29 @@ rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result, rmtmc_error *
   vec(&j, "theory_first_term", r->theory_first, c->ngamma);
   vec(&j, "theory_mean_trC", r->theory_trC, c->ngamma);
   rmtmc_json_num(&j, "max_abs_z", max_abs_z(r->etest, c->ngamma));
-  timing(&j, r->seconds, r->trials_per_second, c->threads);
+  timing(&j, r->seconds, r->trials_per_second, &r->run);
   return json_finish(&j, f, err);
+}
+
+/* The limits of rmtmc_ridge_theory at one lambda. */
+static void limits(rmtmc_json *j, const rmtmc_ridge_limits *l) {
+  rmtmc_json_object(j, "theory");
+  rmtmc_json_num(j, "kappa", l->kappa);
+  rmtmc_json_num(j, "risk", l->risk);
+  rmtmc_json_num(j, "bias", l->bias);
+  rmtmc_json_num(j, "variance", l->variance);
+  rmtmc_json_num(j, "train", l->train);
+  rmtmc_json_object_end(j);
+}
+
+/* Rows in the ridge verdict: risk, GCV and 1 - tr H/n on the grid, the risk
+ * at the optimum and the ridgeless risk where its finite-n bias is known. */
+static double ridge_max_z(const rmtmc_ridge_result *r) {
+  int64_t nl = r->config.nlam;
+  double z = fmax(fmax(max_abs_z(r->risk, nl), max_abs_z(r->gcv, nl)), max_abs_z(r->dof, nl));
+  if (isfinite(r->lam_opt)) z = fmax(z, max_abs_z(&r->risk_opt, 1));
+  if (r->has_ridgeless && isfinite(r->ridgeless.zscore_corrected)) z = fmax(z, max_abs_z(&r->ridgeless, 1));
+  return z;
 }
 
 rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *err) {
@@ -162,8 +188,23 @@ rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *er
   vec(&j, "bias", r->bias, c->nlam);
   vec(&j, "variance", r->variance, c->nlam);
   rmtmc_json_object_end(&j);
-  rmtmc_json_num(&j, "max_abs_z", fmax(fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)), max_abs_z(r->dof, c->nlam)));
-  timing(&j, r->seconds, r->trials_per_second, c->threads);
+  rmtmc_json_object(&j, "optimum");
+  rmtmc_json_num(&j, "lambda", r->lam_opt);
+  if (isfinite(r->lam_opt)) {
+    rmtmc_json_bool(&j, "interior", r->lam_opt_interior);
+    limits(&j, &r->opt);
+    one_row(&j, "risk", "lambda", &r->risk_opt);
+  }
+  rmtmc_json_object_end(&j);
+  rmtmc_json_object(&j, "ridgeless");
+  rmtmc_json_bool(&j, "run", r->has_ridgeless);
+  if (r->has_ridgeless) {
+    limits(&j, &r->ridgeless_theory);
+    one_row(&j, "risk", "lambda", &r->ridgeless);
+  }
+  rmtmc_json_object_end(&j);
+  rmtmc_json_num(&j, "max_abs_z", ridge_max_z(r));
+  timing(&j, r->seconds, r->trials_per_second, &r->run);
   return json_finish(&j, f, err);
 }
 
@@ -178,6 +219,12 @@ static void table(FILE *f, const char *title, const char *xname, const rmtmc_gri
   }
 }
 
+static void backend_line(FILE *f, const rmtmc_study_run *run) {
+  fprintf(f, "  backend %s (%s, %d threads), batch %lld\n", run->backend.name, run->backend.device,
+          run->backend.threads, (long long)run->batch);
+  if (run->backend_note[0]) fprintf(f, "  note: %s\n", run->backend_note);
+}
+
 static void verdict(FILE *f, double z, double sec, double tps) {
   fprintf(f, "max |z| = %.2f: %s (%.2f s, %.1f trials/s)\n", z,
           z <= RMTMC_VERDICT_Z ? "agrees with the theory" : "DISAGREES with the theory", sec, tps);
@@ -188,6 +235,7 @@ void rmtmc_contexts_summary(FILE *f, const rmtmc_contexts_result *r) {
   fprintf(f, "generative contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/c = %.4g, %s counts, %lld trials\n",
           (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta,
           c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials);
+  backend_line(f, &r->run);
   table(f, "E_train = (1/c)||P - Phat||_F^2", "gamma", r->etrain, c->ngamma);
   table(f, "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2 vs mean D_a", "gamma", r->shrink, c->ngamma);
   for (int64_t g = 0; g < c->ngamma; ++g)
@@ -201,6 +249,7 @@ void rmtmc_mixture_summary(FILE *f, const rmtmc_mixture_result *r) {
   const rmtmc_mixture_config *c = &r->config;
   fprintf(f, "generative mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, %lld trials\n",
           (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, (long long)c->trials);
+  backend_line(f, &r->run);
   table(f, "E_test (expectation over the test noise)", "gamma", r->etest, c->ngamma);
   verdict(f, max_abs_z(r->etest, c->ngamma), r->seconds, r->trials_per_second);
 }
@@ -209,10 +258,23 @@ void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r) {
   const rmtmc_ridge_config *c = &r->config;
   fprintf(f, "ridge: d = %lld, n = %lld, eta = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials\n",
           (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->trials);
+  backend_line(f, &r->run);
   table(f, "excess risk (bhat-beta)^T Sigma (bhat-beta)", "lambda", r->risk, c->nlam);
   table(f, "training error (1/n)||y - X bhat||^2", "lambda", r->train, c->nlam);
   table(f, "GCV vs R + sigma2", "lambda", r->gcv, c->nlam);
   table(f, "1 - tr H/n vs lambda/kappa", "lambda", r->dof, c->nlam);
-  verdict(f, fmax(fmax(max_abs_z(r->risk, c->nlam), max_abs_z(r->gcv, c->nlam)), max_abs_z(r->dof, c->nlam)),
-          r->seconds, r->trials_per_second);
+  if (isfinite(r->lam_opt)) {
+    fprintf(f, "optimal lambda of the theory: %.6g%s, limiting risk %.8g\n", r->lam_opt,
+            r->lam_opt_interior ? "" : " (at the edge of the search)", r->opt.risk);
+    table(f, "excess risk at the optimal lambda", "lambda", &r->risk_opt, 1);
+  } else {
+    fprintf(f, "optimal lambda of the theory: %s\n", c->signal > 0 ? "0 (no noise: ridgeless)" : "infinite (no signal)");
+  }
+  if (r->has_ridgeless) {
+    table(f, isfinite(r->ridgeless.zscore_corrected)
+                 ? "ridgeless (min-norm) excess risk; bias = exact finite-n expectation - limit (Sigma = I)"
+                 : "ridgeless (min-norm) excess risk (informational: no finite-n correction for this Sigma)",
+          "lambda", &r->ridgeless, 1);
+  }
+  verdict(f, ridge_max_z(r), r->seconds, r->trials_per_second);
 }

@@ -329,11 +329,14 @@ rmtmc_status cpu_fit_max_batch(void *impl, const rmtmc_fit_problem *p, int64_t *
   cpu_impl *ci = impl;
   double avail = 0.8 * cpu_available_memory();
   double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_fit_nout(p);
-  if (fixed + per > avail)
+  if (fixed + per > avail) {
+    char what[160];
+    rmtmc_fit_describe(p, what, sizeof what);
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "the fit needs %.3g GiB of memory on the CPU (%d threads x %.3g GiB of workspace: d = %lld, n = %lld, c = %lld), but only %.3g GiB is available; reduce the sizes or --threads",
-                           (fixed + per) / 1073741824.0, ci->threads, fixed / ci->threads / 1073741824.0,
-                           (long long)p->d, (long long)p->n, (long long)p->c, avail / 1073741824.0);
+                           "%s needs %.3g GiB of memory on the CPU (%d threads x %.3g GiB of workspace), but only %.3g GiB is available; reduce the sizes or --threads",
+                           what, (fixed + per) / 1073741824.0, ci->threads, fixed / ci->threads / 1073741824.0,
+                           avail / 1073741824.0);
+  }
   double cnt = (avail - fixed) / per;
   *max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
   return RMTMC_OK;

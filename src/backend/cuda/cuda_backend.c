@@ -28,10 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cublas_v2.h>
-#include <cuda_runtime_api.h>
-#include <cusolverDn.h>
-
+#include "backend/cuda/cuda_internal.h"
 #include "backend/reduce_common.h"
 #include "rmtmc_backend.h"
 #include "rmtmc_kernels.h"
@@ -42,132 +39,6 @@ _Static_assert(RMTMC_KERNEL_RADEMACHER == (int)RMTMC_ENTRIES_RADEMACHER,
                "kernel entry codes must match rmtmc_entries");
 _Static_assert(RMTMC_KERNEL_STUDENT == (int)RMTMC_ENTRIES_STUDENT,
                "kernel entry codes must match rmtmc_entries");
-
-/* cusolverDnXsyevBatched: CMake greps cusolverDn.h for it and defines
- * RMTMC_CUSOLVER_HAS_SYEVBATCHED to 0 or 1; without CMake assume it from
- * cuSOLVER 12 (CUDA 13) on. */
-#ifndef RMTMC_CUSOLVER_HAS_SYEVBATCHED
-#if defined(CUSOLVER_VERSION) && CUSOLVER_VERSION >= 12000
-#define RMTMC_CUSOLVER_HAS_SYEVBATCHED 1
-#else
-#define RMTMC_CUSOLVER_HAS_SYEVBATCHED 0
-#endif
-#endif
-/* ... and its algorithm switch (CUSOLVERDN_SYEVBATCHED in cusolverDnSetAdvOptions). */
-#ifndef RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG
-#define RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG RMTMC_CUSOLVER_HAS_SYEVBATCHED
-#endif
-
-#define GIB 1073741824.0
-
-/* ---- status checks: one macro per library; a failure fills err with the
- * call, the library's message, file and line, and returns from the caller
- * (every caller has `rmtmc_error *err` in scope). ---- */
-
-/* "cublasDgemm(c->blas, ...)" -> "cublasDgemm" */
-static const char *call_name(const char *text, char *buf, size_t size) {
-  size_t k = strcspn(text, "(");
-  if (k >= size) k = size - 1;
-  memcpy(buf, text, k);
-  buf[k] = '\0';
-  return buf;
-}
-
-static rmtmc_status fail_call(rmtmc_error *err, const char *library,
-                              const char *text, const char *msg,
-                              const char *file, int line) {
-  char name[96];
-  return rmtmc_error_set(err, RMTMC_ERR_BACKEND, "%s failed: %s (%s; %s:%d)",
-                         call_name(text, name, sizeof name), msg, library,
-                         file, line);
-}
-
-static const char *cusolver_status_str(cusolverStatus_t s) {
-  switch (s) {
-    case CUSOLVER_STATUS_SUCCESS: return "success";
-    case CUSOLVER_STATUS_NOT_INITIALIZED: return "library not initialized";
-    case CUSOLVER_STATUS_ALLOC_FAILED: return "resource allocation failed";
-    case CUSOLVER_STATUS_INVALID_VALUE: return "invalid value";
-    case CUSOLVER_STATUS_ARCH_MISMATCH: return "architecture mismatch";
-    case CUSOLVER_STATUS_MAPPING_ERROR: return "mapping error";
-    case CUSOLVER_STATUS_EXECUTION_FAILED: return "execution failed";
-    case CUSOLVER_STATUS_INTERNAL_ERROR: return "internal error";
-    case CUSOLVER_STATUS_MATRIX_TYPE_NOT_SUPPORTED: return "matrix type not supported";
-    case CUSOLVER_STATUS_NOT_SUPPORTED: return "not supported";
-    case CUSOLVER_STATUS_INVALID_WORKSPACE: return "invalid workspace";
-    default: return "unknown cuSOLVER status";
-  }
-}
-
-#define CUDA_CHECK(call)                                                      \
-  do {                                                                        \
-    cudaError_t e_ = (call);                                                  \
-    if (e_ != cudaSuccess) {                                                  \
-      (void)cudaGetLastError(); /* clear a non-sticky error */               \
-      return fail_call(err, "CUDA", #call, cudaGetErrorString(e_), __FILE__, \
-                       __LINE__);                                             \
-    }                                                                         \
-  } while (0)
-
-#define CUBLAS_CHECK(call)                                                    \
-  do {                                                                        \
-    cublasStatus_t s_ = (call);                                               \
-    if (s_ != CUBLAS_STATUS_SUCCESS)                                          \
-      return fail_call(err, "cuBLAS", #call, cublasGetStatusString(s_),       \
-                       __FILE__, __LINE__);                                   \
-  } while (0)
-
-#define CUSOLVER_CHECK(call)                                                  \
-  do {                                                                        \
-    cusolverStatus_t s_ = (call);                                             \
-    if (s_ != CUSOLVER_STATUS_SUCCESS)                                        \
-      return fail_call(err, "cuSOLVER", #call, cusolver_status_str(s_),       \
-                       __FILE__, __LINE__);                                   \
-  } while (0)
-
-/* cuRAND: the backend uses only the device API (kernels/sample.cu), which
- * returns no statuses; a kernel's failure surfaces through CUDA_CHECK on the
- * launch (cudaGetLastError) or on the next stream synchronisation. */
-
-/* Propagate a status from a helper. */
-#define TRY(expr)                                                             \
-  do {                                                                        \
-    rmtmc_status t_ = (expr);                                                 \
-    if (t_ != RMTMC_OK) return t_;                                            \
-  } while (0)
-
-/* ---- the instance and its batches ---- */
-
-typedef enum gram_path { GRAM_AUTO = 0, GRAM_GEMM, GRAM_SYRK } gram_path;
-typedef enum solver_path {
-  SOLVER_AUTO = 0,
-  SOLVER_BATCHED, /* cusolverDnXsyevBatched */
-  SOLVER_BATCHED0, /* the same, with the library's own algorithm switch */
-  SOLVER_JACOBI,  /* <t>syevjBatched, d <= 32 */
-  SOLVER_SYEVD    /* loop of cusolverDnXsyevd */
-} solver_path;
-
-static const char *solver_name(solver_path s) {
-  switch (s) {
-    case SOLVER_BATCHED:
-    case SOLVER_BATCHED0: return "syevBatched";
-    case SOLVER_JACOBI: return "syevjBatched";
-    case SOLVER_SYEVD: return "syevd";
-    default: return "syev";
-  }
-}
-
-typedef struct cuda_impl {
-  int device;
-  cudaStream_t stream;
-  cublasHandle_t blas;
-  cusolverDnHandle_t solver;
-  cusolverDnParams_t params;
-  syevjInfo_t syevj;
-  gram_path gram_pref;
-  solver_path solver_pref;
-  int fail_alloc, fail_solve; /* one-shot test hooks */
-} cuda_impl;
 
 /* Stages reached by a batch: gram needs a sample, solve a Gram matrix
  * (which the solver overwrites: STAGE_SPENT when its result was rejected),
@@ -180,9 +51,7 @@ struct rmtmc_batch {
   double nu;
   rmtmc_reduce_spec r; /* z_re / z_im: the device copies below */
   gram_path gram;
-  solver_path solver;
-  int64_t chunk; /* solver batch per call */
-  int lwork;     /* syevjBatched workspace (elements) */
+  cuda_eig eig; /* eigenvalues only */
   uint64_t seed, trial0;
   int stage;
   /* device */
@@ -198,11 +67,7 @@ struct rmtmc_batch {
   double *z_re, *z_im;
   double *sqrt_diag; /* d doubles, diagonal Sigma^(1/2) */
   void *sqrt_full;   /* d d (float or double), full Sigma^(1/2) */
-  void *ws;
-  size_t ws_bytes;
   /* host */
-  void *ws_host;
-  size_t ws_host_bytes;
   int *info_host;
   unsigned long long *hist_host;
 };
@@ -346,8 +211,6 @@ static rmtmc_status cuda_info(void *impl, rmtmc_backend_info *out,
 
 /* ---- batch planning ---- */
 
-static int64_t imin64(int64_t a, int64_t b) { return a < b ? a : b; }
-
 static gram_path choose_gram(gram_path pref, int64_t d) {
   if (pref != GRAM_AUTO) return pref;
   /* One strided-batched gemm amortises the launch over the batch but does
@@ -357,91 +220,20 @@ static gram_path choose_gram(gram_path pref, int64_t d) {
   return d <= 256 ? GRAM_GEMM : GRAM_SYRK;
 }
 
-static solver_path choose_solver(solver_path pref, int64_t d) {
-  int batched_ok = RMTMC_CUSOLVER_HAS_SYEVBATCHED && d * d <= INT32_MAX;
-  switch (pref) {
-    case SOLVER_BATCHED:
-    case SOLVER_BATCHED0:
-      if (batched_ok) return SOLVER_BATCHED; /* the algorithm is in params */
-      break;
-    case SOLVER_JACOBI: return d <= 32 ? SOLVER_JACOBI : SOLVER_SYEVD;
-    case SOLVER_SYEVD: return SOLVER_SYEVD;
-    default: break;
-  }
-  if (batched_ok) return SOLVER_BATCHED;
-  return d <= 32 ? SOLVER_JACOBI : SOLVER_SYEVD;
-}
-
-/* Matrices per solver call: syevBatched is documented for n lda batch <=
- * INT32_MAX; syevjBatched takes an int workspace size, kept small. */
-static int64_t solver_chunk(solver_path s, int64_t d, int64_t cap) {
-  int64_t c = 1;
-  if (s == SOLVER_BATCHED) c = (int64_t)INT32_MAX / (d * d);
-  else if (s == SOLVER_JACOBI) c = imin64((int64_t)INT32_MAX / (d * d), 65536);
-  c = imin64(c, cap);
-  return c < 1 ? 1 : c;
-}
-
-typedef struct solver_ws {
-  int64_t chunk;
-  size_t dev_bytes, host_bytes;
-  int lwork;
-} solver_ws;
-
-/* Workspace of `solver` for `chunk` matrices; s_ptr / w_ptr: device buffers
- * of at least one matrix and its eigenvalues (the queries take pointers). */
-static rmtmc_status query_ws(cuda_impl *c, solver_path solver, int64_t d,
-                             int single, int64_t chunk, void *s_ptr,
-                             void *w_ptr, solver_ws *ws, rmtmc_error *err) {
-  cudaDataType t = single ? CUDA_R_32F : CUDA_R_64F;
-  memset(ws, 0, sizeof *ws);
-  ws->chunk = chunk;
-  switch (solver) {
-    case SOLVER_BATCHED:
-#if RMTMC_CUSOLVER_HAS_SYEVBATCHED
-      CUSOLVER_CHECK(cusolverDnXsyevBatched_bufferSize(
-          c->solver, c->params, CUSOLVER_EIG_MODE_NOVECTOR,
-          CUBLAS_FILL_MODE_UPPER, d, t, s_ptr, d, t, w_ptr, t, &ws->dev_bytes,
-          &ws->host_bytes, chunk));
-      return RMTMC_OK;
-#else
-      return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED,
-                             "cusolverDnXsyevBatched is not in this CUDA toolkit");
-#endif
-    case SOLVER_JACOBI:
-      if (single)
-        CUSOLVER_CHECK(cusolverDnSsyevjBatched_bufferSize(
-            c->solver, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_UPPER,
-            (int)d, (const float *)s_ptr, (int)d, (const float *)w_ptr,
-            &ws->lwork, c->syevj, (int)chunk));
-      else
-        CUSOLVER_CHECK(cusolverDnDsyevjBatched_bufferSize(
-            c->solver, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_UPPER,
-            (int)d, (const double *)s_ptr, (int)d, (const double *)w_ptr,
-            &ws->lwork, c->syevj, (int)chunk));
-      if (ws->lwork < 0)
-        return rmtmc_error_set(err, RMTMC_ERR_BACKEND,
-                               "syevjBatched_bufferSize returned a negative size (%d)",
-                               ws->lwork);
-      ws->dev_bytes = (size_t)ws->lwork * (single ? sizeof(float) : sizeof(double));
-      return RMTMC_OK;
-    case SOLVER_SYEVD:
-    default:
-      CUSOLVER_CHECK(cusolverDnXsyevd_bufferSize(
-          c->solver, c->params, CUSOLVER_EIG_MODE_NOVECTOR,
-          CUBLAS_FILL_MODE_UPPER, d, t, s_ptr, d, t, w_ptr, t, &ws->dev_bytes,
-          &ws->host_bytes));
-      return RMTMC_OK;
-  }
-}
-
 /* Slack per cudaMalloc (allocation granularity) and the number of them. */
 #define ALLOC_SLACK (2.0 * 1048576.0)
 #define ALLOC_COUNT 14.0
 
-/* Device bytes of a batch of `cap` trials whose solver workspace is ws. */
-static double batch_bytes(const rmtmc_model *m, const rmtmc_reduce_spec *r,
-                          int64_t cap, const solver_ws *ws) {
+typedef struct spectrum_plan {
+  const rmtmc_model *m;
+  const rmtmc_reduce_spec *r;
+} spectrum_plan;
+
+/* cuda_bytes_fn: device bytes of a batch of `cap` trials whose solver
+ * workspace is ws_bytes. */
+static double batch_bytes(const void *ctx, int64_t cap, size_t ws_bytes) {
+  const rmtmc_model *m = ((const spectrum_plan *)ctx)->m;
+  const rmtmc_reduce_spec *r = ((const spectrum_plan *)ctx)->r;
   double d = (double)m->d, n = (double)m->n, k = (double)cap;
   int single = m->precision == RMTMC_PRECISION_SINGLE;
   double es = single ? 4.0 : 8.0;
@@ -449,7 +241,7 @@ static double batch_bytes(const rmtmc_model *m, const rmtmc_reduce_spec *r,
   if (single) per += 8.0 * d;                      /* eigenvalues in double */
   if (m->sqrt_full && m->d < m->n) per += es * d * n; /* G scratch */
   double fixed = 8.0 * (double)(r->nbins + 3) + 16.0 * (double)r->nz +
-                 (m->sqrt_full ? es * d * d : 8.0 * d) + (double)ws->dev_bytes +
+                 (m->sqrt_full ? es * d * d : 8.0 * d) + (double)ws_bytes +
                  ALLOC_SLACK * ALLOC_COUNT;
   return fixed + k * per;
 }
@@ -471,80 +263,17 @@ static rmtmc_status check_model(const rmtmc_model *m, const rmtmc_reduce_spec *r
   return RMTMC_OK;
 }
 
-static rmtmc_status probe_ws(cuda_impl *c, const rmtmc_model *m,
-                             solver_path solver, int64_t chunk, void *s_probe,
-                             void *w_probe, solver_ws *ws, rmtmc_error *err) {
-  return query_ws(c, solver, m->d, m->precision == RMTMC_PRECISION_SINGLE,
-                  chunk, s_probe, w_probe, ws, err);
-}
-
-static rmtmc_status plan_max(cuda_impl *c, const rmtmc_model *m,
-                             const rmtmc_reduce_spec *r, void *s_probe,
-                             void *w_probe, int64_t *max_trials,
-                             rmtmc_error *err) {
-  size_t free_b = 0, total_b = 0;
-  CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
-  /* Room for the CUDA context's later growth, cuBLAS/cuSOLVER internal
-   * workspaces and other users of the device. */
-  double margin = 256.0 * 1048576.0 + 0.02 * (double)total_b;
-  double avail = (double)free_b > margin ? (double)free_b - margin : 0.0;
-  solver_path solver = choose_solver(c->solver_pref, m->d);
-  solver_ws ws1, ws2;
-  TRY(probe_ws(c, m, solver, solver_chunk(solver, m->d, 1), s_probe, w_probe, &ws1, err));
-  TRY(probe_ws(c, m, solver, solver_chunk(solver, m->d, 2), s_probe, w_probe, &ws2, err));
-  double b1 = batch_bytes(m, r, 1, &ws1), b2 = batch_bytes(m, r, 2, &ws2);
-  if (b1 > avail)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "d = %lld, n = %lld needs %.2f GiB per trial on the GPU, the device has %.2f GiB free (%.2f GiB after a %.2f GiB safety margin); reduce --d/--n or use --backend cpu",
-                           (long long)m->d, (long long)m->n, b1 / GIB,
-                           (double)free_b / GIB, avail / GIB, margin / GIB);
-  double per = b2 - b1 > 1.0 ? b2 - b1 : 1.0;
-  double est = 1.0 + (avail - b1) / per;
-  const double limit = (double)(1 << 30);
-  int64_t cap = est > limit ? (int64_t)limit : (int64_t)est;
-  if (cap < 1) cap = 1;
-  /* The workspace of a larger solver batch need not scale linearly: query at
-   * the planned size and shrink until it fits. */
-  for (int it = 0; it < 64 && cap > 1; ++it) {
-    solver_ws ws;
-    TRY(probe_ws(c, m, solver, solver_chunk(solver, m->d, cap), s_probe, w_probe, &ws, err));
-    double need = batch_bytes(m, r, cap, &ws);
-    if (need <= avail) break;
-    int64_t next = (int64_t)((double)cap * (avail / need) * 0.97);
-    cap = next < cap ? next : cap - 1;
-    if (cap < 1) cap = 1;
-  }
-  *max_trials = cap;
-  return RMTMC_OK;
-}
-
 static rmtmc_status cuda_max_batch(void *impl, const rmtmc_model *m,
                                    const rmtmc_reduce_spec *r,
                                    int64_t *max_trials, rmtmc_error *err) {
   cuda_impl *c = impl;
   TRY(check_model(m, r, err));
-  CUDA_CHECK(cudaSetDevice(c->device));
-  /* The workspace queries take device pointers: one matrix's worth. */
-  size_t es = m->precision == RMTMC_PRECISION_SINGLE ? sizeof(float) : sizeof(double);
-  void *s_probe = NULL, *w_probe = NULL;
-  cudaError_t e1 = cudaMalloc(&s_probe, (size_t)(m->d * m->d) * es);
-  cudaError_t e2 = e1 == cudaSuccess ? cudaMalloc(&w_probe, (size_t)m->d * es) : e1;
-  rmtmc_status st;
-  if (e1 != cudaSuccess || e2 != cudaSuccess) {
-    (void)cudaGetLastError();
-    size_t free_b = 0, total_b = 0;
-    (void)cudaMemGetInfo(&free_b, &total_b);
-    st = rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                         "d = %lld, n = %lld needs at least %.2f GiB per trial on the GPU, the device has %.2f GiB free; reduce --d/--n or use --backend cpu",
-                         (long long)m->d, (long long)m->n,
-                         (double)((m->d * m->d + m->d * m->n) * (int64_t)es) / GIB,
-                         (double)free_b / GIB);
-  } else {
-    st = plan_max(c, m, r, s_probe, w_probe, max_trials, err);
-  }
-  if (w_probe) (void)cudaFree(w_probe);
-  if (s_probe) (void)cudaFree(s_probe);
-  return st;
+  spectrum_plan plan = {m, r};
+  char sizes[96];
+  snprintf(sizes, sizeof sizes, "d = %lld, n = %lld", (long long)m->d, (long long)m->n);
+  return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, m->d), m->d,
+                         m->precision == RMTMC_PRECISION_SINGLE, 0, batch_bytes,
+                         &plan, sizes, max_trials, err);
 }
 
 /* ---- batch allocation ---- */
@@ -558,39 +287,22 @@ static void cuda_batch_free(void *impl, rmtmc_batch *b) {
   }
   void *dev[] = {b->x, b->g_owned ? b->g : NULL, b->s, b->w,
                  b->single ? (void *)b->ev : NULL, b->info, b->obs, b->hist,
-                 b->z_re, b->z_im, b->sqrt_diag, b->sqrt_full, b->ws};
+                 b->z_re, b->z_im, b->sqrt_diag, b->sqrt_full};
   for (size_t i = 0; i < sizeof dev / sizeof dev[0]; ++i)
     if (dev[i]) (void)cudaFree(dev[i]);
-  free(b->ws_host);
+  cuda_eig_free(&b->eig);
   free(b->info_host);
   free(b->hist_host);
   free(b);
 }
 
-/* cudaMalloc with an out-of-memory failure reported as RMTMC_ERR_NOMEM. */
+/* cuda_dev_alloc naming the batch. */
 static rmtmc_status dev_alloc(void **p, double bytes, const rmtmc_batch *b,
                               const char *what, rmtmc_error *err) {
-  *p = NULL;
-  if (bytes <= 0.0) bytes = 1.0;
-  if (bytes > (double)SIZE_MAX / 2)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "a batch of %lld trials (d = %lld, n = %lld) needs %.3g bytes for %s",
-                           (long long)b->cap, (long long)b->d, (long long)b->n, bytes, what);
-  cudaError_t e = cudaMalloc(p, (size_t)bytes);
-  if (e == cudaErrorMemoryAllocation) {
-    (void)cudaGetLastError();
-    *p = NULL;
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                           "cannot allocate a batch of %lld trials (d = %lld, n = %lld) on the GPU: %.2f GiB for %s",
-                           (long long)b->cap, (long long)b->d, (long long)b->n,
-                           bytes / GIB, what);
-  }
-  if (e != cudaSuccess) {
-    (void)cudaGetLastError();
-    *p = NULL;
-    return fail_call(err, "CUDA", "cudaMalloc", cudaGetErrorString(e), __FILE__, __LINE__);
-  }
-  return RMTMC_OK;
+  char desc[128];
+  snprintf(desc, sizeof desc, "a batch of %lld trials (d = %lld, n = %lld)",
+           (long long)b->cap, (long long)b->d, (long long)b->n);
+  return cuda_dev_alloc(p, bytes, desc, what, err);
 }
 
 static rmtmc_status batch_fill(cuda_impl *c, rmtmc_batch *b,
@@ -635,7 +347,7 @@ static rmtmc_status batch_fill(cuda_impl *c, rmtmc_batch *b,
       cudaError_t e2 = e == cudaSuccess ? cudaStreamSynchronize(c->stream) : e;
       free(tmp);
       if (e2 != cudaSuccess)
-        return fail_call(err, "CUDA", "cudaMemcpyAsync", cudaGetErrorString(e2),
+        return cuda_fail_call(err, "CUDA", "cudaMemcpyAsync", cudaGetErrorString(e2),
                          __FILE__, __LINE__);
     } else {
       CUDA_CHECK(cudaMemcpyAsync(b->sqrt_full, m->sqrt_full, dd * sizeof(double),
@@ -647,16 +359,12 @@ static rmtmc_status batch_fill(cuda_impl *c, rmtmc_batch *b,
                                cudaMemcpyHostToDevice, c->stream));
   }
   /* The solver workspace, queried with this batch's buffers. */
-  solver_ws ws;
-  TRY(query_ws(c, b->solver, b->d, b->single, b->chunk, b->s, b->w, &ws, err));
-  b->lwork = ws.lwork;
-  b->ws_bytes = ws.dev_bytes;
-  b->ws_host_bytes = ws.host_bytes;
-  if (ws.dev_bytes > 0) TRY(dev_alloc(&b->ws, (double)ws.dev_bytes, b, "the solver workspace", err));
-  if (ws.host_bytes > 0) {
-    b->ws_host = malloc(ws.host_bytes);
-    if (!b->ws_host) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-  }
+  char desc[128];
+  snprintf(desc, sizeof desc, "a batch of %lld trials (d = %lld, n = %lld)",
+           (long long)b->cap, (long long)b->d, (long long)b->n);
+  TRY(cuda_eig_plan(c, &b->eig, cuda_choose_solver(c->solver_pref, b->d), b->d,
+                    b->single, 0, b->cap, b->s, b->w, err));
+  TRY(cuda_eig_alloc(&b->eig, desc, err));
   b->info_host = malloc((size_t)b->cap * sizeof(int));
   b->hist_host = malloc((size_t)(r->nbins + 2) * sizeof(unsigned long long));
   if (!b->info_host || !b->hist_host)
@@ -695,8 +403,6 @@ static rmtmc_status cuda_batch_alloc(void *impl, const rmtmc_model *m,
   b->full = m->sqrt_full != NULL;
   b->r = *r;
   b->gram = choose_gram(c->gram_pref, m->d);
-  b->solver = choose_solver(c->solver_pref, m->d);
-  b->chunk = solver_chunk(b->solver, m->d, cap);
   rmtmc_status st = batch_fill(c, b, m, r, err);
   if (st != RMTMC_OK) {
     cuda_batch_free(c, b);
@@ -804,55 +510,6 @@ static rmtmc_status cuda_gram(void *impl, rmtmc_batch *b, rmtmc_error *err) {
   return RMTMC_OK;
 }
 
-/* Enqueue the eigensolver on every trial's S (upper triangle). */
-static rmtmc_status run_solver(cuda_impl *c, rmtmc_batch *b, rmtmc_error *err) {
-  const cudaDataType t = b->single ? CUDA_R_32F : CUDA_R_64F;
-  const size_t es = b->single ? sizeof(float) : sizeof(double);
-  const int64_t d = b->d, dd = b->d * b->d;
-  char *s = b->s, *w = b->w;
-  switch (b->solver) {
-    case SOLVER_BATCHED:
-#if RMTMC_CUSOLVER_HAS_SYEVBATCHED
-      for (int64_t t0 = 0; t0 < b->count; t0 += b->chunk) {
-        int64_t k = imin64(b->chunk, b->count - t0);
-        CUSOLVER_CHECK(cusolverDnXsyevBatched(
-            c->solver, c->params, CUSOLVER_EIG_MODE_NOVECTOR,
-            CUBLAS_FILL_MODE_UPPER, d, t, s + (size_t)(t0 * dd) * es, d, t,
-            w + (size_t)(t0 * d) * es, t, b->ws, b->ws_bytes, b->ws_host,
-            b->ws_host_bytes, b->info + t0, k));
-      }
-      return RMTMC_OK;
-#else
-      return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED,
-                             "cusolverDnXsyevBatched is not in this CUDA toolkit");
-#endif
-    case SOLVER_JACOBI:
-      for (int64_t t0 = 0; t0 < b->count; t0 += b->chunk) {
-        int k = (int)imin64(b->chunk, b->count - t0);
-        if (b->single)
-          CUSOLVER_CHECK(cusolverDnSsyevjBatched(
-              c->solver, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_UPPER,
-              (int)d, (float *)b->s + t0 * dd, (int)d, (float *)b->w + t0 * d,
-              (float *)b->ws, b->lwork, b->info + t0, c->syevj, k));
-        else
-          CUSOLVER_CHECK(cusolverDnDsyevjBatched(
-              c->solver, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_UPPER,
-              (int)d, (double *)b->s + t0 * dd, (int)d, (double *)b->w + t0 * d,
-              (double *)b->ws, b->lwork, b->info + t0, c->syevj, k));
-      }
-      return RMTMC_OK;
-    case SOLVER_SYEVD:
-    default:
-      for (int64_t i = 0; i < b->count; ++i)
-        CUSOLVER_CHECK(cusolverDnXsyevd(
-            c->solver, c->params, CUSOLVER_EIG_MODE_NOVECTOR,
-            CUBLAS_FILL_MODE_UPPER, d, t, s + (size_t)(i * dd) * es, d, t,
-            w + (size_t)(i * d) * es, t, b->ws, b->ws_bytes, b->ws_host,
-            b->ws_host_bytes, b->info + i));
-      return RMTMC_OK;
-  }
-}
-
 static rmtmc_status cuda_solve(void *impl, rmtmc_batch *b, rmtmc_error *err) {
   cuda_impl *c = impl;
   if (b->stage != STAGE_GRAM)
@@ -862,12 +519,12 @@ static rmtmc_status cuda_solve(void *impl, rmtmc_batch *b, rmtmc_error *err) {
     c->fail_solve = 0;
     return rmtmc_error_set(err, RMTMC_ERR_NOCONV,
                            "cuSOLVER %s did not converge for trial %llu (forced by the fail_solve test hook)",
-                           solver_name(b->solver), (unsigned long long)b->trial0);
+                           cuda_solver_name(b->eig.solver), (unsigned long long)b->trial0);
   }
   CUDA_CHECK(cudaSetDevice(c->device));
   if (b->count > 0) {
     CUDA_CHECK(cudaMemsetAsync(b->info, 0, (size_t)b->count * sizeof(int), c->stream));
-    TRY(run_solver(c, b, err));
+    TRY(cuda_eig_run(c, &b->eig, b->s, b->w, b->info, b->count, err));
     if (b->single)
       CUDA_CHECK(rmtmc_cuda_float_to_double(b->ev, (const float *)b->w,
                                             b->count * b->d, c->stream));
@@ -877,18 +534,7 @@ static rmtmc_status cuda_solve(void *impl, rmtmc_batch *b, rmtmc_error *err) {
     CUDA_CHECK(cudaStreamSynchronize(c->stream));
   }
   b->stage = STAGE_SPENT; /* S is overwritten; eigenvalues not yet accepted */
-  for (int64_t i = 0; i < b->count; ++i) {
-    int info = b->info_host[i];
-    unsigned long long trial = (unsigned long long)(b->trial0 + (uint64_t)i);
-    if (info > 0)
-      return rmtmc_error_set(err, RMTMC_ERR_NOCONV,
-                             "cuSOLVER %s did not converge for trial %llu (info %d)",
-                             solver_name(b->solver), trial, info);
-    if (info < 0)
-      return rmtmc_error_set(err, RMTMC_ERR_BACKEND,
-                             "cuSOLVER %s rejected argument %d for trial %llu",
-                             solver_name(b->solver), -info, trial);
-  }
+  TRY(cuda_eig_check(&b->eig, b->info_host, b->count, b->trial0, err));
   b->stage = STAGE_SOLVED;
   return RMTMC_OK;
 }
@@ -948,7 +594,7 @@ static rmtmc_status cuda_copy_sample(void *impl, rmtmc_batch *b, double *x,
     for (size_t i = 0; i < len; ++i) x[i] = (double)tmp[i];
   free(tmp);
   if (e != cudaSuccess)
-    return fail_call(err, "CUDA", "cudaMemcpyAsync", cudaGetErrorString(e),
+    return cuda_fail_call(err, "CUDA", "cudaMemcpyAsync", cudaGetErrorString(e),
                      __FILE__, __LINE__);
   return RMTMC_OK;
 }
@@ -980,4 +626,8 @@ const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     /* .reduce       = */ cuda_reduce,
     /* .copy_sample  = */ cuda_copy_sample,
     /* .copy_eigvals = */ cuda_copy_eigvals,
+    /* .fit_max_batch = */ cuda_fit_max_batch,
+    /* .fit_alloc    = */ cuda_fit_alloc,
+    /* .fit_free     = */ cuda_fit_free,
+    /* .fit_run      = */ cuda_fit_run,
 };
