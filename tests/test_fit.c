@@ -328,7 +328,12 @@ static void one_case(check_ctx *c, const rmtmc_backend *be, const rmtmc_backend 
   int64_t nout = rmtmc_fit_nout(&f.p);
   double *out = calloc((size_t)(cap * nout), sizeof(double)), *ref = calloc((size_t)(count * nout), sizeof(double));
   double *one = calloc((size_t)nout, sizeof(double));
-  rmtmc_status st = run_fit(be, &f.p, trial0, count, cap, out, &err);
+  int64_t maxb = 0;
+  rmtmc_status st = rmtmc_backend_fit_max_batch(be, &f.p, &maxb, &err);
+  snprintf(what, sizeof what, "%s [%s]: the backend can hold %lld trials (>= %lld)%s%s", k->label, be->ops->name,
+           (long long)maxb, (long long)cap, st == RMTMC_OK ? "" : ": ", st == RMTMC_OK ? "" : err.msg);
+  check_true(c, st == RMTMC_OK && maxb >= cap, what);
+  st = run_fit(be, &f.p, trial0, count, cap, out, &err);
   snprintf(what, sizeof what, "%s [%s]: trials %llu..%llu in a batch of %lld run%s%s", k->label, be->ops->name,
            (unsigned long long)trial0, (unsigned long long)(trial0 + count - 1), (long long)cap,
            st == RMTMC_OK ? "" : ": ", st == RMTMC_OK ? "" : err.msg);

@@ -97,12 +97,18 @@ solver_path cuda_choose_solver(solver_path pref, int64_t m) {
   return m <= 32 ? SOLVER_JACOBI : SOLVER_SYEVD;
 }
 
-/* Matrices per solver call: syevBatched is documented for n lda batch <=
- * INT32_MAX; syevjBatched takes an int workspace size, kept small. */
+/* Matrices per solver call.  syevBatched is documented for n lda batch <=
+ * INT32_MAX, but it (and its workspace query) has been seen to return
+ * CUSOLVER_STATUS_INVALID_VALUE from about 32k matrices on (mjlab PR #732,
+ * 40k 3 x 3 matrices; other reports at 32768): calls take at most 16384 and
+ * a larger batch loops.  syevjBatched takes an int workspace size (cupy
+ * #7261: it overflows for millions of small matrices): the same cap. */
+#define SOLVER_MAX_CHUNK 16384
+
 static int64_t solver_chunk(solver_path s, int64_t m, int64_t cap) {
   int64_t c = 1;
-  if (s == SOLVER_BATCHED) c = (int64_t)INT32_MAX / (m * m);
-  else if (s == SOLVER_JACOBI) c = imin64((int64_t)INT32_MAX / (m * m), 65536);
+  if (s == SOLVER_BATCHED || s == SOLVER_BATCHED0 || s == SOLVER_JACOBI)
+    c = imin64((int64_t)INT32_MAX / (m * m), SOLVER_MAX_CHUNK);
   c = imin64(c, cap);
   return c < 1 ? 1 : c;
 }

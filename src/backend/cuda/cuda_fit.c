@@ -128,7 +128,7 @@ static int is_problem_array(int i) { return i < F_X; }
 static double fit_bytes(const void *ctx, int64_t cap, size_t ws_bytes) {
   const rmtmc_fit_problem *p = ctx;
   double dbl[F_NDBL], ints[I_NINT], fixed = (double)ws_bytes, per = 0.0;
-  int nalloc = 1;
+  int nalloc = 2; /* the solver workspace and the per-trial buffers below */
   fit_sizes(p, dbl, ints);
   for (int i = 0; i < F_NDBL; ++i) {
     if (dbl[i] <= 0) continue;
