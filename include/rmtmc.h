@@ -3,6 +3,7 @@
  *   rmtmc_rng.h      counter-based Philox streams (cuRAND layout)
  *   rmtmc_model.h    sizes, entry laws, population covariance
  *   rmtmc_backend.h  the backend interface (cpu, cuda)
+ *   rmtmc_fit.h      the per-trial linear-model fits a backend runs
  *   rmtmc_accum.h    mergeable accumulators
  *   rmtmc_theory.h   closed forms (Marchenko-Pastur, Silverstein, BBP)
  *   rmtmc_spectrum.h the spectrum study

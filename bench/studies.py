@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Trials per second of the generative and ridge studies on each backend, and
+a table of empirical vs theory for each (the numbers of a study's JSON).
+
+Configurations (the studies' defaults unless --quick):
+    contexts  the talk's setting: k = 3, L = 4 (c = 81), d = 81, n = 5000,
+              rho = 0.9, gamma 1e-3,1e-2,0.1,1
+    mixture   c = 3, k = 4, d = 300, n = 600, gamma 0.01,0.1,0.5,1
+    ridge     d = 300, n = 600, identity Sigma, lambda 0.01,0.1,0.5,1
+              (+ the theory's optimal lambda and the ridgeless estimator)
+plus, with --large, the same studies at d = 1024 (contexts c = d = 729).
+
+    python3 bench/studies.py [--rmtmc build/rmtmc] [--backends cpu,cuda]
+        [--trials 200] [--large] [--json studies.json]
+
+Each run is one `rmtmc ... --json` call; trials/s is the study's own figure
+(wall time of the run, theory included).  Not run by ctest.
+"""
+import argparse, json, os, subprocess, sys, tempfile
+
+CONFIGS = [
+    ("contexts (talk)", ["generative", "contexts", "--k", "3", "--context-len", "4", "--d", "81",
+                         "--n", "5000", "--rho", "0.9", "--gamma", "0.001,0.01,0.1,1"]),
+    ("mixture", ["generative", "mixture"]),
+    ("ridge", ["ridge"]),
+]
+LARGE = [
+    ("contexts c=d=729", ["generative", "contexts", "--k", "3", "--context-len", "6", "--d", "729",
+                          "--n", "45000", "--rho", "0.9", "--gamma", "0.001,0.01,0.1,1"]),
+    ("mixture d=1024", ["generative", "mixture", "--d", "1024", "--n", "2048"]),
+    ("ridge d=1024", ["ridge", "--d", "1024", "--n", "2048"]),
+]
+
+
+def run(exe, args, backend, trials, seed):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "r.json")
+        cmd = [exe] + args + ["--trials", str(trials), "--seed", str(seed), "--backend", backend,
+                              "--quiet", "--json", out]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            return {"command": " ".join(cmd), "error": p.stderr.strip()}
+        r = json.load(open(out))
+        r["command"] = " ".join(cmd[:-2])
+        return r
+
+
+def rows_of(r):
+    """(label, x, empirical, stderr, theory, bias, z) of the rows a study
+    reports; z is the bias-corrected z-score where a finite-size bias is
+    known (then bias is not None), as in the study's verdict."""
+    out = []
+    def add(label, xname, rows):
+        for w in rows:
+            z = w["zscore_corrected"] if w.get("zscore_corrected") is not None else w["zscore"]
+            out.append((label, w[xname], w["empirical"]["mean"], w["empirical"]["stderr"], w["theory"],
+                        w.get("bias"), z))
+    if r.get("model") == "contexts":
+        add("E_train", "gamma", r["etrain"])
+        add("shrinkage", "gamma", r["shrinkage"])
+    elif r.get("model") == "mixture":
+        add("E_test", "gamma", r["etest"])
+    else:
+        add("risk", "lambda", r["risk"])
+        add("GCV", "lambda", r["gcv"])
+        if r["optimum"].get("risk"):
+            add("risk at lambda*", "lambda", [r["optimum"]["risk"]])
+        if r["ridgeless"].get("risk"):
+            add("ridgeless risk", "lambda", [r["ridgeless"]["risk"]])
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rmtmc", default="build/rmtmc")
+    ap.add_argument("--backends", default="cpu")
+    ap.add_argument("--trials", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--large", action="store_true")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    results = []
+    for backend in a.backends.split(","):
+        for name, args in CONFIGS + (LARGE if a.large else []):
+            r = run(a.rmtmc, args, backend, a.trials, a.seed)
+            results.append({"study": name, "backend": backend, **{k: r[k] for k in ("command", "error") if k in r},
+                            "result": r if "error" not in r else None})
+            if "error" in r:
+                print(f"{name} [{backend}]: {r['error']}", file=sys.stderr)
+                continue
+            t = r["timing"]
+            print(f"\n## {name} on {r['backend']['name']} ({r['backend']['device']}, batch {r['backend']['batch']}):"
+                  f" {t['trials_per_second']:.1f} trials/s ({a.trials} trials in {t['seconds']:.2f} s)")
+            print(f"`{r['command']}`\n")
+            print("| quantity | x | empirical | stderr | theory | finite-size bias | z |\n|---|---|---|---|---|---|---|")
+            for label, x, e, se, th, bias, z in rows_of(r):
+                b = f"{bias:.3g}" if bias is not None else ""
+                print(f"| {label} | {x:.4g} | {e:.6g} | {se:.2g} | {th:.6g} | {b} | {z:+.2f} |")
+            print(f"\nmax |z| = {r['max_abs_z']:.2f}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
