@@ -104,6 +104,9 @@ typedef struct rmtmc_contexts_result {
   rmtmc_grid_row *etrain; /* [ngamma] (1/c)||P - Phat||_F^2 */
   rmtmc_grid_row *shrink; /* [ngamma] (1/c) sum_a <phat_a,p_a>/||p_a||^2 vs
                              (1/c) sum_a D_a */
+  rmtmc_grid_row *spread; /* [ngamma] the covariance of the predictions:
+                             (1/c) sum_a ||phat_a - m_a||^2 vs
+                             (1/c) sum_a tr(C_a - m_a m_a^T) */
   double *phat_dev;   /* [ngamma] sqrt((1/c) sum_a ||mean_t(phat_a - m_a)||^2) */
   double *phat_noise; /* [ngamma] its noise floor sqrt(mean_t (1/c) sum_a
                          (tr C_a - ||m_a||^2) / T) */

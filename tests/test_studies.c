@@ -47,6 +47,9 @@ static void prop_a(check_ctx *c, rmtmc_counts_kind counts) {
   rows_z(c, tag, "gamma", r.etrain, cfg.ngamma);
   rows_z(c, counts == RMTMC_COUNTS_FIXED ? "Prop A fixed shrinkage" : "Prop A multinomial shrinkage", "gamma",
          r.shrink, cfg.ngamma);
+  rows_z(c, counts == RMTMC_COUNTS_FIXED ? "Prop A fixed spread vs tr(C_a - m_a m_a^T)"
+                                         : "Prop A multinomial spread vs tr(C_a - m_a m_a^T)",
+         "gamma", r.spread, cfg.ngamma);
   for (int64_t g = 0; g < cfg.ngamma; ++g) {
     char buf[200];
     snprintf(buf, sizeof buf, "Prop A rms ||mean phat_a - m_a|| = %.4f within 2x its noise floor %.4f (gamma %g)",
@@ -171,7 +174,8 @@ static void reproducible(check_ctx *c) {
       ok = rmtmc_contexts_run(&cfg, &r[q], &err) == RMTMC_OK;
     }
     for (int q = 1; q < ran && ok; ++q)
-      ok = same_rows(r[0].etrain, r[q].etrain, cfg.ngamma) && same_rows(r[0].shrink, r[q].shrink, cfg.ngamma);
+      ok = same_rows(r[0].etrain, r[q].etrain, cfg.ngamma) && same_rows(r[0].shrink, r[q].shrink, cfg.ngamma) &&
+           same_rows(r[0].spread, r[q].spread, cfg.ngamma);
     snprintf(msg, sizeof msg, "Prop A (multinomial, 70 trials): the same numbers %s", what);
     check_true(c, ok, msg);
     for (int q = 0; q < ran; ++q) rmtmc_contexts_result_free(&r[q]);

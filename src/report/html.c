@@ -280,9 +280,10 @@ rmtmc_status rmtmc_html_contexts(const char *dir, const rmtmc_contexts_result *r
            (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho, c->alpha,
            c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials,
            (unsigned long long)c->seed);
-  grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", "gamma", conf, 2,
-                {"E_train = (1/c)||P - Phat||_F^2", "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2"},
-                {r->etrain, r->shrink}, {1, 1}, c->ngamma, r->seconds, r->trials_per_second,
+  grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", "gamma", conf, 3,
+                {"E_train = (1/c)||P - Phat||_F^2", "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2",
+                 "spread (1/c) sum_a ||phat_a - m_a||^2 vs tr(C_a - m_a m_a^T)"},
+                {r->etrain, r->shrink, r->spread}, {1, 1, 1}, c->ngamma, r->seconds, r->trials_per_second,
                 &r->run, c->trials, 0, {NULL}, {NULL}, {0}};
   return write_html(dir, grid_html, &g, err);
 }

@@ -72,6 +72,12 @@ static double max_abs_z(const rmtmc_grid_row *r, int64_t n) {
   return m;
 }
 
+/* Rows in the contexts verdict: E_train, shrinkage and the spread. */
+static double contexts_max_z(const rmtmc_contexts_result *r) {
+  int64_t ng = r->config.ngamma;
+  return fmax(fmax(max_abs_z(r->etrain, ng), max_abs_z(r->shrink, ng)), max_abs_z(r->spread, ng));
+}
+
 rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error *err) {
   const rmtmc_contexts_result *r = result;
   const rmtmc_contexts_config *c = &r->config;
@@ -99,9 +105,10 @@ rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_object_end(&j);
   rows(&j, "etrain", "gamma", r->etrain, c->ngamma);
   rows(&j, "shrinkage", "gamma", r->shrink, c->ngamma);
+  rows(&j, "phat_spread", "gamma", r->spread, c->ngamma);
   vec(&j, "phat_deviation", r->phat_dev, c->ngamma);
   vec(&j, "phat_noise_floor", r->phat_noise, c->ngamma);
-  rmtmc_json_num(&j, "max_abs_z", fmax(max_abs_z(r->etrain, c->ngamma), max_abs_z(r->shrink, c->ngamma)));
+  rmtmc_json_num(&j, "max_abs_z", contexts_max_z(r));
   timing(&j, r->seconds, r->trials_per_second, &r->run);
   return json_finish(&j, f, err);
 }
@@ -173,7 +180,7 @@ rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *er
   for (int64_t i = 0; i < c->d; ++i) { mn = fmin(mn, r->b2[i]); mx = fmax(mx, r->b2[i]); }
   rmtmc_json_num(&j, "beta_coord2_min", mn);
   rmtmc_json_num(&j, "beta_coord2_max", mx);
-  if (c->d <= 1000) {
+  if (c->d <= 10000) {
     vec(&j, "sigma_eigenvalues", r->s, c->d);
     vec(&j, "beta_coord2", r->b2, c->d);
   }
@@ -238,10 +245,12 @@ void rmtmc_contexts_summary(FILE *f, const rmtmc_contexts_result *r) {
   backend_line(f, &r->run);
   table(f, "E_train = (1/c)||P - Phat||_F^2", "gamma", r->etrain, c->ngamma);
   table(f, "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2 vs mean D_a", "gamma", r->shrink, c->ngamma);
+  table(f, "spread (1/c) sum_a ||phat_a - m_a||^2 vs (1/c) sum_a tr(C_a - m_a m_a^T)", "gamma", r->spread,
+        c->ngamma);
   for (int64_t g = 0; g < c->ngamma; ++g)
     fprintf(f, "  gamma %-8.4g rms ||mean phat_a - m_a|| = %.4g (noise floor %.4g)\n", c->gamma[g], r->phat_dev[g],
             r->phat_noise[g]);
-  verdict(f, fmax(max_abs_z(r->etrain, c->ngamma), max_abs_z(r->shrink, c->ngamma)), r->seconds,
+  verdict(f, contexts_max_z(r), r->seconds,
           r->trials_per_second);
 }
 

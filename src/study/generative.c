@@ -240,12 +240,12 @@ static void fixed_counts(int64_t *counts, const double *alpha, int64_t c, int64_
 void rmtmc_contexts_result_free(rmtmc_contexts_result *r) {
   if (!r) return;
   free(r->P); free(r->alpha); free(r->alpha_fixed); free(r->etrain); free(r->shrink);
-  free(r->phat_dev); free(r->phat_noise);
+  free(r->phat_dev); free(r->phat_noise); free(r->spread);
   memset(r, 0, sizeof *r);
 }
 
-#define A_NOBS 7 /* per gamma: (emp, theory, diff) of E_train and of the
-                    shrinkage, then tr C - ||m||^2 (noise floor) */
+#define A_NOBS 9 /* per gamma: (emp, theory, diff) of E_train, of the
+                    shrinkage and of the spread of phat around m */
 
 /* Host side of Prop A: the theory (once for fixed counts, per trial at the
  * realised counts for multinomial ones) and each trial's comparison. */
@@ -303,7 +303,7 @@ static rmtmc_status contexts_post_trial(void *ctx, int thread, int64_t i, uint64
       mq = s->mg + g * kc;
       trq = s->trCg + g * c;
     }
-    double e = 0.0, sh = 0.0, shth = 0.0, trc = 0.0, *dv = dev + g * kc;
+    double e = 0.0, sh = 0.0, shth = 0.0, trc = 0.0, spread = 0.0, *dv = dev + g * kc;
     for (int64_t a = 0; a < c; ++a) {
       double pp = 0.0, hp = 0.0, mm = 0.0;
       for (int64_t j = 0; j < k; ++j) {
@@ -312,6 +312,7 @@ static rmtmc_status contexts_post_trial(void *ctx, int thread, int64_t i, uint64
         pp += p * p;
         hp += h * p;
         dv[j + a * k] = h - mq[j + a * k];
+        spread += dv[j + a * k] * dv[j + a * k];
         mm += mq[j + a * k] * mq[j + a * k];
       }
       sh += hp / pp;
@@ -325,7 +326,9 @@ static rmtmc_status contexts_post_trial(void *ctx, int thread, int64_t i, uint64
     row[3] = sh / (double)c;
     row[4] = shth / (double)c;
     row[5] = row[3] - row[4];
-    row[6] = trc / (double)c;
+    row[6] = spread / (double)c;
+    row[7] = trc / (double)c;
+    row[8] = row[6] - row[7];
   }
   /* spread of the realised alpha and the fraction of empty contexts */
   double v = 0.0, empty = 0.0, mean = (double)s->n / (double)c;
@@ -388,6 +391,7 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   r->shrink = calloc((size_t)ng, sizeof(rmtmc_grid_row));
   r->phat_dev = calloc((size_t)ng, sizeof(double));
   r->phat_noise = calloc((size_t)ng, sizeof(double));
+  r->spread = calloc((size_t)ng, sizeof(rmtmc_grid_row));
   double *cumP = malloc((size_t)(k * c) * sizeof(double));
   double *cumA = multi ? malloc((size_t)c * sizeof(double)) : NULL;
   int64_t *fc = multi ? NULL : malloc((size_t)c * sizeof(int64_t));
@@ -405,7 +409,7 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     s.mg = malloc((size_t)(ng * k * c) * sizeof(double));
     s.trCg = malloc((size_t)(ng * c) * sizeof(double));
   }
-  if (!r->P || !r->alpha || !r->etrain || !r->shrink || !r->phat_dev || !r->phat_noise || !cumP ||
+  if (!r->P || !r->alpha || !r->etrain || !r->shrink || !r->phat_dev || !r->phat_noise || !r->spread || !cumP ||
       (multi && (!cumA || !s.alphas || !s.D || !s.m || !s.trC || !s.cnt)) ||
       (!multi && (!fc || !s.th || !s.Dg || !s.mg || !s.trCg)) || !s.devsum) {
     st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the contexts study");
@@ -450,13 +454,14 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     for (int64_t g = 0; g < ng; ++g) {
       study_finish_row(&r->etrain[g], cfg->gamma[g], w + A_NOBS * g);
       study_finish_row(&r->shrink[g], cfg->gamma[g], w + A_NOBS * g + 3);
+      study_finish_row(&r->spread[g], cfg->gamma[g], w + A_NOBS * g + 6);
       double s2 = 0.0;
       for (int64_t q = 0; q < k * c; ++q) {
         double x = s.devsum[g * k * c + q] / T;
         s2 += x * x;
       }
       r->phat_dev[g] = sqrt(s2 / (double)c);
-      r->phat_noise[g] = sqrt(w[A_NOBS * g + 6].mean / T);
+      r->phat_noise[g] = sqrt(w[A_NOBS * g + 7].mean / T);
     }
     r->alpha_mean_sd = w[A_NOBS * ng].mean;
     r->empty_fraction = w[A_NOBS * ng + 1].mean;
