@@ -58,6 +58,7 @@ def rows_of(r):
     if r.get("model") == "contexts":
         add("E_train", "gamma", r["etrain"])
         add("shrinkage", "gamma", r["shrinkage"])
+        add("spread of phat", "gamma", r["phat_spread"])
     elif r.get("model") == "mixture":
         add("E_test", "gamma", r["etest"])
     else:
