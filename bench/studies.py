@@ -96,8 +96,9 @@ def main():
             print("| quantity | x | empirical | stderr | theory | finite-size bias | z |\n|---|---|---|---|---|---|---|")
             for label, x, e, se, th, bias, z in rows_of(r):
                 b = f"{bias:.3g}" if bias is not None else ""
-                print(f"| {label} | {x:.4g} | {e:.6g} | {se:.2g} | {th:.6g} | {b} | {z:+.2f} |")
-            print(f"\nmax |z| = {r['max_abs_z']:.2f}")
+                zs = f"{z:+.2f}" if z is not None else "n/a"
+                print(f"| {label} | {x:.4g} | {e:.6g} | {se:.2g} | {th:.6g} | {b} | {zs} |")
+            print(f"\nmax |z| = {r['max_abs_z']:.2f}" if r.get("max_abs_z") is not None else "\nmax |z| = n/a")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)

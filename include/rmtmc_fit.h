@@ -122,6 +122,10 @@ int64_t rmtmc_fit_rank(const rmtmc_fit_problem *p);
  * c = ..)": the problem in messages. */
 void rmtmc_fit_describe(const rmtmc_fit_problem *p, char *buf, size_t size);
 
+/* Fixed counts: start[0..c] with samples [start[a], start[a+1]) in context
+ * a (start[0] = 0, start[c] = n). */
+void rmtmc_fit_context_starts(const rmtmc_fit_problem *p, int64_t *start);
+
 /* Sizes, grid and arrays consistent (what every backend checks first). */
 rmtmc_status rmtmc_fit_check(const rmtmc_fit_problem *p, rmtmc_error *err);
 

@@ -10,8 +10,8 @@
  * sets them beside the theory on the host.
  *
  * Reproducibility: per-trial observables are added in trial order
- * (rmtmc_accum_stream), so results depend on (seed, trials) only, not on the
- * thread count or the batch size. */
+ * (rmtmc_accum_stream), so results depend on (seed, trials) only: bit for bit
+ * on the CPU for any thread count and batch size, to rounding on a GPU. */
 #ifndef RMTMC_STUDIES_H
 #define RMTMC_STUDIES_H
 
@@ -201,10 +201,12 @@ typedef struct rmtmc_ridge_result {
   rmtmc_ridge_limits opt;
   rmtmc_grid_row risk_opt;
   /* Ridgeless (min-norm, lambda -> 0+) excess risk against its limit; run
-   * when |d - n| >= 2 (has_ridgeless).  With Sigma = identity the exact
-   * finite-n expectation is known (sigma2 d/(n-d-1) for d < n - 1,
-   * R2 (1 - n/d) + sigma2 n/(d-n-1) for d > n + 1) and ridgeless.bias is
-   * its distance to the limit; else NAN (the row is then informational). */
+   * when |d - n| >= 2 (has_ridgeless).  Where the exact finite-n
+   * expectation is known and positive (sigma2 d/(n-d-1) for d < n - 1 and
+   * any non-singular Sigma; R2 (1 - n/d) + sigma2 n/(d-n-1) for d > n + 1
+   * and Sigma = I) and the variance is finite (|d - n| >= 4),
+   * ridgeless.bias is its distance to the limit and the row is in the
+   * verdict; else bias is NAN and the row is informational. */
   int has_ridgeless;
   rmtmc_ridge_limits ridgeless_theory;
   rmtmc_grid_row ridgeless;

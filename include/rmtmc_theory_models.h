@@ -193,10 +193,13 @@ rmtmc_status rmtmc_ridge_grid(rmtmc_ridge_limits *out,
 
 /* The optimal ridge: *lam_star minimises the limiting risk over lam > 0,
  * *at holds the limits there.  Found by a scan of 10 points per decade over
- * [1e-6, 1e6] x (tr Sigma / d) and a golden-section search on log(lam); the
- * risk is flat at its minimum, so lam* is resolved to about sqrt(eps)
- * relative (~1e-8), the risk there to rounding.  *interior (may be NULL) is
- * 1 when the minimum lies inside the scan.
+ * [1e-6, 1e6] x sigma2 d / (n sum_j b2_j), moved by 6 decades while the best
+ * point is on its edge (4 times at most), and a golden-section search on
+ * log(lam); the risk is flat at its minimum, so lam* is resolved to about
+ * sqrt(eps / e) relative, where e is the relative size of the risk's
+ * dependence on lam there (~1e-8 for e ~ 1; ~1e-4 when Sigma is huge next
+ * to lam or the noise tiny), the risk itself to rounding.  *interior (may be
+ * NULL) is 1 when the minimum lies inside the last scan.
  * No noise (sigma2 = 0): lam* = 0, the ridgeless limits.  No signal (all
  * b2 = 0, or r2 = 0): lam* = +inf, risk 0.  For isotropic beta the optimum
  * is sigma2 d / (n ||beta||^2) for every Sigma (Dobriban-Wager 2018). */

@@ -1133,6 +1133,27 @@ static void sanity_ridge(void) {
     rmtmc_ridge_theory(&l2, &q, lo * 1.02, NULL, &e);
     report(at.risk < l1.risk && at.risk < l2.risk, "ridge optimum: R(lam*) = %.15g below R(0.98 lam*), R(1.02 lam*)",
            at.risk);
+    /* The optimum does not move with the scale of Sigma (Bayes: lambda =
+     * sigma2 d / (n r2) whatever Sigma), and the search must not miss it.
+     * Where the risk depends on lambda only at relative order e near the
+     * optimum, double precision resolves the argmin to about sqrt(1e-16 / e):
+     * with Sigma scaled by 1e7, e ~ kappa/s ~ 3e-8, i.e. ~6e-5 relative, so
+     * 1e-3 is allowed (the unscaled case above holds 1e-6). */
+    double s7[2] = {1e7, 4e7}, sm[2] = {1e-7, 4e-7};
+    q.s = s7;
+    st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
+    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-3 * 0.25,
+           "ridge optimum, Sigma scaled by 1e7: lam* = %.12g (0.25), interior %d", lo, interior);
+    q.s = sm;
+    st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
+    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-3 * 0.25,
+           "ridge optimum, Sigma scaled by 1e-7: lam* = %.12g (0.25), interior %d", lo, interior);
+    q.s = s2;
+    q.sigma2 = 1e-9; /* lam* = 1e-9 * 300 / 600; the risk moves with lam at
+                        relative order lam ~ 5e-10 there: 1e-3 again */
+    st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
+    report(st == RMTMC_OK && interior && fabs(lo - 5e-10) <= 1e-3 * 5e-10,
+           "ridge optimum, sigma2 = 1e-9: lam* = %.12g (5e-10), interior %d", lo, interior);
     q.sigma2 = 0.0;
     st = rmtmc_ridge_optimum(&lo, &at, NULL, &q, NULL, &e);
     report(st == RMTMC_OK && lo == 0.0 && at.risk == 0.0, "ridge optimum without noise: lam* = %g (0), risk %g", lo,

@@ -56,7 +56,13 @@ rmtmc_status rmtmc_backend_open(rmtmc_backend *be, rmtmc_backend_kind kind,
   memset(be, 0, sizeof *be);
   if (kind == RMTMC_BACKEND_CUDA) {
 #ifdef RMTMC_HAVE_CUDA
-    return open_ops(be, &rmtmc_backend_cuda_ops, kind, opts, err);
+    rmtmc_status st = open_ops(be, &rmtmc_backend_cuda_ops, kind, opts, err);
+    if (st == RMTMC_ERR_NO_DEVICE && err) {
+      char msg[RMTMC_ERRMSG_LEN];
+      snprintf(msg, sizeof msg, "%s", err->msg);
+      rmtmc_error_set(err, st, "%.400s; use --backend cpu, or auto to take a GPU only when one answers", msg);
+    }
+    return st;
 #else
     return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED,
                            "--backend cuda: this build has no CUDA backend (nvcc was not found at configure time); rebuild with the CUDA toolkit or use --backend cpu");

@@ -31,6 +31,11 @@ void rmtmc_fit_describe(const rmtmc_fit_problem *p, char *buf, size_t size) {
              (long long)p->n, (long long)p->c, (long long)p->k);
 }
 
+void rmtmc_fit_context_starts(const rmtmc_fit_problem *p, int64_t *start) {
+  start[0] = 0;
+  for (int64_t a = 0; a < p->c; ++a) start[a + 1] = start[a] + p->counts[a];
+}
+
 static rmtmc_status bad(rmtmc_error *err, const char *what) {
   return rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit problem: %s", what);
 }
@@ -41,7 +46,9 @@ rmtmc_status rmtmc_fit_check(const rmtmc_fit_problem *p, rmtmc_error *err) {
     return bad(err, "unknown kind");
   if (p->d < 1 || p->n < 1 || p->d > 2147483647 || p->n > 2147483647)
     return bad(err, "d and n must be in 1 .. 2^31 - 1");
-  if (p->ngrid < 1 || p->ngrid > RMTMC_FIT_MAX_GRID || !p->grid) return bad(err, "grid of 1 to RMTMC_FIT_MAX_GRID values");
+  if (p->ngrid < 1 || p->ngrid > RMTMC_FIT_MAX_GRID || !p->grid)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit problem: the grid needs 1 to %d values (got %lld)",
+                           RMTMC_FIT_MAX_GRID, (long long)p->ngrid);
   for (int64_t g = 0; g < p->ngrid; ++g) {
     double x = p->grid[g];
     if (!isfinite(x) || x < 0 || (x == 0 && p->kind != RMTMC_FIT_RIDGE))

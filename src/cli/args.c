@@ -245,3 +245,11 @@ void cli_progress_update(void *ctx, int64_t done, int64_t total) {
 void cli_progress_done(cli_progress *p) {
   if (p->shown) fputc('\n', stderr);
 }
+
+rmtmc_status cli_write_result(const char *dir, rmtmc_writer_fn fn, const void *res, rmtmc_error *err) {
+  char path[4096];
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    return rmtmc_error_set(err, RMTMC_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+  snprintf(path, sizeof path, "%s/result.json", dir);
+  return rmtmc_write_atomic(path, fn, res, err);
+}

@@ -36,6 +36,9 @@ rmtmc_status cli_zlist(const char *s, int64_t cap, double *re, double *im, int64
 rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir,
                               rmtmc_error *err);
 int cli_exit_code(rmtmc_status st);
+/* --out DIR of the generative and ridge studies: create DIR and write
+ * DIR/result.json atomically with fn. */
+rmtmc_status cli_write_result(const char *dir, rmtmc_writer_fn fn, const void *res, rmtmc_error *err);
 
 /* Options every study shares.  Each returns 1 when `name` was one of its
  * options (setting *st), 0 otherwise. */

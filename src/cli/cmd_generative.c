@@ -49,7 +49,8 @@ static void usage(FILE *f) {
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --backend B        auto (CUDA when a device answers, else the CPU) | cpu | cuda\n"
           "                     (default auto; the same trial gives the same data on every backend)\n"
-          "  --batch B          trials per backend call (default: 64 on the CPU, up to 2048 on a GPU)\n"
+          "  --batch B          trials per backend call (default: max(64, 4 x threads) on the CPU,\n"
+          "                     2048 on a GPU; always within what fits in memory and --trials)\n"
           "  --json PATH        write the result (schema rmtmc.generative/1)\n"
           "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
           "                     curves.png/.svg (gnuplot) and report.html\n"
@@ -66,14 +67,6 @@ static rmtmc_status spec_copy(char *dst, size_t cap, const char *opt, const char
   if (strlen(val) >= cap) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s is too long", opt);
   strcpy(dst, val);
   return RMTMC_OK;
-}
-
-static rmtmc_status write_out(const char *dir, rmtmc_writer_fn fn, const void *res, rmtmc_error *err) {
-  char path[4096];
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return rmtmc_error_set(err, RMTMC_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
-  snprintf(path, sizeof path, "%s/result.json", dir);
-  return rmtmc_write_atomic(path, fn, res, err);
 }
 
 int cmd_generative(int argc, char **argv) {
@@ -130,6 +123,11 @@ int cmd_generative(int argc, char **argv) {
       if (st == RMTMC_OK && !(b.mean_norm >= 0))
         st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--mean-norm must be >= 0 (got %g)", b.mean_norm);
     } else if (mix && strcmp(name, "means") == 0) st = spec_copy(b.means, sizeof b.means, name, val, &err);
+    else if (!ctx && (strcmp(name, "context-len") == 0 || strcmp(name, "contexts") == 0 ||
+                      strcmp(name, "alpha") == 0 || strcmp(name, "counts") == 0))
+      st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--%s applies to `generative contexts` only", name);
+    else if (!mix && (strcmp(name, "classes") == 0 || strcmp(name, "mean-norm") == 0 || strcmp(name, "means") == 0))
+      st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--%s applies to `generative mixture` only", name);
     else
       st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "unknown option --%s (see rmtmc generative --help)", name);
   }
@@ -149,7 +147,7 @@ int cmd_generative(int argc, char **argv) {
     cli_progress_done(&prog);
     if (st != RMTMC_OK) return cli_fail("generative", &err);
     if (run.json) st = rmtmc_write_atomic(run.json, rmtmc_contexts_write_json, &res, &err);
-    if (st == RMTMC_OK && run.out) st = write_out(run.out, rmtmc_contexts_write_json, &res, &err);
+    if (st == RMTMC_OK && run.out) st = cli_write_result(run.out, rmtmc_contexts_write_json, &res, &err);
     if (st == RMTMC_OK && run.out && !run.no_plots) {
       rmtmc_plot_scripts scripts;
       st = rmtmc_plot_contexts(run.out, &res, &scripts, &err);
@@ -171,7 +169,7 @@ int cmd_generative(int argc, char **argv) {
     cli_progress_done(&prog);
     if (st != RMTMC_OK) return cli_fail("generative", &err);
     if (run.json) st = rmtmc_write_atomic(run.json, rmtmc_mixture_write_json, &res, &err);
-    if (st == RMTMC_OK && run.out) st = write_out(run.out, rmtmc_mixture_write_json, &res, &err);
+    if (st == RMTMC_OK && run.out) st = cli_write_result(run.out, rmtmc_mixture_write_json, &res, &err);
     if (st == RMTMC_OK && run.out && !run.no_plots) {
       rmtmc_plot_scripts scripts;
       st = rmtmc_plot_mixture(run.out, &res, &scripts, &err);

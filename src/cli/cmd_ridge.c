@@ -31,7 +31,8 @@ static void usage(FILE *f) {
           "  --seed S           seed; trial t of seed S can be replayed alone (default %llu)\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --backend B        auto (CUDA when a device answers, else the CPU) | cpu | cuda (default auto)\n"
-          "  --batch B          trials per backend call (default: 64 on the CPU, up to 2048 on a GPU)\n"
+          "  --batch B          trials per backend call (default: max(64, 4 x threads) on the CPU,\n"
+          "                     2048 on a GPU; always within what fits in memory and --trials)\n"
           "  --json PATH        write the result (schema rmtmc.ridge/1)\n"
           "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
           "                     curves.png/.svg (gnuplot) and report.html\n"
@@ -87,11 +88,7 @@ int cmd_ridge(int argc, char **argv) {
   if (st != RMTMC_OK) return cli_fail("ridge", &err);
   if (run.json) st = rmtmc_write_atomic(run.json, rmtmc_ridge_write_json, &res, &err);
   if (st == RMTMC_OK && run.out) {
-    char path[4096];
-    if (mkdir(run.out, 0777) != 0 && errno != EEXIST)
-      st = rmtmc_error_set(&err, RMTMC_ERR_IO, "cannot create %s: %s", run.out, strerror(errno));
-    snprintf(path, sizeof path, "%s/result.json", run.out);
-    if (st == RMTMC_OK) st = rmtmc_write_atomic(path, rmtmc_ridge_write_json, &res, &err);
+    st = cli_write_result(run.out, rmtmc_ridge_write_json, &res, &err);
     if (st == RMTMC_OK && !run.no_plots) {
       rmtmc_plot_scripts scripts;
       st = rmtmc_plot_ridge(run.out, &res, &scripts, &err);

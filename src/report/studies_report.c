@@ -227,8 +227,11 @@ static void table(FILE *f, const char *title, const char *xname, const rmtmc_gri
 }
 
 static void backend_line(FILE *f, const rmtmc_study_run *run) {
-  fprintf(f, "  backend %s (%s, %d threads), batch %lld\n", run->backend.name, run->backend.device,
-          run->backend.threads, (long long)run->batch);
+  if (run->backend.threads > 0)
+    fprintf(f, "  backend %s (%s, %d threads), batch %lld\n", run->backend.name, run->backend.device,
+            run->backend.threads, (long long)run->batch);
+  else
+    fprintf(f, "  backend %s (%s), batch %lld\n", run->backend.name, run->backend.device, (long long)run->batch);
   if (run->backend_note[0]) fprintf(f, "  note: %s\n", run->backend_note);
 }
 
@@ -281,8 +284,8 @@ void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r) {
   }
   if (r->has_ridgeless) {
     table(f, isfinite(r->ridgeless.zscore_corrected)
-                 ? "ridgeless (min-norm) excess risk; bias = exact finite-n expectation - limit (Sigma = I)"
-                 : "ridgeless (min-norm) excess risk (informational: no finite-n correction for this Sigma)",
+                 ? "ridgeless (min-norm) excess risk; bias = exact finite-n expectation - limit"
+                 : "ridgeless (min-norm) excess risk (informational: no exact finite-n expectation, or its variance is infinite)",
           "lambda", &r->ridgeless, 1);
   }
   verdict(f, ridge_max_z(r), r->seconds, r->trials_per_second);

@@ -179,8 +179,9 @@ rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *c, rmtmc_error
   if (strcmp(c->alpha, "uniform") != 0 && strncmp(c->alpha, "file:", 5) != 0)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--alpha '%s' not understood: use uniform or file:PATH", c->alpha);
   /* What the study holds on the host (the backend checks its own memory):
-   * P and its CDF, the phat deviation sums, and per batch of trials the
-   * backend's outputs and the per-trial deviations. */
+   * P and its CDF, the phat deviation sums, and the backend's outputs and
+   * the per-trial deviations of at least a CPU batch of trials (a larger
+   * batch is capped to the memory by study_fit_open). */
   double kc = (double)c->k * (double)cc, ng = (double)c->ngamma;
   double host = 8.0 * (4.0 * kc + ng * kc + STUDY_BATCH * ((double)cc + 2.0 * ng * kc));
   return study_check_memory("the contexts study (host side: c x k label laws and per-trial predictions)", host,
@@ -216,25 +217,35 @@ static rmtmc_status load_alpha(const rmtmc_contexts_config *cfg, int64_t c, doub
   return st;
 }
 
+/* A context's remainder in the largest-remainder rounding. */
+typedef struct count_rem {
+  double r;
+  int64_t a;
+} count_rem;
+
+/* Larger remainder first, the lower context first on ties. */
+static int remainder_cmp(const void *x, const void *y) {
+  const count_rem *p = x, *q = y;
+  if (p->r != q->r) return p->r > q->r ? -1 : 1;
+  return (p->a > q->a) - (p->a < q->a);
+}
+
 /* n_a = alpha_a n / c rounded by largest remainders to sum to n. */
-static void fixed_counts(int64_t *counts, const double *alpha, int64_t c, int64_t n) {
+static rmtmc_status fixed_counts(int64_t *counts, const double *alpha, int64_t c, int64_t n, rmtmc_error *err) {
+  count_rem *rem = malloc((size_t)c * sizeof(count_rem));
+  if (!rem) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the fixed counts of %lld contexts", (long long)c);
   int64_t tot = 0;
-  double *rem = malloc((size_t)c * sizeof(double));
   for (int64_t a = 0; a < c; ++a) {
     double x = alpha[a] * (double)n / (double)c;
     counts[a] = (int64_t)floor(x);
-    if (rem) rem[a] = x - (double)counts[a];
+    rem[a].r = x - (double)counts[a];
+    rem[a].a = a;
     tot += counts[a];
   }
-  while (tot < n) { /* give one more to the largest remainder (first on ties) */
-    int64_t best = 0;
-    for (int64_t a = 1; a < c; ++a)
-      if (rem ? rem[a] > rem[best] : 0) best = a;
-    counts[best]++;
-    if (rem) rem[best] = -1.0;
-    tot++;
-  }
+  qsort(rem, (size_t)c, sizeof(count_rem), remainder_cmp);
+  for (int64_t q = 0; tot < n; ++q, ++tot) counts[rem[q % c].a]++;
   free(rem);
+  return RMTMC_OK;
 }
 
 void rmtmc_contexts_result_free(rmtmc_contexts_result *r) {
@@ -353,7 +364,9 @@ static rmtmc_status contexts_consume(void *ctx, uint64_t trial0, int64_t count, 
     s->obs = malloc((size_t)(count * s->nrow) * sizeof(double));
     s->dev = malloc((size_t)count * devlen * sizeof(double));
     s->cap = s->obs && s->dev ? count : 0;
-    if (!s->cap) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld trials' rows", (long long)count);
+    if (!s->cap)
+      return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld trials' rows; lower --batch",
+                             (long long)count);
   }
   s->out = out;
   rmtmc_status st = study_run_batch(s->threads, (int64_t)trial0, count, contexts_post_trial, s, err);
@@ -424,14 +437,16 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     for (int64_t a = 0; a < c; ++a) cumA[a] = (sum += r->alpha[a] / (double)c);
     cumA[c - 1] = 1.0;
   } else {
-    fixed_counts(fc, r->alpha, c, n);
+    if ((st = fixed_counts(fc, r->alpha, c, n, err)) != RMTMC_OK) goto done;
   }
   rmtmc_fit_problem p = {0};
   p.kind = RMTMC_FIT_CONTEXTS;
   p.d = d; p.n = n; p.c = c; p.k = k; p.seed = cfg->seed;
   p.ngrid = ng; p.grid = r->config.gamma;
   p.cumP = cumP; p.cumA = cumA; p.counts = fc;
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials, &r->run, err)) != RMTMC_OK)
+  s.nout = rmtmc_fit_nout(&p);
+  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
+                           8.0 * (double)(s.nout + s.nrow + k * c * ng), &r->run, err)) != RMTMC_OK)
     goto done;
   if (!multi) { /* the theory at the realised alpha_a = c n_a / n, once */
     r->alpha_fixed = malloc((size_t)c * sizeof(double));
@@ -444,7 +459,6 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   }
   if ((st = rmtmc_accum_stream_init(&s.acc, s.nrow, 0, err)) != RMTMC_OK) goto done;
   acc_ok = 1;
-  s.nout = rmtmc_fit_nout(&p);
   st = study_fit_run(&fit, &p, cfg->trials, cfg->progress, cfg->progress_ctx, contexts_consume, &s, err);
   if (st != RMTMC_OK) goto done;
   rmtmc_accum_stream_finish(&s.acc);
@@ -628,7 +642,8 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   p.d = d; p.n = n; p.c = c; p.k = k; p.seed = cfg->seed;
   p.ngrid = ng; p.grid = r->config.gamma;
   p.cumP = cumP; p.M = r->M;
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials, &r->run, err)) != RMTMC_OK)
+  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
+                           8.0 * (double)rmtmc_fit_nout(&p), &r->run, err)) != RMTMC_OK)
     goto done;
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)c, (int)c, (int)d, 1.0, r->M, (int)d, r->M, (int)d,
               0.0, r->G, (int)c);

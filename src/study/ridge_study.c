@@ -89,12 +89,13 @@ static rmtmc_status ridge_consume(void *ctx, uint64_t trial0, int64_t count, con
   return RMTMC_OK;
 }
 
-/* Exact finite-n expectation of the ridgeless excess risk for Sigma = I
- * (Gaussian rows): sigma2 d/(n-d-1) (d < n-1), R2 (1-n/d) + sigma2 n/(d-n-1)
- * (d > n+1); NAN otherwise. */
-static double ridgeless_exact_identity(double d, double n, double r2, double sigma2) {
-  if (d < n - 1) return sigma2 * d / (n - d - 1);
-  if (d > n + 1) return r2 * (1 - n / d) + sigma2 * n / (d - n - 1);
+/* Exact finite-n expectation of the ridgeless excess risk (Gaussian rows):
+ * least squares, d < n - 1: sigma2 E tr(Sigma (X X^T)^-1) = sigma2 d/(n-d-1)
+ * for every non-singular Sigma (X = Sigma^(1/2) G); min-norm, d > n + 1, for
+ * Sigma = I only: R2 (1 - n/d) + sigma2 n/(d-n-1); NAN otherwise. */
+static double ridgeless_exact(double d, double n, double r2, double sigma2, int identity, int nonsingular) {
+  if (d < n - 1 && nonsingular) return sigma2 * d / (n - d - 1);
+  if (d > n + 1 && identity) return r2 * (1 - n / d) + sigma2 * n / (d - n - 1);
   return NAN;
 }
 
@@ -188,7 +189,8 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   p.kind = RMTMC_FIT_RIDGE;
   p.d = d; p.n = n; p.seed = cfg->seed; p.ngrid = ngrid; p.grid = grid;
   p.model = &r->model; p.beta = r->beta; p.noise = cfg->noise;
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials, &r->run, err)) != RMTMC_OK)
+  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
+                           8.0 * (double)rmtmc_fit_nout(&p), &r->run, err)) != RMTMC_OK)
     goto done;
   {
     rmtmc_ridge_problem pb = {d, r->s, NULL, r->b2, cfg->signal, (double)n, cfg->noise};
@@ -228,10 +230,15 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   }
   if (has_opt) study_finish_row(&r->risk_opt, r->lam_opt, s.acc.total.obs + R_NOBS * nl);
   if (r->has_ridgeless) {
+    /* In the verdict (a bias set) only where the exact expectation is known
+     * and positive, and the variance finite: the second moment of
+     * tr (X X^T)^-1 needs |d - n| >= 4. */
     study_finish_row(&r->ridgeless, 0.0, s.acc.total.obs + R_NOBS * (ngrid - 1));
-    if (r->model.sigma_kind == RMTMC_SIGMA_IDENTITY)
-      study_set_bias(&r->ridgeless,
-                     ridgeless_exact_identity((double)d, (double)n, cfg->signal, cfg->noise) - r->ridgeless.theory);
+    double smin = HUGE_VAL;
+    for (int64_t j = 0; j < d; ++j) smin = fmin(smin, r->s[j]);
+    double exact = ridgeless_exact((double)d, (double)n, cfg->signal, cfg->noise,
+                                   r->model.sigma_kind == RMTMC_SIGMA_IDENTITY, smin > 0);
+    if (exact > 0 && (d <= n - 4 || d >= n + 4)) study_set_bias(&r->ridgeless, exact - r->ridgeless.theory);
   }
   r->seconds = rmtmc_now_seconds() - t0;
   r->trials_per_second = (double)cfg->trials / r->seconds;

@@ -40,9 +40,14 @@ int study_resolve_threads(int t) {
   return p > 0 ? p : 1;
 }
 
-rmtmc_status study_check_memory(const char *what, double bytes, const char *reduce, rmtmc_error *err) {
+/* Physical memory in bytes (8 GB when unknown). */
+static double physical_bytes(void) {
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  double avail = pages > 0 && size > 0 ? 0.5 * (double)pages * (double)size : 8e9;
+  return pages > 0 && size > 0 ? (double)pages * (double)size : 8e9;
+}
+
+rmtmc_status study_check_memory(const char *what, double bytes, const char *reduce, rmtmc_error *err) {
+  double avail = 0.5 * physical_bytes();
   if (!(bytes <= avail))
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
                            "%s needs %.3g GiB of memory, more than the %.3g GiB available; reduce %s", what,
@@ -93,7 +98,8 @@ void study_cumulative(double *cum, const double *P, int64_t k, int64_t c) {
 #define STUDY_GPU_BATCH 2048
 
 rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_backend_kind kind, int threads,
-                            int64_t batch, int64_t trials, rmtmc_study_run *run, rmtmc_error *err) {
+                            int64_t batch, int64_t trials, double host_per_trial, rmtmc_study_run *run,
+                            rmtmc_error *err) {
   rmtmc_backend_opts opts = {0};
   opts.threads = threads;
   memset(f, 0, sizeof *f);
@@ -114,6 +120,8 @@ rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_back
                 ? (STUDY_BATCH > 4 * run->backend.threads ? STUDY_BATCH : 4 * run->backend.threads)
                 : STUDY_GPU_BATCH;
   if (batch > maxb) batch = maxb;
+  double host_cap = host_per_trial > 0 ? 0.25 * physical_bytes() / host_per_trial : 1e18;
+  if ((double)batch > host_cap) batch = (int64_t)host_cap;
   if (batch > trials) batch = trials;
   if (batch < 1) batch = 1;
   run->batch = f->batch = batch;
@@ -127,8 +135,8 @@ rmtmc_status study_fit_run(study_fit *f, const rmtmc_fit_problem *p, int64_t tri
   int64_t nout = rmtmc_fit_nout(p), batch = f->batch;
   rmtmc_status st = rmtmc_backend_fit_alloc(&f->be, p, batch, &fb, err);
   if (st == RMTMC_OK && !(out = malloc((size_t)(batch * nout) * sizeof(double))))
-    st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld trials x %lld outputs", (long long)batch,
-                         (long long)nout);
+    st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld trials x %lld outputs; lower --batch",
+                         (long long)batch, (long long)nout);
   for (int64_t t0 = 0; st == RMTMC_OK && t0 < trials; t0 += batch) {
     int64_t cnt = trials - t0 < batch ? trials - t0 : batch;
     st = rmtmc_backend_fit_run(&f->be, fb, (uint64_t)t0, cnt, out, err);

@@ -12,8 +12,8 @@
 #include "rmtmc_status.h"
 #include "rmtmc_studies.h"
 
-/* Trials are run in batches of this many (parallel within a batch, merged
- * in trial order between batches). */
+/* The smallest automatic batch on the CPU (trials per backend call; the
+ * automatic batch is the larger of this and 4 x threads). */
 #define STUDY_BATCH 64
 
 /* Mean, standard error and standard deviation of an accumulator. */
@@ -59,7 +59,9 @@ typedef rmtmc_status (*study_consume_fn)(void *ctx, uint64_t trial0,
  * run is refused before the theory is computed:
  * study_fit_open opens the backend `kind` (with `threads` CPU threads),
  * asks what it can hold for the problem's sizes and chooses the batch
- * (`batch` > 0: that many trials per call, within what fits; 0: automatic);
+ * (`batch` > 0: that many trials per call, within what fits; 0: automatic),
+ * also keeping the host's share, host_per_trial bytes per trial of a batch
+ * (the outputs and the study's own rows), within a quarter of the memory;
  * study_fit_run allocates the batch for the now complete problem (same
  * sizes), runs trials 0 .. trials - 1 and hands each batch to `consume` in
  * trial order, reporting progress after each; study_fit_close releases
@@ -72,8 +74,8 @@ typedef struct study_fit {
 
 rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p,
                             rmtmc_backend_kind kind, int threads, int64_t batch,
-                            int64_t trials, rmtmc_study_run *run,
-                            rmtmc_error *err);
+                            int64_t trials, double host_per_trial,
+                            rmtmc_study_run *run, rmtmc_error *err);
 rmtmc_status study_fit_run(study_fit *f, const rmtmc_fit_problem *p,
                            int64_t trials, rmtmc_progress_fn progress,
                            void *progress_ctx, study_consume_fn consume,

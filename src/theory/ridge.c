@@ -302,21 +302,28 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
     *lam_star = 0;
     return ridge_eval(at, pb, &info, kappa0, 0.0, opts, fn, err);
   }
-  /* Scan 10 points per decade over 12 decades around the mean eigenvalue,
-   * then golden-section search on log(lam) between the neighbours of the
-   * best point (the risk is smooth and, in every case we know, unimodal). */
+  /* Scan 10 points per decade over 12 decades around the isotropic optimum
+   * sigma2 d / (n ||beta||^2) (exact for every Sigma when beta is isotropic),
+   * moving the window 6 decades while the best point sits on its edge (at
+   * most 4 times), then golden-section search on log(lam) between the
+   * neighbours of the best point (the risk is smooth and, in every case we
+   * know, unimodal). */
   enum { NSCAN = 121 };
-  double scale = info.trS / info.d > 0 ? info.trS / info.d : 1.0;
-  double lo = log(scale) - 6.0 * log(10.0), step = log(10.0) / 10.0;
-  double best = HUGE_VAL;
+  double step = log(10.0) / 10.0;
+  double lo = log(pb->sigma2 * info.d / (pb->n * ridge_signal(pb))) - 6.0 * log(10.0);
   int ib = 0;
-  for (int i = 0; i < NSCAN; ++i) {
-    rmtmc_ridge_limits l;
-    if ((st = ridge_eval(&l, pb, &info, kappa0, exp(lo + step * i), opts, fn, err))) return st;
-    if (l.risk < best) {
-      best = l.risk;
-      ib = i;
+  for (int shift = 0; shift < 5; ++shift) {
+    double best = HUGE_VAL;
+    for (int i = 0; i < NSCAN; ++i) {
+      rmtmc_ridge_limits l;
+      if ((st = ridge_eval(&l, pb, &info, kappa0, exp(lo + step * i), opts, fn, err))) return st;
+      if (l.risk < best) {
+        best = l.risk;
+        ib = i;
+      }
     }
+    if (ib > 0 && ib < NSCAN - 1) break;
+    if (shift < 4) lo += (ib == 0 ? -6.0 : 6.0) * log(10.0);
   }
   double a = lo + step * (ib > 0 ? ib - 1 : 0), b = lo + step * (ib < NSCAN - 1 ? ib + 1 : NSCAN - 1);
   const double gr = 0.5 * (sqrt(5.0) - 1.0);

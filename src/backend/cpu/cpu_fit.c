@@ -37,7 +37,7 @@ static double ws_doubles(const rmtmc_fit_problem *p) {
   switch (p->kind) {
     case RMTMC_FIT_CONTEXTS: return d * c + 3.0 * c * c + 2.0 * c + 2.0 * k * c + g * k * c;
     case RMTMC_FIT_MIXTURE:
-      return d * n + r * r + r + r * (k + c) + (p->d > p->n ? n * c : 0.0) + 2.0 * n;
+      return d * n + r * r + r + r * (k + c) + (p->d > p->n ? n * c : d * k) + 2.0 * n;
     case RMTMC_FIT_RIDGE:
       return 2.0 * d * n + r * r + 2.0 * r + n + (d > n ? d : n) + d + r * g + 2.0 * d * g;
   }
@@ -86,7 +86,7 @@ static int ws_alloc(fit_ws *w, const rmtmc_fit_problem *p) {
       w->X = dalloc(d * n, &ok);
       w->S = dalloc(r * r, &ok);
       w->lam = dalloc(r, &ok);
-      w->Y = dalloc(d * k, &ok); /* X Y^T / n (d <= n) */
+      if (d <= n) w->Y = dalloc(d * k, &ok); /* X Y^T / n */
       w->Bm = dalloc(r * k, &ok);
       w->Mv = dalloc(r * c, &ok);
       if (d > n) w->XtM = dalloc(n * c, &ok);
@@ -366,10 +366,7 @@ rmtmc_status cpu_fit_alloc(void *impl, const rmtmc_fit_problem *p, int64_t cap, 
   if (ok && p->kind == RMTMC_FIT_CONTEXTS && p->counts) {
     fb->start = malloc((size_t)(p->c + 1) * sizeof(int64_t));
     ok = fb->start != NULL;
-    if (ok) {
-      fb->start[0] = 0;
-      for (int64_t a = 0; a < p->c; ++a) fb->start[a + 1] = fb->start[a] + p->counts[a];
-    }
+    if (ok) rmtmc_fit_context_starts(p, fb->start);
   }
   for (int i = 0; ok && i < fb->threads; ++i) ok = ws_alloc(&fb->ws[i], p);
   if (!ok) {

@@ -210,8 +210,7 @@ static rmtmc_status fit_fill(cuda_impl *c, rmtmc_fit_batch *fb, rmtmc_error *err
   if (fb->dv[F_START]) {
     start = malloc((size_t)(p->c + 1) * sizeof(int64_t));
     if (!start) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-    start[0] = 0;
-    for (int64_t a = 0; a < p->c; ++a) start[a + 1] = start[a] + p->counts[a];
+    rmtmc_fit_context_starts(p, start);
     rmtmc_status st = upload(c, fb->dv[F_START], start, (size_t)(p->c + 1) * sizeof(int64_t), err);
     if (st == RMTMC_OK) {
       cudaError_t e = cudaStreamSynchronize(c->stream); /* before start goes */
