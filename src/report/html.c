@@ -238,8 +238,11 @@ static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "study", "%s", g->config);
   kv(f, "backend", "%s", g->run->backend.name);
-  kv(f, "device", "%s (%d threads), batch %lld", g->run->backend.device, g->run->backend.threads,
-     (long long)g->run->batch);
+  if (g->run->backend.threads > 0)
+    kv(f, "device", "%s (%d threads), batch %lld", g->run->backend.device, g->run->backend.threads,
+       (long long)g->run->batch);
+  else
+    kv(f, "device", "%s, batch %lld", g->run->backend.device, (long long)g->run->batch);
   kv(f, "libraries", "%s", g->run->backend.versions);
   if (g->run->backend_note[0]) kv(f, "note", "%s", g->run->backend_note);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
