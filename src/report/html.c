@@ -11,6 +11,7 @@
 #include "rmtmc.h"
 #include "rmtmc_plot.h"
 #include "rmtmc_report.h"
+#include "report/report_common.h"
 
 static void esc(FILE *f, const char *s) {
   for (; *s; ++s) {
@@ -214,22 +215,12 @@ rmtmc_status rmtmc_html_spectrum(const char *dir, const rmtmc_spectrum_result *r
 }
 
 /* ----------------------- generative and ridge ------------------------- */
-#define MAX_OBS 5
 typedef struct {
-  const char *dir, *title, *xname, *config;
-  int nobs;
-  const char *label[MAX_OBS];
-  const rmtmc_grid_row *rows[MAX_OBS];
-  int verdict[MAX_OBS]; /* counts toward the verdict (else informational) */
-  int64_t nrows;
+  const char *dir, *title, *config;
+  report_rows rows; /* what the table shows and the verdict uses */
   double seconds, tps;
   const rmtmc_study_run *run;
   int64_t trials;
-  /* single rows after the grid (ridge: the optimum, the ridgeless risk) */
-  int nextra;
-  const char *extra_label[2];
-  const rmtmc_grid_row *extra[2];
-  int extra_verdict[2];
 } grid_ctx;
 
 static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
@@ -246,25 +237,17 @@ static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
   kv(f, "libraries", "%s", g->run->backend.versions);
   if (g->run->backend_note[0]) kv(f, "note", "%s", g->run->backend_note);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
-  table_head(f, g->xname);
-  double mz = 0.0;
-  for (int o = 0; o < g->nobs; ++o)
-    for (int64_t i = 0; i < g->nrows; ++i) {
-      const rmtmc_grid_row *w = &g->rows[o][i];
+  table_head(f, g->rows.xname);
+  for (int o = 0; o < g->rows.nsets; ++o) {
+    const report_rowset *set = &g->rows.set[o];
+    for (int64_t i = 0; i < set->n; ++i) {
+      const rmtmc_grid_row *w = &set->rows[i];
       char at[64];
-      snprintf(at, sizeof at, "%s = %.4g", g->xname, w->x);
-      double z = rmtmc_grid_row_z(w);
-      row(f, g->label[o], at, w->emp.mean, w->emp.stderr_, w->theory, z, !g->verdict[o]);
-      if (g->verdict[o] && isfinite(z) && fabs(z) > mz) mz = fabs(z);
+      snprintf(at, sizeof at, "%s = %.4g", g->rows.xname, w->x);
+      row(f, set->label, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_grid_row_z(w), !set->verdict);
     }
-  for (int e = 0; e < g->nextra; ++e) {
-    const rmtmc_grid_row *w = g->extra[e];
-    char at[64];
-    snprintf(at, sizeof at, "%s = %.4g", g->xname, w->x);
-    double z = rmtmc_grid_row_z(w);
-    row(f, g->extra_label[e], at, w->emp.mean, w->emp.stderr_, w->theory, z, !g->extra_verdict[e]);
-    if (g->extra_verdict[e] && isfinite(z) && fabs(z) > mz) mz = fabs(z);
   }
+  double mz = report_rows_max_z(&g->rows);
   fprintf(f, "</table>\n");
   overall(f, mz);
   fprintf(f, "<h2>Pictures</h2>\n");
@@ -283,11 +266,9 @@ rmtmc_status rmtmc_html_contexts(const char *dir, const rmtmc_contexts_result *r
            (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho, c->alpha,
            c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials,
            (unsigned long long)c->seed);
-  grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", "gamma", conf, 3,
-                {"E_train = (1/c)||P - Phat||_F^2", "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2",
-                 "spread (1/c) sum_a ||phat_a - m_a||^2 vs tr(C_a - m_a m_a^T)"},
-                {r->etrain, r->shrink, r->spread}, {1, 1, 1}, c->ngamma, r->seconds, r->trials_per_second,
-                &r->run, c->trials, 0, {NULL}, {NULL}, {0}};
+  grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", conf, {0}, r->seconds, r->trials_per_second,
+                &r->run, c->trials};
+  report_rows_contexts(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }
 
@@ -297,9 +278,9 @@ rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r, 
   snprintf(conf, sizeof conf, "mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, rho = %g, means %s, %lld trials, seed %llu",
            (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho,
            c->means[0] ? c->means : "random", (long long)c->trials, (unsigned long long)c->seed);
-  grid_ctx g = {dir, "rmtmc generative mixture (Proposition B)", "gamma", conf, 1,
-                {"E_test (expectation over the test noise)"}, {r->etest}, {1}, c->ngamma, r->seconds,
-                r->trials_per_second, &r->run, c->trials, 0, {NULL}, {NULL}, {0}};
+  grid_ctx g = {dir, "rmtmc generative mixture (Proposition B)", conf, {0}, r->seconds, r->trials_per_second,
+                &r->run, c->trials};
+  report_rows_mixture(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }
 
@@ -309,22 +290,7 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
   snprintf(conf, sizeof conf, "ridge: d = %lld, n = %lld, eta = d/n = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials, seed %llu",
            (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->trials,
            (unsigned long long)c->seed);
-  grid_ctx g = {dir, "rmtmc ridge regression", "lambda", conf, 4,
-                {"excess risk (bhat-beta)^T Sigma (bhat-beta)", "training error (1/n)||y - X bhat||^2",
-                 "GCV vs risk + sigma2", "1 - tr H / n vs lambda / kappa (z: O(1/n) bias removed)"},
-                {r->risk, r->train, r->gcv, r->dof}, {1, 0, 1, 1}, c->nlam, r->seconds, r->trials_per_second,
-                &r->run, c->trials, 0, {NULL}, {NULL}, {0}};
-  if (isfinite(r->lam_opt)) {
-    g.extra_label[g.nextra] = "excess risk at the theory's optimal lambda";
-    g.extra[g.nextra] = &r->risk_opt;
-    g.extra_verdict[g.nextra++] = 1;
-  }
-  if (r->has_ridgeless) {
-    int known = isfinite(r->ridgeless.zscore_corrected);
-    g.extra_label[g.nextra] = known ? "ridgeless (min-norm) excess risk (z: exact finite-n expectation)"
-                                    : "ridgeless (min-norm) excess risk";
-    g.extra[g.nextra] = &r->ridgeless;
-    g.extra_verdict[g.nextra++] = known;
-  }
+  grid_ctx g = {dir, "rmtmc ridge regression", conf, {0}, r->seconds, r->trials_per_second, &r->run, c->trials};
+  report_rows_ridge(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }

@@ -9,6 +9,7 @@
 
 #include "rmtmc.h"
 #include "rmtmc_report.h"
+#include "rmtmc_studies.h"
 
 /* Opens the top object and writes "schema" and "rmtmc_version". */
 static inline void report_json_begin(rmtmc_json *j, FILE *f, const char *schema) {
@@ -47,5 +48,29 @@ static inline void report_json_backend(rmtmc_json *j, const rmtmc_backend_info *
   rmtmc_json_int(j, "batch", batch);
   rmtmc_json_object_end(j);
 }
+
+/* The rows a generative or ridge study reports, in report order, each set
+ * with its label and whether it counts toward the verdict (else it is
+ * informational).  The one place that decides what the verdict uses: the
+ * JSON's max_abs_z, the summary's verdict line and the HTML table all read
+ * it (studies_report.c). */
+#define REPORT_MAX_SETS 6
+typedef struct report_rowset {
+  const char *label;
+  const rmtmc_grid_row *rows;
+  int64_t n;
+  int verdict;
+} report_rowset;
+typedef struct report_rows {
+  const char *xname; /* "gamma" or "lambda" */
+  int nsets;
+  report_rowset set[REPORT_MAX_SETS];
+} report_rows;
+
+void report_rows_contexts(report_rows *s, const rmtmc_contexts_result *r);
+void report_rows_mixture(report_rows *s, const rmtmc_mixture_result *r);
+void report_rows_ridge(report_rows *s, const rmtmc_ridge_result *r);
+/* Largest |z| (bias-corrected where known) over the verdict's rows. */
+double report_rows_max_z(const report_rows *s);
 
 #endif

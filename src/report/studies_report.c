@@ -72,10 +72,52 @@ static double max_abs_z(const rmtmc_grid_row *r, int64_t n) {
   return m;
 }
 
-/* Rows in the contexts verdict: E_train, shrinkage and the spread. */
-static double contexts_max_z(const rmtmc_contexts_result *r) {
+static void add_set(report_rows *s, const char *label, const rmtmc_grid_row *rows, int64_t n, int verdict) {
+  if (s->nsets < REPORT_MAX_SETS) s->set[s->nsets++] = (report_rowset){label, rows, n, verdict};
+}
+
+void report_rows_contexts(report_rows *s, const rmtmc_contexts_result *r) {
   int64_t ng = r->config.ngamma;
-  return fmax(fmax(max_abs_z(r->etrain, ng), max_abs_z(r->shrink, ng)), max_abs_z(r->spread, ng));
+  s->xname = "gamma";
+  s->nsets = 0;
+  add_set(s, "E_train = (1/c)||P - Phat||_F^2", r->etrain, ng, 1);
+  add_set(s, "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2 vs mean D_a", r->shrink, ng, 1);
+  add_set(s, "spread (1/c) sum_a ||phat_a - m_a||^2 vs (1/c) sum_a tr(C_a - m_a m_a^T)", r->spread, ng, 1);
+}
+
+void report_rows_mixture(report_rows *s, const rmtmc_mixture_result *r) {
+  s->xname = "gamma";
+  s->nsets = 0;
+  add_set(s, "E_test (expectation over the test noise)", r->etest, r->config.ngamma, 1);
+}
+
+/* The training error carries an O(1/n) bias with no formula here: shown,
+ * not in the verdict; the ridgeless risk counts only where its exact
+ * finite-n expectation is known (a bias is set). */
+void report_rows_ridge(report_rows *s, const rmtmc_ridge_result *r) {
+  int64_t nl = r->config.nlam;
+  s->xname = "lambda";
+  s->nsets = 0;
+  add_set(s, "excess risk (bhat-beta)^T Sigma (bhat-beta)", r->risk, nl, 1);
+  add_set(s, "training error (1/n)||y - X bhat||^2", r->train, nl, 0);
+  add_set(s, "GCV vs R + sigma2", r->gcv, nl, 1);
+  add_set(s, "1 - tr H/n vs lambda/kappa", r->dof, nl, 1);
+  if (isfinite(r->lam_opt)) add_set(s, "excess risk at the theory's optimal lambda", &r->risk_opt, 1, 1);
+  if (r->has_ridgeless) {
+    int known = isfinite(r->ridgeless.zscore_corrected);
+    add_set(s,
+            known ? "ridgeless (min-norm) excess risk; bias = exact finite-n expectation - limit"
+                  : "ridgeless (min-norm) excess risk (informational: no exact finite-n expectation, or its variance "
+                    "is infinite)",
+            &r->ridgeless, 1, known);
+  }
+}
+
+double report_rows_max_z(const report_rows *s) {
+  double z = 0.0;
+  for (int i = 0; i < s->nsets; ++i)
+    if (s->set[i].verdict) z = fmax(z, max_abs_z(s->set[i].rows, s->set[i].n));
+  return z;
 }
 
 rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error *err) {
@@ -108,7 +150,11 @@ rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error 
   rows(&j, "phat_spread", "gamma", r->spread, c->ngamma);
   vec(&j, "phat_deviation", r->phat_dev, c->ngamma);
   vec(&j, "phat_noise_floor", r->phat_noise, c->ngamma);
-  rmtmc_json_num(&j, "max_abs_z", contexts_max_z(r));
+  {
+    report_rows rows;
+    report_rows_contexts(&rows, r);
+    rmtmc_json_num(&j, "max_abs_z", report_rows_max_z(&rows));
+  }
   timing(&j, r->seconds, r->trials_per_second, &r->run);
   return json_finish(&j, f, err);
 }
@@ -135,7 +181,11 @@ rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result, rmtmc_error *
   rows(&j, "etest", "gamma", r->etest, c->ngamma);
   vec(&j, "theory_first_term", r->theory_first, c->ngamma);
   vec(&j, "theory_mean_trC", r->theory_trC, c->ngamma);
-  rmtmc_json_num(&j, "max_abs_z", max_abs_z(r->etest, c->ngamma));
+  {
+    report_rows rows;
+    report_rows_mixture(&rows, r);
+    rmtmc_json_num(&j, "max_abs_z", report_rows_max_z(&rows));
+  }
   timing(&j, r->seconds, r->trials_per_second, &r->run);
   return json_finish(&j, f, err);
 }
@@ -149,16 +199,6 @@ static void limits(rmtmc_json *j, const rmtmc_ridge_limits *l) {
   rmtmc_json_num(j, "variance", l->variance);
   rmtmc_json_num(j, "train", l->train);
   rmtmc_json_object_end(j);
-}
-
-/* Rows in the ridge verdict: risk, GCV and 1 - tr H/n on the grid, the risk
- * at the optimum and the ridgeless risk where its finite-n bias is known. */
-static double ridge_max_z(const rmtmc_ridge_result *r) {
-  int64_t nl = r->config.nlam;
-  double z = fmax(fmax(max_abs_z(r->risk, nl), max_abs_z(r->gcv, nl)), max_abs_z(r->dof, nl));
-  if (isfinite(r->lam_opt)) z = fmax(z, max_abs_z(&r->risk_opt, 1));
-  if (r->has_ridgeless && isfinite(r->ridgeless.zscore_corrected)) z = fmax(z, max_abs_z(&r->ridgeless, 1));
-  return z;
 }
 
 rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *err) {
@@ -210,7 +250,11 @@ rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *er
     one_row(&j, "risk", "lambda", &r->ridgeless);
   }
   rmtmc_json_object_end(&j);
-  rmtmc_json_num(&j, "max_abs_z", ridge_max_z(r));
+  {
+    report_rows rows;
+    report_rows_ridge(&rows, r);
+    rmtmc_json_num(&j, "max_abs_z", report_rows_max_z(&rows));
+  }
   timing(&j, r->seconds, r->trials_per_second, &r->run);
   return json_finish(&j, f, err);
 }
@@ -221,7 +265,7 @@ static void table(FILE *f, const char *title, const char *xname, const rmtmc_gri
     fprintf(f, "  %-10.4g %-14.8g %-12.3g %-14.8g %+.2f", r[i].x, r[i].emp.mean, r[i].emp.stderr_,
             r[i].theory, r[i].zscore);
     if (isfinite(r[i].zscore_corrected))
-      fprintf(f, "   (%+.2f after the predicted O(1/n) bias %.3g)", r[i].zscore_corrected, r[i].bias);
+      fprintf(f, "   (%+.2f after the predicted finite-size bias %.3g)", r[i].zscore_corrected, r[i].bias);
     fputc('\n', f);
   }
 }
@@ -240,53 +284,50 @@ static void verdict(FILE *f, double z, double sec, double tps) {
           z <= RMTMC_VERDICT_Z ? "agrees with the theory" : "DISAGREES with the theory", sec, tps);
 }
 
+/* The tables of sets [from, to) of a study's rows. */
+static void tables(FILE *f, const report_rows *s, int from, int to) {
+  for (int i = from; i < to && i < s->nsets; ++i) table(f, s->set[i].label, s->xname, s->set[i].rows, s->set[i].n);
+}
+
 void rmtmc_contexts_summary(FILE *f, const rmtmc_contexts_result *r) {
   const rmtmc_contexts_config *c = &r->config;
+  report_rows s;
+  report_rows_contexts(&s, r);
   fprintf(f, "generative contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/c = %.4g, %s counts, %lld trials\n",
           (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta,
           c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials);
   backend_line(f, &r->run);
-  table(f, "E_train = (1/c)||P - Phat||_F^2", "gamma", r->etrain, c->ngamma);
-  table(f, "shrinkage (1/c) sum_a <phat_a,p_a>/||p_a||^2 vs mean D_a", "gamma", r->shrink, c->ngamma);
-  table(f, "spread (1/c) sum_a ||phat_a - m_a||^2 vs (1/c) sum_a tr(C_a - m_a m_a^T)", "gamma", r->spread,
-        c->ngamma);
+  tables(f, &s, 0, s.nsets);
   for (int64_t g = 0; g < c->ngamma; ++g)
     fprintf(f, "  gamma %-8.4g rms ||mean phat_a - m_a|| = %.4g (noise floor %.4g)\n", c->gamma[g], r->phat_dev[g],
             r->phat_noise[g]);
-  verdict(f, contexts_max_z(r), r->seconds,
-          r->trials_per_second);
+  verdict(f, report_rows_max_z(&s), r->seconds, r->trials_per_second);
 }
 
 void rmtmc_mixture_summary(FILE *f, const rmtmc_mixture_result *r) {
   const rmtmc_mixture_config *c = &r->config;
+  report_rows s;
+  report_rows_mixture(&s, r);
   fprintf(f, "generative mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, %lld trials\n",
           (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, (long long)c->trials);
   backend_line(f, &r->run);
-  table(f, "E_test (expectation over the test noise)", "gamma", r->etest, c->ngamma);
-  verdict(f, max_abs_z(r->etest, c->ngamma), r->seconds, r->trials_per_second);
+  tables(f, &s, 0, s.nsets);
+  verdict(f, report_rows_max_z(&s), r->seconds, r->trials_per_second);
 }
 
 void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r) {
   const rmtmc_ridge_config *c = &r->config;
+  report_rows s;
+  report_rows_ridge(&s, r);
   fprintf(f, "ridge: d = %lld, n = %lld, eta = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials\n",
           (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->trials);
   backend_line(f, &r->run);
-  table(f, "excess risk (bhat-beta)^T Sigma (bhat-beta)", "lambda", r->risk, c->nlam);
-  table(f, "training error (1/n)||y - X bhat||^2", "lambda", r->train, c->nlam);
-  table(f, "GCV vs R + sigma2", "lambda", r->gcv, c->nlam);
-  table(f, "1 - tr H/n vs lambda/kappa", "lambda", r->dof, c->nlam);
-  if (isfinite(r->lam_opt)) {
+  tables(f, &s, 0, 4); /* the lambda grid */
+  if (isfinite(r->lam_opt))
     fprintf(f, "optimal lambda of the theory: %.6g%s, limiting risk %.8g\n", r->lam_opt,
             r->lam_opt_interior ? "" : " (at the edge of the search)", r->opt.risk);
-    table(f, "excess risk at the optimal lambda", "lambda", &r->risk_opt, 1);
-  } else {
+  else
     fprintf(f, "optimal lambda of the theory: %s\n", c->signal > 0 ? "0 (no noise: ridgeless)" : "infinite (no signal)");
-  }
-  if (r->has_ridgeless) {
-    table(f, isfinite(r->ridgeless.zscore_corrected)
-                 ? "ridgeless (min-norm) excess risk; bias = exact finite-n expectation - limit"
-                 : "ridgeless (min-norm) excess risk (informational: no exact finite-n expectation, or its variance is infinite)",
-          "lambda", &r->ridgeless, 1);
-  }
-  verdict(f, ridge_max_z(r), r->seconds, r->trials_per_second);
+  tables(f, &s, 4, s.nsets); /* the optimum, the ridgeless estimator */
+  verdict(f, report_rows_max_z(&s), r->seconds, r->trials_per_second);
 }

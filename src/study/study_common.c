@@ -93,9 +93,10 @@ void study_cumulative(double *cum, const double *P, int64_t k, int64_t c) {
   }
 }
 
-/* Automatic batch: enough trials per call to keep every CPU thread busy with
- * a short tail, or up to 2048 on a GPU (progress every few seconds at most). */
-#define STUDY_GPU_BATCH 2048
+/* Automatic batch on a GPU: a 16th of the trials (so a long run reports
+ * progress at least 16 times), within [64, 2048]. */
+#define STUDY_GPU_BATCH_MIN 64
+#define STUDY_GPU_BATCH_MAX 2048
 
 rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_backend_kind kind, int threads,
                             int64_t batch, int64_t trials, double host_per_trial, rmtmc_study_run *run,
@@ -115,10 +116,13 @@ rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_back
     study_fit_close(f);
     return st;
   }
-  if (batch <= 0)
-    batch = f->be.kind == RMTMC_BACKEND_CPU
-                ? (STUDY_BATCH > 4 * run->backend.threads ? STUDY_BATCH : 4 * run->backend.threads)
-                : STUDY_GPU_BATCH;
+  if (batch <= 0 && f->be.kind == RMTMC_BACKEND_CPU) {
+    batch = STUDY_BATCH > 4 * run->backend.threads ? STUDY_BATCH : 4 * run->backend.threads;
+  } else if (batch <= 0) {
+    batch = (trials + 15) / 16;
+    if (batch < STUDY_GPU_BATCH_MIN) batch = STUDY_GPU_BATCH_MIN;
+    if (batch > STUDY_GPU_BATCH_MAX) batch = STUDY_GPU_BATCH_MAX;
+  }
   if (batch > maxb) batch = maxb;
   double host_cap = host_per_trial > 0 ? 0.25 * physical_bytes() / host_per_trial : 1e18;
   if ((double)batch > host_cap) batch = (int64_t)host_cap;
