@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# run_cases.sh BIN OUTDIR [THREADS BATCH]: run every golden case (cases.sh)
+# on the CPU into OUTDIR; with THREADS and BATCH, every Monte Carlo case also
+# gets --threads THREADS --batch BATCH (BATCH 0: the automatic batch).
+# Exit 1 when a case fails to run.
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+OUT=$2
+THREADS=${3:-}
+BATCH=${4:-0}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=cases.sh
+. "$here/cases.sh"
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+cd "$here/inputs" || exit 1
+rc=0
+while read -r name kind args; do
+  [ -z "$name" ] && continue
+  # shellcheck disable=SC2206
+  argv=($args)
+  extra=()
+  if [ "${argv[0]}" != theory ]; then
+    extra+=(--backend cpu --quiet)
+    [ -n "$THREADS" ] && extra+=(--threads "$THREADS")
+    [ -n "$THREADS" ] && [ "$BATCH" != 0 ] && extra+=(--batch "$BATCH")
+  fi
+  rm -rf "${OUT:?}/$name" "$OUT/$name.json"
+  case $kind in
+    json) dest=(--json "$OUT/$name.json") ;;
+    dir) dest=(--json "$OUT/$name.json" --out "$OUT/$name") ;;
+    sweep) dest=(--out "$OUT/$name") ;;
+    *) echo "unknown kind $kind"; exit 2 ;;
+  esac
+  if ! "$BIN" "${argv[@]}" "${extra[@]}" "${dest[@]}" >/dev/null 2>"$OUT/$name.stderr"; then
+    echo "case $name failed: $(head -c 300 "$OUT/$name.stderr")"
+    rc=1
+  fi
+  rm -f "$OUT/$name.stderr"
+done <<<"$GOLDEN_CASES"
+exit $rc
