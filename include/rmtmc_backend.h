@@ -1,20 +1,37 @@
-/* rmtmc_backend.h: the backend interface.  A backend runs the batched stages
- * of a trial (sample, gram, solve, reduce) on its device; only the reduced
- * per-trial observables come back to the host.  Implementations: cpu (the
- * reference: OpenBLAS + LAPACKE, trials in parallel across threads) and cuda
- * (cuRAND + cuBLAS + cuSOLVER), compiled in when nvcc is found.
+/* rmtmc_backend.h: the backend interface.  A backend runs the per-trial
+ * work of a study in batches on its device; only the reduced per-trial
+ * numbers come back to the host.  Implementations: cpu (the reference:
+ * OpenBLAS + LAPACKE, trials in parallel across threads) and cuda (cuRAND +
+ * cuBLAS + cuSOLVER), compiled in when nvcc is found.
  *
- * A backend is a table of function pointers (rmtmc_backend_ops); optional
- * entries may be NULL, which the wrappers report as RMTMC_ERR_UNSUPPORTED.
- * Adding a backend adds one table and one line in backend.c; study and
- * theory code do not change. */
+ * The handles are opaque.  What a backend runs is a *work* item: a method
+ * (the stages a batch goes through) and what it needs.
+ *   RMTMC_METHOD_DENSE  the spectrum of S = X X^T / n: stages sample (X),
+ *                       gram (S), solve (eigenvalues), reduce (the layout of
+ *                       rmtmc_layout.h, plus histogram counts);
+ *   RMTMC_METHOD_FIT    the linear-model fits of rmtmc_fit.h: stages sample
+ *                       (fixes the trials; the backend may draw here or
+ *                       later) and reduce (draw, fit, reduce to
+ *                       rmtmc_fit_nout doubles per trial).
+ * A method whose stages differ (e.g. an O(d) tridiagonal sampler that never
+ * forms S) is a new value here and a new entry in a backend's table; the run
+ * driver only calls rmtmc_batch_run.
+ *
+ * The wrappers below enforce for every backend: a stage runs only after the
+ * method's previous stage (a failed stage needs a new sample), count <= the
+ * batch's capacity, entries a backend lacks report RMTMC_ERR_UNSUPPORTED;
+ * every backend reports a failing solver through one rule (the first failing
+ * trial in trial order: > 0 no convergence, < 0 bad argument).
+ * Adding a backend adds one table (src/backend/backend_impl.h) and one line
+ * in the registry (src/backend/backend.c); study and theory code do not
+ * change. */
 #ifndef RMTMC_BACKEND_H
 #define RMTMC_BACKEND_H
 
-#include <complex.h>
 #include <stdint.h>
 
 #include "rmtmc_fit.h"
+#include "rmtmc_layout.h"
 #include "rmtmc_model.h"
 #include "rmtmc_status.h"
 
@@ -28,142 +45,144 @@ typedef enum rmtmc_backend_kind {
   RMTMC_BACKEND_CUDA = 2
 } rmtmc_backend_kind;
 
-/* What a study asks each trial to be reduced to (rmtmc_reduce_layout gives
- * the per-trial layout of the output). */
-typedef struct rmtmc_reduce_spec {
-  int64_t nz;            /* Stieltjes points */
-  const double *z_re;    /* m_d(z) = (1/d) tr (S - zI)^-1 at z = z_re + i z_im */
-  const double *z_im;
-  int kmax;              /* moments (1/d) tr S^k, k = 1..kmax (0..8) */
-  int64_t nbins;         /* pooled histogram: nbins bins of [hist_lo, hist_hi) */
-  double hist_lo, hist_hi;
-} rmtmc_reduce_spec;
-
-/* Per-trial observables, doubles, in this order (offsets in doubles):
- *   [0, 2 nz)            Re m_d(z_j), Im m_d(z_j) interleaved
- *   lam_min, lam_max     smallest non-trivial and largest eigenvalue
- *                        (the max(0, d - n) structural zeros are skipped)
- *   moments k = 1..kmax
- * Histogram counts are summed over the batch instead: nbins + 3 int64 values
- * [bins..., below, above, zeros] where `zeros` counts the structural zero
- * eigenvalues (max(0, d - n) per trial), which are set to exactly 0 and not
- * binned. */
-static inline int64_t rmtmc_reduce_nobs(const rmtmc_reduce_spec *r) {
-  return 2 * r->nz + 2 + r->kmax;
-}
-#define RMTMC_OBS_LAMMIN(r) (2 * (r)->nz)
-#define RMTMC_OBS_LAMMAX(r) (2 * (r)->nz + 1)
-#define RMTMC_OBS_MOMENT(r, k) (2 * (r)->nz + 1 + (k)) /* k = 1..kmax */
+typedef struct rmtmc_backend rmtmc_backend; /* an open backend */
+typedef struct rmtmc_batch rmtmc_batch;     /* a batch's workspace on it */
 
 /* Description of the backend that ran a study. */
 typedef struct rmtmc_backend_info {
   char name[16];        /* "cpu" or "cuda" */
   char device[256];     /* CPU model or GPU name */
-  int threads;          /* CPU worker threads (cpu backend) */
+  int threads;          /* CPU worker threads (0 on a GPU) */
   double memory_bytes;  /* device memory (GPU) or physical memory (CPU) */
   char versions[256];   /* libraries / toolkit and driver versions */
 } rmtmc_backend_info;
 
+/* Test hooks and measurement overrides, the same on every backend. */
+typedef struct rmtmc_backend_debug {
+  int fail_alloc;      /* the next fail_alloc batch allocations fail (RMTMC_ERR_NOMEM) */
+  int fail_solve;      /* the next fail_solve solver calls report no convergence
+                          for the first trial of their batch */
+  int64_t fail_trial[2]; /* >= 0: the solver reports no convergence for this
+                            trial whenever its batch is solved (-1: off) */
+  char gram[16];       /* cuda Gram path: "" or auto | gemm | syrk */
+  char solver[16];     /* cuda eigensolver: "" or auto | batched | batched0 |
+                          jacobi | syevd */
+} rmtmc_backend_debug;
+
+/* No hooks, no overrides. */
+void rmtmc_backend_debug_default(rmtmc_backend_debug *d);
+/* The overrides from the environment (RMTMC_CUDA_GRAM, RMTMC_CUDA_SOLVER),
+ * for the command line and the benchmarks; the library never reads the
+ * environment itself. */
+void rmtmc_backend_debug_from_env(rmtmc_backend_debug *d);
+
 typedef struct rmtmc_backend_opts {
-  int threads;     /* 0 = all cores */
-  int device;      /* GPU ordinal */
-  /* test hooks: make the next allocation / solve fail (cuda backend) */
-  int fail_alloc;
-  int fail_solve;
+  int threads;                 /* CPU worker threads, 0 = all cores */
+  int device;                  /* GPU ordinal */
+  rmtmc_backend_debug debug;
 } rmtmc_backend_opts;
 
-typedef struct rmtmc_batch rmtmc_batch; /* backend-side workspace, opaque */
-typedef struct rmtmc_fit_batch rmtmc_fit_batch; /* the same for the fits */
+/* threads 0, device 0, no hooks. */
+void rmtmc_backend_opts_default(rmtmc_backend_opts *o);
 
-typedef struct rmtmc_backend_ops {
-  const char *name;
-  /* Open an instance; RMTMC_ERR_NO_DEVICE when the hardware is absent. */
-  rmtmc_status (*open)(const rmtmc_backend_opts *opts, void **impl,
-                       rmtmc_error *err);
-  void (*close)(void *impl);
-  rmtmc_status (*info)(void *impl, rmtmc_backend_info *out, rmtmc_error *err);
-  /* Largest batch (trials) the instance can hold for this model;
-   * RMTMC_ERR_TOO_LARGE with sizes in the message if not even one. */
-  rmtmc_status (*max_batch)(void *impl, const rmtmc_model *m,
-                            const rmtmc_reduce_spec *r, int64_t *max_trials,
-                            rmtmc_error *err);
-  rmtmc_status (*batch_alloc)(void *impl, const rmtmc_model *m,
-                              const rmtmc_reduce_spec *r, int64_t cap,
-                              rmtmc_batch **b, rmtmc_error *err);
-  void (*batch_free)(void *impl, rmtmc_batch *b);
-  /* Stages on trials [trial0, trial0 + count), count <= cap. */
-  rmtmc_status (*sample)(void *impl, rmtmc_batch *b, uint64_t seed,
-                         uint64_t trial0, int64_t count, rmtmc_error *err);
-  rmtmc_status (*gram)(void *impl, rmtmc_batch *b, rmtmc_error *err);
-  rmtmc_status (*solve)(void *impl, rmtmc_batch *b, rmtmc_error *err);
-  /* obs: count x nobs doubles (trial-major); hist: nbins + 3 counts, added to. */
-  rmtmc_status (*reduce)(void *impl, rmtmc_batch *b, double *obs,
-                         int64_t *hist, rmtmc_error *err);
-  /* Optional (tests, replay): copy the batch's X (count x d x n) or its
-   * ascending eigenvalues (count x d) to host memory. */
-  rmtmc_status (*copy_sample)(void *impl, rmtmc_batch *b, double *x,
-                              rmtmc_error *err);
-  rmtmc_status (*copy_eigvals)(void *impl, rmtmc_batch *b, double *ev,
-                               rmtmc_error *err);
-  /* Optional: the linear-model fits of rmtmc_fit.h (double precision).
-   * fit_max_batch and fit_alloc as above for a fit problem (checked by the
-   * wrappers below first); fit_run draws, fits and reduces trials
-   * [trial0, trial0 + count), count <= cap, into out (count x
-   * rmtmc_fit_nout doubles, trial-major). */
-  rmtmc_status (*fit_max_batch)(void *impl, const rmtmc_fit_problem *p,
-                                int64_t *max_trials, rmtmc_error *err);
-  rmtmc_status (*fit_alloc)(void *impl, const rmtmc_fit_problem *p,
-                            int64_t cap, rmtmc_fit_batch **fb,
-                            rmtmc_error *err);
-  void (*fit_free)(void *impl, rmtmc_fit_batch *fb);
-  rmtmc_status (*fit_run)(void *impl, rmtmc_fit_batch *fb, uint64_t trial0,
-                          int64_t count, double *out, rmtmc_error *err);
-} rmtmc_backend_ops;
-
-/* A backend instance: its table and its state. */
-typedef struct rmtmc_backend {
-  const rmtmc_backend_ops *ops;
-  void *impl;
-  rmtmc_backend_kind kind;
-  char note[256]; /* e.g. "no CUDA device found: running on the CPU" */
-} rmtmc_backend;
-
+/* ---- the registry ---- */
 /* Is the backend compiled into this build? */
 int rmtmc_backend_compiled(rmtmc_backend_kind kind);
 /* Comma-separated names of the compiled-in backends ("cpu,cuda"). */
 const char *rmtmc_backends_compiled(void);
+/* "auto", "cpu", "cuda". */
+const char *rmtmc_backend_kind_name(rmtmc_backend_kind kind);
 rmtmc_status rmtmc_backend_parse(const char *s, rmtmc_backend_kind *k,
                                  rmtmc_error *err);
 
-/* Open: AUTO takes CUDA when compiled in and a device answers, else the CPU
- * (with a note saying why).  CUDA asked for explicitly without a device is
- * RMTMC_ERR_NO_DEVICE. */
-rmtmc_status rmtmc_backend_open(rmtmc_backend *be, rmtmc_backend_kind kind,
+/* Open: AUTO takes the first compiled-in GPU backend whose device answers,
+ * else the CPU (with a note saying why); a GPU backend asked for explicitly
+ * without a device is RMTMC_ERR_NO_DEVICE.  opts may be NULL (defaults).
+ * Closing NULL is a no-op. */
+rmtmc_status rmtmc_backend_open(rmtmc_backend **be, rmtmc_backend_kind kind,
                                 const rmtmc_backend_opts *opts,
                                 rmtmc_error *err);
 void rmtmc_backend_close(rmtmc_backend *be);
 
-/* The fit entries through the table: RMTMC_ERR_UNSUPPORTED when the backend
- * has none; max_batch and alloc check the problem (rmtmc_fit_check) first.
- * Freeing NULL is a no-op. */
-rmtmc_status rmtmc_backend_fit_max_batch(const rmtmc_backend *be,
-                                         const rmtmc_fit_problem *p,
-                                         int64_t *max_trials,
-                                         rmtmc_error *err);
-rmtmc_status rmtmc_backend_fit_alloc(const rmtmc_backend *be,
-                                     const rmtmc_fit_problem *p, int64_t cap,
-                                     rmtmc_fit_batch **fb, rmtmc_error *err);
-void rmtmc_backend_fit_free(const rmtmc_backend *be, rmtmc_fit_batch *fb);
-rmtmc_status rmtmc_backend_fit_run(const rmtmc_backend *be,
-                                   rmtmc_fit_batch *fb, uint64_t trial0,
-                                   int64_t count, double *out,
-                                   rmtmc_error *err);
+const char *rmtmc_backend_name(const rmtmc_backend *be);    /* "cpu" */
+rmtmc_backend_kind rmtmc_backend_kind_of(const rmtmc_backend *be);
+/* Why the backend is not the one asked for ("" when it is). */
+const char *rmtmc_backend_note(const rmtmc_backend *be);
+rmtmc_status rmtmc_backend_info_get(const rmtmc_backend *be,
+                                    rmtmc_backend_info *out, rmtmc_error *err);
 
-/* The tables (the cuda one exists only when compiled in). */
-extern const rmtmc_backend_ops rmtmc_backend_cpu_ops;
-#ifdef RMTMC_HAVE_CUDA
-extern const rmtmc_backend_ops rmtmc_backend_cuda_ops;
-#endif
+/* How the backend likes its automatic batches (the run driver's rule:
+ * batch = trials / progress_steps, raised to min_batch, lowered to
+ * max_batch, to batch_bytes / bytes per trial when batch_bytes > 0, and to
+ * what fits). */
+typedef struct rmtmc_batch_policy {
+  int64_t min_batch;      /* enough work per call to amortise it */
+  int64_t max_batch;      /* largest automatic batch */
+  int64_t progress_steps; /* a long run reports progress at least this often */
+  double batch_bytes;     /* preferred bytes per batch (0: no preference) */
+} rmtmc_batch_policy;
+
+void rmtmc_backend_policy(const rmtmc_backend *be, rmtmc_batch_policy *p);
+
+/* ---- work ---- */
+typedef enum rmtmc_method {
+  RMTMC_METHOD_DENSE = 0,
+  RMTMC_METHOD_FIT = 1,
+  RMTMC_METHOD_COUNT
+} rmtmc_method;
+
+typedef struct rmtmc_work {
+  rmtmc_method method;
+  const rmtmc_model *model;     /* DENSE */
+  const rmtmc_layout *layout;   /* DENSE */
+  const rmtmc_fit_problem *fit; /* FIT */
+} rmtmc_work;
+
+const char *rmtmc_method_name(rmtmc_method m); /* "dense", "fit" */
+/* Doubles per trial that the reduce stage writes (trial-major). */
+int64_t rmtmc_work_nout(const rmtmc_work *w);
+/* Histogram slots the reduce stage adds to (0: none). */
+int64_t rmtmc_work_nhist(const rmtmc_work *w);
+/* Sizes and arrays consistent (what every backend may assume). */
+rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err);
+
+/* What a batch of this work may hold on the backend. */
+typedef struct rmtmc_batch_limits {
+  int64_t max_trials;     /* the largest batch that fits */
+  double bytes_per_trial; /* the backend's memory per trial of a batch */
+} rmtmc_batch_limits;
+
+/* RMTMC_ERR_TOO_LARGE (sizes in the message) when not even one trial fits;
+ * RMTMC_ERR_UNSUPPORTED when the backend lacks the method. */
+rmtmc_status rmtmc_backend_limits(const rmtmc_backend *be, const rmtmc_work *w,
+                                  rmtmc_batch_limits *lim, rmtmc_error *err);
+
+/* A batch for up to cap trials of w (w and everything it points to must
+ * outlive the batch).  Freeing NULL is a no-op. */
+rmtmc_status rmtmc_batch_alloc(rmtmc_backend *be, const rmtmc_work *w,
+                               int64_t cap, rmtmc_batch **b, rmtmc_error *err);
+void rmtmc_batch_free(rmtmc_batch *b);
+int64_t rmtmc_batch_capacity(const rmtmc_batch *b);
+
+/* Every stage of the method on trials [trial0, trial0 + count) of seed
+ * `seed`: out gets count x rmtmc_work_nout doubles (trial-major), hist (when
+ * the work has a histogram) is added to. */
+rmtmc_status rmtmc_batch_run(rmtmc_batch *b, uint64_t seed, uint64_t trial0,
+                             int64_t count, double *out, int64_t *hist,
+                             rmtmc_error *err);
+
+/* The stages one by one (tests, replay).  sample fixes the trials;
+ * gram and solve exist for the dense method only. */
+rmtmc_status rmtmc_batch_sample(rmtmc_batch *b, uint64_t seed, uint64_t trial0,
+                                int64_t count, rmtmc_error *err);
+rmtmc_status rmtmc_batch_gram(rmtmc_batch *b, rmtmc_error *err);
+rmtmc_status rmtmc_batch_solve(rmtmc_batch *b, rmtmc_error *err);
+rmtmc_status rmtmc_batch_reduce(rmtmc_batch *b, double *out, int64_t *hist,
+                                rmtmc_error *err);
+/* Optional: the batch's X (count x d x n, after sample) or its ascending
+ * eigenvalues (count x d, after solve; the structural zeros exactly 0). */
+rmtmc_status rmtmc_batch_copy_sample(rmtmc_batch *b, double *x, rmtmc_error *err);
+rmtmc_status rmtmc_batch_copy_eigvals(rmtmc_batch *b, double *ev, rmtmc_error *err);
 
 #ifdef __cplusplus
 }

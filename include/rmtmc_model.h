@@ -90,6 +90,16 @@ rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
                               rmtmc_error *err);
 void rmtmc_model_free(rmtmc_model *m);
 
+/* Sigma's eigendecomposition Sigma = U diag(vals) U^T, for every study that
+ * needs Sigma's eigenbasis.  Diagonal Sigma: vals[i] = sqrt_diag[i]^2 in
+ * coordinate order and U = I.  Dense Sigma (ar1): the eigenvalues
+ * (ascending, rounding-level negatives set to 0) and orthonormal
+ * eigenvectors of Sigma^(1/2) Sigma^(1/2), computed on demand (LAPACK
+ * dsyevd; the model does not keep a d x d basis that most studies never
+ * use).  vals has d entries; vecs (d x d, column-major) may be NULL. */
+rmtmc_status rmtmc_model_sigma_eigen(const rmtmc_model *m, double *vals, double *vecs,
+                                     rmtmc_error *err);
+
 /* The population spectrum as the theory wants it (borrowed arrays). */
 rmtmc_pop rmtmc_model_pop(const rmtmc_model *m);
 

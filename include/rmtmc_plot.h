@@ -21,17 +21,18 @@ extern "C" {
 #endif
 
 /* A list of script names written into DIR (relative to DIR, run from DIR). */
-#define RMTMC_PLOT_MAX_SCRIPTS 4
+#define RMTMC_PLOT_MAX_SCRIPTS 8
 typedef struct rmtmc_plot_scripts {
   int count;
-  const char *name[RMTMC_PLOT_MAX_SCRIPTS];
+  char name[RMTMC_PLOT_MAX_SCRIPTS][64];
 } rmtmc_plot_scripts;
 
 /* Spectrum study: DIR/plot_density.gp (density.png/.svg: pooled histogram vs
- * the theory density, support edges, the atom at 0 when d > n) and
- * DIR/plot_stieltjes.gp (stieltjes.png/.svg: Re and Im of m(z) with
- * 2-standard-error bars vs the theory, against the index of z).  They read
- * density.csv and stieltjes.csv, which rmtmc_spectrum_write_dir writes. */
+ * the theory density, support edges, the atom at 0 when d > n) and, per
+ * per-z observable, DIR/plot_<key>.gp (plot_stieltjes.gp: stieltjes.png/.svg,
+ * Re and Im of m(z) with 2-standard-error bars vs the theory, against the
+ * index of z; plot_stieltjes_derivative.gp likewise for m'(z)).  They read
+ * density.csv and <key>.csv (rmtmc_spectrum_files). */
 rmtmc_status rmtmc_plot_spectrum(const char *dir, const rmtmc_spectrum_result *r,
                                  rmtmc_plot_scripts *scripts, rmtmc_error *err);
 

@@ -1,14 +1,21 @@
 /* rmtmc_spectrum.h: the `spectrum` study.  Draws T trials of S = X X^T / n on
- * a backend, reduces each to Stieltjes transforms on a z grid, extreme
+ * a backend, reduces each to per-z observables on a z grid (the Stieltjes
+ * transform m_d(z) and, on request, its derivative m_d'(z)), extreme
  * eigenvalues, moments and a pooled histogram, merges them across trials and
- * sets them beside the deterministic equivalents of rmtmc_theory.h. */
+ * sets them beside the deterministic equivalents of rmtmc_theory.h.
+ *
+ * The per-z observables are declared once, in src/study/spectrum_obs.c (name,
+ * meaning, theory, O(1/d) bias), and laid out once (rmtmc_layout.h); the
+ * reports, the per-trial table and the verdict iterate over them. */
 #ifndef RMTMC_SPECTRUM_H
 #define RMTMC_SPECTRUM_H
 
 #include <stdint.h>
 
 #include "rmtmc_backend.h"
+#include "rmtmc_layout.h"
 #include "rmtmc_model.h"
+#include "rmtmc_run.h"
 #include "rmtmc_status.h"
 
 #ifdef __cplusplus
@@ -18,55 +25,71 @@ extern "C" {
 #define RMTMC_MAX_Z 256
 #define RMTMC_SPECTRUM_KMAX 4
 
-typedef void (*rmtmc_progress_fn)(void *ctx, int64_t done, int64_t total);
+/* A per-z observable as the reports name it. */
+typedef struct rmtmc_zobs_info {
+  const char *key;     /* JSON array, CSV file stem, per-trial column prefix:
+                          "stieltjes", "stieltjes_derivative" */
+  const char *title;   /* "Stieltjes transform" */
+  const char *option;  /* its name in --observables: "m", "dm" */
+  const char *symbol;  /* "m(z)", "m'(z)" */
+  const char *meaning; /* "(1/d) tr (S - zI)^-1" */
+} rmtmc_zobs_info;
+
+/* NULL for an unknown k. */
+const rmtmc_zobs_info *rmtmc_zobs_describe(int k);
+/* "m,dm" -> the bit mask (RMTMC_ZOBS_BIT); names from rmtmc_zobs_describe. */
+rmtmc_status rmtmc_zobs_parse(const char *list, unsigned *mask, rmtmc_error *err);
 
 typedef struct rmtmc_spectrum_config {
-  int64_t d, n, trials;
-  uint64_t seed;
+  int64_t d, n;
+  rmtmc_run_opts run;         /* trials, seed, backend, threads, batch, progress, saving */
   char sigma[RMTMC_SPEC_LEN]; /* Sigma spec (rmtmc_model.h) */
   char entries[64];           /* gaussian | rademacher | student:NU */
   int64_t nz;                 /* 0: the default grid, chosen from the support */
   double z_re[RMTMC_MAX_Z], z_im[RMTMC_MAX_Z];
+  unsigned zobs;              /* per-z observables (default: m only) */
   int64_t bins;               /* pooled-histogram bins */
-  rmtmc_backend_kind backend;
-  rmtmc_backend_opts backend_opts;
-  int64_t batch;              /* trials per batch; 0 = planned from memory */
   rmtmc_precision precision;
-  rmtmc_progress_fn progress; /* optional; called after every batch */
-  void *progress_ctx;
 } rmtmc_spectrum_config;
 
 /* Defaults: d = 500, n = 1000, trials = 200, seed = 1, identity, gaussian,
- * default z grid, 60 bins, backend auto, all threads, double precision. */
+ * default z grid, m(z) only, 60 bins, backend auto, all threads, double
+ * precision. */
 void rmtmc_spectrum_config_default(rmtmc_spectrum_config *c);
 
 typedef struct rmtmc_stat {
   double mean, stderr_, sd; /* over trials: mean, standard error, sd */
 } rmtmc_stat;
 
+/* One z of a per-z observable. */
 typedef struct rmtmc_stieltjes_row {
   double z_re, z_im;
-  rmtmc_stat re, im;          /* empirical m_d(z) */
+  rmtmc_stat re, im;          /* empirical value over trials */
   double theory_re, theory_im;
   double bias_re, bias_im;    /* predicted finite-d offset mu(z)/d (NAN: unknown) */
   double zscore_re, zscore_im;           /* (empirical - theory) / stderr */
   double zscore_corr_re, zscore_corr_im; /* (empirical - theory - bias) / stderr */
 } rmtmc_stieltjes_row;
 
+/* The rows of one per-z observable. */
+typedef struct rmtmc_zobs_table {
+  int kind;                   /* rmtmc_zobs */
+  int64_t nz;
+  rmtmc_stieltjes_row *rows;  /* [nz]; NULL when the observable was not asked for */
+} rmtmc_zobs_table;
+
 typedef struct rmtmc_spectrum_result {
   rmtmc_spectrum_config config; /* resolved (grid filled in) */
   rmtmc_model model;
   double eta;                   /* d / n */
-  rmtmc_backend_info backend;
-  char backend_note[256];
-  int64_t batch;                /* trials per batch used */
+  rmtmc_run_info run;           /* backend, note, batch */
   /* Theory */
   int64_t nint;                 /* support intervals of the a.c. part */
   double support[2 * 16];
   double atom;                  /* theory mass at 0 */
-  /* Stieltjes transforms */
+  /* Per-z observables: zobs[k] for every k (rows NULL unless in config.zobs) */
   int64_t nz;
-  rmtmc_stieltjes_row *rows;
+  rmtmc_zobs_table zobs[RMTMC_ZOBS_COUNT];
   /* Extreme eigenvalues (skipping the structural zeros) */
   rmtmc_stat lam_min, lam_max;
   double lam_min_theory, lam_max_theory;
@@ -81,6 +104,8 @@ typedef struct rmtmc_spectrum_result {
   double *density_emp, *density_theory; /* per bin, over the whole law (atom excluded) */
   double atom_emp;              /* fraction of structural zeros */
   double l1, ks;                /* distances between pooled empirical and theory law */
+  /* Per-trial table (run.save_trials; eigenvalues with run.save_eigenvalues) */
+  rmtmc_trials trials;
   /* Timing */
   double seconds, trials_per_second, theory_seconds;
 } rmtmc_spectrum_result;

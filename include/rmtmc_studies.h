@@ -3,14 +3,15 @@
  * mixture, corrected) and of ridge regression (THEORY 4), each set beside
  * the deterministic equivalents of rmtmc_theory_models.h.
  *
- * Every trial runs on a backend (rmtmc_backend.h, fit entries): the data
- * are drawn from the trial's own streams (layout in rmtmc_fit.h), so a trial
- * is the same on the CPU and the GPU and can be replayed alone; the backend
- * returns a few numbers per trial and grid point (rmtmc_fit.h) and the study
- * sets them beside the theory on the host.
+ * Every trial runs on a backend (rmtmc_backend.h, the fit method) through
+ * the run driver (rmtmc_run.h): the data are drawn from the trial's own
+ * streams (layout in rmtmc_fit.h), so a trial is the same on the CPU and the
+ * GPU and can be replayed alone; the backend returns a few numbers per trial
+ * and grid point (rmtmc_fit.h) and the study sets them beside the theory on
+ * the host, trial by trial (the rows of the per-trial table).
  *
- * Reproducibility: per-trial observables are added in trial order
- * (rmtmc_accum_stream), so results depend on (seed, trials) only: bit for bit
+ * Reproducibility: the rows are accumulated in trial order in blocks of 64
+ * trials (rmtmc_run.h), so results depend on (seed, trials) only: bit for bit
  * on the CPU for any thread count and batch size, to rounding on a GPU. */
 #ifndef RMTMC_STUDIES_H
 #define RMTMC_STUDIES_H
@@ -21,7 +22,8 @@
 #include "rmtmc_backend.h"
 #include "rmtmc_fit.h" /* RMTMC_Q_* stream tags */
 #include "rmtmc_model.h"
-#include "rmtmc_spectrum.h" /* rmtmc_stat, rmtmc_progress_fn */
+#include "rmtmc_run.h"
+#include "rmtmc_spectrum.h" /* rmtmc_stat */
 #include "rmtmc_status.h"
 #include "rmtmc_theory_models.h" /* rmtmc_ridge_limits */
 
@@ -51,13 +53,6 @@ typedef struct rmtmc_grid_row {
   double zscore_corrected; /* (diff.mean - bias) / diff.stderr (NAN: no bias known) */
 } rmtmc_grid_row;
 
-/* Where a study's trials ran. */
-typedef struct rmtmc_study_run {
-  rmtmc_backend_info backend; /* the backend that ran the trials */
-  char backend_note[256];     /* why it is not the one asked for ("" if it is) */
-  int64_t batch;              /* trials per backend call */
-} rmtmc_study_run;
-
 /* The z-score a verdict uses: bias-corrected where a bias is known. */
 static inline double rmtmc_grid_row_z(const rmtmc_grid_row *r) {
   return r->zscore_corrected == r->zscore_corrected ? r->zscore_corrected : r->zscore;
@@ -73,18 +68,13 @@ typedef struct rmtmc_contexts_config {
   int64_t k;           /* labels (vocabulary size K) */
   int64_t context_len; /* L: c = K^L when contexts == 0 */
   int64_t contexts;    /* c (0: K^L) */
-  int64_t d, n, trials;
-  uint64_t seed;
+  int64_t d, n;
+  rmtmc_run_opts run;         /* trials, seed, backend, threads, batch, progress */
   double rho;                 /* softmax temperature of p_a */
   char alpha[RMTMC_SPEC_LEN]; /* "uniform" or "file:PATH" (c numbers >= 0) */
   rmtmc_counts_kind counts;
   int64_t ngamma;
   double gamma[RMTMC_STUDY_MAX_GRID];
-  int threads; /* CPU worker threads, 0: all cores */
-  rmtmc_backend_kind backend; /* auto (default), cpu or cuda */
-  int64_t batch;              /* trials per backend call, 0: automatic */
-  rmtmc_progress_fn progress;
-  void *progress_ctx;
 } rmtmc_contexts_config;
 
 /* Defaults: K = 4, L = 4 (c = 256), d = 256, n = 2560, trials = 40,
@@ -110,7 +100,8 @@ typedef struct rmtmc_contexts_result {
   double *phat_dev;   /* [ngamma] sqrt((1/c) sum_a ||mean_t(phat_a - m_a)||^2) */
   double *phat_noise; /* [ngamma] its noise floor sqrt(mean_t (1/c) sum_a
                          (tr C_a - ||m_a||^2) / T) */
-  rmtmc_study_run run;
+  rmtmc_run_info run;   /* where the trials ran */
+  rmtmc_trials trials;  /* per-trial rows (run.save_trials) */
   double seconds, trials_per_second;
 } rmtmc_contexts_result;
 
@@ -122,19 +113,14 @@ void rmtmc_contexts_result_free(rmtmc_contexts_result *res);
 
 /* ================= Proposition B: `rmtmc generative mixture` ============ */
 typedef struct rmtmc_mixture_config {
-  int64_t classes, k, d, n, trials;
-  uint64_t seed;
+  int64_t classes, k, d, n;
+  rmtmc_run_opts run;         /* trials, seed, backend, threads, batch, progress */
   double rho;                 /* softmax temperature of p_a */
   double mean_norm;           /* ||mu_a|| of the drawn means */
   char means[RMTMC_SPEC_LEN]; /* "" (drawn) or "file:PATH": c lines of d
                                  numbers (then classes = lines) */
   int64_t ngamma;
   double gamma[RMTMC_STUDY_MAX_GRID];
-  int threads;
-  rmtmc_backend_kind backend;
-  int64_t batch;
-  rmtmc_progress_fn progress;
-  void *progress_ctx;
 } rmtmc_mixture_config;
 
 /* Defaults: c = 3, k = 4, d = 300, n = 600, trials = 40, seed 1, rho 1,
@@ -150,7 +136,8 @@ typedef struct rmtmc_mixture_result {
   double *G;             /* c x c = M^T M */
   rmtmc_grid_row *etest; /* [ngamma] E_test (expectation over test noise) */
   double *theory_first, *theory_trC; /* [ngamma] the two parts */
-  rmtmc_study_run run;
+  rmtmc_run_info run;   /* where the trials ran */
+  rmtmc_trials trials;  /* per-trial rows (run.save_trials) */
   double seconds, trials_per_second;
 } rmtmc_mixture_result;
 
@@ -162,18 +149,13 @@ void rmtmc_mixture_result_free(rmtmc_mixture_result *res);
 
 /* ========================= ridge: `rmtmc ridge` ========================= */
 typedef struct rmtmc_ridge_config {
-  int64_t d, n, trials;
-  uint64_t seed;
+  int64_t d, n;
+  rmtmc_run_opts run;         /* trials, seed, backend, threads, batch, progress */
   char sigma[RMTMC_SPEC_LEN]; /* Sigma spec (rmtmc_model.h) */
   double signal;              /* ||beta||^2 */
   double noise;               /* sigma2 = Var eps */
   int64_t nlam;
   double lam[RMTMC_STUDY_MAX_GRID];
-  int threads;
-  rmtmc_backend_kind backend;
-  int64_t batch;
-  rmtmc_progress_fn progress;
-  void *progress_ctx;
 } rmtmc_ridge_config;
 
 /* Defaults: d = 300, n = 600, trials = 40, seed 1, identity, signal 1,
@@ -210,7 +192,8 @@ typedef struct rmtmc_ridge_result {
   int has_ridgeless;
   rmtmc_ridge_limits ridgeless_theory;
   rmtmc_grid_row ridgeless;
-  rmtmc_study_run run;
+  rmtmc_run_info run;   /* where the trials ran */
+  rmtmc_trials trials;  /* per-trial rows (run.save_trials) */
   double seconds, trials_per_second;
 } rmtmc_ridge_result;
 

@@ -4,16 +4,20 @@
  * the rates predicted in THEORY 6 (docs/pictures.md, docs/schema.md).
  *
  * Seeds: point i (0-based, in the order of the values) runs with seed
- * base.seed + i, so points are independent and any point can be rerun alone.
+ * base.run.seed + i, so points are independent and any point can be rerun
+ * alone.
  *
- * Output directory (rmtmc_sweep_run):
- *   points.jsonl  line 1: the config and its hash; then one JSON line per
- *                 finished point, appended and flushed as each finishes.
- *                 A rerun with the same config reads the finished points back
- *                 (a torn or malformed line is ignored) and skips them; a
- *                 different config is an error (RMTMC_ERR_INVALID).
- *   sweep.json    schema rmtmc.sweep/1, sweep.csv, plot_sweep.gp
- *                 (written once every point is done). */
+ * Output directory:
+ *   points.jsonl  the checkpoint rmtmc_sweep_run keeps (read and written by
+ *                 the report layer, rmtmc_sweep_points_*): line 1: the config
+ *                 and its hash; then one JSON line per finished point,
+ *                 appended and flushed as each finishes.  A rerun with the
+ *                 same config reads the finished points back (a torn or
+ *                 malformed line is ignored) and skips them; a different
+ *                 config is an error (RMTMC_ERR_INVALID).
+ *   sweep.json    schema rmtmc.sweep/1, sweep.csv, plot_sweep.gp: the
+ *                 writers below, once every point is done (the command line
+ *                 writes them with the other outputs). */
 #ifndef RMTMC_SWEEP_H
 #define RMTMC_SWEEP_H
 
@@ -55,8 +59,9 @@ double rmtmc_sweep_sd(const rmtmc_sweep_point *p, int64_t k);
 typedef void (*rmtmc_sweep_point_fn)(void *ctx, const rmtmc_sweep_point *p, int64_t npoints);
 
 typedef struct rmtmc_sweep_config {
-  rmtmc_spectrum_config base; /* trials, seed, sigma, entries, z (nz 0: z = -1),
-                                 bins, backend, precision; d for --param n */
+  rmtmc_spectrum_config base; /* run (trials, seed, backend, ...), sigma,
+                                 entries, z (nz 0: z = -1), bins, precision;
+                                 d for --param n */
   rmtmc_sweep_param param;
   double ratio; /* n/d for RMTMC_SWEEP_D (default 2) */
   int64_t npoints;
@@ -90,9 +95,20 @@ typedef struct rmtmc_sweep_result {
   rmtmc_sweep_fit err_fit[RMTMC_SWEEP_MAX_Z], sd_fit[RMTMC_SWEEP_MAX_Z];
 } rmtmc_sweep_result;
 
-/* Run (or resume) the sweep into dir (created if missing). */
+/* Run (or resume) the sweep with its checkpoint in dir (created if
+ * missing); res->complete when every point is done (the fits computed). */
 rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir,
                              rmtmc_sweep_result *res, rmtmc_error *err);
+
+/* The checkpoint dir/points.jsonl (src/report/sweep_points.c).  resume:
+ * create dir when missing; read the finished points of res->config (same
+ * config hash) into res->points, have[i] = 1 and res->resumed counted, and
+ * rewrite the file without torn lines (or start it with its header line).
+ * append: one finished point, flushed and synced. */
+rmtmc_status rmtmc_sweep_points_resume(const char *dir, rmtmc_sweep_result *res,
+                                       int *have, rmtmc_error *err);
+rmtmc_status rmtmc_sweep_points_append(const char *dir, const rmtmc_sweep_point *p,
+                                       rmtmc_error *err);
 void rmtmc_sweep_result_free(rmtmc_sweep_result *res);
 /* Writers of the finished sweep (rmtmc_writer_fn shape, ctx = the result):
  * sweep.json, sweep.csv, plot_sweep.gp (src/report/sweep_report.c). */

@@ -1,6 +1,8 @@
 /* reduce.cu: per-trial observables from the ascending eigenvalues of a batch,
- * with the rules of src/backend/reduce_common.h (shared with the CPU):
- *   Stieltjes transforms  one warp per (trial, z_j): lanes stride over the
+ * written at the offsets of the layout (include/rmtmc_layout.h) with the
+ * per-eigenvalue rules of src/backend/reduce_common.h (shared with the CPU):
+ *   per-z observables     one warp per (trial, z_j), every observable of the
+ *                         layout at once: lanes stride over the
  *                         eigenvalues, then a fixed-order shuffle reduction
  *                         (deterministic: same sums every run);
  *   extremes, moments     one warp per trial, the same scheme for the kmax
@@ -20,7 +22,7 @@ using rmtmc_launch::kThreads;
 namespace {
 
 constexpr int kWarps = kThreads / 32;
-constexpr int kMaxMoments = 8;
+constexpr int kMaxMoments = RMTMC_LAYOUT_MAX_MOMENTS;
 /* Shared histogram: (nbins + 2) 64-bit counters, at most 48 KiB. */
 constexpr int64_t kSharedSlots = 6144;
 
@@ -40,34 +42,55 @@ __global__ void zero_structural(double *ev, int64_t d, int64_t z0,
   }
 }
 
-__global__ void stieltjes(double *obs, int64_t nobs, const double *ev,
-                          int64_t d, int64_t count, const double *z_re,
-                          const double *z_im, int64_t nz) {
+/* The per-z observables of the layout, passed by value. */
+struct zobs_args {
+  int64_t off[RMTMC_ZOBS_COUNT]; /* -1: absent */
+  int64_t nobs, nz;
+  const double *z_re, *z_im;     /* device */
+};
+
+__global__ void zobs(double *obs, zobs_args a, const double *ev, int64_t d,
+                     int64_t count) {
   const int lane = threadIdx.x & 31;
-  const int64_t tasks = count * nz;
+  const int64_t tasks = count * a.nz;
   for (int64_t task = (int64_t)blockIdx.x * kWarps + (threadIdx.x >> 5);
        task < tasks; task += (int64_t)gridDim.x * kWarps) {
-    const int64_t b = task / nz, j = task - b * nz;
-    const double zr = z_re[j], zi = z_im[j];
+    const int64_t b = task / a.nz, j = task - b * a.nz;
+    const double zr = a.z_re[j], zi = a.z_im[j];
     const double *e = ev + b * d;
-    double re = 0.0, im = 0.0;
+    double re[RMTMC_ZOBS_COUNT], im[RMTMC_ZOBS_COUNT];
+#pragma unroll
+    for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) re[k] = im[k] = 0.0;
     for (int64_t i = lane; i < d; i += 32) {
-      /* 1 / (lambda - z) = (a + i zi) / (a^2 + zi^2), a = lambda - zr */
-      const double a = e[i] - zr;
-      const double den = a * a + zi * zi;
-      re += a / den;
-      im += zi / den;
+      double r_re, r_im;
+      rmtmc_obs_resolvent(e[i], zr, zi, &r_re, &r_im);
+#pragma unroll
+      for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+        if (a.off[k] < 0) continue;
+        double t_re, t_im;
+        rmtmc_obs_zterm(k, r_re, r_im, &t_re, &t_im);
+        re[k] += t_re;
+        im[k] += t_im;
+      }
     }
-    re = warp_sum(re);
-    im = warp_sum(im);
+#pragma unroll
+    for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+      re[k] = warp_sum(re[k]);
+      im[k] = warp_sum(im[k]);
+    }
     if (lane == 0) {
-      obs[b * nobs + 2 * j] = re / (double)d;
-      obs[b * nobs + 2 * j + 1] = im / (double)d;
+#pragma unroll
+      for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+        if (a.off[k] < 0) continue;
+        obs[b * a.nobs + a.off[k] + 2 * j] = re[k] / (double)d;
+        obs[b * a.nobs + a.off[k] + 2 * j + 1] = im[k] / (double)d;
+      }
     }
   }
 }
 
-__global__ void extremes_moments(double *obs, int64_t nobs, int64_t off,
+__global__ void extremes_moments(double *obs, int64_t nobs, int64_t lam_min,
+                                 int64_t lam_max, int64_t moment,
                                  const double *ev, int64_t d, int64_t z0,
                                  int kmax, int64_t count) {
   const int lane = threadIdx.x & 31;
@@ -77,26 +100,16 @@ __global__ void extremes_moments(double *obs, int64_t nobs, int64_t off,
     double acc[kMaxMoments];
 #pragma unroll
     for (int k = 0; k < kMaxMoments; ++k) acc[k] = 0.0;
-    for (int64_t i = lane; i < d; i += 32) {
-      const double lam = e[i];
-      double p = 1.0;
-#pragma unroll
-      for (int k = 0; k < kMaxMoments; ++k) {
-        if (k < kmax) {
-          p *= lam;
-          acc[k] += p;
-        }
-      }
-    }
+    for (int64_t i = lane; i < d; i += 32) rmtmc_obs_powers(e[i], kmax, acc);
 #pragma unroll
     for (int k = 0; k < kMaxMoments; ++k) acc[k] = warp_sum(acc[k]);
     if (lane == 0) {
-      double *o = obs + b * nobs + off;
-      o[0] = e[z0 < d ? z0 : d - 1];
-      o[1] = e[d - 1];
+      double *o = obs + b * nobs;
+      o[lam_min] = e[rmtmc_obs_lam_min_index(d, z0)];
+      o[lam_max] = e[d - 1];
 #pragma unroll
       for (int k = 0; k < kMaxMoments; ++k)
-        if (k < kmax) o[2 + k] = acc[k] / (double)d;
+        if (k < kmax) o[moment + k] = acc[k] / (double)d;
     }
   }
 }
@@ -141,27 +154,31 @@ extern "C" cudaError_t rmtmc_cuda_zero_structural(double *ev, int64_t d,
   return cudaGetLastError();
 }
 
-extern "C" cudaError_t rmtmc_cuda_stieltjes(double *obs, int64_t nobs,
-                                            const double *ev, int64_t d,
-                                            int64_t count, const double *z_re,
-                                            const double *z_im, int64_t nz,
-                                            cudaStream_t stream) {
-  if (nz <= 0 || count <= 0) return cudaSuccess;
-  stieltjes<<<(unsigned)blocks_for(count * nz, kWarps), kThreads, 0, stream>>>(
-      obs, nobs, ev, d, count, z_re, z_im, nz);
+extern "C" cudaError_t rmtmc_cuda_zobs(double *obs, const rmtmc_layout *L,
+                                       const double *ev, int64_t d,
+                                       int64_t count, cudaStream_t stream) {
+  if (L->nz <= 0 || L->zobs == 0u || count <= 0) return cudaSuccess;
+  zobs_args a;
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) a.off[k] = L->zobs_off[k];
+  a.nobs = L->nobs;
+  a.nz = L->nz;
+  a.z_re = L->z_re;
+  a.z_im = L->z_im;
+  zobs<<<(unsigned)blocks_for(count * L->nz, kWarps), kThreads, 0, stream>>>(
+      obs, a, ev, d, count);
   return cudaGetLastError();
 }
 
-extern "C" cudaError_t rmtmc_cuda_extremes_moments(double *obs, int64_t nobs,
-                                                   int64_t off,
+extern "C" cudaError_t rmtmc_cuda_extremes_moments(double *obs,
+                                                   const rmtmc_layout *L,
                                                    const double *ev, int64_t d,
-                                                   int64_t z0, int kmax,
-                                                   int64_t count,
+                                                   int64_t z0, int64_t count,
                                                    cudaStream_t stream) {
   if (count <= 0) return cudaSuccess;
-  if (kmax < 0 || kmax > kMaxMoments) return cudaErrorInvalidValue;
+  if (L->kmax < 0 || L->kmax > kMaxMoments) return cudaErrorInvalidValue;
   extremes_moments<<<(unsigned)blocks_for(count, kWarps), kThreads, 0,
-                     stream>>>(obs, nobs, off, ev, d, z0, kmax, count);
+                     stream>>>(obs, L->nobs, L->lam_min, L->lam_max, L->moment,
+                               ev, d, z0, L->kmax, count);
   return cudaGetLastError();
 }
 

@@ -3,7 +3,7 @@
  * `stream` and returns the launch status (cudaGetLastError); errors raised
  * while a kernel runs surface at the next synchronisation.
  *
- * Layouts follow rmtmc_backend.h: trial b of a batch owns X[b d n ..] (d x n,
+ * Layouts follow rmtmc_backend.h and rmtmc_layout.h: trial b of a batch owns X[b d n ..] (d x n,
  * column-major, leading dimension d), eigenvalues ev[b d ..] ascending, and
  * observables obs[b nobs ..]. */
 #ifndef RMTMC_KERNELS_H
@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include <cuda_runtime_api.h>
+
+#include "rmtmc_layout.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,20 +48,18 @@ cudaError_t rmtmc_cuda_double_to_float(float *dst, const double *src,
 cudaError_t rmtmc_cuda_zero_structural(double *ev, int64_t d, int64_t z0,
                                        int64_t count, cudaStream_t stream);
 
-/* Stieltjes transforms: obs[b nobs + 2j], obs[b nobs + 2j + 1] = Re, Im of
- * (1/d) sum_i 1 / (ev[b d + i] - z_j), z_j = z_re[j] + i z_im[j] (device). */
-cudaError_t rmtmc_cuda_stieltjes(double *obs, int64_t nobs, const double *ev,
-                                 int64_t d, int64_t count, const double *z_re,
-                                 const double *z_im, int64_t nz,
-                                 cudaStream_t stream);
+/* The per-z observables of layout L (include/rmtmc_layout.h; its z_re,
+ * z_im on the device): obs[b nobs + zobs_off[k] + 2j (+1)] = Re (Im) of
+ * (1/d) sum_i term_k(ev[b d + i], z_j), term_k from rmtmc_obs_zterm. */
+cudaError_t rmtmc_cuda_zobs(double *obs, const rmtmc_layout *L, const double *ev,
+                            int64_t d, int64_t count, cudaStream_t stream);
 
-/* Extreme eigenvalues and moments: obs[b nobs + off] = ev[b d + min(z0,
- * d - 1)], obs[b nobs + off + 1] = ev[b d + d - 1], obs[b nobs + off + 1 + k]
- * = (1/d) sum_i ev^k for k = 1..kmax (off = 2 nz). */
-cudaError_t rmtmc_cuda_extremes_moments(double *obs, int64_t nobs, int64_t off,
+/* Extreme eigenvalues and moments at L's offsets: obs[b nobs + lam_min] =
+ * ev[b d + min(z0, d - 1)], obs[b nobs + lam_max] = ev[b d + d - 1],
+ * obs[b nobs + moment + k - 1] = (1/d) sum_i ev^k for k = 1..kmax. */
+cudaError_t rmtmc_cuda_extremes_moments(double *obs, const rmtmc_layout *L,
                                         const double *ev, int64_t d, int64_t z0,
-                                        int kmax, int64_t count,
-                                        cudaStream_t stream);
+                                        int64_t count, cudaStream_t stream);
 
 /* Histogram of the non-structural eigenvalues (i >= z0) of count trials,
  * added into hist[nbins + 2] (bins..., below, above) with atomics; slots

@@ -1,13 +1,10 @@
 /* test_cuda_smoke.c: the cuda backend against the cpu reference, trial for
  * trial: the same X (to rounding; exactly for Rademacher entries with a
  * diagonal Sigma^(1/2)), the same eigenvalues, observables and histogram
- * counts, on every Gram / eigensolver path the cuda backend has; and its test
- * hooks (forced allocation failure, forced non-convergence).  Skips (77)
- * when there is no CUDA device or no CUDA backend in the build. */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200112L /* setenv */
-#endif
-
+ * counts, on every Gram / eigensolver path the cuda backend has (chosen
+ * through rmtmc_backend_debug).  The test hooks and the stage order:
+ * test_backend_contract.c.  Skips (77) when there is no CUDA device or no
+ * CUDA backend in the build. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,17 +22,15 @@
 static const double z_re[NZ] = {0.25, 0.75, 1.5, 2.5, -1.0};
 static const double z_im[NZ] = {0.05, 0.05, 0.1, 0.2, 0.0};
 
-static rmtmc_reduce_spec make_spec(void) {
-  rmtmc_reduce_spec r;
-  memset(&r, 0, sizeof r);
-  r.nz = NZ;
-  r.z_re = z_re;
-  r.z_im = z_im;
-  r.kmax = KMAX;
-  r.nbins = NBINS;
-  r.hist_lo = 0.0;
-  r.hist_hi = 3.0; /* some eigenvalues land above, for the 'above' slot */
-  return r;
+/* m(z) and m'(z), KMAX moments, a histogram. */
+static rmtmc_layout make_spec(void) {
+  rmtmc_layout_request q = {.nz = NZ, .z_re = z_re, .z_im = z_im,
+                            .zobs = RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES) | RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES_DERIV),
+                            .kmax = KMAX, .nbins = NBINS, .hist_lo = 0.0,
+                            .hist_hi = 3.0}; /* some eigenvalues land above, for the 'above' slot */
+  rmtmc_layout L;
+  rmtmc_layout_build(&L, &q, NULL);
+  return L;
 }
 
 /* What one backend produced for one batch. */
@@ -53,28 +48,28 @@ static void result_free(result *o) {
 
 /* Every stage of one batch; X copied after sampling, eigenvalues after the
  * reduction (the structural zeros fixed up on both backends by then). */
-static rmtmc_status run(const rmtmc_backend *be, const rmtmc_model *m,
-                        const rmtmc_reduce_spec *r, uint64_t seed,
+static rmtmc_status run(rmtmc_backend *be, const rmtmc_model *m,
+                        const rmtmc_layout *r, uint64_t seed,
                         uint64_t trial0, int64_t count, int64_t cap, result *o,
                         rmtmc_error *err) {
-  const rmtmc_backend_ops *ops = be->ops;
-  int64_t nobs = rmtmc_reduce_nobs(r);
+  int64_t nobs = r->nobs;
   memset(o, 0, sizeof *o);
   o->x = calloc((size_t)(count * m->d * m->n), sizeof(double));
   o->ev = calloc((size_t)(count * m->d), sizeof(double));
   o->obs = calloc((size_t)(count * nobs), sizeof(double));
   if (!o->x || !o->ev || !o->obs)
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "test: out of memory");
+  rmtmc_work w = {.method = RMTMC_METHOD_DENSE, .model = m, .layout = r};
   rmtmc_batch *b = NULL;
-  rmtmc_status st = ops->batch_alloc(be->impl, m, r, cap, &b, err);
+  rmtmc_status st = rmtmc_batch_alloc(be, &w, cap, &b, err);
   if (st != RMTMC_OK) return st;
-  st = ops->sample(be->impl, b, seed, trial0, count, err);
-  if (st == RMTMC_OK) st = ops->copy_sample(be->impl, b, o->x, err);
-  if (st == RMTMC_OK) st = ops->gram(be->impl, b, err);
-  if (st == RMTMC_OK) st = ops->solve(be->impl, b, err);
-  if (st == RMTMC_OK) st = ops->reduce(be->impl, b, o->obs, o->hist, err);
-  if (st == RMTMC_OK) st = ops->copy_eigvals(be->impl, b, o->ev, err);
-  ops->batch_free(be->impl, b);
+  st = rmtmc_batch_sample(b, seed, trial0, count, err);
+  if (st == RMTMC_OK) st = rmtmc_batch_copy_sample(b, o->x, err);
+  if (st == RMTMC_OK) st = rmtmc_batch_gram(b, err);
+  if (st == RMTMC_OK) st = rmtmc_batch_solve(b, err);
+  if (st == RMTMC_OK) st = rmtmc_batch_reduce(b, o->obs, o->hist, err);
+  if (st == RMTMC_OK) st = rmtmc_batch_copy_eigvals(b, o->ev, err);
+  rmtmc_batch_free(b);
   return st;
 }
 
@@ -102,8 +97,8 @@ typedef struct tcase {
   int64_t count, cap;
 } tcase;
 
-static void compare(check_ctx *c, const rmtmc_backend *cpu,
-                    const rmtmc_backend *gpu, const char *path, const tcase *k) {
+static void compare(check_ctx *c, rmtmc_backend *cpu,
+                    rmtmc_backend *gpu, const char *path, const tcase *k) {
   char what[1024];
   rmtmc_model m;
   rmtmc_error err;
@@ -114,7 +109,7 @@ static void compare(check_ctx *c, const rmtmc_backend *cpu,
     check_true(c, 0, what);
     return;
   }
-  rmtmc_reduce_spec r = make_spec();
+  rmtmc_layout r = make_spec();
   const uint64_t seed = 20240607u;
   result rc, rg;
   rmtmc_status sc = run(cpu, &m, &r, seed, k->trial0, k->count, k->count, &rc, &err);
@@ -129,7 +124,7 @@ static void compare(check_ctx *c, const rmtmc_backend *cpu,
   }
   if (sc == RMTMC_OK && sg == RMTMC_OK) {
     int single = k->precision == RMTMC_PRECISION_SINGLE;
-    int64_t d = k->d, cnt = k->count, nobs = rmtmc_reduce_nobs(&r);
+    int64_t d = k->d, cnt = k->count, nobs = r.nobs;
     int64_t nx = cnt * d * k->n;
     /* X: exact for Rademacher with a diagonal Sigma^(1/2) (+-s, one
      * multiplication on both sides); else to rounding. */
@@ -214,70 +209,17 @@ static const char *const paths[][2] = {
     {"gemm", "jacobi"}, {"syrk", "jacobi"}, {"gemm", "syevd"}, {"syrk", "syevd"},
 };
 
-static void check_hooks(check_ctx *c) {
+static void check_planning(check_ctx *c, rmtmc_backend *gpu) {
   char what[1024];
   rmtmc_error err;
   rmtmc_model m;
-  if (rmtmc_model_init(&m, 24, 40, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0,
-                       RMTMC_PRECISION_DOUBLE, &err) != RMTMC_OK) {
-    check_true(c, 0, "hooks: model");
-    return;
-  }
-  rmtmc_reduce_spec r = make_spec();
-  rmtmc_backend be;
-  rmtmc_batch *b = NULL;
-
-  rmtmc_backend_opts oa = {0, 0, 1, 0};
-  if (rmtmc_backend_open(&be, RMTMC_BACKEND_CUDA, &oa, &err) == RMTMC_OK) {
-    rmtmc_status st = be.ops->batch_alloc(be.impl, &m, &r, 4, &b, &err);
-    snprintf(what, sizeof what, "fail_alloc: batch_alloc gives RMTMC_ERR_NOMEM (%s)", err.msg);
-    check_true(c, st == RMTMC_ERR_NOMEM && b == NULL && strstr(err.msg, "forced"), what);
-    st = be.ops->batch_alloc(be.impl, &m, &r, 4, &b, &err);
-    check_true(c, st == RMTMC_OK && b, "fail_alloc is one-shot: the next batch_alloc succeeds");
-    if (st == RMTMC_OK) be.ops->batch_free(be.impl, b);
-    b = NULL;
-    rmtmc_backend_close(&be);
-  } else {
-    check_true(c, 0, "fail_alloc: open");
-  }
-
-  rmtmc_backend_opts os = {0, 0, 0, 1};
-  if (rmtmc_backend_open(&be, RMTMC_BACKEND_CUDA, &os, &err) == RMTMC_OK) {
-    rmtmc_status st = be.ops->batch_alloc(be.impl, &m, &r, 4, &b, &err);
-    if (st == RMTMC_OK) st = be.ops->sample(be.impl, b, 1, 0, 4, &err);
-    if (st == RMTMC_OK) st = be.ops->gram(be.impl, b, &err);
-    if (st == RMTMC_OK) st = be.ops->solve(be.impl, b, &err);
-    snprintf(what, sizeof what, "fail_solve: solve gives RMTMC_ERR_NOCONV (%s)", err.msg);
-    check_true(c, st == RMTMC_ERR_NOCONV && strstr(err.msg, "forced"), what);
-    double obs[4 * (2 * NZ + 2 + KMAX)];
-    int64_t hist[NBINS + 3] = {0};
-    if (b) {
-      st = be.ops->reduce(be.impl, b, obs, hist, &err);
-      snprintf(what, sizeof what, "fail_solve: reduce after the failed solve is refused (%s)", err.msg);
-      check_true(c, st == RMTMC_ERR_INVALID, what);
-      st = be.ops->solve(be.impl, b, &err); /* the hook is one-shot */
-      if (st == RMTMC_OK) st = be.ops->reduce(be.impl, b, obs, hist, &err);
-      snprintf(what, sizeof what, "fail_solve is one-shot: solve then reduce succeed (%s)",
-               st == RMTMC_OK ? "ok" : err.msg);
-      check_true(c, st == RMTMC_OK, what);
-      be.ops->batch_free(be.impl, b);
-    }
-    rmtmc_backend_close(&be);
-  } else {
-    check_true(c, 0, "fail_solve: open");
-  }
-  rmtmc_model_free(&m);
-}
-
-static void check_planning(check_ctx *c, const rmtmc_backend *gpu) {
-  char what[1024];
-  rmtmc_error err;
-  rmtmc_model m;
-  rmtmc_reduce_spec r = make_spec();
+  rmtmc_layout r = make_spec();
+  rmtmc_batch_limits lim;
   if (rmtmc_model_init(&m, 24, 40, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0,
                        RMTMC_PRECISION_DOUBLE, &err) == RMTMC_OK) {
-    int64_t mx = 0;
-    rmtmc_status st = gpu->ops->max_batch(gpu->impl, &m, &r, &mx, &err);
+    rmtmc_work w = {.method = RMTMC_METHOD_DENSE, .model = &m, .layout = &r};
+    rmtmc_status st = rmtmc_backend_limits(gpu, &w, &lim, &err);
+    int64_t mx = lim.max_trials;
     snprintf(what, sizeof what, "max_batch d=24 n=40: %lld trials (%s)", (long long)mx,
              st == RMTMC_OK ? "ok" : err.msg);
     check_true(c, st == RMTMC_OK && mx >= 1000, what);
@@ -286,8 +228,8 @@ static void check_planning(check_ctx *c, const rmtmc_backend *gpu) {
   /* 8 (d n + d^2) bytes with d = n = 150000: 360 GB for one trial. */
   if (rmtmc_model_init(&m, 150000, 150000, "identity", RMTMC_ENTRIES_GAUSSIAN,
                        0.0, RMTMC_PRECISION_DOUBLE, &err) == RMTMC_OK) {
-    int64_t mx = 0;
-    rmtmc_status st = gpu->ops->max_batch(gpu->impl, &m, &r, &mx, &err);
+    rmtmc_work w = {.method = RMTMC_METHOD_DENSE, .model = &m, .layout = &r};
+    rmtmc_status st = rmtmc_backend_limits(gpu, &w, &lim, &err);
     snprintf(what, sizeof what, "max_batch d=n=150000: RMTMC_ERR_TOO_LARGE (%s)", err.msg);
     check_true(c, st == RMTMC_ERR_TOO_LARGE && strstr(err.msg, "per trial"), what);
     rmtmc_model_free(&m);
@@ -298,7 +240,7 @@ int main(void) {
   check_ctx c = {0, 0};
   rmtmc_error err;
   rmtmc_error_clear(&err);
-  rmtmc_backend gpu;
+  rmtmc_backend *gpu = NULL;
   rmtmc_status st = rmtmc_backend_open(&gpu, RMTMC_BACKEND_CUDA, NULL, &err);
   if (st == RMTMC_ERR_NO_DEVICE || st == RMTMC_ERR_UNSUPPORTED) {
     printf("(%s)\n", err.msg);
@@ -311,16 +253,18 @@ int main(void) {
     return check_finish(&c);
   }
   rmtmc_backend_info info;
-  st = gpu.ops->info(gpu.impl, &info, &err);
+  st = rmtmc_backend_info_get(gpu, &info, &err);
   printf("cuda: %s; %s\n", st == RMTMC_OK ? info.device : err.msg,
          st == RMTMC_OK ? info.versions : "");
   check_true(&c, st == RMTMC_OK && strcmp(info.name, "cuda") == 0 && info.memory_bytes > 0,
              "info names the cuda device");
-  check_planning(&c, &gpu);
-  rmtmc_backend_close(&gpu);
+  check_planning(&c, gpu);
+  rmtmc_backend_close(gpu);
 
-  rmtmc_backend cpu;
-  rmtmc_backend_opts copts = {2, 0, 0, 0};
+  rmtmc_backend *cpu = NULL;
+  rmtmc_backend_opts copts;
+  rmtmc_backend_opts_default(&copts);
+  copts.threads = 2;
   if (rmtmc_backend_open(&cpu, RMTMC_BACKEND_CPU, &copts, &err) != RMTMC_OK) {
     printf("cpu open failed: %s\n", err.msg);
     check_true(&c, 0, "open the cpu backend");
@@ -329,22 +273,21 @@ int main(void) {
   for (size_t p = 0; p < sizeof paths / sizeof paths[0]; ++p) {
     char path[64];
     snprintf(path, sizeof path, "gram %s, solver %s", paths[p][0], paths[p][1]);
-    setenv("RMTMC_CUDA_GRAM", paths[p][0], 1);
-    setenv("RMTMC_CUDA_SOLVER", paths[p][1], 1);
-    if (rmtmc_backend_open(&gpu, RMTMC_BACKEND_CUDA, NULL, &err) != RMTMC_OK) {
+    rmtmc_backend_opts gopts;
+    rmtmc_backend_opts_default(&gopts);
+    snprintf(gopts.debug.gram, sizeof gopts.debug.gram, "%s", paths[p][0]);
+    snprintf(gopts.debug.solver, sizeof gopts.debug.solver, "%s", paths[p][1]);
+    if (rmtmc_backend_open(&gpu, RMTMC_BACKEND_CUDA, &gopts, &err) != RMTMC_OK) {
       printf("cuda open (%s) failed: %s\n", path, err.msg);
       check_true(&c, 0, "open the cuda backend");
       continue;
     }
     /* every case on the default path, the first few on the others */
     size_t ncases = p == 0 ? sizeof cases / sizeof cases[0] : 4;
-    for (size_t k = 0; k < ncases; ++k) compare(&c, &cpu, &gpu, path, &cases[k]);
-    if (p != 0) compare(&c, &cpu, &gpu, path, &cases[7]); /* d > n */
-    rmtmc_backend_close(&gpu);
+    for (size_t k = 0; k < ncases; ++k) compare(&c, cpu, gpu, path, &cases[k]);
+    if (p != 0) compare(&c, cpu, gpu, path, &cases[7]); /* d > n */
+    rmtmc_backend_close(gpu);
   }
-  unsetenv("RMTMC_CUDA_GRAM");
-  unsetenv("RMTMC_CUDA_SOLVER");
-  rmtmc_backend_close(&cpu);
-  check_hooks(&c);
+  rmtmc_backend_close(cpu);
   return check_finish(&c);
 }

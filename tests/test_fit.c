@@ -17,7 +17,8 @@
  * Also: a trial replayed alone equals the same trial inside a batch, and the
  * counts of the contexts are exact.  On the CPU: the same numbers for 1 and
  * 2 threads (bit for bit) and rmtmc_fit_check's refusals.  On the GPU: the
- * CPU's outputs to the same tolerance, and the test hooks. */
+ * CPU's outputs to the same tolerance.  (The test hooks of every backend:
+ * test_backend_contract.c.) */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -191,12 +192,13 @@ static int oracle(const oracle_in *in, uint64_t t, double *out) {
 
 /* ------------------------------------------------------------ running */
 
-static rmtmc_status run_fit(const rmtmc_backend *be, const rmtmc_fit_problem *p, uint64_t trial0, int64_t count,
+static rmtmc_status run_fit(rmtmc_backend *be, const rmtmc_fit_problem *p, uint64_t trial0, int64_t count,
                             int64_t cap, double *out, rmtmc_error *err) {
-  rmtmc_fit_batch *fb = NULL;
-  rmtmc_status st = rmtmc_backend_fit_alloc(be, p, cap, &fb, err);
-  if (st == RMTMC_OK) st = rmtmc_backend_fit_run(be, fb, trial0, count, out, err);
-  rmtmc_backend_fit_free(be, fb);
+  rmtmc_work w = {.method = RMTMC_METHOD_FIT, .fit = p};
+  rmtmc_batch *fb = NULL;
+  rmtmc_status st = rmtmc_batch_alloc(be, &w, cap, &fb, err);
+  if (st == RMTMC_OK) st = rmtmc_batch_run(fb, p->seed, trial0, count, out, NULL, err);
+  rmtmc_batch_free(fb);
   return st;
 }
 
@@ -313,7 +315,7 @@ static const fcase cases[] = {
     {"ridge, dense Sigma (ar1), d > n", RMTMC_FIT_RIDGE, 60, 20, 0, 0, 0, "ar1:0.4", 0.3},
 };
 
-static void one_case(check_ctx *c, const rmtmc_backend *be, const rmtmc_backend *cpu, const fcase *k) {
+static void one_case(check_ctx *c, rmtmc_backend *be, rmtmc_backend *cpu, const fcase *k) {
   char what[512];
   rmtmc_error err;
   fprob f;
@@ -328,13 +330,16 @@ static void one_case(check_ctx *c, const rmtmc_backend *be, const rmtmc_backend 
   int64_t nout = rmtmc_fit_nout(&f.p);
   double *out = calloc((size_t)(cap * nout), sizeof(double)), *ref = calloc((size_t)(count * nout), sizeof(double));
   double *one = calloc((size_t)nout, sizeof(double));
-  int64_t maxb = 0;
-  rmtmc_status st = rmtmc_backend_fit_max_batch(be, &f.p, &maxb, &err);
-  snprintf(what, sizeof what, "%s [%s]: the backend can hold %lld trials (>= %lld)%s%s", k->label, be->ops->name,
+  rmtmc_batch_limits lim;
+  rmtmc_work w = {.method = RMTMC_METHOD_FIT, .fit = &f.p};
+  rmtmc_status st = rmtmc_backend_limits(be, &w, &lim, &err);
+  int64_t maxb = lim.max_trials;
+  const char *bn = rmtmc_backend_name(be);
+  snprintf(what, sizeof what, "%s [%s]: the backend can hold %lld trials (>= %lld)%s%s", k->label, bn,
            (long long)maxb, (long long)cap, st == RMTMC_OK ? "" : ": ", st == RMTMC_OK ? "" : err.msg);
   check_true(c, st == RMTMC_OK && maxb >= cap, what);
   st = run_fit(be, &f.p, trial0, count, cap, out, &err);
-  snprintf(what, sizeof what, "%s [%s]: trials %llu..%llu in a batch of %lld run%s%s", k->label, be->ops->name,
+  snprintf(what, sizeof what, "%s [%s]: trials %llu..%llu in a batch of %lld run%s%s", k->label, bn,
            (unsigned long long)trial0, (unsigned long long)(trial0 + count - 1), (long long)cap,
            st == RMTMC_OK ? "" : ": ", st == RMTMC_OK ? "" : err.msg);
   check_true(c, st == RMTMC_OK, what);
@@ -344,23 +349,24 @@ static void one_case(check_ctx *c, const rmtmc_backend *be, const rmtmc_backend 
   if (st == RMTMC_OK && ok) {
     double w = worst(ref, out, count * nout);
     snprintf(what, sizeof what, "%s [%s]: %lld outputs per trial match the direct d x d solve: worst %.3g of tol",
-             k->label, be->ops->name, (long long)nout, w);
+             k->label, bn, (long long)nout, w);
     check_true(c, w <= 1.0, what);
     if (k->kind == RMTMC_FIT_CONTEXTS) {
       int exact = 1;
       for (int64_t t = 0; t < count; ++t)
         for (int64_t a = 0; a < k->c; ++a) exact = exact && out[t * nout + a] == ref[t * nout + a];
-      snprintf(what, sizeof what, "%s [%s]: context counts exact", k->label, be->ops->name);
+      snprintf(what, sizeof what, "%s [%s]: context counts exact", k->label, bn);
       check_true(c, exact, what);
     }
     /* replay: the batch's last trial alone */
     st = run_fit(be, &f.p, trial0 + count - 1, 1, 1, one, &err);
     const double *in_batch = out + (count - 1) * nout;
-    int same = st == RMTMC_OK && (be->kind == RMTMC_BACKEND_CPU ? memcmp(one, in_batch, (size_t)nout * sizeof(double)) == 0
-                                                              : worst(in_batch, one, nout) <= 1.0);
-    snprintf(what, sizeof what, "%s [%s]: trial %llu replayed alone gives %s", k->label, be->ops->name,
+    int on_cpu = rmtmc_backend_kind_of(be) == RMTMC_BACKEND_CPU;
+    int same = st == RMTMC_OK && (on_cpu ? memcmp(one, in_batch, (size_t)nout * sizeof(double)) == 0
+                                         : worst(in_batch, one, nout) <= 1.0);
+    snprintf(what, sizeof what, "%s [%s]: trial %llu replayed alone gives %s", k->label, bn,
              (unsigned long long)(trial0 + count - 1),
-             be->kind == RMTMC_BACKEND_CPU ? "the same bits" : "the same numbers (to 1e-9)");
+             on_cpu ? "the same bits" : "the same numbers (to 1e-9)");
     check_true(c, same, what);
     if (cpu) { /* the GPU against the CPU reference */
       double *co = calloc((size_t)(count * nout), sizeof(double));
@@ -381,8 +387,10 @@ static void one_case(check_ctx *c, const rmtmc_backend *be, const rmtmc_backend 
 /* CPU: thread invariance and the problem checks. */
 static void cpu_only(check_ctx *c) {
   rmtmc_error err;
-  rmtmc_backend b1, b2;
-  rmtmc_backend_opts o1 = {0}, o2 = {0};
+  rmtmc_backend *b1 = NULL, *b2 = NULL;
+  rmtmc_backend_opts o1, o2;
+  rmtmc_backend_opts_default(&o1);
+  rmtmc_backend_opts_default(&o2);
   o1.threads = 1;
   o2.threads = 2;
   rmtmc_backend_open(&b1, RMTMC_BACKEND_CPU, &o1, &err);
@@ -392,7 +400,7 @@ static void cpu_only(check_ctx *c) {
     if (!fprob_make(&f, &cases[i], &err)) continue;
     int64_t nout = rmtmc_fit_nout(&f.p);
     double *x1 = calloc((size_t)(6 * nout), sizeof(double)), *x2 = calloc((size_t)(6 * nout), sizeof(double));
-    int ok = run_fit(&b1, &f.p, 0, 6, 6, x1, &err) == RMTMC_OK && run_fit(&b2, &f.p, 0, 6, 6, x2, &err) == RMTMC_OK &&
+    int ok = run_fit(b1, &f.p, 0, 6, 6, x1, &err) == RMTMC_OK && run_fit(b2, &f.p, 0, 6, 6, x2, &err) == RMTMC_OK &&
              memcmp(x1, x2, (size_t)(6 * nout) * sizeof(double)) == 0;
     char what[256];
     snprintf(what, sizeof what, "%s [cpu]: 1 and 2 threads give the same bits", cases[i].label);
@@ -418,37 +426,8 @@ static void cpu_only(check_ctx *c) {
   check_true(c, rmtmc_fit_check(&bad, &err) == RMTMC_ERR_INVALID, "fit check: both fixed and drawn counts refused");
   check_true(c, rmtmc_fit_check(&f.p, &err) == RMTMC_OK, "fit check: the test problem itself passes");
   fprob_free(&f);
-  rmtmc_backend_close(&b1);
-  rmtmc_backend_close(&b2);
-}
-
-/* GPU: forced allocation failure and non-convergence. */
-static void gpu_hooks(check_ctx *c) {
-  rmtmc_error err;
-  fprob f;
-  fprob_make(&f, &cases[2], &err);
-  rmtmc_backend_opts o = {0};
-  o.fail_alloc = 1;
-  rmtmc_backend be;
-  rmtmc_fit_batch *fb = NULL;
-  if (rmtmc_backend_open(&be, RMTMC_BACKEND_CUDA, &o, &err) == RMTMC_OK) {
-    rmtmc_status st = rmtmc_backend_fit_alloc(&be, &f.p, 4, &fb, &err);
-    check_true(c, st == RMTMC_ERR_NOMEM && fb == NULL, "cuda fit: forced allocation failure is RMTMC_ERR_NOMEM");
-    rmtmc_backend_close(&be);
-  }
-  o.fail_alloc = 0;
-  o.fail_solve = 1;
-  if (rmtmc_backend_open(&be, RMTMC_BACKEND_CUDA, &o, &err) == RMTMC_OK) {
-    double *out = calloc((size_t)(4 * rmtmc_fit_nout(&f.p)), sizeof(double));
-    rmtmc_status st = rmtmc_backend_fit_alloc(&be, &f.p, 4, &fb, &err);
-    if (st == RMTMC_OK) st = rmtmc_backend_fit_run(&be, fb, 7, 4, out, &err);
-    check_true(c, st == RMTMC_ERR_NOCONV && strstr(err.msg, "trial 7") != NULL,
-               "cuda fit: forced non-convergence is RMTMC_ERR_NOCONV naming trial 7");
-    rmtmc_backend_fit_free(&be, fb);
-    rmtmc_backend_close(&be);
-    free(out);
-  }
-  fprob_free(&f);
+  rmtmc_backend_close(b1);
+  rmtmc_backend_close(b2);
 }
 
 int main(int argc, char **argv) {
@@ -456,20 +435,16 @@ int main(int argc, char **argv) {
   rmtmc_error err;
   int rc = test_backend_arg(argc, argv, "test_fit", &kind);
   if (rc != 0) return rc;
-  rmtmc_backend be, cpu;
+  rmtmc_backend *be = NULL, *cpu = NULL;
   if (rmtmc_backend_open(&be, kind, NULL, &err) != RMTMC_OK) {
     printf("cannot open backend %s: %s\n", argv[1], err.msg);
     return 1;
   }
-  int gpu = be.kind == RMTMC_BACKEND_CUDA;
+  int gpu = rmtmc_backend_kind_of(be) != RMTMC_BACKEND_CPU;
   if (gpu) rmtmc_backend_open(&cpu, RMTMC_BACKEND_CPU, NULL, &err);
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) one_case(&c, &be, gpu ? &cpu : NULL, &cases[i]);
-  rmtmc_backend_close(&be);
-  if (gpu) {
-    rmtmc_backend_close(&cpu);
-    gpu_hooks(&c);
-  } else {
-    cpu_only(&c);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) one_case(&c, be, gpu ? cpu : NULL, &cases[i]);
+  rmtmc_backend_close(be);
+  rmtmc_backend_close(cpu);
+  if (!gpu) cpu_only(&c); /* the hooks of every backend: test_backend_contract */
   return check_finish(&c);
 }

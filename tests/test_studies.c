@@ -33,11 +33,11 @@ static void prop_a(check_ctx *c, rmtmc_counts_kind counts) {
   cfg.contexts = 200;
   cfg.d = 200;
   cfg.n = 2000;
-  cfg.trials = 30;
-  cfg.seed = 7;
+  cfg.run.trials = 30;
+  cfg.run.seed = 7;
   cfg.counts = counts;
-  cfg.threads = 2;
-  cfg.backend = kind;
+  cfg.run.threads = 2;
+  cfg.run.backend = kind;
   rmtmc_contexts_result r;
   rmtmc_error err;
   rmtmc_status st = rmtmc_contexts_run(&cfg, &r, &err);
@@ -76,10 +76,10 @@ static void prop_b(check_ctx *c, int64_t d, int64_t n) {
   cfg.k = 4;
   cfg.d = d;
   cfg.n = n;
-  cfg.trials = 40;
-  cfg.seed = 11;
-  cfg.threads = 2;
-  cfg.backend = kind;
+  cfg.run.trials = 40;
+  cfg.run.seed = 11;
+  cfg.run.threads = 2;
+  cfg.run.backend = kind;
   rmtmc_mixture_result r;
   rmtmc_error err;
   rmtmc_status st = rmtmc_mixture_run(&cfg, &r, &err);
@@ -98,10 +98,10 @@ static void ridge(check_ctx *c, const char *sigma, int64_t d, int64_t n) {
   strcpy(cfg.sigma, sigma);
   cfg.d = d;
   cfg.n = n;
-  cfg.trials = 40;
-  cfg.seed = 5;
-  cfg.threads = 2;
-  cfg.backend = kind;
+  cfg.run.trials = 40;
+  cfg.run.seed = 5;
+  cfg.run.threads = 2;
+  cfg.run.backend = kind;
   rmtmc_ridge_result r;
   rmtmc_error err;
   rmtmc_status st = rmtmc_ridge_run(&cfg, &r, &err);
@@ -174,12 +174,12 @@ static void reproducible(check_ctx *c) {
     rmtmc_contexts_result r[3];
     rmtmc_contexts_config cfg;
     rmtmc_contexts_config_default(&cfg);
-    cfg.contexts = 60; cfg.d = 50; cfg.n = 300; cfg.trials = 70; cfg.counts = RMTMC_COUNTS_MULTINOMIAL;
-    cfg.backend = kind;
+    cfg.contexts = 60; cfg.d = 50; cfg.n = 300; cfg.run.trials = 70; cfg.counts = RMTMC_COUNTS_MULTINOMIAL;
+    cfg.run.backend = kind;
     int ok = 1, ran = 0;
     for (int q = 0; q < 3 && ok; ++q, ++ran) {
-      cfg.threads = run_threads[q];
-      cfg.batch = run_batch[q];
+      cfg.run.threads = run_threads[q];
+      cfg.run.batch = run_batch[q];
       ok = rmtmc_contexts_run(&cfg, &r[q], &err) == RMTMC_OK;
     }
     for (int q = 1; q < ran && ok; ++q)
@@ -193,12 +193,12 @@ static void reproducible(check_ctx *c) {
     rmtmc_mixture_result r[3];
     rmtmc_mixture_config cfg;
     rmtmc_mixture_config_default(&cfg);
-    cfg.d = 80; cfg.n = 60; cfg.trials = 70; /* n < d: the Gram path */
-    cfg.backend = kind;
+    cfg.d = 80; cfg.n = 60; cfg.run.trials = 70; /* n < d: the Gram path */
+    cfg.run.backend = kind;
     int ok = 1, ran = 0;
     for (int q = 0; q < 3 && ok; ++q, ++ran) {
-      cfg.threads = run_threads[q];
-      cfg.batch = run_batch[q];
+      cfg.run.threads = run_threads[q];
+      cfg.run.batch = run_batch[q];
       ok = rmtmc_mixture_run(&cfg, &r[q], &err) == RMTMC_OK;
     }
     for (int q = 1; q < ran && ok; ++q) ok = same_rows(r[0].etest, r[q].etest, cfg.ngamma);
@@ -210,12 +210,12 @@ static void reproducible(check_ctx *c) {
     rmtmc_ridge_result r[3];
     rmtmc_ridge_config cfg;
     rmtmc_ridge_config_default(&cfg);
-    cfg.d = 60; cfg.n = 40; cfg.trials = 70; strcpy(cfg.sigma, "ar1:0.5");
-    cfg.backend = kind;
+    cfg.d = 60; cfg.n = 40; cfg.run.trials = 70; strcpy(cfg.sigma, "ar1:0.5");
+    cfg.run.backend = kind;
     int ok = 1, ran = 0;
     for (int q = 0; q < 3 && ok; ++q, ++ran) {
-      cfg.threads = run_threads[q];
-      cfg.batch = run_batch[q];
+      cfg.run.threads = run_threads[q];
+      cfg.run.batch = run_batch[q];
       ok = rmtmc_ridge_run(&cfg, &r[q], &err) == RMTMC_OK;
     }
     for (int q = 1; q < ran && ok; ++q)

@@ -1,10 +1,8 @@
-/* fit.c: the fit problem's sizes and checks (rmtmc_fit.h) and the backend
- * table's fit entries behind wrappers (rmtmc_backend.h). */
+/* fit.c: the fit problem's sizes and checks (rmtmc_fit.h). */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 
-#include "rmtmc_backend.h"
 #include "rmtmc_fit.h"
 
 int64_t rmtmc_fit_nout(const rmtmc_fit_problem *p) {
@@ -74,37 +72,4 @@ rmtmc_status rmtmc_fit_check(const rmtmc_fit_problem *p, rmtmc_error *err) {
     if (s != p->n) return bad(err, "fixed counts must sum to n");
   }
   return RMTMC_OK;
-}
-
-static rmtmc_status unsupported(const rmtmc_backend *be, rmtmc_error *err) {
-  return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED, "the %s backend does not run the linear-model fits",
-                         be && be->ops ? be->ops->name : "(closed)");
-}
-
-rmtmc_status rmtmc_backend_fit_max_batch(const rmtmc_backend *be, const rmtmc_fit_problem *p,
-                                         int64_t *max_trials, rmtmc_error *err) {
-  if (!be || !be->ops || !be->ops->fit_max_batch) return unsupported(be, err);
-  rmtmc_status st = rmtmc_fit_check(p, err);
-  return st != RMTMC_OK ? st : be->ops->fit_max_batch(be->impl, p, max_trials, err);
-}
-
-rmtmc_status rmtmc_backend_fit_alloc(const rmtmc_backend *be, const rmtmc_fit_problem *p, int64_t cap,
-                                     rmtmc_fit_batch **fb, rmtmc_error *err) {
-  *fb = NULL;
-  if (!be || !be->ops || !be->ops->fit_alloc) return unsupported(be, err);
-  rmtmc_status st = rmtmc_fit_check(p, err);
-  if (st == RMTMC_OK && cap < 1)
-    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit batch capacity must be >= 1 (got %lld)", (long long)cap);
-  return st != RMTMC_OK ? st : be->ops->fit_alloc(be->impl, p, cap, fb, err);
-}
-
-void rmtmc_backend_fit_free(const rmtmc_backend *be, rmtmc_fit_batch *fb) {
-  if (fb && be && be->ops && be->ops->fit_free) be->ops->fit_free(be->impl, fb);
-}
-
-rmtmc_status rmtmc_backend_fit_run(const rmtmc_backend *be, rmtmc_fit_batch *fb, uint64_t trial0,
-                                   int64_t count, double *out, rmtmc_error *err) {
-  if (!be || !be->ops || !be->ops->fit_run) return unsupported(be, err);
-  if (!fb) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit_run: no batch");
-  return be->ops->fit_run(be->impl, fb, trial0, count, out, err);
 }

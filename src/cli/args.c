@@ -1,7 +1,6 @@
-/* args.c: option parsing helpers, output checks, exit codes, progress. */
+/* args.c: argv iteration, output checks, exit codes, progress. */
 #include <errno.h>
 #include <libgen.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +10,8 @@
 
 #include "cli/cli.h"
 
-int cli_next(cli_args *a, const char *flags, const char **name, const char **value,
-             rmtmc_error *err) {
+int cli_next(cli_args *a, int (*is_flag)(void *ctx, const char *name), void *ctx, const char **name,
+             const char **value, rmtmc_error *err) {
   if (a->pos >= a->argc) return 0;
   const char *arg = a->argv[a->pos++];
   if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
@@ -31,10 +30,7 @@ int cli_next(cli_args *a, const char *flags, const char **name, const char **val
     return 1;
   }
   *name = arg + 2;
-  /* Bare flags: listed in `flags` as " name " */
-  char key[140];
-  snprintf(key, sizeof key, " %s ", *name);
-  if (flags && strstr(flags, key)) {
+  if (is_flag && is_flag(ctx, *name)) {
     *value = NULL;
     return 1;
   }
@@ -44,80 +40,6 @@ int cli_next(cli_args *a, const char *flags, const char **name, const char **val
   }
   *value = a->argv[a->pos++];
   return 1;
-}
-
-rmtmc_status cli_int64(const char *opt, const char *s, int64_t lo, int64_t *out,
-                       rmtmc_error *err) {
-  char *end = NULL;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0')
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s' is not an integer", opt, s);
-  if (v < lo)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s must be >= %lld (got %lld)", opt,
-                           (long long)lo, v);
-  *out = v;
-  return RMTMC_OK;
-}
-
-rmtmc_status cli_double(const char *opt, const char *s, double *out, rmtmc_error *err) {
-  char *end = NULL;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s' is not a finite number", opt, s);
-  *out = v;
-  return RMTMC_OK;
-}
-
-/* One complex number: "a", "a+bi", "a-bi", "bi", "-bi". */
-static int parse_complex(const char *s, double *re, double *im) {
-  char *end = NULL;
-  errno = 0;
-  double a = strtod(s, &end);
-  if (end == s || errno) return 0;
-  if (*end == '\0') {
-    *re = a;
-    *im = 0.0;
-    return isfinite(a);
-  }
-  if ((*end == 'i' || *end == 'j') && end[1] == '\0') {
-    *re = 0.0;
-    *im = a;
-    return isfinite(a);
-  }
-  if (*end != '+' && *end != '-') return 0;
-  const char *p = end;
-  double b = strtod(p, &end);
-  if (end == p || errno || (*end != 'i' && *end != 'j') || end[1] != '\0') return 0;
-  *re = a;
-  *im = b;
-  return isfinite(a) && isfinite(b);
-}
-
-rmtmc_status cli_zlist(const char *s, int64_t cap, double *re, double *im, int64_t *nz,
-                       rmtmc_error *err) {
-  *nz = 0;
-  const char *p = s;
-  while (*p) {
-    const char *comma = strchr(p, ',');
-    size_t len = comma ? (size_t)(comma - p) : strlen(p);
-    char buf[64];
-    if (len == 0 || len >= sizeof buf)
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z '%s': empty or overlong point", s);
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    if (*nz >= cap)
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: at most %lld points", (long long)cap);
-    if (!parse_complex(buf, &re[*nz], &im[*nz]))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "--z: '%s' is not a number; write real points as -1.5 and complex ones as 1+0.1i",
-                             buf);
-    ++*nz;
-    p = comma ? comma + 1 : p + len;
-  }
-  if (*nz == 0) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z needs at least one point");
-  return RMTMC_OK;
 }
 
 rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir, rmtmc_error *err) {
@@ -134,72 +56,10 @@ rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir, rmt
   const char *parent = dirname(copy);
   rmtmc_status st = RMTMC_OK;
   if (access(parent, W_OK) != 0)
-    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s %s: directory %s does not exist or is not writable",
-                         opt, path, parent);
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s %s: directory %s does not exist or is not writable", opt, path,
+                         parent);
   free(copy);
   return st;
-}
-
-int cli_run_option(cli_run *r, const char *name, const char *val, rmtmc_status *st,
-                   rmtmc_error *err) {
-  if (strcmp(name, "quiet") == 0) r->quiet = 1;
-  else if (strcmp(name, "no-plots") == 0) r->no_plots = 1;
-  else if (strcmp(name, "json") == 0) *st = cli_check_output(name, r->json = val, 0, err);
-  else if (strcmp(name, "out") == 0) *st = cli_check_output(name, r->out = val, 1, err);
-  else return 0;
-  return 1;
-}
-
-int cli_trial_option(const char *name, const char *val, int64_t *trials, uint64_t *seed,
-                     int *threads, rmtmc_status *st, rmtmc_error *err) {
-  int64_t v = 0;
-  if (strcmp(name, "trials") == 0) *st = cli_int64(name, val, 2, trials, err);
-  else if (strcmp(name, "seed") == 0) {
-    *st = cli_int64(name, val, 0, &v, err);
-    *seed = (uint64_t)v;
-  } else if (strcmp(name, "threads") == 0) {
-    *st = cli_int64(name, val, 1, &v, err);
-    *threads = (int)(v > 4096 ? 4096 : v);
-  } else
-    return 0;
-  return 1;
-}
-
-int cli_backend_option(const char *name, const char *val, rmtmc_backend_kind *kind,
-                       int64_t *batch, rmtmc_status *st, rmtmc_error *err) {
-  if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, kind, err);
-  else if (strcmp(name, "batch") == 0) *st = cli_int64(name, val, 1, batch, err);
-  else return 0;
-  return 1;
-}
-
-static rmtmc_status copy_spec(char *dst, size_t cap, const char *name, const char *val,
-                              rmtmc_error *err) {
-  if (strlen(val) >= cap)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s is too long (at most %zu characters)",
-                           name, cap - 1);
-  strcpy(dst, val);
-  return RMTMC_OK;
-}
-
-int cli_spectrum_option(rmtmc_spectrum_config *c, int64_t zcap, const char *name,
-                        const char *val, rmtmc_status *st, rmtmc_error *err) {
-  if (cli_trial_option(name, val, &c->trials, &c->seed, &c->backend_opts.threads, st, err))
-    return 1;
-  if (strcmp(name, "d") == 0) *st = cli_int64(name, val, 1, &c->d, err);
-  else if (strcmp(name, "n") == 0) *st = cli_int64(name, val, 1, &c->n, err);
-  else if (strcmp(name, "sigma") == 0) *st = copy_spec(c->sigma, sizeof c->sigma, name, val, err);
-  else if (strcmp(name, "entries") == 0) *st = copy_spec(c->entries, sizeof c->entries, name, val, err);
-  else if (strcmp(name, "z") == 0) *st = cli_zlist(val, zcap, c->z_re, c->z_im, &c->nz, err);
-  else if (strcmp(name, "bins") == 0) *st = cli_int64(name, val, 1, &c->bins, err);
-  else if (cli_backend_option(name, val, &c->backend, &c->batch, st, err)) {
-  } else if (strcmp(name, "precision") == 0) {
-    if (strcmp(val, "double") == 0) c->precision = RMTMC_PRECISION_DOUBLE;
-    else if (strcmp(val, "single") == 0) c->precision = RMTMC_PRECISION_SINGLE;
-    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--precision '%s': use double or single", val);
-  } else
-    return 0;
-  return 1;
 }
 
 int cli_exit_code(rmtmc_status st) {
@@ -244,12 +104,4 @@ void cli_progress_update(void *ctx, int64_t done, int64_t total) {
 
 void cli_progress_done(cli_progress *p) {
   if (p->shown) fputc('\n', stderr);
-}
-
-rmtmc_status cli_write_result(const char *dir, rmtmc_writer_fn fn, const void *res, rmtmc_error *err) {
-  char path[4096];
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return rmtmc_error_set(err, RMTMC_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
-  snprintf(path, sizeof path, "%s/result.json", dir);
-  return rmtmc_write_atomic(path, fn, res, err);
 }

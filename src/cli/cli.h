@@ -1,71 +1,46 @@
-/* cli.h: shared pieces of the command-line tool. */
+/* cli.h: the rmtmc command-line tool.  Every command is a study of the
+ * library's table (rmtmc_study.h): parse the options onto it, run it, and
+ * write every output from one place (outputs.c). */
 #ifndef RMTMC_CLI_H
 #define RMTMC_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rmtmc.h"
-#include "rmtmc_plot.h"
+#include "rmtmc_study.h"
 
-/* Exit codes: 0 ok, 1 runtime failure, 2 bad input (nothing written). */
 #define RMTMC_EXIT_OK 0
 #define RMTMC_EXIT_FAIL 1
 #define RMTMC_EXIT_USAGE 2
 
-/* A parsed argv: --key value and --key=value, plus bare flags. */
+/* argv iteration: --name value, --name=value, or a bare flag (is_flag). */
 typedef struct cli_args {
   int argc;
   char **argv;
-  int pos; /* next index */
-  char name_buf[128]; /* option name of a --key=value argument */
+  int pos;
+  char name_buf[128];
 } cli_args;
-
-/* Next option name (without "--") and its value (NULL for a bare flag when
- * no value follows or the option is listed in `flags`).  Returns 0 at the
- * end, -1 on a malformed argument (message in err). */
-int cli_next(cli_args *a, const char *flags, const char **name, const char **value,
-             rmtmc_error *err);
-
-rmtmc_status cli_int64(const char *opt, const char *s, int64_t lo, int64_t *out,
-                       rmtmc_error *err);
-rmtmc_status cli_double(const char *opt, const char *s, double *out, rmtmc_error *err);
-/* Comma-separated points a, a+bi, a-bi, bi. */
-rmtmc_status cli_zlist(const char *s, int64_t cap, double *re, double *im, int64_t *nz,
-                       rmtmc_error *err);
+/* 1: got an option, 0: done, -1: error (message in err). */
+int cli_next(cli_args *a, int (*is_flag)(void *ctx, const char *name), void *ctx, const char **name,
+             const char **value, rmtmc_error *err);
 /* The directory that will hold path must exist and be writable. */
-rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir,
-                              rmtmc_error *err);
+rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir, rmtmc_error *err);
 int cli_exit_code(rmtmc_status st);
-/* --out DIR of the generative and ridge studies: create DIR and write
- * DIR/result.json atomically with fn. */
-rmtmc_status cli_write_result(const char *dir, rmtmc_writer_fn fn, const void *res, rmtmc_error *err);
-
-/* Options every study shares.  Each returns 1 when `name` was one of its
- * options (setting *st), 0 otherwise. */
-typedef struct cli_run {
-  const char *json, *out; /* --json PATH, --out DIR (checked writable) */
-  int quiet, no_plots;    /* --quiet, --no-plots */
-} cli_run;
-#define CLI_RUN_FLAGS " help quiet no-plots "
-int cli_run_option(cli_run *r, const char *name, const char *val, rmtmc_status *st,
-                   rmtmc_error *err);
-/* --trials T (>= 2), --seed S, --threads K. */
-int cli_trial_option(const char *name, const char *val, int64_t *trials, uint64_t *seed,
-                     int *threads, rmtmc_status *st, rmtmc_error *err);
-/* --backend auto|cpu|cuda, --batch B (>= 1). */
-int cli_backend_option(const char *name, const char *val, rmtmc_backend_kind *kind,
-                       int64_t *batch, rmtmc_status *st, rmtmc_error *err);
-/* The spectrum study's options: --d --n --sigma --entries --z (at most zcap
- * points) --bins --backend --batch --precision and the trial options. */
-int cli_spectrum_option(rmtmc_spectrum_config *c, int64_t zcap, const char *name,
-                        const char *val, rmtmc_status *st, rmtmc_error *err);
 int cli_fail(const char *cmd, const rmtmc_error *err);
 
-int cmd_spectrum(int argc, char **argv);
-int cmd_theory(int argc, char **argv);
-int cmd_generative(int argc, char **argv);
-int cmd_ridge(int argc, char **argv);
-int cmd_sweep(int argc, char **argv);
+/* Where a run's outputs go, and how loud it is. */
+typedef struct cli_outputs {
+  const char *json;       /* --json PATH */
+  const char *out;        /* --out DIR */
+  const char *trials_dir; /* --save-trials DIR */
+  int quiet, no_plots;
+} cli_outputs;
+
+/* The one path that writes every output of a finished run: --json, --out
+ * (data files, gnuplot scripts and pictures, report.html), --save-trials,
+ * JSON on stdout for a study that wants it, and the summary. */
+rmtmc_status cli_write_outputs(const char *cmd, const rmtmc_result *r, const cli_outputs *o, rmtmc_error *err);
 
 /* Run gnuplot on the scripts in dir (plots.c); returns how many drew.  When
  * gnuplot is missing, says on stderr how to get the pictures. */
@@ -80,5 +55,8 @@ typedef struct cli_progress {
 void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_update(void *ctx, int64_t done, int64_t total);
 void cli_progress_done(cli_progress *p);
+
+/* Run the study `name` on the options in argv (after the command words). */
+int cli_study(const char *name, const char *cmd, int argc, char **argv);
 
 #endif

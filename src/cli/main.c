@@ -1,4 +1,5 @@
-/* main.c: the rmtmc command-line tool: dispatch to the studies. */
+/* main.c: the rmtmc command-line tool: the command names a study of the
+ * library's table (rmtmc_study.h); cli_study does the rest. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,15 +12,21 @@ static void usage(FILE *f) {
           "GPU-accelerated Monte Carlo for random matrix theory: empirical spectra of\n"
           "sample covariance matrices beside their deterministic equivalents.\n"
           "\n"
-          "commands:\n"
-          "  spectrum   Monte Carlo study of S = X X^T / n against the theory\n"
-          "  theory     evaluate the closed forms alone (no simulation)\n"
-          "  generative ridge linear generative model: contexts (Prop A) or mixture (Prop B)\n"
-          "  ridge      Monte Carlo of ridge regression risk, training error and GCV\n"
-          "  sweep      the spectrum study over a list of sizes: error slopes vs THEORY 6 rates\n"
+          "commands:\n");
+  for (int i = 0; i < rmtmc_study_count(); ++i) fprintf(f, "  %-20s %s\n", rmtmc_study_name(i), rmtmc_study_summary(i));
+  fprintf(f,
           "\n"
           "  rmtmc COMMAND --help   options of a command\n"
           "  rmtmc --version        version and compiled-in backends\n");
+}
+
+/* `rmtmc generative` alone or with --help: the models' usage. */
+static int generative_usage(int to_stdout) {
+  rmtmc_study *s = NULL;
+  rmtmc_error err;
+  if (rmtmc_study_new("generative contexts", &s, &err) == RMTMC_OK) rmtmc_study_usage(s, to_stdout ? stdout : stderr);
+  rmtmc_study_free(s);
+  return to_stdout ? 0 : RMTMC_EXIT_USAGE;
 }
 
 int main(int argc, char **argv) {
@@ -36,11 +43,19 @@ int main(int argc, char **argv) {
     printf("rmtmc %s (backends: %s)\n", rmtmc_version(), rmtmc_backends_compiled());
     return 0;
   }
-  if (strcmp(cmd, "spectrum") == 0) return cmd_spectrum(argc - 2, argv + 2);
-  if (strcmp(cmd, "theory") == 0) return cmd_theory(argc - 2, argv + 2);
-  if (strcmp(cmd, "generative") == 0) return cmd_generative(argc - 2, argv + 2);
-  if (strcmp(cmd, "ridge") == 0) return cmd_ridge(argc - 2, argv + 2);
-  if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 2, argv + 2);
+  if (strcmp(cmd, "generative") == 0) { /* two words: generative contexts|mixture */
+    if (argc < 3) return generative_usage(0);
+    if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) return generative_usage(1);
+    char name[64];
+    snprintf(name, sizeof name, "generative %s", argv[2]);
+    if (strcmp(argv[2], "contexts") != 0 && strcmp(argv[2], "mixture") != 0) {
+      fprintf(stderr, "rmtmc generative: error: unknown model '%s': use contexts or mixture\n", argv[2]);
+      return RMTMC_EXIT_USAGE;
+    }
+    return cli_study(name, "generative", argc - 3, argv + 3);
+  }
+  for (int i = 0; i < rmtmc_study_count(); ++i)
+    if (strcmp(cmd, rmtmc_study_name(i)) == 0) return cli_study(cmd, cmd, argc - 2, argv + 2);
   fprintf(stderr, "rmtmc: unknown command '%s' (see rmtmc --help)\n", cmd);
   return 2;
 }

@@ -1,6 +1,7 @@
 /* model.c: entry laws, Sigma specs, Sigma^(1/2) and the population spectrum. */
 #include "rmtmc_model.h"
 
+#include <cblas.h>
 #include <ctype.h>
 #include <errno.h>
 #include <lapacke.h>
@@ -362,6 +363,29 @@ void rmtmc_model_free(rmtmc_model *m) {
   free(m->pop_w);
   free(m->spikes);
   memset(m, 0, sizeof *m);
+}
+
+rmtmc_status rmtmc_model_sigma_eigen(const rmtmc_model *m, double *vals, double *vecs, rmtmc_error *err) {
+  int64_t d = m->d;
+  if (!m->sqrt_full) {
+    for (int64_t j = 0; j < d; ++j) vals[j] = m->sqrt_diag[j] * m->sqrt_diag[j];
+    if (vecs) {
+      memset(vecs, 0, (size_t)(d * d) * sizeof(double));
+      for (int64_t j = 0; j < d; ++j) vecs[j + j * d] = 1.0;
+    }
+    return RMTMC_OK;
+  }
+  double *U = vecs ? vecs : malloc((size_t)(d * d) * sizeof(double));
+  if (!U) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for Sigma's eigenvectors (d x d)");
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)d, 1.0, m->sqrt_full, (int)d, 0.0, U, (int)d);
+  lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)d, U, (lapack_int)d, vals);
+  if (!vecs) free(U);
+  if (info != 0)
+    return rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "the eigendecomposition of Sigma failed (LAPACK dsyevd info %d)",
+                           (int)info);
+  for (int64_t j = 0; j < d; ++j)
+    if (vals[j] < 0) vals[j] = 0.0;
+  return RMTMC_OK;
 }
 
 rmtmc_pop rmtmc_model_pop(const rmtmc_model *m) {

@@ -83,6 +83,17 @@ static void kv(FILE *f, const char *k, const char *fmt, ...) {
   fprintf(f, "</td></tr>\n");
 }
 
+/* Where the trials ran: backend, device, libraries, note. */
+static void run_rows(FILE *f, const rmtmc_run_info *run) {
+  kv(f, "backend", "%s", run->backend.name);
+  if (run->backend.threads > 0)
+    kv(f, "device", "%s (%d threads), batch %lld", run->backend.device, run->backend.threads, (long long)run->batch);
+  else
+    kv(f, "device", "%s, batch %lld", run->backend.device, (long long)run->batch);
+  kv(f, "libraries", "%s", run->backend.versions);
+  if (run->backend_note[0]) kv(f, "note", "%s", run->backend_note);
+}
+
 static void verdict_cell(FILE *f, double z, int informational) {
   if (!isfinite(z)) fprintf(f, "<td class=\"na\">n/a</td>");
   else if (informational) fprintf(f, "<td class=\"na\">informational</td>");
@@ -141,14 +152,11 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
   begin(f, "rmtmc spectrum: S = X X^T / n against its deterministic equivalent");
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
-  kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->trials, (unsigned long long)c->seed);
+  kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
   kv(f, "population covariance Sigma", "%s", c->sigma);
   kv(f, "entries", "%s", c->entries);
   kv(f, "precision", "%s", c->precision == RMTMC_PRECISION_SINGLE ? "single" : "double");
-  kv(f, "backend", "%s", r->backend.name);
-  kv(f, "device", "%s (%d threads), batch %lld", r->backend.device, r->backend.threads, (long long)r->batch);
-  kv(f, "libraries", "%s", r->backend.versions);
-  if (r->backend_note[0]) kv(f, "note", "%s", r->backend_note);
+  run_rows(f, &r->run);
   char sup[512] = "";
   size_t used = 0;
   for (int64_t i = 0; i < r->nint && used < sizeof sup - 64; ++i)
@@ -165,17 +173,19 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
              "expectation. Extreme eigenvalues are informational: offsets of order d<sup>-2/3</sup> are expected "
              "at soft edges.</p>\n");
   table_head(f, "at");
-  for (int64_t k = 0; k < r->nz; ++k) {
-    const rmtmc_stieltjes_row *w = &r->rows[k];
-    char at[64];
-    snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
-    double zr = isfinite(w->zscore_corr_re) ? w->zscore_corr_re : w->zscore_re;
-    double zi = isfinite(w->zscore_corr_im) ? w->zscore_corr_im : w->zscore_im;
-    row(f, isfinite(w->zscore_corr_re) ? "Re m(z) (z: bias-corrected)" : "Re m(z)", at, w->re.mean,
-        w->re.stderr_, w->theory_re, zr, 0);
-    if (w->z_im != 0.0)
-      row(f, isfinite(w->zscore_corr_im) ? "Im m(z) (z: bias-corrected)" : "Im m(z)", at, w->im.mean,
-          w->im.stderr_, w->theory_im, zi, 0);
+  for (int q = 0; q < RMTMC_ZOBS_COUNT; ++q) {
+    const rmtmc_zobs_info *o = rmtmc_zobs_describe(q);
+    for (int64_t k = 0; r->zobs[q].rows && k < r->nz; ++k) {
+      const rmtmc_stieltjes_row *w = &r->zobs[q].rows[k];
+      char at[64], what[96];
+      snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
+      double zr = isfinite(w->zscore_corr_re) ? w->zscore_corr_re : w->zscore_re;
+      double zi = isfinite(w->zscore_corr_im) ? w->zscore_corr_im : w->zscore_im;
+      snprintf(what, sizeof what, "Re %s%s", o->symbol, isfinite(w->zscore_corr_re) ? " (z: bias-corrected)" : "");
+      row(f, what, at, w->re.mean, w->re.stderr_, w->theory_re, zr, 0);
+      snprintf(what, sizeof what, "Im %s%s", o->symbol, isfinite(w->zscore_corr_im) ? " (z: bias-corrected)" : "");
+      if (w->z_im != 0.0) row(f, what, at, w->im.mean, w->im.stderr_, w->theory_im, zi, 0);
+    }
   }
   for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) {
     char what[64], at[64];
@@ -198,13 +208,22 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
 
   fprintf(f, "<h2>Pictures</h2>\n");
   image(f, sc->dir, "density.png", "pooled eigenvalue density vs theory");
-  image(f, sc->dir, "stieltjes.png", "Stieltjes transform estimates vs theory");
+  for (int q = 0; q < RMTMC_ZOBS_COUNT; ++q)
+    if (r->zobs[q].rows) {
+      char png[80], alt[96];
+      snprintf(png, sizeof png, "%s.png", rmtmc_zobs_describe(q)->key);
+      snprintf(alt, sizeof alt, "%s estimates vs theory", q == RMTMC_ZOBS_STIELTJES ? "Stieltjes transform" : rmtmc_zobs_describe(q)->title);
+      image(f, sc->dir, png, alt);
+    }
 
   fprintf(f, "<h2>Timing</h2>\n<table>\n");
   kv(f, "Monte Carlo", "%.3f s for %lld trials (%.1f trials/s, %.3g s per trial)", r->seconds,
-     (long long)c->trials, r->trials_per_second, r->seconds / (double)c->trials);
+     (long long)c->run.trials, r->trials_per_second, r->seconds / (double)c->run.trials);
   kv(f, "theory", "%.3f s", r->theory_seconds);
-  fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.spectrum/1), stieltjes.csv, edges.csv, moments.csv, density.csv.</p>\n");
+  fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.spectrum/1)");
+  for (int q = 0; q < RMTMC_ZOBS_COUNT; ++q)
+    if (r->zobs[q].rows) fprintf(f, ", %s.csv", rmtmc_zobs_describe(q)->key);
+  fprintf(f, ", edges.csv, moments.csv, density.csv.</p>\n");
   end(f);
   return RMTMC_OK;
 }
@@ -219,7 +238,7 @@ typedef struct {
   const char *dir, *title, *config;
   report_rows rows; /* what the table shows and the verdict uses */
   double seconds, tps;
-  const rmtmc_study_run *run;
+  const rmtmc_run_info *run;
   int64_t trials;
 } grid_ctx;
 
@@ -228,14 +247,7 @@ static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
   begin(f, g->title);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "study", "%s", g->config);
-  kv(f, "backend", "%s", g->run->backend.name);
-  if (g->run->backend.threads > 0)
-    kv(f, "device", "%s (%d threads), batch %lld", g->run->backend.device, g->run->backend.threads,
-       (long long)g->run->batch);
-  else
-    kv(f, "device", "%s, batch %lld", g->run->backend.device, (long long)g->run->batch);
-  kv(f, "libraries", "%s", g->run->backend.versions);
-  if (g->run->backend_note[0]) kv(f, "note", "%s", g->run->backend_note);
+  run_rows(f, g->run);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
   table_head(f, g->rows.xname);
   for (int o = 0; o < g->rows.nsets; ++o) {
@@ -264,10 +276,10 @@ rmtmc_status rmtmc_html_contexts(const char *dir, const rmtmc_contexts_result *r
   char conf[1600];
   snprintf(conf, sizeof conf, "contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/c = %.4g, rho = %g, alpha %s, %s counts, %lld trials, seed %llu",
            (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho, c->alpha,
-           c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials,
-           (unsigned long long)c->seed);
+           c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->run.trials,
+           (unsigned long long)c->run.seed);
   grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", conf, {0}, r->seconds, r->trials_per_second,
-                &r->run, c->trials};
+                &r->run, c->run.trials};
   report_rows_contexts(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }
@@ -277,9 +289,9 @@ rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r, 
   char conf[1600];
   snprintf(conf, sizeof conf, "mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, rho = %g, means %s, %lld trials, seed %llu",
            (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho,
-           c->means[0] ? c->means : "random", (long long)c->trials, (unsigned long long)c->seed);
+           c->means[0] ? c->means : "random", (long long)c->run.trials, (unsigned long long)c->run.seed);
   grid_ctx g = {dir, "rmtmc generative mixture (Proposition B)", conf, {0}, r->seconds, r->trials_per_second,
-                &r->run, c->trials};
+                &r->run, c->run.trials};
   report_rows_mixture(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }
@@ -288,9 +300,9 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
   const rmtmc_ridge_config *c = &r->config;
   char conf[1600];
   snprintf(conf, sizeof conf, "ridge: d = %lld, n = %lld, eta = d/n = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials, seed %llu",
-           (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->trials,
-           (unsigned long long)c->seed);
-  grid_ctx g = {dir, "rmtmc ridge regression", conf, {0}, r->seconds, r->trials_per_second, &r->run, c->trials};
+           (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->run.trials,
+           (unsigned long long)c->run.seed);
+  grid_ctx g = {dir, "rmtmc ridge regression", conf, {0}, r->seconds, r->trials_per_second, &r->run, c->run.trials};
   report_rows_ridge(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }

@@ -1,8 +1,10 @@
-/* output.c: atomic file output (temporary file, then rename). */
+/* output.c: atomic file output (temporary file, then rename) and output
+ * directories (assembled under a temporary name when new). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rmtmc_report.h"
@@ -30,5 +32,43 @@ rmtmc_status rmtmc_write_atomic(const char *path, rmtmc_writer_fn fn,
                          strerror(errno));
   if (st != RMTMC_OK) remove(tmp);
   free(tmp);
+  return st;
+}
+
+rmtmc_status rmtmc_write_dir(const char *dir, const rmtmc_out_file *files, int nfiles, rmtmc_error *err) {
+  struct stat sb;
+  int existed = stat(dir, &sb) == 0;
+  if (existed && !S_ISDIR(sb.st_mode))
+    return rmtmc_error_set(err, RMTMC_ERR_IO, "%s exists and is not a directory", dir);
+  /* A new directory is assembled under a temporary name, then renamed. */
+  size_t len = strlen(dir) + 32;
+  char *target = malloc(len), *path = malloc(len + 80);
+  if (!target || !path) {
+    free(target);
+    free(path);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  }
+  if (existed) snprintf(target, len, "%s", dir);
+  else snprintf(target, len, "%s.tmp.%ld", dir, (long)getpid());
+  rmtmc_status st = RMTMC_OK;
+  if (!existed && mkdir(target, 0777) != 0)
+    st = rmtmc_error_set(err, RMTMC_ERR_IO, "cannot create directory %s: %s", dir, strerror(errno));
+  for (int i = 0; st == RMTMC_OK && i < nfiles; ++i) {
+    snprintf(path, len + 80, "%s/%s", target, files[i].name);
+    st = rmtmc_write_atomic(path, files[i].fn, files[i].ctx, err);
+  }
+  if (!existed) {
+    if (st == RMTMC_OK && rename(target, dir) != 0)
+      st = rmtmc_error_set(err, RMTMC_ERR_IO, "cannot rename %s to %s: %s", target, dir, strerror(errno));
+    if (st != RMTMC_OK) {
+      for (int i = 0; i < nfiles; ++i) {
+        snprintf(path, len + 80, "%s/%s", target, files[i].name);
+        remove(path);
+      }
+      rmdir(target);
+    }
+  }
+  free(target);
+  free(path);
   return st;
 }

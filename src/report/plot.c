@@ -45,7 +45,7 @@ static rmtmc_status write_in(const char *dir, const char *name, rmtmc_writer_fn 
 }
 
 static void add_script(rmtmc_plot_scripts *s, const char *name) {
-  if (s && s->count < RMTMC_PLOT_MAX_SCRIPTS) s->name[s->count++] = name;
+  if (s && s->count < RMTMC_PLOT_MAX_SCRIPTS) snprintf(s->name[s->count++], sizeof s->name[0], "%s", name);
 }
 
 /* ------------------------------ spectrum ------------------------------ */
@@ -59,7 +59,7 @@ static rmtmc_status density_gp(FILE *f, const void *ctx, rmtmc_error *err) {
   fprintf(f, "set xrange [%.17g:%.17g]\n", lo - pad, hi + pad);
   fprintf(f, "set yrange [0:*]\n");
   fprintf(f, "set title \"Eigenvalues of S = X X^T / n: d = %lld, n = %lld (eta = d/n = %.4g), %lld trials, sigma %s, entries %s\"\n",
-          (long long)c->d, (long long)c->n, r->eta, (long long)c->trials, c->sigma, c->entries);
+          (long long)c->d, (long long)c->n, r->eta, (long long)c->run.trials, c->sigma, c->entries);
   fprintf(f, "set xlabel \"eigenvalue lambda of S (histogram pooled over trials, %lld bins)\"\n", (long long)r->bins);
   fprintf(f, "set ylabel \"density of the a.c. part (count / (trials d bin width))\"\n");
   fprintf(f, "set style fill solid 0.35 border\n");
@@ -81,38 +81,70 @@ static rmtmc_status density_gp(FILE *f, const void *ctx, rmtmc_error *err) {
   return RMTMC_OK;
 }
 
-static rmtmc_status stieltjes_gp(FILE *f, const void *ctx, rmtmc_error *err) {
-  const rmtmc_spectrum_result *r = ctx;
+/* A per-z observable's picture: its rows (CSV <key>.csv) and the text. */
+typedef struct zobs_plot {
+  const rmtmc_spectrum_result *r;
+  int kind;
+  char script[80], csv[80], stem[64];
+} zobs_plot;
+
+/* "(1/d) tr (S - zI)^-2" -> "(1/d) tr (S - zI)^{-2}" (gnuplot's superscript). */
+static void gp_power(char *out, size_t size, const char *meaning) {
+  size_t u = 0;
+  for (const char *p = meaning; *p && u + 8 < size; ++p) {
+    if (*p == '^' && p[1] == '-') {
+      out[u++] = '^';
+      out[u++] = '{';
+      out[u++] = *++p;
+      while (p[1] >= '0' && p[1] <= '9' && u + 3 < size) out[u++] = *++p;
+      out[u++] = '}';
+    } else {
+      out[u++] = *p;
+    }
+  }
+  out[u] = '\0';
+}
+
+static rmtmc_status zobs_gp(FILE *f, const void *ctx, rmtmc_error *err) {
+  const zobs_plot *zp = ctx;
+  const rmtmc_spectrum_result *r = zp->r;
   const rmtmc_spectrum_config *c = &r->config;
-  header(f, "plot_stieltjes.gp", "Stieltjes transform estimates (stieltjes.csv) vs the theory");
+  const rmtmc_zobs_info *o = rmtmc_zobs_describe(zp->kind);
+  const rmtmc_stieltjes_row *rows = r->zobs[zp->kind].rows;
+  int m = zp->kind == RMTMC_ZOBS_STIELTJES;
+  char what[160], sym[24], meaning[80];
+  snprintf(sym, sizeof sym, "%.*s", (int)strcspn(o->symbol, "("), o->symbol); /* "m", "m'" */
+  gp_power(meaning, sizeof meaning, o->meaning);
+  snprintf(what, sizeof what, "%s estimates (%s) vs the theory", m ? "Stieltjes transform" : o->title, zp->csv);
+  header(f, zp->script, what);
   fprintf(f, "set xrange [0.5:%lld.5]\n", (long long)r->nz);
   fprintf(f, "set xtics (");
   for (int64_t k = 0; k < r->nz; ++k)
-    fprintf(f, "%s\"%.4g%+.4gi\" %lld", k ? ", " : "", r->rows[k].z_re, r->rows[k].z_im, (long long)(k + 1));
+    fprintf(f, "%s\"%.4g%+.4gi\" %lld", k ? ", " : "", rows[k].z_re, rows[k].z_im, (long long)(k + 1));
   fprintf(f, ") rotate by -30\n");
-  fprintf(f, "set xlabel \"z (point j of the grid, in the order of stieltjes.csv)\"\n");
+  fprintf(f, "set xlabel \"z (point j of the grid, in the order of %s)\"\n", zp->csv);
   fprintf(f, "set bars 2\nset key below\nset bmargin 9\nset offsets 0, 0, graph 0.08, graph 0.08\n");
-  rmtmc_plot_loop_begin(f, "stieltjes", 1100, 860);
-  fprintf(f, "  set multiplot layout 2,2 title \"m(z) = (1/d) tr (S - zI)^{-1}: d = %lld, n = %lld, %lld trials; "
+  rmtmc_plot_loop_begin(f, zp->stem, 1100, 860);
+  fprintf(f, "  set multiplot layout 2,2 title \"%s = %s: d = %lld, n = %lld, %lld trials; "
              "bars: mean +- 2 standard errors\"\n",
-          (long long)c->d, (long long)c->n, (long long)c->trials);
+          o->symbol, meaning, (long long)c->d, (long long)c->n, (long long)c->run.trials);
   const char *part[2] = {"Re", "Im"};
   for (int im = 0; im < 2; ++im) {
     int e = 3 + im, s = 5 + im, t = 7 + im;
-    fprintf(f, "  set ylabel \"%s m(z)\"\n  unset arrow\n", part[im]);
+    fprintf(f, "  set ylabel \"%s %s\"\n  unset arrow\n", part[im], o->symbol);
     fprintf(f,
-            "  plot \"stieltjes.csv\" skip 1 using ($0+1):%d:(2*$%d) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical mean\", \\\n"
-            "       \"stieltjes.csv\" skip 1 using ($0+1):%d with points pt 6 ps 2 lw 2 lc rgb \"#cc3311\" title \"theory\"\n",
-            e, s, t);
+            "  plot \"%s\" skip 1 using ($0+1):%d:(2*$%d) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical mean\", \\\n"
+            "       \"%s\" skip 1 using ($0+1):%d with points pt 6 ps 2 lw 2 lc rgb \"#cc3311\" title \"theory\"\n",
+            zp->csv, e, s, zp->csv, t);
   }
   for (int im = 0; im < 2; ++im) {
     int e = 3 + im, s = 5 + im, t = 7 + im, b = 9 + im;
-    fprintf(f, "  set ylabel \"%s (m_emp - m_theory)\"\n", part[im]);
+    fprintf(f, "  set ylabel \"%s (%s_emp - %s_theory)\"\n", part[im], sym, sym);
     fprintf(f, "  set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb \"black\"\n");
     fprintf(f,
-            "  plot \"stieltjes.csv\" skip 1 using ($0+1):($%d-$%d):(2*$%d) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical - theory\", \\\n"
-            "       \"stieltjes.csv\" skip 1 using ($0+1):%d with points pt 4 ps 1.5 lc rgb \"#228833\" title \"predicted 1/d bias mu(z)/d\"\n",
-            e, t, s, b);
+            "  plot \"%s\" skip 1 using ($0+1):($%d-$%d):(2*$%d) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical - theory\", \\\n"
+            "       \"%s\" skip 1 using ($0+1):%d with points pt 4 ps 1.5 lc rgb \"#228833\" title \"predicted 1/d bias mu(z)/d\"\n",
+            zp->csv, e, t, s, zp->csv, b);
   }
   fprintf(f, "  unset arrow\n  unset multiplot\n");
   rmtmc_plot_loop_end(f);
@@ -123,10 +155,16 @@ rmtmc_status rmtmc_plot_spectrum(const char *dir, const rmtmc_spectrum_result *r
                                  rmtmc_plot_scripts *scripts, rmtmc_error *err) {
   if (scripts) scripts->count = 0;
   rmtmc_status st = write_in(dir, "plot_density.gp", density_gp, r, err);
-  if (st == RMTMC_OK) st = write_in(dir, "plot_stieltjes.gp", stieltjes_gp, r, err);
-  if (st == RMTMC_OK) {
-    add_script(scripts, "plot_density.gp");
-    add_script(scripts, "plot_stieltjes.gp");
+  if (st == RMTMC_OK) add_script(scripts, "plot_density.gp");
+  for (int k = 0; k < RMTMC_ZOBS_COUNT && st == RMTMC_OK; ++k) {
+    if (!r->zobs[k].rows) continue;
+    zobs_plot zp = {r, k, "", "", ""};
+    const char *key = rmtmc_zobs_describe(k)->key;
+    snprintf(zp.script, sizeof zp.script, "plot_%s.gp", key);
+    snprintf(zp.csv, sizeof zp.csv, "%s.csv", key);
+    snprintf(zp.stem, sizeof zp.stem, "%s", key);
+    st = write_in(dir, zp.script, zobs_gp, &zp, err);
+    if (st == RMTMC_OK) add_script(scripts, zp.script);
   }
   return st;
 }
@@ -195,7 +233,7 @@ rmtmc_status rmtmc_plot_contexts(const char *dir, const rmtmc_contexts_result *r
   char title[1536];
   snprintf(title, sizeof title, "generative contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, %lld trials",
            (long long)r->c, (long long)r->config.k, (long long)r->config.d, (long long)r->config.n,
-           (long long)r->config.trials);
+           (long long)r->config.run.trials);
   curves cv = {title, "gamma", "ridge gamma (log scale)", 2,
                {"etrain", "shrinkage"},
                {"E_train = (1/c) ||P - Phat||_F^2", "(1/c) sum_a <phat_a,p_a>/||p_a||^2"},
@@ -208,7 +246,7 @@ rmtmc_status rmtmc_plot_mixture(const char *dir, const rmtmc_mixture_result *r,
   char title[1536];
   snprintf(title, sizeof title, "generative mixture (Prop B): c = %lld, k = %lld, d = %lld, n = %lld, %lld trials",
            (long long)r->c, (long long)r->config.k, (long long)r->config.d, (long long)r->config.n,
-           (long long)r->config.trials);
+           (long long)r->config.run.trials);
   curves cv = {title, "gamma", "ridge gamma (log scale)", 1,
                {"etest"},
                {"E_test = (1/c) sum_a (||p_a - W^T mu_a||^2 + ||W||_F^2)"},
@@ -221,7 +259,7 @@ rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
   char title[1536];
   snprintf(title, sizeof title, "ridge: d = %lld, n = %lld, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials",
            (long long)r->config.d, (long long)r->config.n, r->config.sigma, r->config.signal,
-           r->config.noise, (long long)r->config.trials);
+           r->config.noise, (long long)r->config.run.trials);
   curves cv = {title, "lambda", "ridge lambda (log scale)", 4,
                {"risk", "train", "gcv", "dof"},
                {"excess risk (bhat-beta)^T Sigma (bhat-beta)", "training error (1/n) ||y - X bhat||^2",

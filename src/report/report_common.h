@@ -49,6 +49,9 @@ static inline void report_json_backend(rmtmc_json *j, const rmtmc_backend_info *
   rmtmc_json_object_end(j);
 }
 
+/* "  backend cpu (DEVICE, 2 threads), batch B" and the note line, if any. */
+void report_backend_line(FILE *f, const rmtmc_run_info *run);
+
 /* The rows a generative or ridge study reports, in report order, each set
  * with its label and whether it counts toward the verdict (else it is
  * informational).  The one place that decides what the verdict uses: the

@@ -16,10 +16,6 @@ static const char *precision_name(rmtmc_precision p) {
   return p == RMTMC_PRECISION_SINGLE ? "single" : "double";
 }
 
-static const char *backend_kind_name(rmtmc_backend_kind k) {
-  return k == RMTMC_BACKEND_CPU ? "cpu" : k == RMTMC_BACKEND_CUDA ? "cuda" : "auto";
-}
-
 static double moment_z(const rmtmc_spectrum_result *r, int k) {
   return (r->moments[k].mean - r->moments_exact[k]) / r->moments[k].stderr_;
 }
@@ -33,11 +29,12 @@ static double row_z(const rmtmc_stieltjes_row *row, int im) {
 
 double rmtmc_spectrum_max_abs_z(const rmtmc_spectrum_result *r) {
   double mx = 0.0;
-  for (int64_t j = 0; j < r->nz; ++j)
-    for (int im = 0; im < 2; ++im) {
-      double z = row_z(&r->rows[j], im);
-      if (isfinite(z) && fabs(z) > mx) mx = fabs(z);
-    }
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k)
+    for (int64_t j = 0; r->zobs[k].rows && j < r->nz; ++j)
+      for (int im = 0; im < 2; ++im) {
+        double z = row_z(&r->zobs[k].rows[j], im);
+        if (isfinite(z) && fabs(z) > mx) mx = fabs(z);
+      }
   for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) {
     double z = moment_z(r, k);
     if (isfinite(z) && fabs(z) > mx) mx = fabs(z);
@@ -67,20 +64,24 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   report_json_begin(&j, f, "rmtmc.spectrum/1");
 
   rmtmc_json_object(&j, "config");
-  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->run.trials, c->run.seed);
   rmtmc_json_str(&j, "sigma", c->sigma);
   rmtmc_json_str(&j, "entries", c->entries);
   rmtmc_json_array(&j, "z");
   for (int64_t k = 0; k < c->nz; ++k) pair(&j, NULL, c->z_re[k], c->z_im[k]);
   rmtmc_json_array_end(&j);
   rmtmc_json_int(&j, "bins", c->bins);
-  rmtmc_json_str(&j, "backend", backend_kind_name(c->backend));
-  rmtmc_json_int(&j, "threads", c->backend_opts.threads);
-  rmtmc_json_int(&j, "batch", c->batch);
+  rmtmc_json_str(&j, "backend", rmtmc_backend_kind_name(c->run.backend));
+  rmtmc_json_int(&j, "threads", c->run.threads);
+  rmtmc_json_int(&j, "batch", c->run.batch);
   rmtmc_json_str(&j, "precision", precision_name(c->precision));
+  rmtmc_json_array(&j, "observables");
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k)
+    if (c->zobs & RMTMC_ZOBS_BIT(k)) rmtmc_json_str(&j, NULL, rmtmc_zobs_describe(k)->option);
+  rmtmc_json_array_end(&j);
   rmtmc_json_object_end(&j);
 
-  report_json_backend(&j, &r->backend, r->backend_note, r->batch);
+  report_json_backend(&j, &r->run.backend, r->run.backend_note, r->run.batch);
 
   rmtmc_json_object(&j, "theory");
   rmtmc_json_array(&j, "support");
@@ -95,22 +96,26 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_int(&j, "population_atoms", r->model.pop_k);
   rmtmc_json_object_end(&j);
 
-  rmtmc_json_array(&j, "stieltjes");
-  for (int64_t k = 0; k < r->nz; ++k) {
-    const rmtmc_stieltjes_row *row = &r->rows[k];
-    rmtmc_json_object(&j, NULL);
-    rmtmc_json_num(&j, "z_re", row->z_re);
-    rmtmc_json_num(&j, "z_im", row->z_im);
-    pair(&j, "empirical", row->re.mean, row->im.mean);
-    pair(&j, "stderr", row->re.stderr_, row->im.stderr_);
-    pair(&j, "sd", row->re.sd, row->im.sd);
-    pair(&j, "theory", row->theory_re, row->theory_im);
-    pair(&j, "bias", row->bias_re, row->bias_im);
-    pair(&j, "zscore", row->zscore_re, row->zscore_im);
-    pair(&j, "zscore_corrected", row->zscore_corr_re, row->zscore_corr_im);
-    rmtmc_json_object_end(&j);
+  for (int q = 0; q < RMTMC_ZOBS_COUNT; ++q) { /* "stieltjes", then the others asked for */
+    const rmtmc_zobs_table *t = &r->zobs[q];
+    if (!t->rows) continue;
+    rmtmc_json_array(&j, rmtmc_zobs_describe(q)->key);
+    for (int64_t k = 0; k < t->nz; ++k) {
+      const rmtmc_stieltjes_row *row = &t->rows[k];
+      rmtmc_json_object(&j, NULL);
+      rmtmc_json_num(&j, "z_re", row->z_re);
+      rmtmc_json_num(&j, "z_im", row->z_im);
+      pair(&j, "empirical", row->re.mean, row->im.mean);
+      pair(&j, "stderr", row->re.stderr_, row->im.stderr_);
+      pair(&j, "sd", row->re.sd, row->im.sd);
+      pair(&j, "theory", row->theory_re, row->theory_im);
+      pair(&j, "bias", row->bias_re, row->bias_im);
+      pair(&j, "zscore", row->zscore_re, row->zscore_im);
+      pair(&j, "zscore_corrected", row->zscore_corr_re, row->zscore_corr_im);
+      rmtmc_json_object_end(&j);
+    }
+    rmtmc_json_array_end(&j);
   }
-  rmtmc_json_array_end(&j);
 
   rmtmc_json_object(&j, "edges");
   stat_obj(&j, "lambda_min", &r->lam_min, r->lam_min_theory);
@@ -165,18 +170,18 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_object(&j, "timing");
   rmtmc_json_num(&j, "seconds", r->seconds);
   rmtmc_json_num(&j, "trials_per_second", r->trials_per_second);
-  rmtmc_json_num(&j, "seconds_per_trial", r->seconds / (double)c->trials);
+  rmtmc_json_num(&j, "seconds_per_trial", r->seconds / (double)c->run.trials);
   rmtmc_json_num(&j, "theory_seconds", r->theory_seconds);
   rmtmc_json_object_end(&j);
   rmtmc_json_end(&j);
   return RMTMC_OK;
 }
 
-rmtmc_status rmtmc_spectrum_write_csv_stieltjes(FILE *f, const void *result, rmtmc_error *err) {
-  const rmtmc_spectrum_result *r = result;
+rmtmc_status rmtmc_spectrum_write_csv_zobs(FILE *f, const void *table, rmtmc_error *err) {
+  const rmtmc_zobs_table *t = table;
   fprintf(f, "z_re,z_im,empirical_re,empirical_im,stderr_re,stderr_im,theory_re,theory_im,bias_re,bias_im,zscore_re,zscore_im,zscore_corrected_re,zscore_corrected_im\n");
-  for (int64_t k = 0; k < r->nz; ++k) {
-    const rmtmc_stieltjes_row *w = &r->rows[k];
+  for (int64_t k = 0; k < t->nz; ++k) {
+    const rmtmc_stieltjes_row *w = &t->rows[k];
     fprintf(f, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
             w->z_re, w->z_im, w->re.mean, w->im.mean, w->re.stderr_, w->im.stderr_,
             w->theory_re, w->theory_im, w->bias_re, w->bias_im, w->zscore_re,
@@ -215,73 +220,53 @@ rmtmc_status rmtmc_spectrum_write_csv_density(FILE *f, const void *result, rmtmc
   return RMTMC_OK;
 }
 
-rmtmc_status rmtmc_spectrum_write_dir(const char *dir, const rmtmc_spectrum_result *r,
-                                      rmtmc_error *err) {
-  static const struct {
-    const char *name;
-    rmtmc_writer_fn fn;
-  } files[] = {{"result.json", rmtmc_spectrum_write_json},
-               {"stieltjes.csv", rmtmc_spectrum_write_csv_stieltjes},
-               {"edges.csv", rmtmc_spectrum_write_csv_edges},
-               {"moments.csv", rmtmc_spectrum_write_csv_moments},
-               {"density.csv", rmtmc_spectrum_write_csv_density}};
-  struct stat sb;
-  int existed = stat(dir, &sb) == 0;
-  if (existed && !S_ISDIR(sb.st_mode))
-    return rmtmc_error_set(err, RMTMC_ERR_IO, "--out %s exists and is not a directory", dir);
-  /* A new directory is assembled under a temporary name, then renamed. */
-  size_t len = strlen(dir) + 32;
-  char *target = malloc(len), *path = malloc(len + 32);
-  if (!target || !path) {
-    free(target);
-    free(path);
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-  }
-  if (existed) snprintf(target, len, "%s", dir);
-  else snprintf(target, len, "%s.tmp.%ld", dir, (long)getpid());
-  rmtmc_status st = RMTMC_OK;
-  if (!existed && mkdir(target, 0777) != 0)
-    st = rmtmc_error_set(err, RMTMC_ERR_IO, "cannot create directory %s: %s", dir,
-                         strerror(errno));
-  for (size_t i = 0; st == RMTMC_OK && i < sizeof files / sizeof files[0]; ++i) {
-    snprintf(path, len + 32, "%s/%s", target, files[i].name);
-    st = rmtmc_write_atomic(path, files[i].fn, r, err);
-  }
-  if (!existed) {
-    if (st == RMTMC_OK && rename(target, dir) != 0)
-      st = rmtmc_error_set(err, RMTMC_ERR_IO, "cannot rename %s to %s: %s", target, dir,
-                           strerror(errno));
-    if (st != RMTMC_OK) {
-      for (size_t i = 0; i < sizeof files / sizeof files[0]; ++i) {
-        snprintf(path, len + 32, "%s/%s", target, files[i].name);
-        remove(path);
+int rmtmc_spectrum_files(const rmtmc_spectrum_result *r, rmtmc_out_file *files, int cap) {
+  int n = 0;
+#define ADD_FILE(nm, writer, context)                                   \
+  do {                                                                 \
+    if (n < cap) {                                                     \
+      snprintf(files[n].name, sizeof files[n].name, "%s", nm);         \
+      files[n].fn = writer;                                            \
+      files[n].ctx = context;                                          \
+    }                                                                  \
+    ++n;                                                               \
+  } while (0)
+  ADD_FILE("result.json", rmtmc_spectrum_write_json, r);
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k)
+    if (r->zobs[k].rows) {
+      char name[64];
+      snprintf(name, sizeof name, "%s.csv", rmtmc_zobs_describe(k)->key);
+      ADD_FILE(name, rmtmc_spectrum_write_csv_zobs, &r->zobs[k]);
+      if (k == RMTMC_ZOBS_STIELTJES) { /* the order of the files before the observables were a list */
+        ADD_FILE("edges.csv", rmtmc_spectrum_write_csv_edges, r);
+        ADD_FILE("moments.csv", rmtmc_spectrum_write_csv_moments, r);
+        ADD_FILE("density.csv", rmtmc_spectrum_write_csv_density, r);
       }
-      rmdir(target);
     }
-  }
-  free(target);
-  free(path);
-  return st;
+#undef ADD_FILE
+  return n;
 }
 
 void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r) {
   const rmtmc_spectrum_config *c = &r->config;
   fprintf(f, "rmtmc spectrum: d = %lld, n = %lld (eta = d/n = %.4g), %lld trials, seed %llu\n",
-          (long long)c->d, (long long)c->n, r->eta, (long long)c->trials,
-          (unsigned long long)c->seed);
+          (long long)c->d, (long long)c->n, r->eta, (long long)c->run.trials,
+          (unsigned long long)c->run.seed);
   fprintf(f, "  sigma %s, entries %s, precision %s\n", c->sigma, c->entries,
           precision_name(c->precision));
-  fprintf(f, "  backend %s (%s, %d threads), batch %lld\n", r->backend.name, r->backend.device,
-          r->backend.threads, (long long)r->batch);
-  if (r->backend_note[0]) fprintf(f, "  note: %s\n", r->backend_note);
+  report_backend_line(f, &r->run);
   fprintf(f, "  limiting support:");
   for (int64_t i = 0; i < r->nint; ++i)
     fprintf(f, " [%.6g, %.6g]", r->support[2 * i], r->support[2 * i + 1]);
   if (r->atom > 0) fprintf(f, " plus an atom of mass %.6g at 0", r->atom);
-  fprintf(f, "\n\n  Stieltjes transform m(z) = (1/d) tr (S - zI)^-1 (mean over trials +- standard error)\n");
+  fprintf(f, "\n");
+  for (int q = 0; q < RMTMC_ZOBS_COUNT; ++q) {
+  const rmtmc_zobs_info *o = rmtmc_zobs_describe(q);
+  if (!r->zobs[q].rows) continue;
+  fprintf(f, "\n  %s %s = %s (mean over trials +- standard error)\n", o->title, o->symbol, o->meaning);
   fprintf(f, "  %-20s %-30s %-24s %-10s %s\n", "z", "empirical", "theory", "z-score", "z-score (1/d bias corrected)");
   for (int64_t k = 0; k < r->nz; ++k) {
-    const rmtmc_stieltjes_row *w = &r->rows[k];
+    const rmtmc_stieltjes_row *w = &r->zobs[q].rows[k];
     char zs[32], em[64], th[48], z1[32], z2[32];
     snprintf(zs, sizeof zs, "%.4g%+.4gi", w->z_re, w->z_im);
     snprintf(em, sizeof em, "%.6f%+.6fi +- %.1e", w->re.mean, w->im.mean,
@@ -293,6 +278,7 @@ void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r) {
     if (isfinite(ca)) snprintf(z2, sizeof z2, "%.2f", fmax(ca, cb));
     else snprintf(z2, sizeof z2, "n/a");
     fprintf(f, "  %-20s %-30s %-24s %-10s %s\n", zs, em, th, z1, z2);
+  }
   }
   fprintf(f, "\n  moments (1/d) tr S^k: empirical, limit theory, exact finite-n expectation\n");
   for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k)
@@ -307,9 +293,16 @@ void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r) {
   fprintf(f, "\n  pooled eigenvalue distribution vs theory (%lld bins on [%.4g, %.4g]): L1 = %.4f, KS = %.4f\n",
           (long long)r->bins, r->hist_lo, r->hist_hi, r->l1, r->ks);
   fprintf(f, "  time: %.3f s for %lld trials (%.1f trials/s), theory %.3f s\n", r->seconds,
-          (long long)c->trials, r->trials_per_second, r->theory_seconds);
+          (long long)c->run.trials, r->trials_per_second, r->theory_seconds);
   double mz = rmtmc_spectrum_max_abs_z(r);
-  fprintf(f, "\n  verdict: %s: largest |z-score| %.2f %s %.1f over %lld Stieltjes points and the exact moments\n",
-          mz <= RMTMC_VERDICT_Z ? "AGREES" : "DISAGREES", mz,
-          mz <= RMTMC_VERDICT_Z ? "<=" : ">", RMTMC_VERDICT_Z, (long long)r->nz);
+  int kinds = 0;
+  for (int q = 0; q < RMTMC_ZOBS_COUNT; ++q) kinds += r->zobs[q].rows != NULL;
+  if (kinds > 1)
+    fprintf(f, "\n  verdict: %s: largest |z-score| %.2f %s %.1f over %lld z points of %d observables and the exact moments\n",
+            mz <= RMTMC_VERDICT_Z ? "AGREES" : "DISAGREES", mz, mz <= RMTMC_VERDICT_Z ? "<=" : ">", RMTMC_VERDICT_Z,
+            (long long)r->nz, kinds);
+  else
+    fprintf(f, "\n  verdict: %s: largest |z-score| %.2f %s %.1f over %lld Stieltjes points and the exact moments\n",
+            mz <= RMTMC_VERDICT_Z ? "AGREES" : "DISAGREES", mz,
+            mz <= RMTMC_VERDICT_Z ? "<=" : ">", RMTMC_VERDICT_Z, (long long)r->nz);
 }

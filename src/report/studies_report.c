@@ -48,7 +48,7 @@ static void mat(rmtmc_json *j, const char *key, const double *m, int64_t rows_, 
 }
 
 /* "timing" (kept flat for readers of rmtmc.*\/1) and "backend". */
-static void timing(rmtmc_json *j, double sec, double tps, const rmtmc_study_run *run) {
+static void timing(rmtmc_json *j, double sec, double tps, const rmtmc_run_info *run) {
   rmtmc_json_object(j, "timing");
   rmtmc_json_num(j, "seconds", sec);
   rmtmc_json_num(j, "trials_per_second", tps);
@@ -130,7 +130,7 @@ rmtmc_status rmtmc_contexts_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_int(&j, "k", c->k);
   rmtmc_json_int(&j, "context_len", c->contexts > 0 ? 0 : c->context_len);
   rmtmc_json_int(&j, "contexts", r->c);
-  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->run.trials, c->run.seed);
   rmtmc_json_num(&j, "rho", c->rho);
   rmtmc_json_str(&j, "alpha", c->alpha);
   rmtmc_json_str(&j, "counts", c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial");
@@ -168,7 +168,7 @@ rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result, rmtmc_error *
   rmtmc_json_object(&j, "config");
   rmtmc_json_int(&j, "classes", r->c);
   rmtmc_json_int(&j, "k", c->k);
-  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->run.trials, c->run.seed);
   rmtmc_json_num(&j, "rho", c->rho);
   rmtmc_json_num(&j, "mean_norm", c->means[0] ? NAN : c->mean_norm);
   rmtmc_json_str(&j, "means", c->means[0] ? c->means : "random");
@@ -207,7 +207,7 @@ rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result, rmtmc_error *er
   rmtmc_json j;
   report_json_begin(&j, f, "rmtmc.ridge/1");
   rmtmc_json_object(&j, "config");
-  report_json_run_size(&j, c->d, c->n, r->eta, c->trials, c->seed);
+  report_json_run_size(&j, c->d, c->n, r->eta, c->run.trials, c->run.seed);
   rmtmc_json_str(&j, "sigma", c->sigma);
   rmtmc_json_num(&j, "signal", c->signal);
   rmtmc_json_num(&j, "noise", c->noise);
@@ -270,7 +270,7 @@ static void table(FILE *f, const char *title, const char *xname, const rmtmc_gri
   }
 }
 
-static void backend_line(FILE *f, const rmtmc_study_run *run) {
+void report_backend_line(FILE *f, const rmtmc_run_info *run) {
   if (run->backend.threads > 0)
     fprintf(f, "  backend %s (%s, %d threads), batch %lld\n", run->backend.name, run->backend.device,
             run->backend.threads, (long long)run->batch);
@@ -295,8 +295,8 @@ void rmtmc_contexts_summary(FILE *f, const rmtmc_contexts_result *r) {
   report_rows_contexts(&s, r);
   fprintf(f, "generative contexts (Prop A): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/c = %.4g, %s counts, %lld trials\n",
           (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta,
-          c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->trials);
-  backend_line(f, &r->run);
+          c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->run.trials);
+  report_backend_line(f, &r->run);
   tables(f, &s, 0, s.nsets);
   for (int64_t g = 0; g < c->ngamma; ++g)
     fprintf(f, "  gamma %-8.4g rms ||mean phat_a - m_a|| = %.4g (noise floor %.4g)\n", c->gamma[g], r->phat_dev[g],
@@ -309,8 +309,8 @@ void rmtmc_mixture_summary(FILE *f, const rmtmc_mixture_result *r) {
   report_rows s;
   report_rows_mixture(&s, r);
   fprintf(f, "generative mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, %lld trials\n",
-          (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, (long long)c->trials);
-  backend_line(f, &r->run);
+          (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, (long long)c->run.trials);
+  report_backend_line(f, &r->run);
   tables(f, &s, 0, s.nsets);
   verdict(f, report_rows_max_z(&s), r->seconds, r->trials_per_second);
 }
@@ -320,8 +320,8 @@ void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r) {
   report_rows s;
   report_rows_ridge(&s, r);
   fprintf(f, "ridge: d = %lld, n = %lld, eta = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials\n",
-          (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->trials);
-  backend_line(f, &r->run);
+          (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->run.trials);
+  report_backend_line(f, &r->run);
   tables(f, &s, 0, 4); /* the lambda grid */
   if (isfinite(r->lam_opt))
     fprintf(f, "optimal lambda of the theory: %.6g%s, limiting risk %.8g\n", r->lam_opt,

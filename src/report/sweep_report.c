@@ -41,8 +41,8 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
   rmtmc_json_array(&j, "values");
   for (int64_t i = 0; i < c->npoints; ++i) rmtmc_json_int(&j, NULL, c->values[i]);
   rmtmc_json_array_end(&j);
-  rmtmc_json_int(&j, "trials", c->base.trials);
-  rmtmc_json_int(&j, "seed", (long long)c->base.seed);
+  rmtmc_json_int(&j, "trials", c->base.run.trials);
+  rmtmc_json_int(&j, "seed", (long long)c->base.run.seed);
   rmtmc_json_str(&j, "seed_rule", "point i (0-based) runs with seed + i");
   rmtmc_json_str(&j, "sigma", c->base.sigma);
   rmtmc_json_str(&j, "entries", c->base.entries);
@@ -55,7 +55,7 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
   }
   rmtmc_json_array_end(&j);
   rmtmc_json_str(&j, "precision", c->base.precision == RMTMC_PRECISION_SINGLE ? "single" : "double");
-  rmtmc_json_str(&j, "backend", c->base.backend == RMTMC_BACKEND_CPU ? "cpu" : c->base.backend == RMTMC_BACKEND_CUDA ? "cuda" : "auto");
+  rmtmc_json_str(&j, "backend", rmtmc_backend_kind_name(c->base.run.backend));
   char hash[20];
   snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->config_hash);
   rmtmc_json_str(&j, "config_hash", hash);
@@ -161,7 +161,7 @@ rmtmc_status rmtmc_sweep_write_gnuplot(FILE *f, const void *ctx, rmtmc_error *er
     fprintf(f, "set xlabel \"samples n (d = %lld fixed)\"\n", (long long)r->config.base.d);
   rmtmc_plot_loop_begin(f, "sweep", 1100, 600);
   fprintf(f, "  set multiplot layout 1,2 title \"m_d(z) = (1/d) tr (S - zI)^{-1} vs its limit m(z): %lld trials per point; lines: least-squares fits\"\n",
-          (long long)r->config.base.trials);
+          (long long)r->config.base.run.trials);
   for (int which = 0; which < 2; ++which) {
     fprintf(f, "  set ylabel \"%s\"\n", which == 0 ? "|mean over trials of m_d(z) - m(z)|" : "trial-to-trial sd of m_d(z)");
     fprintf(f, "  plot ");
@@ -189,10 +189,10 @@ void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r) {
   const char *pn = c->param == RMTMC_SWEEP_D ? "d" : "n";
   if (c->param == RMTMC_SWEEP_D)
     fprintf(f, "rmtmc sweep over d (n = %g d), %lld trials per point, sigma %s, entries %s\n", c->ratio,
-            (long long)c->base.trials, c->base.sigma, c->base.entries);
+            (long long)c->base.run.trials, c->base.sigma, c->base.entries);
   else
     fprintf(f, "rmtmc sweep over n (d = %lld), %lld trials per point, sigma %s, entries %s\n",
-            (long long)c->base.d, (long long)c->base.trials, c->base.sigma, c->base.entries);
+            (long long)c->base.d, (long long)c->base.run.trials, c->base.sigma, c->base.entries);
   fprintf(f, "  %-8s %-8s %-8s %-18s %-14s %-14s\n", pn, "d", "n", "z", "|mean error|", "sd of m_d");
   for (int64_t i = 0; i < c->npoints; ++i)
     for (int64_t k = 0; k < r->nz; ++k) {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parallel.h"
+#include "engine/driver.h"
 #include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
 #include "rmtmc_theory_models.h"
@@ -20,29 +22,6 @@
 /* ------------------------------------------------------------ helpers */
 
 uint64_t rmtmc_study_seed(uint64_t seed, uint64_t q) { return rmtmc_stream_seed(seed, q); }
-
-rmtmc_status rmtmc_parse_grid(const char *opt, const char *s, double *out,
-                              int64_t cap, int64_t *count, rmtmc_error *err) {
-  *count = 0;
-  const char *p = s;
-  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs at least one value", opt);
-  for (;;) {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(p, &end);
-    if (end == p || errno || !isfinite(v) || (*end != ',' && *end != '\0'))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "--%s '%s': not a comma-separated list of numbers", opt, s);
-    if (!(v > 0))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: every value must be > 0 (got %g)", opt, v);
-    if (*count >= cap)
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: at most %lld values", opt, (long long)cap);
-    out[(*count)++] = v;
-    if (*end == '\0') break;
-    p = end + 1;
-  }
-  return RMTMC_OK;
-}
 
 /* P (k x c): p_a = softmax(L[a, :] / rho), L gaussian c x k (params, trial 0). */
 static rmtmc_status make_P(double *P, uint64_t seed, double rho, int64_t k, int64_t c,
@@ -127,8 +106,6 @@ static rmtmc_status read_numbers(const char *opt, const char *path, double **val
 
 /* ================================================ Proposition A ======= */
 
-/* ================================================ Proposition A ======= */
-
 void rmtmc_contexts_config_default(rmtmc_contexts_config *c) {
   memset(c, 0, sizeof *c);
   c->k = 4;
@@ -136,8 +113,7 @@ void rmtmc_contexts_config_default(rmtmc_contexts_config *c) {
   c->contexts = 0;
   c->d = 256;
   c->n = 2560;
-  c->trials = 40;
-  c->seed = 1;
+  rmtmc_run_opts_default(&c->run, 40, 1);
   c->rho = 1.0;
   strcpy(c->alpha, "uniform");
   c->counts = RMTMC_COUNTS_FIXED;
@@ -164,10 +140,11 @@ rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *c, rmtmc_error
   if (c->d < 1 || c->n < 1)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--d and --n must be >= 1 (got %lld and %lld)",
                            (long long)c->d, (long long)c->n);
-  if (c->trials < 2) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be >= 2 (standard errors)");
+  rmtmc_status st = study_check_run(&c->run, 2, err);
+  if (st != RMTMC_OK) return st;
   if (!(c->rho > 0) || !isfinite(c->rho))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--rho must be finite and > 0 (got %g)", c->rho);
-  rmtmc_status st = study_check_grid("gamma", c->gamma, c->ngamma, err);
+  st = study_check_grid("gamma", c->gamma, c->ngamma, err);
   if (st != RMTMC_OK) return st;
   int64_t cc = contexts_c(c);
   if (cc < 1)
@@ -181,7 +158,7 @@ rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *c, rmtmc_error
   /* What the study holds on the host (the backend checks its own memory):
    * P and its CDF, the phat deviation sums, and the backend's outputs and
    * the per-trial deviations of at least a CPU batch of trials (a larger
-   * batch is capped to the memory by study_fit_open). */
+   * batch is capped to the memory by the run driver). */
   double kc = (double)c->k * (double)cc, ng = (double)c->ngamma;
   double host = 8.0 * (4.0 * kc + ng * kc + STUDY_BATCH * ((double)cc + 2.0 * ng * kc));
   return study_check_memory("the contexts study (host side: c x k label laws and per-trial predictions)", host,
@@ -252,11 +229,14 @@ void rmtmc_contexts_result_free(rmtmc_contexts_result *r) {
   if (!r) return;
   free(r->P); free(r->alpha); free(r->alpha_fixed); free(r->etrain); free(r->shrink);
   free(r->phat_dev); free(r->phat_noise); free(r->spread);
+  rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }
 
 #define A_NOBS 9 /* per gamma: (emp, theory, diff) of E_train, of the
-                    shrinkage and of the spread of phat around m */
+                    shrinkage and of the spread of phat around m; then
+                    two more: the sd of the realised alpha and the
+                    fraction of empty contexts; the sums: phat - m */
 
 /* Host side of Prop A: the theory (once for fixed counts, per trial at the
  * realised counts for multinomial ones) and each trial's comparison. */
@@ -271,23 +251,20 @@ typedef struct ctx_post {
   /* multinomial: per-thread scratch [threads][c] (m: [threads][k c]) */
   double *alphas, *D, *m, *trC;
   int64_t *cnt;
-  /* the batch being consumed and its rows ([cap][nrow], [cap][k c ng]) */
+  /* the batch being mapped: outputs, rows ([count][nrow]), deviations
+   * ([count][k c ng], the driver's sum columns) */
   const double *out;
   double *obs, *dev;
-  int64_t cap;
   int threads;
-  rmtmc_accum_stream acc;
-  double *devsum; /* [k c ng] */
 } ctx_post;
 
 static void ctx_post_free(ctx_post *s) {
   free(s->th); free(s->Dg); free(s->mg); free(s->trCg);
   free(s->alphas); free(s->D); free(s->m); free(s->trC); free(s->cnt);
-  free(s->obs); free(s->dev); free(s->devsum);
 }
 
-/* study_trial_fn: row i of the batch (trial t) from the backend's output. */
-static rmtmc_status contexts_post_trial(void *ctx, int thread, int64_t i, uint64_t t, rmtmc_error *err) {
+/* rmtmc_item_fn: row i of the batch from the backend's output. */
+static rmtmc_status contexts_post_trial(void *ctx, int thread, int64_t i, rmtmc_error *err) {
   const ctx_post *s = ctx;
   int64_t c = s->c, k = s->k, ng = s->ng, kc = k * c, ld = ng * k;
   const double *o = s->out + i * s->nout;
@@ -353,29 +330,28 @@ static rmtmc_status contexts_post_trial(void *ctx, int thread, int64_t i, uint64
   return st;
 }
 
-/* study_consume_fn: rows in parallel, then merged in trial order. */
-static rmtmc_status contexts_consume(void *ctx, uint64_t trial0, int64_t count, const double *out,
-                                     rmtmc_error *err) {
+/* drv_spec map: the rows in parallel (the driver adds them in trial order). */
+static rmtmc_status contexts_map(void *ctx, uint64_t trial0, int64_t count, const double *out, double *rows,
+                                 double *sums, rmtmc_error *err) {
   ctx_post *s = ctx;
-  size_t devlen = (size_t)(s->k * s->c * s->ng);
-  if (count > s->cap) {
-    free(s->obs);
-    free(s->dev);
-    s->obs = malloc((size_t)(count * s->nrow) * sizeof(double));
-    s->dev = malloc((size_t)count * devlen * sizeof(double));
-    s->cap = s->obs && s->dev ? count : 0;
-    if (!s->cap)
-      return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld trials' rows; lower --batch",
-                             (long long)count);
-  }
   s->out = out;
-  rmtmc_status st = study_run_batch(s->threads, (int64_t)trial0, count, contexts_post_trial, s, err);
-  for (int64_t i = 0; st == RMTMC_OK && i < count; ++i) {
-    rmtmc_accum_stream_add(&s->acc, s->obs + i * s->nrow);
-    const double *dv = s->dev + (size_t)i * devlen;
-    for (size_t q = 0; q < devlen; ++q) s->devsum[q] += dv[q];
+  s->obs = rows;
+  s->dev = sums;
+  return rmtmc_parallel_for(s->threads, count, contexts_post_trial, s, err);
+}
+
+/* The per-trial table's columns of the contexts rows. */
+static void contexts_columns(rmtmc_column *col, const rmtmc_contexts_config *c) {
+  for (int64_t g = 0; g < c->ngamma; ++g) {
+    rmtmc_column *q = col + A_NOBS * g;
+    study_grid_columns(q, "etrain", "E_train = (1/c)||P - Phat||_F^2", "gamma", g, c->gamma[g]);
+    study_grid_columns(q + 3, "shrinkage", "(1/c) sum_a <phat_a,p_a>/||p_a||^2 vs (1/c) sum_a D_a", "gamma", g,
+                       c->gamma[g]);
+    study_grid_columns(q + 6, "phat_spread", "(1/c) sum_a ||phat_a - m_a||^2 vs (1/c) sum_a tr(C_a - m_a m_a^T)",
+                       "gamma", g, c->gamma[g]);
   }
-  return st;
+  study_column(&col[A_NOBS * c->ngamma], "alpha_sd", "sd over contexts of the realised alpha_a = c n_a / n (multinomial; 0 for fixed counts)", "", 0, 0);
+  study_column(&col[A_NOBS * c->ngamma + 1], "empty_fraction", "fraction of contexts with n_a = 0 (multinomial; 0 for fixed counts)", "", 0, 0);
 }
 
 rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts_result *r,
@@ -388,16 +364,18 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   int64_t c = contexts_c(cfg), k = cfg->k, d = cfg->d, n = cfg->n, ng = cfg->ngamma;
   r->c = c;
   r->eta = (double)d / (double)c;
-  int threads = study_resolve_threads(cfg->threads);
-  r->config.threads = threads;
+  int threads = rmtmc_resolve_threads(cfg->run.threads);
+  r->config.run.threads = threads;
   int multi = cfg->counts == RMTMC_COUNTS_MULTINOMIAL;
   ctx_post s;
   memset(&s, 0, sizeof s);
   s.cfg = &r->config;
   s.c = c; s.k = k; s.n = n; s.ng = ng; s.eta = r->eta; s.threads = threads;
   s.nrow = A_NOBS * ng + 2;
-  study_fit fit = {0};
-  int acc_ok = 0;
+  drv dv;
+  memset(&dv, 0, sizeof dv);
+  drv_result acc;
+  memset(&acc, 0, sizeof acc);
   r->P = malloc((size_t)(k * c) * sizeof(double));
   r->alpha = malloc((size_t)c * sizeof(double));
   r->etrain = calloc((size_t)ng, sizeof(rmtmc_grid_row));
@@ -408,7 +386,7 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   double *cumP = malloc((size_t)(k * c) * sizeof(double));
   double *cumA = multi ? malloc((size_t)c * sizeof(double)) : NULL;
   int64_t *fc = multi ? NULL : malloc((size_t)c * sizeof(int64_t));
-  s.devsum = calloc((size_t)(k * c * ng), sizeof(double));
+  rmtmc_column *cols = calloc((size_t)s.nrow, sizeof(rmtmc_column));
   size_t tc = (size_t)threads * (size_t)c;
   if (multi) {
     s.alphas = malloc(tc * sizeof(double));
@@ -423,13 +401,13 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     s.trCg = malloc((size_t)(ng * c) * sizeof(double));
   }
   if (!r->P || !r->alpha || !r->etrain || !r->shrink || !r->phat_dev || !r->phat_noise || !r->spread || !cumP ||
-      (multi && (!cumA || !s.alphas || !s.D || !s.m || !s.trC || !s.cnt)) ||
-      (!multi && (!fc || !s.th || !s.Dg || !s.mg || !s.trCg)) || !s.devsum) {
+      !cols || (multi && (!cumA || !s.alphas || !s.D || !s.m || !s.trC || !s.cnt)) ||
+      (!multi && (!fc || !s.th || !s.Dg || !s.mg || !s.trCg))) {
     st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the contexts study");
     goto done;
   }
   s.P = r->P;
-  if ((st = make_P(r->P, cfg->seed, cfg->rho, k, c, err)) != RMTMC_OK) goto done;
+  if ((st = make_P(r->P, cfg->run.seed, cfg->rho, k, c, err)) != RMTMC_OK) goto done;
   if ((st = load_alpha(cfg, c, r->alpha, err)) != RMTMC_OK) goto done;
   study_cumulative(cumP, r->P, k, c);
   if (multi) {
@@ -441,13 +419,14 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   }
   rmtmc_fit_problem p = {0};
   p.kind = RMTMC_FIT_CONTEXTS;
-  p.d = d; p.n = n; p.c = c; p.k = k; p.seed = cfg->seed;
+  p.d = d; p.n = n; p.c = c; p.k = k; p.seed = cfg->run.seed;
   p.ngrid = ng; p.grid = r->config.gamma;
   p.cumP = cumP; p.cumA = cumA; p.counts = fc;
   s.nout = rmtmc_fit_nout(&p);
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
-                           8.0 * (double)(s.nout + s.nrow + k * c * ng), &r->run, err)) != RMTMC_OK)
+  rmtmc_work work = {.method = RMTMC_METHOD_FIT, .fit = &p};
+  if ((st = drv_open(&dv, &r->config.run, &work, 8.0 * (double)(s.nout + s.nrow + k * c * ng), err)) != RMTMC_OK)
     goto done;
+  r->run = dv.info;
   if (!multi) { /* the theory at the realised alpha_a = c n_a / n, once */
     r->alpha_fixed = malloc((size_t)c * sizeof(double));
     if (!r->alpha_fixed) { st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory"); goto done; }
@@ -457,21 +436,21 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
                               r->eta, cfg->gamma[g], (double)n, k, c, NULL, err);
     if (st != RMTMC_OK) goto done;
   }
-  if ((st = rmtmc_accum_stream_init(&s.acc, s.nrow, 0, err)) != RMTMC_OK) goto done;
-  acc_ok = 1;
-  st = study_fit_run(&fit, &p, cfg->trials, cfg->progress, cfg->progress_ctx, contexts_consume, &s, err);
-  if (st != RMTMC_OK) goto done;
-  rmtmc_accum_stream_finish(&s.acc);
+  contexts_columns(cols, &r->config);
+  drv_spec spec = {.work = work, .nrow = s.nrow, .nsum = k * c * ng, .map = contexts_map, .ctx = &s,
+                   .columns = cols};
+  if ((st = drv_run(&dv, &spec, &acc, err)) != RMTMC_OK) goto done;
+  r->run.seconds = dv.info.seconds;
   {
-    const rmtmc_welford *w = s.acc.total.obs;
-    double T = (double)cfg->trials;
+    const rmtmc_welford *w = acc.w;
+    double T = (double)cfg->run.trials;
     for (int64_t g = 0; g < ng; ++g) {
       study_finish_row(&r->etrain[g], cfg->gamma[g], w + A_NOBS * g);
       study_finish_row(&r->shrink[g], cfg->gamma[g], w + A_NOBS * g + 3);
       study_finish_row(&r->spread[g], cfg->gamma[g], w + A_NOBS * g + 6);
       double s2 = 0.0;
       for (int64_t q = 0; q < k * c; ++q) {
-        double x = s.devsum[g * k * c + q] / T;
+        double x = acc.sum[g * k * c + q] / T;
         s2 += x * x;
       }
       r->phat_dev[g] = sqrt(s2 / (double)c);
@@ -480,18 +459,18 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     r->alpha_mean_sd = w[A_NOBS * ng].mean;
     r->empty_fraction = w[A_NOBS * ng + 1].mean;
   }
+  r->trials = acc.trials; /* moved */
+  memset(&acc.trials, 0, sizeof acc.trials);
   r->seconds = rmtmc_now_seconds() - t0;
-  r->trials_per_second = (double)cfg->trials / r->seconds;
+  r->trials_per_second = (double)cfg->run.trials / r->seconds;
 done:
-  study_fit_close(&fit);
-  if (acc_ok) rmtmc_accum_stream_free(&s.acc);
+  drv_close(&dv);
+  drv_result_free(&acc);
   ctx_post_free(&s);
-  free(cumP); free(cumA); free(fc);
+  free(cumP); free(cumA); free(fc); free(cols);
   if (st != RMTMC_OK) rmtmc_contexts_result_free(r);
   return st;
 }
-
-/* ================================================ Proposition B ======= */
 
 /* ================================================ Proposition B ======= */
 
@@ -501,8 +480,7 @@ void rmtmc_mixture_config_default(rmtmc_mixture_config *c) {
   c->k = 4;
   c->d = 300;
   c->n = 600;
-  c->trials = 40;
-  c->seed = 1;
+  rmtmc_run_opts_default(&c->run, 40, 1);
   c->rho = 1.0;
   c->mean_norm = 2.0;
   double g[4] = {0.01, 0.1, 0.5, 1.0};
@@ -518,14 +496,15 @@ rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *c, rmtmc_error *
                            (long long)c->d, (long long)c->n);
   if (c->d > 2147483647 || c->n > 2147483647 || c->classes > 2147483647)
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE, "sizes must be below 2^31 (BLAS/LAPACK index limit)");
-  if (c->trials < 2) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be >= 2 (standard errors)");
+  rmtmc_status st = study_check_run(&c->run, 2, err);
+  if (st != RMTMC_OK) return st;
   if (!(c->rho > 0) || !isfinite(c->rho))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--rho must be finite and > 0 (got %g)", c->rho);
   if (!(c->mean_norm >= 0) || !isfinite(c->mean_norm))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--mean-norm must be finite and >= 0 (got %g)", c->mean_norm);
   if (c->means[0] && strncmp(c->means, "file:", 5) != 0)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--means '%s' not understood: use file:PATH", c->means);
-  rmtmc_status st = study_check_grid("gamma", c->gamma, c->ngamma, err);
+  st = study_check_grid("gamma", c->gamma, c->ngamma, err);
   if (st != RMTMC_OK) return st;
   /* The host holds the means, G and the label laws; the backend checks its
    * own memory for the per-trial work. */
@@ -540,7 +519,7 @@ static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, doubl
     *c = cfg->classes;
     *M = malloc((size_t)(d * *c) * sizeof(double));
     if (!*M) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the means");
-    rmtmc_fill_gaussian(rmtmc_stream_seed(cfg->seed, RMTMC_Q_PARAMS), 1, *M, (uint64_t)(d * *c));
+    rmtmc_fill_gaussian(rmtmc_stream_seed(cfg->run.seed, RMTMC_Q_PARAMS), 1, *M, (uint64_t)(d * *c));
     for (int64_t a = 0; a < *c; ++a) {
       double s = 0.0;
       for (int64_t j = 0; j < d; ++j) s += (*M)[j + a * d] * (*M)[j + a * d];
@@ -572,6 +551,7 @@ static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, doubl
 void rmtmc_mixture_result_free(rmtmc_mixture_result *r) {
   if (!r) return;
   free(r->P); free(r->M); free(r->G); free(r->etest); free(r->theory_first); free(r->theory_trC);
+  rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }
 
@@ -580,17 +560,17 @@ typedef struct mix_post {
   int64_t c, k, ng, nout;
   const double *P;
   const rmtmc_propB_result *th;
-  rmtmc_accum_stream acc;
 } mix_post;
 
-/* study_consume_fn: E_test(gamma) = (1/c) sum_a ||p_a - W^T mu_a||^2 + ||W||_F^2. */
-static rmtmc_status mixture_consume(void *ctx, uint64_t trial0, int64_t count, const double *out,
-                                    rmtmc_error *err) {
-  mix_post *s = ctx;
+/* drv_spec map: per gamma (E_test, theory, difference),
+ * E_test(gamma) = (1/c) sum_a ||p_a - W^T mu_a||^2 + ||W||_F^2. */
+static rmtmc_status mixture_map(void *ctx, uint64_t trial0, int64_t count, const double *out, double *rows,
+                                double *sums, rmtmc_error *err) {
+  const mix_post *s = ctx;
   int64_t kc = s->k * s->c;
-  double o3[3 * RMTMC_STUDY_MAX_GRID];
   for (int64_t i = 0; i < count; ++i) {
     const double *o = out + i * s->nout;
+    double *o3 = rows + i * 3 * s->ng;
     for (int64_t g = 0; g < s->ng; ++g) {
       const double *T = o + g * (kc + 1);
       double e = 0.0;
@@ -600,7 +580,6 @@ static rmtmc_status mixture_consume(void *ctx, uint64_t trial0, int64_t count, c
       o3[3 * g + 1] = s->th[g].etest;
       o3[3 * g + 2] = e - s->th[g].etest;
     }
-    rmtmc_accum_stream_add(&s->acc, o3);
   }
   return RMTMC_OK;
 }
@@ -612,15 +591,18 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t k = cfg->k, d = cfg->d, n = cfg->n, ng = cfg->ngamma, c;
-  int threads = study_resolve_threads(cfg->threads);
-  r->config.threads = threads;
+  int threads = rmtmc_resolve_threads(cfg->run.threads);
+  r->config.run.threads = threads;
   r->eta = (double)d / (double)n;
   double *cumP = NULL;
   rmtmc_propB_result *th = NULL;
-  study_fit fit = {0};
+  rmtmc_column *cols = NULL;
+  drv dv;
+  memset(&dv, 0, sizeof dv);
+  drv_result acc;
+  memset(&acc, 0, sizeof acc);
   mix_post s;
   memset(&s, 0, sizeof s);
-  int acc_ok = 0;
   if ((st = load_means(cfg, d, &r->M, &c, err)) != RMTMC_OK) goto done;
   r->c = c;
   r->config.classes = c;
@@ -631,42 +613,45 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   r->theory_trC = calloc((size_t)ng, sizeof(double));
   cumP = malloc((size_t)(k * c) * sizeof(double));
   th = malloc((size_t)ng * sizeof(rmtmc_propB_result));
-  if (!r->P || !r->G || !r->etest || !r->theory_first || !r->theory_trC || !cumP || !th) {
+  cols = calloc((size_t)(3 * ng), sizeof(rmtmc_column));
+  if (!r->P || !r->G || !r->etest || !r->theory_first || !r->theory_trC || !cumP || !th || !cols) {
     st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the mixture study");
     goto done;
   }
-  if ((st = make_P(r->P, cfg->seed, cfg->rho, k, c, err)) != RMTMC_OK) goto done;
+  if ((st = make_P(r->P, cfg->run.seed, cfg->rho, k, c, err)) != RMTMC_OK) goto done;
   study_cumulative(cumP, r->P, k, c);
   rmtmc_fit_problem p = {0};
   p.kind = RMTMC_FIT_MIXTURE;
-  p.d = d; p.n = n; p.c = c; p.k = k; p.seed = cfg->seed;
+  p.d = d; p.n = n; p.c = c; p.k = k; p.seed = cfg->run.seed;
   p.ngrid = ng; p.grid = r->config.gamma;
   p.cumP = cumP; p.M = r->M;
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
-                           8.0 * (double)rmtmc_fit_nout(&p), &r->run, err)) != RMTMC_OK)
-    goto done;
+  rmtmc_work work = {.method = RMTMC_METHOD_FIT, .fit = &p};
+  if ((st = drv_open(&dv, &r->config.run, &work, 8.0 * (double)rmtmc_fit_nout(&p), err)) != RMTMC_OK) goto done;
+  r->run = dv.info;
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)c, (int)c, (int)d, 1.0, r->M, (int)d, r->M, (int)d,
               0.0, r->G, (int)c);
   for (int64_t a = 0; a < c; ++a) /* exact symmetry */
     for (int64_t b = a + 1; b < c; ++b) r->G[b + a * c] = r->G[a + b * c];
   if ((st = rmtmc_propB_grid(th, cfg->gamma, r->P, r->G, r->eta, ng, k, c, err)) != RMTMC_OK) goto done;
-  if ((st = rmtmc_accum_stream_init(&s.acc, 3 * ng, 0, err)) != RMTMC_OK) goto done;
-  acc_ok = 1;
   s.c = c; s.k = k; s.ng = ng; s.P = r->P; s.th = th; s.nout = rmtmc_fit_nout(&p);
-  st = study_fit_run(&fit, &p, cfg->trials, cfg->progress, cfg->progress_ctx, mixture_consume, &s, err);
-  if (st != RMTMC_OK) goto done;
-  rmtmc_accum_stream_finish(&s.acc);
+  for (int64_t g = 0; g < ng; ++g)
+    study_grid_columns(cols + 3 * g, "etest", "E_test (expectation over the test noise)", "gamma", g, cfg->gamma[g]);
+  drv_spec spec = {.work = work, .nrow = 3 * ng, .map = mixture_map, .ctx = &s, .columns = cols};
+  if ((st = drv_run(&dv, &spec, &acc, err)) != RMTMC_OK) goto done;
+  r->run.seconds = dv.info.seconds;
   for (int64_t g = 0; g < ng; ++g) {
-    study_finish_row(&r->etest[g], cfg->gamma[g], s.acc.total.obs + 3 * g);
+    study_finish_row(&r->etest[g], cfg->gamma[g], acc.w + 3 * g);
     r->theory_first[g] = th[g].first_term;
     r->theory_trC[g] = th[g].mean_trC;
   }
+  r->trials = acc.trials; /* moved */
+  memset(&acc.trials, 0, sizeof acc.trials);
   r->seconds = rmtmc_now_seconds() - t0;
-  r->trials_per_second = (double)cfg->trials / r->seconds;
+  r->trials_per_second = (double)cfg->run.trials / r->seconds;
 done:
-  study_fit_close(&fit);
-  if (acc_ok) rmtmc_accum_stream_free(&s.acc);
-  free(cumP); free(th);
+  drv_close(&dv);
+  drv_result_free(&acc);
+  free(cumP); free(th); free(cols);
   if (st != RMTMC_OK) rmtmc_mixture_result_free(r);
   return st;
 }

@@ -8,11 +8,12 @@
 #include "rmtmc_studies.h"
 
 #include <cblas.h>
-#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parallel.h"
+#include "engine/driver.h"
 #include "rmtmc_accum.h"
 #include "rmtmc_fit.h"
 #include "rmtmc_rng.h"
@@ -26,8 +27,7 @@ void rmtmc_ridge_config_default(rmtmc_ridge_config *c) {
   memset(c, 0, sizeof *c);
   c->d = 300;
   c->n = 600;
-  c->trials = 40;
-  c->seed = 1;
+  rmtmc_run_opts_default(&c->run, 40, 1);
   strcpy(c->sigma, "identity");
   c->signal = 1.0;
   c->noise = 1.0;
@@ -42,12 +42,13 @@ rmtmc_status rmtmc_ridge_validate(const rmtmc_ridge_config *c, rmtmc_error *err)
                            (long long)c->d, (long long)c->n);
   if (c->d > 2147483647 || c->n > 2147483647)
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE, "--d and --n must be below 2^31 (BLAS/LAPACK index limit)");
-  if (c->trials < 2) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be >= 2 (standard errors)");
+  rmtmc_status st = study_check_run(&c->run, 2, err);
+  if (st != RMTMC_OK) return st;
   if (!(c->signal >= 0) || !isfinite(c->signal))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--signal must be finite and >= 0 (got %g)", c->signal);
   if (!(c->noise >= 0) || !isfinite(c->noise))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--noise must be finite and >= 0 (got %g)", c->noise);
-  rmtmc_status st = study_check_grid("lambda", c->lam, c->nlam, err);
+  st = study_check_grid("lambda", c->lam, c->nlam, err);
   if (st != RMTMC_OK) return st;
   /* The host holds beta and Sigma's spectrum, plus Sigma^(1/2) and its
    * eigenvectors for a dense Sigma (ar1); the backend checks its own. */
@@ -61,13 +62,23 @@ typedef struct ridge_post {
   int64_t ngrid;
   double noise;
   const rmtmc_ridge_limits *th; /* [ngrid] */
-  double *row;                  /* R_NOBS ngrid */
-  rmtmc_accum_stream acc;
 } ridge_post;
 
-/* study_consume_fn */
-static rmtmc_status ridge_consume(void *ctx, uint64_t trial0, int64_t count, const double *out, rmtmc_error *err) {
-  ridge_post *s = ctx;
+/* The five quantities of a lambda, in row order. */
+static const struct {
+  const char *name, *meaning;
+} ridge_quantities[5] = {
+    {"risk", "excess risk (bhat-beta)^T Sigma (bhat-beta)"},
+    {"train", "training error (1/n)||y - X bhat||^2"},
+    {"gcv", "GCV = train / (1 - tr H/n)^2 vs the limit risk + sigma2"},
+    {"gcv_gap", "GCV - (excess risk + sigma2) vs 0"},
+    {"dof", "1 - tr H/n vs lambda/kappa"},
+};
+
+/* drv_spec map */
+static rmtmc_status ridge_map(void *ctx, uint64_t trial0, int64_t count, const double *out, double *rows,
+                              double *sums, rmtmc_error *err) {
+  const ridge_post *s = ctx;
   for (int64_t i = 0; i < count; ++i) {
     const double *o = out + i * RMTMC_FIT_RIDGE_NOUT * s->ngrid;
     for (int64_t g = 0; g < s->ngrid; ++g) {
@@ -77,14 +88,13 @@ static rmtmc_status ridge_consume(void *ctx, uint64_t trial0, int64_t count, con
       const rmtmc_ridge_limits *th = &s->th[g];
       double vals[5][2] = {{risk, th->risk}, {train, th->train}, {gcv, th->gcv},
                            {gcv - (risk + s->noise), 0.0}, {dof, th->lam_over_kappa}};
-      double *r = s->row + R_NOBS * g;
+      double *r = rows + i * R_NOBS * s->ngrid + R_NOBS * g;
       for (int v = 0; v < 5; ++v) {
         r[3 * v] = vals[v][0];
         r[3 * v + 1] = vals[v][1];
         r[3 * v + 2] = vals[v][0] - vals[v][1];
       }
     }
-    rmtmc_accum_stream_add(&s->acc, s->row);
   }
   return RMTMC_OK;
 }
@@ -104,6 +114,7 @@ void rmtmc_ridge_result_free(rmtmc_ridge_result *r) {
   if (r->model.d > 0) rmtmc_model_free(&r->model);
   free(r->beta); free(r->s); free(r->b2); free(r->risk); free(r->train); free(r->gcv); free(r->gcv_gap);
   free(r->dof); free(r->kappa); free(r->bias); free(r->variance);
+  rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }
 
@@ -114,8 +125,7 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t d = cfg->d, n = cfg->n, nl = cfg->nlam;
-  int threads = study_resolve_threads(cfg->threads);
-  r->config.threads = threads;
+  r->config.run.threads = rmtmc_resolve_threads(cfg->run.threads);
   r->eta = (double)d / (double)n;
   st = rmtmc_model_init(&r->model, d, n, cfg->sigma, RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, err);
   if (st != RMTMC_OK) {
@@ -124,10 +134,13 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   }
   double *U = NULL, *grid = NULL;
   rmtmc_ridge_limits *th = NULL;
+  rmtmc_column *cols = NULL;
   ridge_post s;
   memset(&s, 0, sizeof s);
-  study_fit fit = {0};
-  int acc_ok = 0;
+  drv dv;
+  memset(&dv, 0, sizeof dv);
+  drv_result acc;
+  memset(&acc, 0, sizeof acc);
   /* the backend's grid: the user's lambdas, lambda*, 0 */
   int has_opt = cfg->signal > 0 && cfg->noise > 0;
   r->has_ridgeless = d <= n - 2 || d >= n + 2;
@@ -145,38 +158,30 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   r->variance = calloc((size_t)nl, sizeof(double));
   th = malloc((size_t)ngrid * sizeof(rmtmc_ridge_limits));
   grid = malloc((size_t)ngrid * sizeof(double));
-  s.row = malloc((size_t)(R_NOBS * ngrid) * sizeof(double));
+  cols = calloc((size_t)(R_NOBS * ngrid), sizeof(rmtmc_column));
   if (!r->beta || !r->s || !r->b2 || !r->risk || !r->train || !r->gcv || !r->gcv_gap || !r->dof || !r->kappa ||
-      !r->bias || !r->variance || !th || !grid || !s.row) {
+      !r->bias || !r->variance || !th || !grid || !cols) {
     st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the ridge study");
     goto done;
   }
   /* beta uniform on the sphere of radius sqrt(signal) (params, trial 2) */
-  rmtmc_fill_gaussian(rmtmc_stream_seed(cfg->seed, RMTMC_Q_PARAMS), 2, r->beta, (uint64_t)d);
+  rmtmc_fill_gaussian(rmtmc_stream_seed(cfg->run.seed, RMTMC_Q_PARAMS), 2, r->beta, (uint64_t)d);
   {
     double s2 = 0.0;
     for (int64_t j = 0; j < d; ++j) s2 += r->beta[j] * r->beta[j];
     double f = sqrt(cfg->signal / s2);
     for (int64_t j = 0; j < d; ++j) r->beta[j] *= f;
   }
-  /* Sigma's eigenvalues and beta's coordinates in its eigenbasis */
+  /* Sigma's eigenvalues (the model's eigenbasis) and beta's coordinates in it */
   if (!r->model.sqrt_full) {
-    for (int64_t j = 0; j < d; ++j) {
-      r->s[j] = r->model.sqrt_diag[j] * r->model.sqrt_diag[j];
-      r->b2[j] = r->beta[j] * r->beta[j];
-    }
+    if ((st = rmtmc_model_sigma_eigen(&r->model, r->s, NULL, err)) != RMTMC_OK) goto done;
+    for (int64_t j = 0; j < d; ++j) r->b2[j] = r->beta[j] * r->beta[j];
   } else {
     U = malloc((size_t)(d * d) * sizeof(double));
     if (!U) { st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory (d x d)"); goto done; }
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)d, 1.0, r->model.sqrt_full, (int)d, 0.0, U,
-                (int)d);
-    lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)d, U, (lapack_int)d, r->s);
-    if (info != 0) { st = rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "LAPACKE_dsyevd of Sigma failed (info %d)", (int)info); goto done; }
+    if ((st = rmtmc_model_sigma_eigen(&r->model, r->s, U, err)) != RMTMC_OK) goto done;
     cblas_dgemv(CblasColMajor, CblasTrans, (int)d, (int)d, 1.0, U, (int)d, r->beta, 1, 0.0, r->b2, 1);
-    for (int64_t j = 0; j < d; ++j) {
-      if (r->s[j] < 0) r->s[j] = 0.0;
-      r->b2[j] *= r->b2[j];
-    }
+    for (int64_t j = 0; j < d; ++j) r->b2[j] *= r->b2[j];
   }
   r->signal_var = 0.0;
   for (int64_t j = 0; j < d; ++j) r->signal_var += r->s[j] * r->b2[j];
@@ -187,11 +192,11 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   if (r->has_ridgeless) grid[ngrid - 1] = 0.0;
   rmtmc_fit_problem p = {0};
   p.kind = RMTMC_FIT_RIDGE;
-  p.d = d; p.n = n; p.seed = cfg->seed; p.ngrid = ngrid; p.grid = grid;
+  p.d = d; p.n = n; p.seed = cfg->run.seed; p.ngrid = ngrid; p.grid = grid;
   p.model = &r->model; p.beta = r->beta; p.noise = cfg->noise;
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
-                           8.0 * (double)rmtmc_fit_nout(&p), &r->run, err)) != RMTMC_OK)
-    goto done;
+  rmtmc_work work = {.method = RMTMC_METHOD_FIT, .fit = &p};
+  if ((st = drv_open(&dv, &r->config.run, &work, 8.0 * (double)rmtmc_fit_nout(&p), err)) != RMTMC_OK) goto done;
+  r->run = dv.info;
   {
     rmtmc_ridge_problem pb = {d, r->s, NULL, r->b2, cfg->signal, (double)n, cfg->noise};
     r->lam_opt = NAN;
@@ -203,17 +208,19 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
     if ((st = rmtmc_ridge_grid(th, &pb, grid, ngrid, NULL, err)) != RMTMC_OK) goto done;
     if (r->has_ridgeless) r->ridgeless_theory = th[ngrid - 1];
   }
-  if ((st = rmtmc_accum_stream_init(&s.acc, R_NOBS * ngrid, 0, err)) != RMTMC_OK) goto done;
-  acc_ok = 1;
   s.ngrid = ngrid;
   s.noise = cfg->noise;
   s.th = th;
-  st = study_fit_run(&fit, &p, cfg->trials, cfg->progress, cfg->progress_ctx, ridge_consume, &s, err);
-  if (st != RMTMC_OK) goto done;
-  rmtmc_accum_stream_finish(&s.acc);
+  for (int64_t g = 0; g < ngrid; ++g)
+    for (int v = 0; v < 5; ++v)
+      study_grid_columns(cols + R_NOBS * g + 3 * v, ridge_quantities[v].name, ridge_quantities[v].meaning, "lambda",
+                         g, grid[g]);
+  drv_spec spec = {.work = work, .nrow = R_NOBS * ngrid, .map = ridge_map, .ctx = &s, .columns = cols};
+  if ((st = drv_run(&dv, &spec, &acc, err)) != RMTMC_OK) goto done;
+  r->run.seconds = dv.info.seconds;
   rmtmc_pop pop = rmtmc_model_pop(&r->model);
   for (int64_t g = 0; g < nl; ++g) {
-    const rmtmc_welford *w = s.acc.total.obs + R_NOBS * g;
+    const rmtmc_welford *w = acc.w + R_NOBS * g;
     study_finish_row(&r->risk[g], cfg->lam[g], w);
     study_finish_row(&r->train[g], cfg->lam[g], w + 3);
     study_finish_row(&r->gcv[g], cfg->lam[g], w + 6);
@@ -228,24 +235,26 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
     r->bias[g] = th[g].bias;
     r->variance[g] = th[g].variance;
   }
-  if (has_opt) study_finish_row(&r->risk_opt, r->lam_opt, s.acc.total.obs + R_NOBS * nl);
+  if (has_opt) study_finish_row(&r->risk_opt, r->lam_opt, acc.w + R_NOBS * nl);
   if (r->has_ridgeless) {
     /* In the verdict (a bias set) only where the exact expectation is known
      * and positive, and the variance finite: the second moment of
      * tr (X X^T)^-1 needs |d - n| >= 4. */
-    study_finish_row(&r->ridgeless, 0.0, s.acc.total.obs + R_NOBS * (ngrid - 1));
+    study_finish_row(&r->ridgeless, 0.0, acc.w + R_NOBS * (ngrid - 1));
     double smin = HUGE_VAL;
     for (int64_t j = 0; j < d; ++j) smin = fmin(smin, r->s[j]);
     double exact = ridgeless_exact((double)d, (double)n, cfg->signal, cfg->noise,
                                    r->model.sigma_kind == RMTMC_SIGMA_IDENTITY, smin > 0);
     if (exact > 0 && (d <= n - 4 || d >= n + 4)) study_set_bias(&r->ridgeless, exact - r->ridgeless.theory);
   }
+  r->trials = acc.trials; /* moved */
+  memset(&acc.trials, 0, sizeof acc.trials);
   r->seconds = rmtmc_now_seconds() - t0;
-  r->trials_per_second = (double)cfg->trials / r->seconds;
+  r->trials_per_second = (double)cfg->run.trials / r->seconds;
 done:
-  study_fit_close(&fit);
-  if (acc_ok) rmtmc_accum_stream_free(&s.acc);
-  free(s.row); free(th); free(grid); free(U);
+  drv_close(&dv);
+  drv_result_free(&acc);
+  free(th); free(grid); free(U); free(cols);
   if (st != RMTMC_OK) rmtmc_ridge_result_free(r);
   return st;
 }

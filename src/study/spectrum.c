@@ -1,5 +1,6 @@
-/* spectrum.c: the `spectrum` study: plan, run batches on a backend, merge,
- * compare with the theory. */
+/* spectrum.c: the `spectrum` study: the theory's support and z grid, the
+ * observable layout, the trials through the run driver, the comparison
+ * with the theory.  The per-z observables are declared in spectrum_obs.c. */
 #include "rmtmc_spectrum.h"
 
 #include <math.h>
@@ -7,52 +8,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rmtmc_accum.h"
+#include "engine/driver.h"
 #include "rmtmc_theory.h"
+#include "study/spectrum_obs.h"
 #include "study/study_common.h"
 
 void rmtmc_spectrum_config_default(rmtmc_spectrum_config *c) {
   memset(c, 0, sizeof *c);
   c->d = 500;
   c->n = 1000;
-  c->trials = 200;
-  c->seed = 1;
+  rmtmc_run_opts_default(&c->run, 200, 1);
   strcpy(c->sigma, "identity");
   strcpy(c->entries, "gaussian");
+  c->zobs = RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES);
   c->bins = 60;
-  c->backend = RMTMC_BACKEND_AUTO;
   c->precision = RMTMC_PRECISION_DOUBLE;
 }
 
-rmtmc_status rmtmc_spectrum_validate(const rmtmc_spectrum_config *c,
-                                     rmtmc_error *err) {
+rmtmc_status rmtmc_spectrum_validate(const rmtmc_spectrum_config *c, rmtmc_error *err) {
   if (c->d < 1 || c->n < 1)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "--d and --n must be positive integers (got %lld and %lld)",
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--d and --n must be positive integers (got %lld and %lld)",
                            (long long)c->d, (long long)c->n);
   if (c->d > 2147483647 || c->n > 2147483647)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "--d and --n must be below 2^31 (BLAS/LAPACK index limit)");
-  if (c->trials < 1)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "--trials must be a positive integer (got %lld)", (long long)c->trials);
+    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE, "--d and --n must be below 2^31 (BLAS/LAPACK index limit)");
+  rmtmc_status st = study_check_run(&c->run, 1, err);
+  if (st != RMTMC_OK) return st;
   if (c->bins < 1 || c->bins > 1000000)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "--bins must be between 1 and 1000000 (got %lld)", (long long)c->bins);
-  if (c->batch < 0)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--batch must be >= 0 (0 = automatic)");
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--bins must be between 1 and 1000000 (got %lld)",
+                           (long long)c->bins);
   if (c->nz < 0 || c->nz > RMTMC_MAX_Z)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z takes at most %d points", RMTMC_MAX_Z);
   for (int64_t j = 0; j < c->nz; ++j)
     if (!isfinite(c->z_re[j]) || !isfinite(c->z_im[j]))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: point %lld is not finite",
-                             (long long)(j + 1));
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: point %lld is not finite", (long long)(j + 1));
+  if (!c->zobs || c->zobs >> RMTMC_ZOBS_COUNT)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--observables: no per-z observable chosen");
   return RMTMC_OK;
 }
 
 /* Outlier locations of the spikes (BBP), upper and lower. */
-static void spike_outliers(const rmtmc_model *m, double eta, double *top,
-                           double *bottom) {
+static void spike_outliers(const rmtmc_model *m, double eta, double *top, double *bottom) {
   for (int64_t i = 0; i < m->nspikes; ++i) {
     double ell = m->spikes[i];
     if (ell > 1.0 + sqrt(eta)) {
@@ -73,8 +68,7 @@ static rmtmc_status theory_setup(rmtmc_spectrum_result *r, rmtmc_error *err) {
   rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
   rmtmc_status st = rmtmc_theory_edges(&bulk, r->eta, 16, r->support, &r->nint, err);
   if (st != RMTMC_OK) return st;
-  if (r->nint < 1)
-    return rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "the theory found no support interval");
+  if (r->nint < 1) return rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "the theory found no support interval");
   r->atom = rmtmc_theory_atom(&bulk, r->eta);
   double lo = r->support[0], hi = r->support[2 * r->nint - 1];
   r->lam_min_theory = lo;
@@ -109,46 +103,46 @@ static rmtmc_status theory_setup(rmtmc_spectrum_result *r, rmtmc_error *err) {
   return RMTMC_OK;
 }
 
-static rmtmc_status run_trials(rmtmc_spectrum_result *r, rmtmc_accum_stream *acc,
-                               rmtmc_error *err) {
-  rmtmc_spectrum_config *c = &r->config;
-  const rmtmc_model *m = &r->model;
-  rmtmc_backend be;
-  rmtmc_status st = rmtmc_backend_open(&be, c->backend, &c->backend_opts, err);
-  if (st != RMTMC_OK) return st;
-  snprintf(r->backend_note, sizeof r->backend_note, "%s", be.note);
-  st = be.ops->info(be.impl, &r->backend, err);
-  rmtmc_reduce_spec spec = {c->nz, c->z_re, c->z_im, RMTMC_SPECTRUM_KMAX,
-                            c->bins, r->hist_lo, r->hist_hi};
-  int64_t maxb = 0;
-  if (st == RMTMC_OK) st = be.ops->max_batch(be.impl, m, &spec, &maxb, err);
-  int64_t batch = c->batch;
-  if (batch == 0)
-    batch = be.kind == RMTMC_BACKEND_CPU ? 2 * (int64_t)r->backend.threads : maxb;
-  if (batch > maxb) batch = maxb;
-  if (batch > c->trials) batch = c->trials;
-  if (batch < 1) batch = 1;
-  r->batch = batch;
-  rmtmc_batch *b = NULL;
-  int64_t nobs = rmtmc_reduce_nobs(&spec);
-  double *obs = NULL;
-  if (st == RMTMC_OK) st = be.ops->batch_alloc(be.impl, m, &spec, batch, &b, err);
-  if (st == RMTMC_OK && !(obs = malloc((size_t)(batch * nobs) * sizeof(double))))
-    st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-  for (int64_t t0 = 0; st == RMTMC_OK && t0 < c->trials; t0 += batch) {
-    int64_t cnt = c->trials - t0 < batch ? c->trials - t0 : batch;
-    st = be.ops->sample(be.impl, b, c->seed, (uint64_t)t0, cnt, err);
-    if (st == RMTMC_OK) st = be.ops->gram(be.impl, b, err);
-    if (st == RMTMC_OK) st = be.ops->solve(be.impl, b, err);
-    if (st == RMTMC_OK) st = be.ops->reduce(be.impl, b, obs, acc->total.hist, err);
-    for (int64_t t = 0; st == RMTMC_OK && t < cnt; ++t)
-      rmtmc_accum_stream_add(acc, obs + t * nobs);
-    if (st == RMTMC_OK && c->progress) c->progress(c->progress_ctx, t0 + cnt, c->trials);
+/* The per-trial table's columns of layout L. */
+static void layout_columns(rmtmc_column *col, const rmtmc_layout *L) {
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+    if (L->zobs_off[k] < 0) continue;
+    const rmtmc_zobs_info *o = rmtmc_zobs_describe(k);
+    for (int64_t j = 0; j < L->nz; ++j)
+      for (int im = 0; im < 2; ++im) {
+        char name[48], meaning[160];
+        snprintf(name, sizeof name, "%s_%s_z%lld", o->key, im ? "im" : "re", (long long)j);
+        snprintf(meaning, sizeof meaning, "%s %s = %s %s", im ? "Im" : "Re", o->symbol, im ? "Im" : "Re",
+                 o->meaning);
+        study_column(&col[L->zobs_off[k] + 2 * j + im], name, meaning, "z", L->z_re[j], L->z_im[j]);
+      }
   }
-  rmtmc_accum_stream_finish(acc);
-  free(obs);
-  if (b) be.ops->batch_free(be.impl, b);
-  rmtmc_backend_close(&be);
+  study_column(&col[L->lam_min], "lambda_min", "smallest eigenvalue of S (structural zeros skipped)", "", 0, 0);
+  study_column(&col[L->lam_max], "lambda_max", "largest eigenvalue of S", "", 0, 0);
+  for (int k = 1; k <= L->kmax; ++k) {
+    char name[48], meaning[160];
+    snprintf(name, sizeof name, "moment_%d", k);
+    snprintf(meaning, sizeof meaning, "(1/d) tr S^%d", k);
+    study_column(&col[L->moment + k - 1], name, meaning, "", 0, 0);
+  }
+}
+
+/* The trials on the backend, through the run driver. */
+static rmtmc_status run_trials(rmtmc_spectrum_result *r, const rmtmc_layout *L, drv_result *dr, rmtmc_error *err) {
+  rmtmc_work work = {.method = RMTMC_METHOD_DENSE, .model = &r->model, .layout = L};
+  rmtmc_column *cols = calloc((size_t)L->nobs, sizeof *cols);
+  if (!cols) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  layout_columns(cols, L);
+  drv d;
+  rmtmc_status st = drv_open(&d, &r->config.run, &work, 8.0 * (double)L->nobs, err);
+  if (st == RMTMC_OK) {
+    r->run = d.info;
+    drv_spec spec = {.work = work, .nrow = L->nobs, .columns = cols, .eig_cols = r->model.d};
+    st = drv_run(&d, &spec, dr, err);
+    r->run.seconds = d.info.seconds;
+  }
+  drv_close(&d);
+  free(cols);
   return st;
 }
 
@@ -169,65 +163,81 @@ static void exact_moments(const rmtmc_spectrum_result *r) {
     ex[1] = ((s1 * s1 - s2) / n + (mu4 / n + 1.0 - 1.0 / n) * s2) / d;
 }
 
-static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_accum *acc,
-                            rmtmc_error *err) {
+/* The rows of per-z observable k. */
+static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layout *L, const rmtmc_welford *acc,
+                              rmtmc_error *err) {
   const rmtmc_model *m = &r->model;
   const rmtmc_spectrum_config *c = &r->config;
+  const spectrum_zobs_def *def = spectrum_zobs(k);
   rmtmc_pop pop = rmtmc_model_pop(m);
-  double one[2];
-  rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
-  rmtmc_reduce_spec spec = {c->nz, c->z_re, c->z_im, RMTMC_SPECTRUM_KMAX, c->bins,
-                            r->hist_lo, r->hist_hi};
-  double t0 = rmtmc_now_seconds();
-  r->nz = c->nz;
-  r->rows = calloc((size_t)r->nz, sizeof *r->rows);
-  r->counts = calloc((size_t)(r->bins + 3), sizeof *r->counts);
-  r->density_emp = calloc((size_t)r->bins, sizeof(double));
-  r->density_theory = calloc((size_t)r->bins, sizeof(double));
-  double *edges = malloc((size_t)(r->bins + 1) * sizeof(double));
-  if (!r->rows || !r->counts || !r->density_emp || !r->density_theory || !edges) {
-    free(edges);
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-  }
-  /* Bias of m_d: real-Gaussian CLT mean, plus the fourth-cumulant term for
-   * diagonal Sigma; unknown for non-Gaussian entries with a dense Sigma. */
+  /* Bias of the finite-d value: real-Gaussian CLT mean, plus the
+   * fourth-cumulant term for diagonal Sigma; unknown for non-Gaussian
+   * entries with a dense Sigma. */
   int bias_known = m->entries == RMTMC_ENTRIES_GAUSSIAN || !m->sqrt_full;
   double kx = rmtmc_entries_kurt_excess(m->entries, m->nu);
-  rmtmc_status st = RMTMC_OK;
-  for (int64_t j = 0; j < r->nz && st == RMTMC_OK; ++j) {
-    rmtmc_stieltjes_row *row = &r->rows[j];
+  rmtmc_stieltjes_row *rows = calloc((size_t)r->nz, sizeof *rows);
+  if (!rows) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  r->zobs[k].rows = rows;
+  for (int64_t j = 0; j < r->nz; ++j) {
+    rmtmc_stieltjes_row *row = &rows[j];
     row->z_re = c->z_re[j];
     row->z_im = c->z_im[j];
-    row->re = study_stat_of(&acc->obs[2 * j]);
-    row->im = study_stat_of(&acc->obs[2 * j + 1]);
-    double complex z = row->z_re + I * row->z_im, mth, mu = NAN;
-    st = rmtmc_theory_stieltjes(&pop, r->eta, z, NULL, &mth, NULL, err);
-    if (st != RMTMC_OK) break;
-    row->theory_re = creal(mth);
-    row->theory_im = cimag(mth);
+    row->re = study_stat_of(&acc[L->zobs_off[k] + 2 * j]);
+    row->im = study_stat_of(&acc[L->zobs_off[k] + 2 * j + 1]);
+    double complex z = row->z_re + I * row->z_im, th, mu = NAN;
+    rmtmc_status st = def->theory(&pop, r->eta, z, &th, err);
+    if (st != RMTMC_OK) return st;
+    row->theory_re = creal(th);
+    row->theory_im = cimag(th);
     if (bias_known) {
       rmtmc_error berr;
-      if (rmtmc_theory_stieltjes_bias(&pop, r->eta, z, kx, NULL, &mu, &berr) != RMTMC_OK)
-        mu = NAN;
+      if (def->bias(&pop, r->eta, z, kx, &mu, &berr) != RMTMC_OK) mu = NAN;
     }
     row->bias_re = creal(mu) / (double)m->d;
     row->bias_im = cimag(mu) / (double)m->d;
     row->zscore_re = (row->re.mean - row->theory_re) / row->re.stderr_;
     row->zscore_corr_re = (row->re.mean - row->theory_re - row->bias_re) / row->re.stderr_;
-    if (row->z_im == 0.0) { /* m_d(z) is real for real z */
+    if (row->z_im == 0.0) { /* the observables are real for real z */
       row->zscore_im = row->zscore_corr_im = NAN;
     } else {
       row->zscore_im = (row->im.mean - row->theory_im) / row->im.stderr_;
       row->zscore_corr_im = (row->im.mean - row->theory_im - row->bias_im) / row->im.stderr_;
     }
   }
+  return RMTMC_OK;
+}
+
+static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_layout *L, const drv_result *acc,
+                            rmtmc_error *err) {
+  const rmtmc_model *m = &r->model;
+  const rmtmc_spectrum_config *c = &r->config;
+  rmtmc_pop pop = rmtmc_model_pop(m);
+  double one[2];
+  rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
+  double t0 = rmtmc_now_seconds();
+  r->nz = c->nz;
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+    r->zobs[k].kind = k;
+    r->zobs[k].nz = c->nz;
+  }
+  r->counts = calloc((size_t)(r->bins + 3), sizeof *r->counts);
+  r->density_emp = calloc((size_t)r->bins, sizeof(double));
+  r->density_theory = calloc((size_t)r->bins, sizeof(double));
+  double *edges = malloc((size_t)(r->bins + 1) * sizeof(double));
+  if (!r->counts || !r->density_emp || !r->density_theory || !edges) {
+    free(edges);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  }
+  rmtmc_status st = RMTMC_OK;
+  for (int k = 0; k < RMTMC_ZOBS_COUNT && st == RMTMC_OK; ++k)
+    if (L->zobs_off[k] >= 0) st = zobs_rows(r, k, L, acc->w, err);
   if (st == RMTMC_OK) {
-    r->lam_min = study_stat_of(&acc->obs[RMTMC_OBS_LAMMIN(&spec)]);
-    r->lam_max = study_stat_of(&acc->obs[RMTMC_OBS_LAMMAX(&spec)]);
+    r->lam_min = study_stat_of(&acc->w[L->lam_min]);
+    r->lam_max = study_stat_of(&acc->w[L->lam_max]);
     double mom[3];
     rmtmc_theory_moments(&pop, r->eta, mom);
     for (int k = 1; k <= RMTMC_SPECTRUM_KMAX; ++k) {
-      r->moments[k - 1] = study_stat_of(&acc->obs[RMTMC_OBS_MOMENT(&spec, k)]);
+      r->moments[k - 1] = study_stat_of(&acc->w[L->moment + k - 1]);
       r->moments_theory[k - 1] = k <= 3 ? mom[k - 1] : NAN;
     }
     if (pop.k == 1) { /* MP: the fourth Narayana moment, scaled */
@@ -243,7 +253,7 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_accum *acc,
   }
   if (st == RMTMC_OK) {
     memcpy(r->counts, acc->hist, (size_t)(r->bins + 3) * sizeof(int64_t));
-    double total = (double)c->trials * (double)m->d;
+    double total = (double)c->run.trials * (double)m->d;
     double width = (r->hist_hi - r->hist_lo) / (double)r->bins;
     double th_in = 0.0, l1 = 0.0, ks = 0.0;
     r->atom_emp = (double)r->counts[r->bins + 2] / total;
@@ -271,8 +281,7 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_accum *acc,
   return st;
 }
 
-rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg,
-                                rmtmc_spectrum_result *res, rmtmc_error *err) {
+rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg, rmtmc_spectrum_result *res, rmtmc_error *err) {
   memset(res, 0, sizeof *res);
   rmtmc_status st = rmtmc_spectrum_validate(cfg, err);
   if (st != RMTMC_OK) return st;
@@ -281,29 +290,34 @@ rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg,
   double nu;
   st = rmtmc_entries_parse(cfg->entries, &entries, &nu, err);
   if (st == RMTMC_OK)
-    st = rmtmc_model_init(&res->model, cfg->d, cfg->n, cfg->sigma, entries, nu,
-                          cfg->precision, err);
+    st = rmtmc_model_init(&res->model, cfg->d, cfg->n, cfg->sigma, entries, nu, cfg->precision, err);
   if (st != RMTMC_OK) return st;
   res->eta = (double)cfg->d / (double)cfg->n;
   double t0 = rmtmc_now_seconds();
   st = theory_setup(res, err);
   res->theory_seconds = rmtmc_now_seconds() - t0;
-  rmtmc_accum_stream acc;
-  int have_acc = 0;
+  rmtmc_layout L;
   if (st == RMTMC_OK) {
-    st = rmtmc_accum_stream_init(&acc, rmtmc_reduce_nobs(&(rmtmc_reduce_spec){
-                                           res->config.nz, NULL, NULL, RMTMC_SPECTRUM_KMAX, 0, 0, 0}),
-                                 res->bins + 3, err);
-    have_acc = st == RMTMC_OK;
+    const rmtmc_spectrum_config *c = &res->config;
+    rmtmc_layout_request req = {.nz = c->nz, .z_re = c->z_re, .z_im = c->z_im, .zobs = c->zobs,
+                                .kmax = RMTMC_SPECTRUM_KMAX, .nbins = c->bins, .hist_lo = res->hist_lo,
+                                .hist_hi = res->hist_hi};
+    st = rmtmc_layout_build(&L, &req, err);
   }
+  drv_result acc;
+  memset(&acc, 0, sizeof acc);
   if (st == RMTMC_OK) {
     double t1 = rmtmc_now_seconds();
-    st = run_trials(res, &acc, err);
+    st = run_trials(res, &L, &acc, err);
     res->seconds = rmtmc_now_seconds() - t1;
-    res->trials_per_second = (double)cfg->trials / res->seconds;
+    res->trials_per_second = (double)cfg->run.trials / res->seconds;
   }
-  if (st == RMTMC_OK) st = compare(res, &acc.total, err);
-  if (have_acc) rmtmc_accum_stream_free(&acc);
+  if (st == RMTMC_OK) st = compare(res, &L, &acc, err);
+  if (st == RMTMC_OK) {
+    res->trials = acc.trials; /* moved */
+    memset(&acc.trials, 0, sizeof acc.trials);
+  }
+  drv_result_free(&acc);
   if (st != RMTMC_OK) rmtmc_spectrum_result_free(res);
   return st;
 }
@@ -311,9 +325,10 @@ rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg,
 void rmtmc_spectrum_result_free(rmtmc_spectrum_result *r) {
   if (!r) return;
   rmtmc_model_free(&r->model);
-  free(r->rows);
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) free(r->zobs[k].rows);
   free(r->counts);
   free(r->density_emp);
   free(r->density_theory);
+  rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }

@@ -3,13 +3,10 @@
 #include "study/study_common.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "rmtmc_rng.h"
 
 rmtmc_stat study_stat_of(const rmtmc_welford *w) {
   rmtmc_stat s;
@@ -32,12 +29,6 @@ void study_finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w) {
 void study_set_bias(rmtmc_grid_row *r, double bias) {
   r->bias = bias;
   r->zscore_corrected = (r->diff.mean - bias) / r->diff.stderr_;
-}
-
-int study_resolve_threads(int t) {
-  if (t > 0) return t;
-  int p = omp_get_num_procs();
-  return p > 0 ? p : 1;
 }
 
 /* Physical memory in bytes (8 GB when unknown). */
@@ -64,25 +55,14 @@ rmtmc_status study_check_grid(const char *opt, const double *g, int64_t ng, rmtm
   return RMTMC_OK;
 }
 
-rmtmc_status study_run_batch(int threads, int64_t b0, int64_t nb, study_trial_fn fn, void *ctx,
-                             rmtmc_error *err) {
-  rmtmc_status bst = RMTMC_OK;
-  rmtmc_error berr;
-  rmtmc_error_clear(&berr);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (int64_t i = 0; i < nb; ++i) {
-    rmtmc_error e1;
-    rmtmc_error_clear(&e1);
-    rmtmc_status s1 = fn(ctx, omp_get_thread_num(), i, (uint64_t)(b0 + i), &e1);
-    if (s1 != RMTMC_OK) {
-#pragma omp critical
-      {
-        if (bst == RMTMC_OK) { bst = s1; berr = e1; }
-      }
-    }
-  }
-  if (bst != RMTMC_OK && err) *err = berr;
-  return bst;
+rmtmc_status study_check_run(const rmtmc_run_opts *o, int64_t min_trials, rmtmc_error *err) {
+  if (o->trials < min_trials)
+    return min_trials > 1 ? rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be >= %lld (standard errors)",
+                                            (long long)min_trials)
+                          : rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be a positive integer (got %lld)",
+                                            (long long)o->trials);
+  if (o->batch < 0) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--batch must be >= 0 (0 = automatic)");
+  return RMTMC_OK;
 }
 
 void study_cumulative(double *cum, const double *P, int64_t k, int64_t c) {
@@ -93,66 +73,25 @@ void study_cumulative(double *cum, const double *P, int64_t k, int64_t c) {
   }
 }
 
-/* Automatic batch on a GPU: a 16th of the trials (so a long run reports
- * progress at least 16 times), within [64, 2048]. */
-#define STUDY_GPU_BATCH_MIN 64
-#define STUDY_GPU_BATCH_MAX 2048
-
-rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_backend_kind kind, int threads,
-                            int64_t batch, int64_t trials, double host_per_trial, rmtmc_study_run *run,
-                            rmtmc_error *err) {
-  rmtmc_backend_opts opts = {0};
-  opts.threads = threads;
-  memset(f, 0, sizeof *f);
-  memset(run, 0, sizeof *run);
-  rmtmc_status st = rmtmc_backend_open(&f->be, kind, &opts, err);
-  if (st != RMTMC_OK) return st;
-  f->is_open = 1;
-  snprintf(run->backend_note, sizeof run->backend_note, "%s", f->be.note);
-  st = f->be.ops->info(f->be.impl, &run->backend, err);
-  int64_t maxb = 0;
-  if (st == RMTMC_OK) st = rmtmc_backend_fit_max_batch(&f->be, p, &maxb, err);
-  if (st != RMTMC_OK) {
-    study_fit_close(f);
-    return st;
-  }
-  if (batch <= 0 && f->be.kind == RMTMC_BACKEND_CPU) {
-    batch = STUDY_BATCH > 4 * run->backend.threads ? STUDY_BATCH : 4 * run->backend.threads;
-  } else if (batch <= 0) {
-    batch = (trials + 15) / 16;
-    if (batch < STUDY_GPU_BATCH_MIN) batch = STUDY_GPU_BATCH_MIN;
-    if (batch > STUDY_GPU_BATCH_MAX) batch = STUDY_GPU_BATCH_MAX;
-  }
-  if (batch > maxb) batch = maxb;
-  double host_cap = host_per_trial > 0 ? 0.25 * physical_bytes() / host_per_trial : 1e18;
-  if ((double)batch > host_cap) batch = (int64_t)host_cap;
-  if (batch > trials) batch = trials;
-  if (batch < 1) batch = 1;
-  run->batch = f->batch = batch;
-  return RMTMC_OK;
+void study_column(rmtmc_column *c, const char *name, const char *meaning, const char *param, double re,
+                  double im) {
+  memset(c, 0, sizeof *c);
+  snprintf(c->name, sizeof c->name, "%s", name);
+  snprintf(c->meaning, sizeof c->meaning, "%s", meaning);
+  snprintf(c->param, sizeof c->param, "%s", param ? param : "");
+  c->param_re = re;
+  c->param_im = im;
 }
 
-rmtmc_status study_fit_run(study_fit *f, const rmtmc_fit_problem *p, int64_t trials, rmtmc_progress_fn progress,
-                           void *progress_ctx, study_consume_fn consume, void *ctx, rmtmc_error *err) {
-  rmtmc_fit_batch *fb = NULL;
-  double *out = NULL;
-  int64_t nout = rmtmc_fit_nout(p), batch = f->batch;
-  rmtmc_status st = rmtmc_backend_fit_alloc(&f->be, p, batch, &fb, err);
-  if (st == RMTMC_OK && !(out = malloc((size_t)(batch * nout) * sizeof(double))))
-    st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld trials x %lld outputs; lower --batch",
-                         (long long)batch, (long long)nout);
-  for (int64_t t0 = 0; st == RMTMC_OK && t0 < trials; t0 += batch) {
-    int64_t cnt = trials - t0 < batch ? trials - t0 : batch;
-    st = rmtmc_backend_fit_run(&f->be, fb, (uint64_t)t0, cnt, out, err);
-    if (st == RMTMC_OK) st = consume(ctx, (uint64_t)t0, cnt, out, err);
-    if (st == RMTMC_OK && progress) progress(progress_ctx, t0 + cnt, trials);
-  }
-  free(out);
-  rmtmc_backend_fit_free(&f->be, fb);
-  return st;
-}
-
-void study_fit_close(study_fit *f) {
-  if (f && f->is_open) rmtmc_backend_close(&f->be);
-  if (f) f->is_open = 0;
+void study_grid_columns(rmtmc_column *c, const char *name, const char *meaning, const char *param, int64_t g,
+                        double x) {
+  char n[48], m[160];
+  snprintf(n, sizeof n, "%s_%s%lld", name, param, (long long)g);
+  study_column(&c[0], n, meaning, param, x, 0.0);
+  snprintf(n, sizeof n, "%s_theory_%s%lld", name, param, (long long)g);
+  snprintf(m, sizeof m, "theory of: %s", meaning);
+  study_column(&c[1], n, m, param, x, 0.0);
+  snprintf(n, sizeof n, "%s_diff_%s%lld", name, param, (long long)g);
+  snprintf(m, sizeof m, "empirical - theory of: %s", meaning);
+  study_column(&c[2], n, m, param, x, 0.0);
 }

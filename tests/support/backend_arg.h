@@ -15,7 +15,7 @@ static inline int test_backend_arg(int argc, char **argv, const char *prog, rmtm
     printf("usage: %s cpu|cuda\n", prog);
     return 2;
   }
-  rmtmc_backend be;
+  rmtmc_backend *be = NULL;
   rmtmc_status st = rmtmc_backend_open(&be, *kind, NULL, &err);
   if (st == RMTMC_ERR_NO_DEVICE || st == RMTMC_ERR_UNSUPPORTED) {
     printf("backend %s not available (%s): skipping\n", argv[1], err.msg);
@@ -25,7 +25,7 @@ static inline int test_backend_arg(int argc, char **argv, const char *prog, rmtm
     printf("cannot open backend %s: %s\n", argv[1], err.msg);
     return 1;
   }
-  rmtmc_backend_close(&be);
+  rmtmc_backend_close(be);
   return 0;
 }
 

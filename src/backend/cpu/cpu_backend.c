@@ -1,7 +1,9 @@
-/* cpu_backend.c: the reference backend.  OpenBLAS dsyrk for the Gram matrix,
- * LAPACKE dsyevd (eigenvalues only) for the spectrum, trials of a batch in
- * parallel across OpenMP threads (BLAS itself single-threaded, so results do
- * not depend on the thread count). */
+/* cpu_backend.c: the reference backend.  Dense method: OpenBLAS dsyrk for
+ * the Gram matrix, LAPACKE dsyevd (eigenvalues only) for the spectrum, the
+ * observables of the layout with the shared per-eigenvalue rules
+ * (reduce_common.h); trials of a batch in parallel across OpenMP threads
+ * (BLAS itself single-threaded, so results do not depend on the thread
+ * count).  The fit method is in cpu_fit.c. */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -11,14 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/backend_impl.h"
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
-#include "rmtmc_backend.h"
 
-struct rmtmc_batch {
+typedef struct cpu_batch {
   const rmtmc_model *m;
-  rmtmc_reduce_spec r;
-  double *z_re, *z_im; /* owned copies of the z grid */
+  rmtmc_layout L;      /* z_re / z_im: the owned copies below */
+  double *z_re, *z_im;
   int64_t cap, count;
   uint64_t seed, trial0;
   double *x;   /* cap x d x n */
@@ -28,14 +30,15 @@ struct rmtmc_batch {
   double *g;   /* threads x d x n scratch for a full Sigma^(1/2) */
   int threads;
   int *info;   /* per-trial LAPACK info */
-};
+} cpu_batch;
 
-static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, void **impl,
+static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug *debug, void **impl,
                              rmtmc_error *err) {
   cpu_impl *c = calloc(1, sizeof *c);
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   c->threads = opts && opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
+  c->debug = debug;
 #if defined(OPENBLAS_VERSION)
   openblas_set_num_threads(1);
 #endif
@@ -62,8 +65,7 @@ double cpu_available_memory(void) {
   return kb > 0.0 ? kb * 1024.0 : physical_memory();
 }
 
-static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out,
-                             rmtmc_error *err) {
+static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *err) {
   cpu_impl *c = impl;
   memset(out, 0, sizeof *out);
   snprintf(out->name, sizeof out->name, "cpu");
@@ -98,6 +100,19 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out,
   return RMTMC_OK;
 }
 
+/* Automatic batches: enough trials to keep every thread busy (4 per
+ * thread) and to report progress at least 32 times on a long run, within
+ * 64 MiB of batch memory (a larger batch buys nothing on a CPU). */
+static void cpu_policy(void *impl, rmtmc_batch_policy *p) {
+  cpu_impl *c = impl;
+  p->min_batch = 4 * (int64_t)c->threads;
+  p->max_batch = 4096;
+  p->progress_steps = 32;
+  p->batch_bytes = 64.0 * 1048576.0;
+}
+
+/* ------------------------------------------------------------ dense */
+
 /* Bytes one trial needs in a batch. */
 static double bytes_per_trial(const rmtmc_model *m) {
   double d = (double)m->d, n = (double)m->n;
@@ -106,10 +121,9 @@ static double bytes_per_trial(const rmtmc_model *m) {
   return b;
 }
 
-static rmtmc_status cpu_max_batch(void *impl, const rmtmc_model *m,
-                                  const rmtmc_reduce_spec *r, int64_t *max_trials,
-                                  rmtmc_error *err) {
+static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *c = impl;
+  const rmtmc_model *m = w->model;
   double per = bytes_per_trial(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
@@ -117,14 +131,15 @@ static rmtmc_status cpu_max_batch(void *impl, const rmtmc_model *m,
   if (fixed + per > avail)
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
                            "d = %lld, n = %lld needs %.2f GiB for one trial on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",
-                           (long long)m->d, (long long)m->n,
-                           (fixed + per) / 1073741824.0, avail / 1073741824.0);
+                           (long long)m->d, (long long)m->n, (fixed + per) / 1073741824.0, avail / 1073741824.0);
   double cnt = (avail - fixed) / per;
-  *max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
+  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
+  lim->bytes_per_trial = per;
   return RMTMC_OK;
 }
 
-static void cpu_batch_free(void *impl, rmtmc_batch *b) {
+static void dense_free(void *impl, void *batch) {
+  cpu_batch *b = batch;
   if (!b) return;
   free(b->z_re);
   free(b->z_im);
@@ -139,18 +154,18 @@ static void cpu_batch_free(void *impl, rmtmc_batch *b) {
   free(b);
 }
 
-static rmtmc_status cpu_batch_alloc(void *impl, const rmtmc_model *m,
-                                    const rmtmc_reduce_spec *r, int64_t cap,
-                                    rmtmc_batch **out, rmtmc_error *err) {
+static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  const rmtmc_layout *L = w->layout;
   size_t d = (size_t)m->d, n = (size_t)m->n, k = (size_t)cap;
-  rmtmc_batch *b = calloc(1, sizeof *b);
+  cpu_batch *b = calloc(1, sizeof *b);
   if (!b) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   b->m = m;
-  b->r = *r;
+  b->L = *L;
   b->cap = cap;
   b->threads = c->threads;
-  size_t nz = (size_t)(r->nz > 0 ? r->nz : 1);
+  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
   b->z_re = malloc(nz * sizeof(double));
   b->z_im = malloc(nz * sizeof(double));
   b->x = malloc(k * d * n * sizeof(double));
@@ -163,30 +178,25 @@ static rmtmc_status cpu_batch_alloc(void *impl, const rmtmc_model *m,
     b->sf = malloc(k * d * d * sizeof(float));
     b->evf = malloc(k * d * sizeof(float));
   }
-  if (!b->z_re || !b->z_im || !b->x || !b->s || !b->ev || !b->info ||
-      (m->sqrt_full && !b->g) ||
+  if (!b->z_re || !b->z_im || !b->x || !b->s || !b->ev || !b->info || (m->sqrt_full && !b->g) ||
       (m->precision == RMTMC_PRECISION_SINGLE && (!b->xf || !b->sf || !b->evf))) {
-    cpu_batch_free(impl, b);
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                           "cannot allocate a batch of %lld trials (d = %zu, n = %zu)",
+    dense_free(impl, b);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %zu, n = %zu)",
                            (long long)cap, d, n);
   }
-  if (r->nz > 0) {
-    memcpy(b->z_re, r->z_re, (size_t)r->nz * sizeof(double));
-    memcpy(b->z_im, r->z_im, (size_t)r->nz * sizeof(double));
+  if (L->nz > 0) {
+    memcpy(b->z_re, L->z_re, (size_t)L->nz * sizeof(double));
+    memcpy(b->z_im, L->z_im, (size_t)L->nz * sizeof(double));
   }
-  b->r.z_re = b->z_re;
-  b->r.z_im = b->z_im;
+  b->L.z_re = b->z_re;
+  b->L.z_im = b->z_im;
   *out = b;
   return RMTMC_OK;
 }
 
-static rmtmc_status cpu_sample(void *impl, rmtmc_batch *b, uint64_t seed,
-                               uint64_t trial0, int64_t count, rmtmc_error *err) {
-  if (count < 0 || count > b->cap)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "batch of %lld trials exceeds its capacity %lld",
-                           (long long)count, (long long)b->cap);
+static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
+                                 rmtmc_error *err) {
+  cpu_batch *b = batch;
   const rmtmc_model *m = b->m;
   int64_t d = m->d, n = m->n;
   b->seed = seed;
@@ -198,8 +208,8 @@ static rmtmc_status cpu_sample(void *impl, rmtmc_batch *b, uint64_t seed,
     if (m->sqrt_full) {
       double *g = b->g + (size_t)omp_get_thread_num() * (size_t)(d * n);
       rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, g);
-      cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0,
-                  m->sqrt_full, (int)d, g, (int)d, 0.0, x, (int)d);
+      cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0, m->sqrt_full, (int)d, g, (int)d, 0.0,
+                  x, (int)d);
     } else {
       rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, x);
       for (int64_t j = 0; j < n; ++j)
@@ -209,7 +219,8 @@ static rmtmc_status cpu_sample(void *impl, rmtmc_batch *b, uint64_t seed,
   return RMTMC_OK;
 }
 
-static rmtmc_status cpu_gram(void *impl, rmtmc_batch *b, rmtmc_error *err) {
+static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
+  cpu_batch *b = batch;
   const rmtmc_model *m = b->m;
   int64_t d = m->d, n = m->n;
   int single = m->precision == RMTMC_PRECISION_SINGLE;
@@ -218,122 +229,117 @@ static rmtmc_status cpu_gram(void *impl, rmtmc_batch *b, rmtmc_error *err) {
     size_t xo = (size_t)t * (size_t)(d * n), so = (size_t)t * (size_t)(d * d);
     if (single) {
       for (size_t e = 0; e < (size_t)(d * n); ++e) b->xf[xo + e] = (float)b->x[xo + e];
-      cblas_ssyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n,
-                  (float)(1.0 / (double)n), b->xf + xo, (int)d, 0.0f, b->sf + so, (int)d);
+      cblas_ssyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, (float)(1.0 / (double)n), b->xf + xo,
+                  (int)d, 0.0f, b->sf + so, (int)d);
     } else {
-      cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n,
-                  1.0 / (double)n, b->x + xo, (int)d, 0.0, b->s + so, (int)d);
+      cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, b->x + xo, (int)d, 0.0,
+                  b->s + so, (int)d);
     }
   }
   return RMTMC_OK;
 }
 
-static rmtmc_status cpu_solve(void *impl, rmtmc_batch *b, rmtmc_error *err) {
+/* Eigenvalues ascending; the max(0, d - n) structural zeros set to 0. */
+static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  cpu_batch *b = batch;
   const rmtmc_model *m = b->m;
-  int64_t d = m->d;
+  int64_t d = m->d, z0 = rmtmc_structural_zeros(m->d, m->n);
   int single = m->precision == RMTMC_PRECISION_SINGLE;
 #pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
   for (int64_t t = 0; t < b->count; ++t) {
     size_t so = (size_t)t * (size_t)(d * d), eo = (size_t)t * (size_t)d;
     if (single) {
-      b->info[t] = LAPACKE_ssyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d,
-                                  b->sf + so, (lapack_int)d, b->evf + eo);
+      b->info[t] = LAPACKE_ssyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, b->sf + so, (lapack_int)d, b->evf + eo);
       for (int64_t i = 0; i < d; ++i) b->ev[eo + (size_t)i] = (double)b->evf[eo + (size_t)i];
     } else {
-      b->info[t] = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d,
-                                  b->s + so, (lapack_int)d, b->ev + eo);
+      b->info[t] = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, b->s + so, (lapack_int)d, b->ev + eo);
     }
+    for (int64_t i = 0; i < z0; ++i) b->ev[eo + (size_t)i] = 0.0;
   }
-  for (int64_t t = 0; t < b->count; ++t) {
-    if (b->info[t] > 0)
-      return rmtmc_error_set(err, RMTMC_ERR_NOCONV,
-                             "LAPACK syevd did not converge for trial %llu (info %d)",
-                             (unsigned long long)(b->trial0 + (uint64_t)t), b->info[t]);
-    if (b->info[t] < 0)
-      return rmtmc_error_set(err, RMTMC_ERR_BACKEND,
-                             "LAPACK syevd rejected argument %d for trial %llu",
-                             -b->info[t], (unsigned long long)(b->trial0 + (uint64_t)t));
-  }
-  return RMTMC_OK;
+  return backend_check_info(c->debug, single ? "LAPACK ssyevd" : "LAPACK dsyevd", b->info, b->count, b->trial0,
+                            err);
 }
 
-/* One trial's observables from its ascending eigenvalues (zeros fixed up). */
-static void reduce_trial(const rmtmc_reduce_spec *r, int64_t d, int64_t n,
-                         double *ev, double *obs, int64_t *hist) {
+/* One trial's row of the layout from its ascending eigenvalues. */
+static void reduce_trial(const rmtmc_layout *L, int64_t d, int64_t n, const double *ev, double *obs,
+                         int64_t *hist) {
   int64_t z0 = rmtmc_structural_zeros(d, n);
-  for (int64_t i = 0; i < z0; ++i) ev[i] = 0.0;
-  for (int64_t j = 0; j < r->nz; ++j) {
-    double complex z = r->z_re[j] + I * r->z_im[j], s = 0.0;
-    for (int64_t i = 0; i < d; ++i) s += 1.0 / (ev[i] - z);
-    s /= (double)d;
-    obs[2 * j] = creal(s);
-    obs[2 * j + 1] = cimag(s);
-  }
-  obs[RMTMC_OBS_LAMMIN(r)] = ev[z0 < d ? z0 : d - 1];
-  obs[RMTMC_OBS_LAMMAX(r)] = ev[d - 1];
-  for (int k = 1; k <= r->kmax; ++k) obs[RMTMC_OBS_MOMENT(r, k)] = 0.0;
-  for (int64_t i = 0; i < d; ++i) {
-    double p = 1.0;
-    for (int k = 1; k <= r->kmax; ++k) {
-      p *= ev[i];
-      obs[RMTMC_OBS_MOMENT(r, k)] += p;
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+    if (L->zobs_off[k] < 0) continue;
+    for (int64_t j = 0; j < L->nz; ++j) {
+      double s_re = 0.0, s_im = 0.0;
+      for (int64_t i = 0; i < d; ++i) {
+        double r_re, r_im, t_re, t_im;
+        rmtmc_obs_resolvent(ev[i], L->z_re[j], L->z_im[j], &r_re, &r_im);
+        rmtmc_obs_zterm(k, r_re, r_im, &t_re, &t_im);
+        s_re += t_re;
+        s_im += t_im;
+      }
+      obs[L->zobs_off[k] + 2 * j] = s_re / (double)d;
+      obs[L->zobs_off[k] + 2 * j + 1] = s_im / (double)d;
     }
   }
-  for (int k = 1; k <= r->kmax; ++k) obs[RMTMC_OBS_MOMENT(r, k)] /= (double)d;
-  if (r->nbins > 0) {
-    for (int64_t i = z0; i < d; ++i)
-      hist[rmtmc_hist_slot(ev[i], r->nbins, r->hist_lo, r->hist_hi)] += 1;
-    hist[r->nbins + 2] += z0;
+  obs[L->lam_min] = ev[rmtmc_obs_lam_min_index(d, z0)];
+  obs[L->lam_max] = ev[d - 1];
+  double acc[RMTMC_LAYOUT_MAX_MOMENTS] = {0.0};
+  for (int64_t i = 0; i < d; ++i) rmtmc_obs_powers(ev[i], L->kmax, acc);
+  for (int k = 0; k < L->kmax; ++k) obs[L->moment + k] = acc[k] / (double)d;
+  if (L->nbins > 0) {
+    for (int64_t i = z0; i < d; ++i) hist[rmtmc_hist_slot(ev[i], L->nbins, L->hist_lo, L->hist_hi)] += 1;
+    hist[L->nbins + 2] += z0;
   }
 }
 
-static rmtmc_status cpu_reduce(void *impl, rmtmc_batch *b, double *obs,
-                               int64_t *hist, rmtmc_error *err) {
+static rmtmc_status dense_reduce(void *impl, void *batch, double *obs, int64_t *hist, rmtmc_error *err) {
+  cpu_batch *b = batch;
   const rmtmc_model *m = b->m;
-  int64_t nobs = rmtmc_reduce_nobs(&b->r);
+  int64_t nobs = b->L.nobs;
   /* Histogram counts are integers: per-trial counts summed in any order give
    * the same total; each trial counts into its own row first. */
-  int64_t nh = b->r.nbins > 0 ? b->r.nbins + 3 : 0;
-  int64_t *h = nh ? calloc((size_t)(b->count * nh), sizeof *h) : NULL;
-  if (nh && !h) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  int64_t nh = b->L.nhist;
+  int64_t *h = nh && hist ? calloc((size_t)(b->count * nh), sizeof *h) : NULL;
+  if (nh && hist && !h) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
 #pragma omp parallel for num_threads(b->threads) schedule(dynamic, 4)
   for (int64_t t = 0; t < b->count; ++t)
-    reduce_trial(&b->r, m->d, m->n, b->ev + (size_t)t * (size_t)m->d,
-                 obs + (size_t)(t * nobs), h ? h + t * nh : NULL);
+    reduce_trial(&b->L, m->d, m->n, b->ev + (size_t)t * (size_t)m->d, obs + (size_t)(t * nobs),
+                 h ? h + t * nh : NULL);
   for (int64_t t = 0; t < b->count && h; ++t)
     for (int64_t j = 0; j < nh; ++j) hist[j] += h[t * nh + j];
   free(h);
   return RMTMC_OK;
 }
 
-static rmtmc_status cpu_copy_sample(void *impl, rmtmc_batch *b, double *x,
-                                    rmtmc_error *err) {
+static rmtmc_status dense_copy_sample(void *impl, void *batch, double *x, rmtmc_error *err) {
+  cpu_batch *b = batch;
   memcpy(x, b->x, (size_t)(b->count * b->m->d * b->m->n) * sizeof(double));
   return RMTMC_OK;
 }
 
-static rmtmc_status cpu_copy_eigvals(void *impl, rmtmc_batch *b, double *ev,
-                                     rmtmc_error *err) {
+static rmtmc_status dense_copy_eigvals(void *impl, void *batch, double *ev, rmtmc_error *err) {
+  cpu_batch *b = batch;
   memcpy(ev, b->ev, (size_t)(b->count * b->m->d) * sizeof(double));
   return RMTMC_OK;
 }
 
+static const rmtmc_method_ops cpu_dense = {
+    /* .limits       = */ dense_limits,
+    /* .alloc        = */ dense_alloc,
+    /* .free         = */ dense_free,
+    /* .sample       = */ dense_sample,
+    /* .gram         = */ dense_gram,
+    /* .solve        = */ dense_solve,
+    /* .reduce       = */ dense_reduce,
+    /* .copy_sample  = */ dense_copy_sample,
+    /* .copy_eigvals = */ dense_copy_eigvals,
+};
+
 const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
-    /* .name         = */ "cpu",
-    /* .open         = */ cpu_open,
-    /* .close        = */ cpu_close,
-    /* .info         = */ cpu_info,
-    /* .max_batch    = */ cpu_max_batch,
-    /* .batch_alloc  = */ cpu_batch_alloc,
-    /* .batch_free   = */ cpu_batch_free,
-    /* .sample       = */ cpu_sample,
-    /* .gram         = */ cpu_gram,
-    /* .solve        = */ cpu_solve,
-    /* .reduce       = */ cpu_reduce,
-    /* .copy_sample  = */ cpu_copy_sample,
-    /* .copy_eigvals = */ cpu_copy_eigvals,
-    /* .fit_max_batch = */ cpu_fit_max_batch,
-    /* .fit_alloc    = */ cpu_fit_alloc,
-    /* .fit_free     = */ cpu_fit_free,
-    /* .fit_run      = */ cpu_fit_run,
+    /* .name   = */ "cpu",
+    /* .kind   = */ RMTMC_BACKEND_CPU,
+    /* .open   = */ cpu_open,
+    /* .close  = */ cpu_close,
+    /* .info   = */ cpu_info,
+    /* .policy = */ cpu_policy,
+    /* .method = */ {/* [RMTMC_METHOD_DENSE] = */ &cpu_dense, /* [RMTMC_METHOD_FIT] = */ &cpu_fit_method},
 };

@@ -7,12 +7,12 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/cpu/cpu_internal.h"
 #include "backend/fit_common.h"
+#include "core/parallel.h"
 #include "rmtmc_rng.h"
 
 /* One thread's workspace; which arrays exist depends on the kind. */
@@ -22,13 +22,16 @@ typedef struct fit_ws {
   int64_t *cnt, *cls, *lab;
 } fit_ws;
 
-struct rmtmc_fit_batch {
+typedef struct cpu_fit_batch {
   rmtmc_fit_problem p;
   int64_t cap, nout, r;
   int threads;
   int64_t *start; /* fixed counts: c + 1 context starts */
   fit_ws *ws;     /* [threads] */
-};
+  int *info;      /* [cap]: LAPACK info of each trial's eigenproblem */
+  uint64_t trial0;
+  int64_t count;
+} cpu_fit_batch;
 
 /* Doubles of one thread's workspace (the int64 arrays counted as doubles). */
 static double ws_doubles(const rmtmc_fit_problem *p) {
@@ -111,24 +114,17 @@ static int ws_alloc(fit_ws *w, const rmtmc_fit_problem *p) {
   return ok;
 }
 
-static rmtmc_status eig_failed(lapack_int info, uint64_t t, rmtmc_error *err) {
-  if (info > 0)
-    return rmtmc_error_set(err, RMTMC_ERR_NOCONV, "LAPACK dsyevd did not converge for trial %llu (info %d)",
-                           (unsigned long long)t, (int)info);
-  return rmtmc_error_set(err, RMTMC_ERR_BACKEND, "LAPACK dsyevd rejected argument %d for trial %llu",
-                         (int)-info, (unsigned long long)t);
-}
-
-/* Eigenvalues (ascending) and vectors of the r x r matrix in S (lower). */
-static rmtmc_status eig(double *S, double *lam, int64_t r, uint64_t t, rmtmc_error *err) {
-  lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)r, S, (lapack_int)r, lam);
-  return info == 0 ? RMTMC_OK : eig_failed(info, t, err);
+/* Eigenvalues (ascending) and vectors of the r x r matrix in S (lower);
+ * the LAPACK info into *info, 0 when it succeeded (the batch's statuses go
+ * through backend_check_info once all its trials are done). */
+static int eig(double *S, double *lam, int64_t r, int *info) {
+  *info = (int)LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)r, S, (lapack_int)r, lam);
+  return *info == 0;
 }
 
 /* ------------------------------------------------ contexts (Prop A) */
 
-static rmtmc_status contexts_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t t, double *out,
-                                   rmtmc_error *err) {
+static void contexts_trial(const cpu_fit_batch *fb, fit_ws *w, uint64_t t, double *out, int *info) {
   const rmtmc_fit_problem *p = &fb->p;
   int64_t c = p->c, k = p->k, d = p->d, n = p->n, ng = p->ngrid;
   uint64_t sa = rmtmc_stream_seed(p->seed, RMTMC_Q_ASSIGN), sl = rmtmc_stream_seed(p->seed, RMTMC_Q_LABELS);
@@ -161,8 +157,7 @@ static rmtmc_status contexts_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_
       w->S[i + j * c] *= si * sj;
     }
   }
-  rmtmc_status st = eig(w->S, w->lam, c, t, err);
-  if (st != RMTMC_OK) return st;
+  if (!eig(w->S, w->lam, c, info)) return;
   /* Phat(gamma) = (Ybar Pi^(1/2) U) diag(1/(lam + gamma)) (U^T Pi^(1/2) G):
    * Am = Y U (k x c), UB = U^T Bm (c x c); all gammas stacked in Ys
    * ((ng k) x c) and multiplied by UB at once. */
@@ -178,13 +173,11 @@ static rmtmc_status contexts_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_
     }
   cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ldy, (int)c, (int)c, 1.0, w->Ys, (int)ldy, w->UB,
               (int)c, 0.0, out + c, (int)ldy);
-  return RMTMC_OK;
 }
 
 /* ------------------------------------------------ mixture (Prop B) */
 
-static rmtmc_status mixture_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t t, double *out,
-                                  rmtmc_error *err) {
+static void mixture_trial(const cpu_fit_batch *fb, fit_ws *w, uint64_t t, double *out, int *info) {
   const rmtmc_fit_problem *p = &fb->p;
   int64_t c = p->c, k = p->k, d = p->d, n = p->n, r = fb->r;
   uint64_t sa = rmtmc_stream_seed(p->seed, RMTMC_Q_ASSIGN), sl = rmtmc_stream_seed(p->seed, RMTMC_Q_LABELS);
@@ -199,12 +192,11 @@ static rmtmc_status mixture_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t
     double *x = w->X + i * d;
     for (int64_t j = 0; j < d; ++j) x[j] += mu[j];
   }
-  rmtmc_status st;
   if (d <= n) {
     /* S = X X^T / n = V diag(lam) V^T; Bm = V^T X Y^T / n, Mv = V^T M */
     cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, w->X, (int)d, 0.0,
                 w->S, (int)d);
-    if ((st = eig(w->S, w->lam, d, t, err)) != RMTMC_OK) return st;
+    if (!eig(w->S, w->lam, d, info)) return;
     memset(w->Y, 0, (size_t)(d * k) * sizeof(double));
     for (int64_t i = 0; i < n; ++i) {
       double *col = w->Y + w->lab[i] * d;
@@ -222,7 +214,7 @@ static rmtmc_status mixture_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t
      * Mv_q = (W^T X^T M)_q / sqrt(n lam_q). */
     cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)n, (int)d, 1.0 / (double)n, w->X, (int)d, 0.0, w->S,
                 (int)n);
-    if ((st = eig(w->S, w->lam, n, t, err)) != RMTMC_OK) return st;
+    if (!eig(w->S, w->lam, n, info)) return;
     memset(w->Bm, 0, (size_t)(n * k) * sizeof(double));
     for (int64_t i = 0; i < n; ++i) { /* (W^T Y^T)[q, l] = sum_{lab_i = l} W[i, q] */
       double *col = w->Bm + w->lab[i] * n;
@@ -244,7 +236,6 @@ static rmtmc_status mixture_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t
   for (int64_t g = 0; g < p->ngrid; ++g)
     for (int64_t o = 0; o < per; ++o)
       out[g * per + o] = fit_mixture_value(w->Bm, w->Mv, w->lam, r, k, c, p->grid[g], o);
-  return RMTMC_OK;
 }
 
 /* ------------------------------------------------ ridge */
@@ -252,7 +243,7 @@ static rmtmc_status mixture_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t
 /* With r = min(d, n) eigenpairs (lam_i, basis column B_i, d x r) and
  * coefficients v_i: bhat(l) = sum_i B_i v_i f(lam_i, l); yt_i is the squared
  * coordinate of y / sqrt(n) on the i-th left singular vector. */
-static rmtmc_status ridge_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t t, double *out, rmtmc_error *err) {
+static void ridge_trial(const cpu_fit_batch *fb, fit_ws *w, uint64_t t, double *out, int *info) {
   const rmtmc_fit_problem *p = &fb->p;
   const rmtmc_model *m = p->model;
   int64_t d = p->d, n = p->n, r = fb->r, ng = p->ngrid;
@@ -272,12 +263,11 @@ static rmtmc_status ridge_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t t
   cblas_dgemv(CblasColMajor, CblasTrans, (int)d, (int)n, 1.0, w->X, (int)d, p->beta, 1, 1.0, w->y, 1);
   for (int64_t i = 0; i < n; ++i) yy += w->y[i] * w->y[i];
   yy /= (double)n;
-  rmtmc_status st;
   const double *basis; /* d x r */
   if (d <= n) {
     cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, w->X, (int)d, 0.0,
                 w->S, (int)d);
-    if ((st = eig(w->S, w->lam, d, t, err)) != RMTMC_OK) return st;
+    if (!eig(w->S, w->lam, d, info)) return;
     /* v = V^T X y / n; yt_i = v_i^2 / lam_i */
     cblas_dgemv(CblasColMajor, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, w->X, (int)d, w->y, 1, 0.0, w->e, 1);
     cblas_dgemv(CblasColMajor, CblasTrans, (int)d, (int)d, 1.0, w->S, (int)d, w->e, 1, 0.0, w->v, 1);
@@ -287,7 +277,7 @@ static rmtmc_status ridge_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t t
   } else {
     cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)n, (int)d, 1.0 / (double)n, w->X, (int)d, 0.0, w->S,
                 (int)n);
-    if ((st = eig(w->S, w->lam, n, t, err)) != RMTMC_OK) return st;
+    if (!eig(w->S, w->lam, n, info)) return;
     /* v = W^T y / sqrt(n), yt = v^2; basis X W / sqrt(n) */
     cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)n, 1.0 / sqrt((double)n), w->S, (int)n, w->y, 1, 0.0,
                 w->v, 1);
@@ -320,15 +310,15 @@ static rmtmc_status ridge_trial(const rmtmc_fit_batch *fb, fit_ws *w, uint64_t t
     fit_ridge_scalars(w->lam, w->yt, r, yperp, p->grid[g], thr, (double)n, &o[RMTMC_FIT_RIDGE_TRAIN],
                       &o[RMTMC_FIT_RIDGE_TRACE]);
   }
-  return RMTMC_OK;
 }
 
-/* ------------------------------------------------ the table's entries */
+/* ------------------------------------------------ the method's entries */
 
-rmtmc_status cpu_fit_max_batch(void *impl, const rmtmc_fit_problem *p, int64_t *max_trials, rmtmc_error *err) {
+static rmtmc_status fit_limits(void *impl, const rmtmc_work *wk, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *ci = impl;
+  const rmtmc_fit_problem *p = wk->fit;
   double avail = 0.8 * cpu_available_memory();
-  double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_fit_nout(p);
+  double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_fit_nout(p) + 4.0;
   if (fixed + per > avail) {
     char what[160];
     rmtmc_fit_describe(p, what, sizeof what);
@@ -338,23 +328,26 @@ rmtmc_status cpu_fit_max_batch(void *impl, const rmtmc_fit_problem *p, int64_t *
                            avail / 1073741824.0);
   }
   double cnt = (avail - fixed) / per;
-  *max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
+  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
+  lim->bytes_per_trial = per;
   return RMTMC_OK;
 }
 
-void cpu_fit_free(void *impl, rmtmc_fit_batch *fb) {
+static void fit_free(void *impl, void *batch) {
+  cpu_fit_batch *fb = batch;
   if (!fb) return;
   if (fb->ws)
     for (int i = 0; i < fb->threads; ++i) ws_free(&fb->ws[i]);
   free(fb->ws);
   free(fb->start);
+  free(fb->info);
   free(fb);
 }
 
-rmtmc_status cpu_fit_alloc(void *impl, const rmtmc_fit_problem *p, int64_t cap, rmtmc_fit_batch **out,
-                           rmtmc_error *err) {
+static rmtmc_status fit_alloc(void *impl, const rmtmc_work *wk, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *ci = impl;
-  rmtmc_fit_batch *fb = calloc(1, sizeof *fb);
+  const rmtmc_fit_problem *p = wk->fit;
+  cpu_fit_batch *fb = calloc(1, sizeof *fb);
   if (!fb) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   fb->p = *p;
   fb->cap = cap;
@@ -362,7 +355,8 @@ rmtmc_status cpu_fit_alloc(void *impl, const rmtmc_fit_problem *p, int64_t cap, 
   fb->r = rmtmc_fit_rank(p);
   fb->threads = ci->threads;
   fb->ws = calloc((size_t)fb->threads, sizeof(fit_ws));
-  int ok = fb->ws != NULL;
+  fb->info = calloc((size_t)cap, sizeof(int));
+  int ok = fb->ws != NULL && fb->info != NULL;
   if (ok && p->kind == RMTMC_FIT_CONTEXTS && p->counts) {
     fb->start = malloc((size_t)(p->c + 1) * sizeof(int64_t));
     ok = fb->start != NULL;
@@ -370,7 +364,7 @@ rmtmc_status cpu_fit_alloc(void *impl, const rmtmc_fit_problem *p, int64_t cap, 
   }
   for (int i = 0; ok && i < fb->threads; ++i) ok = ws_alloc(&fb->ws[i], p);
   if (!ok) {
-    cpu_fit_free(impl, fb);
+    fit_free(impl, fb);
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the fit workspace (%d threads x %.3g GiB)",
                            ci->threads, 8.0 * ws_doubles(p) / 1073741824.0);
   }
@@ -378,40 +372,53 @@ rmtmc_status cpu_fit_alloc(void *impl, const rmtmc_fit_problem *p, int64_t cap, 
   return RMTMC_OK;
 }
 
-rmtmc_status cpu_fit_run(void *impl, rmtmc_fit_batch *fb, uint64_t trial0, int64_t count, double *out,
-                         rmtmc_error *err) {
-  if (count < 0 || count > fb->cap)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit batch of %lld trials exceeds its capacity %lld",
-                           (long long)count, (long long)fb->cap);
-  rmtmc_status (*trial)(const rmtmc_fit_batch *, fit_ws *, uint64_t, double *, rmtmc_error *) =
+/* The trials to run; the work happens in fit_reduce. */
+static rmtmc_status fit_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
+                               rmtmc_error *err) {
+  cpu_fit_batch *fb = batch;
+  fb->trial0 = trial0;
+  fb->count = count;
+  return RMTMC_OK;
+}
+
+typedef struct fit_job {
+  cpu_fit_batch *fb;
+  double *out;
+} fit_job;
+
+/* rmtmc_item_fn: trial i of the batch. */
+static rmtmc_status fit_item(void *ctx, int thread, int64_t i, rmtmc_error *err) {
+  const fit_job *j = ctx;
+  cpu_fit_batch *fb = j->fb;
+  void (*trial)(const cpu_fit_batch *, fit_ws *, uint64_t, double *, int *) =
       fb->p.kind == RMTMC_FIT_CONTEXTS ? contexts_trial
       : fb->p.kind == RMTMC_FIT_MIXTURE ? mixture_trial
                                         : ridge_trial;
-  /* The first failing trial (in trial order) is the one reported. */
-  int64_t bad = count;
-  rmtmc_error berr;
-  rmtmc_error_clear(&berr);
+  trial(fb, &fb->ws[thread], fb->trial0 + (uint64_t)i, j->out + i * fb->nout, &fb->info[i]);
+  return RMTMC_OK;
+}
+
+static rmtmc_status fit_reduce(void *impl, void *batch, double *out, int64_t *hist, rmtmc_error *err) {
+  cpu_impl *ci = impl;
+  cpu_fit_batch *fb = batch;
 #if defined(OPENBLAS_VERSION)
   openblas_set_num_threads(1);
 #endif
-#pragma omp parallel for num_threads(fb->threads) schedule(dynamic, 1)
-  for (int64_t i = 0; i < count; ++i) {
-    rmtmc_error e1;
-    rmtmc_error_clear(&e1);
-    rmtmc_status s1 = trial(fb, &fb->ws[omp_get_thread_num()], trial0 + (uint64_t)i, out + i * fb->nout, &e1);
-    if (s1 != RMTMC_OK) {
-#pragma omp critical
-      {
-        if (i < bad) {
-          bad = i;
-          berr = e1;
-        }
-      }
-    }
-  }
-  if (bad < count) {
-    if (err) *err = berr;
-    return berr.code;
-  }
-  return RMTMC_OK;
+  fit_job j = {fb, out};
+  memset(fb->info, 0, (size_t)fb->count * sizeof(int));
+  rmtmc_status st = rmtmc_parallel_for(fb->threads, fb->count, fit_item, &j, err);
+  if (st != RMTMC_OK) return st;
+  return backend_check_info(ci->debug, "LAPACK dsyevd", fb->info, fb->count, fb->trial0, err);
 }
+
+const rmtmc_method_ops cpu_fit_method = {
+    /* .limits       = */ fit_limits,
+    /* .alloc        = */ fit_alloc,
+    /* .free         = */ fit_free,
+    /* .sample       = */ fit_sample,
+    /* .gram         = */ NULL,
+    /* .solve        = */ NULL,
+    /* .reduce       = */ fit_reduce,
+    /* .copy_sample  = */ NULL,
+    /* .copy_eigvals = */ NULL,
+};

@@ -15,9 +15,11 @@
  * Precision single keeps X, S and the solver in float; the eigenvalues are
  * widened to double on the device before the reduction.
  *
- * Path overrides for measurements (read when the backend opens):
- *   RMTMC_CUDA_GRAM   = auto | gemm | syrk
- *   RMTMC_CUDA_SOLVER = auto | batched | batched0 | jacobi | syevd
+ * Path overrides for measurements (rmtmc_backend_debug, read when the
+ * backend opens; the command line fills them from RMTMC_CUDA_GRAM and
+ * RMTMC_CUDA_SOLVER):
+ *   gram   = auto | gemm | syrk
+ *   solver = auto | batched | batched0 | jacobi | syevd
  * (batched: syevBatched with CUSOLVER_ALG_1, one algorithm of consistent
  * accuracy, the default; batched0: with the library's own algorithm choice;
  * jacobi falls back to syevd for d > 32, batched to auto when the toolkit
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend_impl.h"
 #include "backend/cuda/cuda_internal.h"
 #include "backend/reduce_common.h"
 #include "rmtmc_backend.h"
@@ -40,20 +43,15 @@ _Static_assert(RMTMC_KERNEL_RADEMACHER == (int)RMTMC_ENTRIES_RADEMACHER,
 _Static_assert(RMTMC_KERNEL_STUDENT == (int)RMTMC_ENTRIES_STUDENT,
                "kernel entry codes must match rmtmc_entries");
 
-/* Stages reached by a batch: gram needs a sample, solve a Gram matrix
- * (which the solver overwrites: STAGE_SPENT when its result was rejected),
- * reduce and copy_eigvals the eigenvalues. */
-enum { STAGE_NONE = 0, STAGE_SAMPLED, STAGE_GRAM, STAGE_SPENT, STAGE_SOLVED };
-
-struct rmtmc_batch {
+/* The stage order is the wrapper's (src/backend/backend.c). */
+typedef struct cuda_batch {
   int64_t d, n, cap, count, z0, nobs;
   int single, entries, full;
   double nu;
-  rmtmc_reduce_spec r; /* z_re / z_im: the device copies below */
+  rmtmc_layout L; /* z_re / z_im: the device copies below */
   gram_path gram;
   cuda_eig eig; /* eigenvalues only */
   uint64_t seed, trial0;
-  int stage;
   /* device */
   void *x;          /* cap d n (float or double) */
   void *g;          /* G before a full Sigma^(1/2); aliases s when d >= n */
@@ -70,13 +68,13 @@ struct rmtmc_batch {
   /* host */
   int *info_host;
   unsigned long long *hist_host;
-};
+} cuda_batch;
 
 /* ---- open / close / info ---- */
 
 static rmtmc_status read_prefs(cuda_impl *c, rmtmc_error *err) {
-  const char *g = getenv("RMTMC_CUDA_GRAM");
-  const char *s = getenv("RMTMC_CUDA_SOLVER");
+  const char *g = c->debug ? c->debug->gram : NULL;
+  const char *s = c->debug ? c->debug->solver : NULL;
   c->gram_pref = GRAM_AUTO;
   c->solver_pref = SOLVER_AUTO;
   if (g && *g) {
@@ -136,7 +134,8 @@ static rmtmc_status open_handles(cuda_impl *c, rmtmc_error *err) {
   return RMTMC_OK;
 }
 
-static rmtmc_status cuda_open(const rmtmc_backend_opts *opts, void **impl,
+static rmtmc_status cuda_open(const rmtmc_backend_opts *opts,
+                              rmtmc_backend_debug *debug, void **impl,
                               rmtmc_error *err) {
   *impl = NULL;
   int ndev = 0;
@@ -158,8 +157,7 @@ static rmtmc_status cuda_open(const rmtmc_backend_opts *opts, void **impl,
   cuda_impl *c = calloc(1, sizeof *c);
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   c->device = dev;
-  c->fail_alloc = opts ? opts->fail_alloc : 0;
-  c->fail_solve = opts ? opts->fail_solve : 0;
+  c->debug = debug;
   rmtmc_status st = read_prefs(c, err);
   if (st == RMTMC_OK) st = open_handles(c, err);
   if (st != RMTMC_OK) {
@@ -226,60 +224,53 @@ static gram_path choose_gram(gram_path pref, int64_t d) {
 
 typedef struct spectrum_plan {
   const rmtmc_model *m;
-  const rmtmc_reduce_spec *r;
+  const rmtmc_layout *L;
 } spectrum_plan;
 
 /* cuda_bytes_fn: device bytes of a batch of `cap` trials whose solver
  * workspace is ws_bytes. */
 static double batch_bytes(const void *ctx, int64_t cap, size_t ws_bytes) {
   const rmtmc_model *m = ((const spectrum_plan *)ctx)->m;
-  const rmtmc_reduce_spec *r = ((const spectrum_plan *)ctx)->r;
+  const rmtmc_layout *L = ((const spectrum_plan *)ctx)->L;
   double d = (double)m->d, n = (double)m->n, k = (double)cap;
   int single = m->precision == RMTMC_PRECISION_SINGLE;
   double es = single ? 4.0 : 8.0;
-  double per = es * (d * n + d * d + d) + 4.0 + 8.0 * (double)rmtmc_reduce_nobs(r);
+  double per = es * (d * n + d * d + d) + 4.0 + 8.0 * (double)L->nobs;
   if (single) per += 8.0 * d;                      /* eigenvalues in double */
   if (m->sqrt_full && m->d < m->n) per += es * d * n; /* G scratch */
-  double fixed = 8.0 * (double)(r->nbins + 3) + 16.0 * (double)r->nz +
+  double fixed = 8.0 * (double)(L->nbins + 3) + 16.0 * (double)L->nz +
                  (m->sqrt_full ? es * d * d : 8.0 * d) + (double)ws_bytes +
                  ALLOC_SLACK * ALLOC_COUNT;
   return fixed + k * per;
 }
 
-static rmtmc_status check_model(const rmtmc_model *m, const rmtmc_reduce_spec *r,
-                                rmtmc_error *err) {
-  if (!m || m->d < 1 || m->n < 1)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "cuda backend: model sizes must be >= 1");
-  if (m->d > INT_MAX || m->n > INT_MAX)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "d = %lld, n = %lld exceed the cuBLAS/cuSOLVER 32-bit sizes",
-                           (long long)m->d, (long long)m->n);
-  if (!m->sqrt_full && !m->sqrt_diag)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "cuda backend: the model has no Sigma^(1/2)");
-  if (!r || r->kmax < 0 || r->kmax > 8 || r->nz < 0 || r->nbins < 0 ||
-      (r->nz > 0 && (!r->z_re || !r->z_im)))
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "cuda backend: bad reduce spec (kmax 0..8, nz >= 0 with a z grid, nbins >= 0)");
-  return RMTMC_OK;
+/* Automatic batches: a 16th of the trials (so a long run reports progress
+ * at least 16 times), within [64, 2048] trials per call. */
+static void cuda_policy(void *impl, rmtmc_batch_policy *p) {
+  p->min_batch = 64;
+  p->max_batch = 2048;
+  p->progress_steps = 16;
+  p->batch_bytes = 0.0;
 }
 
-static rmtmc_status cuda_max_batch(void *impl, const rmtmc_model *m,
-                                   const rmtmc_reduce_spec *r,
-                                   int64_t *max_trials, rmtmc_error *err) {
+static rmtmc_status dense_limits(void *impl, const rmtmc_work *w,
+                                 rmtmc_batch_limits *lim, rmtmc_error *err) {
   cuda_impl *c = impl;
-  TRY(check_model(m, r, err));
-  spectrum_plan plan = {m, r};
+  const rmtmc_model *m = w->model;
+  spectrum_plan plan = {m, w->layout};
   char sizes[96];
   snprintf(sizes, sizeof sizes, "d = %lld, n = %lld", (long long)m->d, (long long)m->n);
+  lim->bytes_per_trial = batch_bytes(&plan, 2, 0) - batch_bytes(&plan, 1, 0);
   return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, m->d), m->d,
                          m->precision == RMTMC_PRECISION_SINGLE, 0, batch_bytes,
-                         &plan, sizes, max_trials, err);
+                         &plan, sizes, &lim->max_trials, err);
 }
 
 /* ---- batch allocation ---- */
 
-static void cuda_batch_free(void *impl, rmtmc_batch *b) {
+static void dense_free(void *impl, void *batch) {
   cuda_impl *c = impl;
+  cuda_batch *b = batch;
   if (!b) return;
   if (c) {
     (void)cudaSetDevice(c->device);
@@ -297,7 +288,7 @@ static void cuda_batch_free(void *impl, rmtmc_batch *b) {
 }
 
 /* cuda_dev_alloc naming the batch. */
-static rmtmc_status dev_alloc(void **p, double bytes, const rmtmc_batch *b,
+static rmtmc_status dev_alloc(void **p, double bytes, const cuda_batch *b,
                               const char *what, rmtmc_error *err) {
   char desc[128];
   snprintf(desc, sizeof desc, "a batch of %lld trials (d = %lld, n = %lld)",
@@ -305,8 +296,8 @@ static rmtmc_status dev_alloc(void **p, double bytes, const rmtmc_batch *b,
   return cuda_dev_alloc(p, bytes, desc, what, err);
 }
 
-static rmtmc_status batch_fill(cuda_impl *c, rmtmc_batch *b,
-                               const rmtmc_model *m, const rmtmc_reduce_spec *r,
+static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
+                               const rmtmc_model *m, const rmtmc_layout *r,
                                rmtmc_error *err) {
   double d = (double)b->d, n = (double)b->n, k = (double)b->cap;
   double es = b->single ? 4.0 : 8.0;
@@ -373,61 +364,49 @@ static rmtmc_status batch_fill(cuda_impl *c, rmtmc_batch *b,
   return RMTMC_OK;
 }
 
-static rmtmc_status cuda_batch_alloc(void *impl, const rmtmc_model *m,
-                                     const rmtmc_reduce_spec *r, int64_t cap,
-                                     rmtmc_batch **out, rmtmc_error *err) {
+static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
+                                void **out, rmtmc_error *err) {
   cuda_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  const rmtmc_layout *r = w->layout;
   *out = NULL;
-  TRY(check_model(m, r, err));
-  if (cap < 1 || cap > INT_MAX)
+  if (cap > INT_MAX)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                            "cuda backend: batch capacity %lld out of range 1..%d",
                            (long long)cap, INT_MAX);
-  if (c->fail_alloc) {
-    c->fail_alloc = 0;
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                           "cannot allocate a batch of %lld trials (d = %lld, n = %lld) on the GPU (forced by the fail_alloc test hook)",
-                           (long long)cap, (long long)m->d, (long long)m->n);
-  }
   CUDA_CHECK(cudaSetDevice(c->device));
-  rmtmc_batch *b = calloc(1, sizeof *b);
+  cuda_batch *b = calloc(1, sizeof *b);
   if (!b) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   b->d = m->d;
   b->n = m->n;
   b->cap = cap;
   b->z0 = rmtmc_structural_zeros(m->d, m->n);
-  b->nobs = rmtmc_reduce_nobs(r);
+  b->nobs = r->nobs;
   b->single = m->precision == RMTMC_PRECISION_SINGLE;
   b->entries = (int)m->entries;
   b->nu = m->nu;
   b->full = m->sqrt_full != NULL;
-  b->r = *r;
+  b->L = *r;
   b->gram = choose_gram(c->gram_pref, m->d);
   rmtmc_status st = batch_fill(c, b, m, r, err);
   if (st != RMTMC_OK) {
-    cuda_batch_free(c, b);
+    dense_free(c, b);
     return st;
   }
-  b->r.z_re = b->z_re; /* device copies; the caller's arrays may go */
-  b->r.z_im = b->z_im;
+  b->L.z_re = b->z_re; /* device copies; the caller's arrays may go */
+  b->L.z_im = b->z_im;
   *out = b;
   return RMTMC_OK;
 }
 
 /* ---- stages ---- */
 
-static rmtmc_status stage_error(rmtmc_error *err, const char *stage,
-                                const char *needs) {
-  return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                         "cuda backend: %s called before %s", stage, needs);
-}
-
 /* X = Sigma^(1/2) G, one d x n x d product per trial in one strided-batched
  * gemm with A's stride 0 (the one Sigma^(1/2) shared by every trial).  The
  * batch of G's is also one d x (n count) matrix, and a single gemm would do;
  * per-trial products keep each trial's problem shape (and so, as far as
  * cuBLAS's heuristics allow, its rounding) independent of the batch size. */
-static rmtmc_status apply_full_sigma(cuda_impl *c, rmtmc_batch *b,
+static rmtmc_status apply_full_sigma(cuda_impl *c, cuda_batch *b,
                                     rmtmc_error *err) {
   const int di = (int)b->d, ni = (int)b->n;
   const long long sx = (long long)(b->d * b->n);
@@ -447,16 +426,12 @@ static rmtmc_status apply_full_sigma(cuda_impl *c, rmtmc_batch *b,
   return RMTMC_OK;
 }
 
-static rmtmc_status cuda_sample(void *impl, rmtmc_batch *b, uint64_t seed,
-                                uint64_t trial0, int64_t count,
-                                rmtmc_error *err) {
+static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed,
+                                 uint64_t trial0, int64_t count,
+                                 rmtmc_error *err) {
   cuda_impl *c = impl;
-  if (count < 0 || count > b->cap)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "batch of %lld trials exceeds its capacity %lld",
-                           (long long)count, (long long)b->cap);
+  cuda_batch *b = batch;
   CUDA_CHECK(cudaSetDevice(c->device));
-  b->stage = STAGE_NONE;
   b->seed = seed;
   b->trial0 = trial0;
   b->count = count;
@@ -467,13 +442,12 @@ static rmtmc_status cuda_sample(void *impl, rmtmc_batch *b, uint64_t seed,
                                  count, c->stream));
     if (b->full) TRY(apply_full_sigma(c, b, err));
   }
-  b->stage = STAGE_SAMPLED;
   return RMTMC_OK;
 }
 
-static rmtmc_status cuda_gram(void *impl, rmtmc_batch *b, rmtmc_error *err) {
+static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
   cuda_impl *c = impl;
-  if (b->stage < STAGE_SAMPLED) return stage_error(err, "gram", "sample");
+  cuda_batch *b = batch;
   CUDA_CHECK(cudaSetDevice(c->device));
   const int di = (int)b->d, ni = (int)b->n;
   const long long sx = (long long)(b->d * b->n), ss = (long long)(b->d * b->d);
@@ -506,21 +480,12 @@ static rmtmc_status cuda_gram(void *impl, rmtmc_batch *b, rmtmc_error *err) {
                                  di, &beta, (double *)b->s + t * ss, di));
     }
   }
-  b->stage = STAGE_GRAM;
   return RMTMC_OK;
 }
 
-static rmtmc_status cuda_solve(void *impl, rmtmc_batch *b, rmtmc_error *err) {
+static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
   cuda_impl *c = impl;
-  if (b->stage != STAGE_GRAM)
-    return stage_error(err, "solve",
-                       b->stage >= STAGE_SPENT ? "a new gram (solve overwrites S)" : "gram");
-  if (c->fail_solve) {
-    c->fail_solve = 0;
-    return rmtmc_error_set(err, RMTMC_ERR_NOCONV,
-                           "cuSOLVER %s did not converge for trial %llu (forced by the fail_solve test hook)",
-                           cuda_solver_name(b->eig.solver), (unsigned long long)b->trial0);
-  }
+  cuda_batch *b = batch;
   CUDA_CHECK(cudaSetDevice(c->device));
   if (b->count > 0) {
     CUDA_CHECK(cudaMemsetAsync(b->info, 0, (size_t)b->count * sizeof(int), c->stream));
@@ -533,24 +498,19 @@ static rmtmc_status cuda_solve(void *impl, rmtmc_batch *b, rmtmc_error *err) {
                                cudaMemcpyDeviceToHost, c->stream));
     CUDA_CHECK(cudaStreamSynchronize(c->stream));
   }
-  b->stage = STAGE_SPENT; /* S is overwritten; eigenvalues not yet accepted */
-  TRY(cuda_eig_check(&b->eig, b->info_host, b->count, b->trial0, err));
-  b->stage = STAGE_SOLVED;
-  return RMTMC_OK;
+  return cuda_eig_check(c, &b->eig, b->info_host, b->count, b->trial0, err);
 }
 
-static rmtmc_status cuda_reduce(void *impl, rmtmc_batch *b, double *obs,
-                                int64_t *hist, rmtmc_error *err) {
+static rmtmc_status dense_reduce(void *impl, void *batch, double *obs,
+                                 int64_t *hist, rmtmc_error *err) {
   cuda_impl *c = impl;
-  if (b->stage != STAGE_SOLVED) return stage_error(err, "reduce", "solve");
+  cuda_batch *b = batch;
   if (b->count == 0) return RMTMC_OK;
   CUDA_CHECK(cudaSetDevice(c->device));
-  const rmtmc_reduce_spec *r = &b->r;
-  CUDA_CHECK(rmtmc_cuda_stieltjes(b->obs, b->nobs, b->ev, b->d, b->count,
-                                  b->z_re, b->z_im, r->nz, c->stream));
-  CUDA_CHECK(rmtmc_cuda_extremes_moments(b->obs, b->nobs, RMTMC_OBS_LAMMIN(r),
-                                         b->ev, b->d, b->z0, r->kmax, b->count,
-                                         c->stream));
+  const rmtmc_layout *r = &b->L;
+  CUDA_CHECK(rmtmc_cuda_zobs(b->obs, r, b->ev, b->d, b->count, c->stream));
+  CUDA_CHECK(rmtmc_cuda_extremes_moments(b->obs, r, b->ev, b->d, b->z0,
+                                         b->count, c->stream));
   int want_hist = r->nbins > 0 && hist;
   if (want_hist) {
     size_t hb = (size_t)(r->nbins + 2) * sizeof(unsigned long long);
@@ -572,10 +532,10 @@ static rmtmc_status cuda_reduce(void *impl, rmtmc_batch *b, double *obs,
   return RMTMC_OK;
 }
 
-static rmtmc_status cuda_copy_sample(void *impl, rmtmc_batch *b, double *x,
-                                     rmtmc_error *err) {
+static rmtmc_status dense_copy_sample(void *impl, void *batch, double *x,
+                                      rmtmc_error *err) {
   cuda_impl *c = impl;
-  if (b->stage < STAGE_SAMPLED) return stage_error(err, "copy_sample", "sample");
+  cuda_batch *b = batch;
   size_t len = (size_t)(b->count * b->d * b->n);
   if (len == 0) return RMTMC_OK;
   CUDA_CHECK(cudaSetDevice(c->device));
@@ -599,10 +559,10 @@ static rmtmc_status cuda_copy_sample(void *impl, rmtmc_batch *b, double *x,
   return RMTMC_OK;
 }
 
-static rmtmc_status cuda_copy_eigvals(void *impl, rmtmc_batch *b, double *ev,
-                                      rmtmc_error *err) {
+static rmtmc_status dense_copy_eigvals(void *impl, void *batch, double *ev,
+                                       rmtmc_error *err) {
   cuda_impl *c = impl;
-  if (b->stage != STAGE_SOLVED) return stage_error(err, "copy_eigvals", "solve");
+  cuda_batch *b = batch;
   size_t len = (size_t)(b->count * b->d);
   if (len == 0) return RMTMC_OK;
   CUDA_CHECK(cudaSetDevice(c->device));
@@ -612,22 +572,24 @@ static rmtmc_status cuda_copy_eigvals(void *impl, rmtmc_batch *b, double *ev,
   return RMTMC_OK;
 }
 
+static const rmtmc_method_ops cuda_dense = {
+    /* .limits       = */ dense_limits,
+    /* .alloc        = */ dense_alloc,
+    /* .free         = */ dense_free,
+    /* .sample       = */ dense_sample,
+    /* .gram         = */ dense_gram,
+    /* .solve        = */ dense_solve,
+    /* .reduce       = */ dense_reduce,
+    /* .copy_sample  = */ dense_copy_sample,
+    /* .copy_eigvals = */ dense_copy_eigvals,
+};
+
 const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
-    /* .name         = */ "cuda",
-    /* .open         = */ cuda_open,
-    /* .close        = */ cuda_close,
-    /* .info         = */ cuda_info,
-    /* .max_batch    = */ cuda_max_batch,
-    /* .batch_alloc  = */ cuda_batch_alloc,
-    /* .batch_free   = */ cuda_batch_free,
-    /* .sample       = */ cuda_sample,
-    /* .gram         = */ cuda_gram,
-    /* .solve        = */ cuda_solve,
-    /* .reduce       = */ cuda_reduce,
-    /* .copy_sample  = */ cuda_copy_sample,
-    /* .copy_eigvals = */ cuda_copy_eigvals,
-    /* .fit_max_batch = */ cuda_fit_max_batch,
-    /* .fit_alloc    = */ cuda_fit_alloc,
-    /* .fit_free     = */ cuda_fit_free,
-    /* .fit_run      = */ cuda_fit_run,
+    /* .name   = */ "cuda",
+    /* .kind   = */ RMTMC_BACKEND_CUDA,
+    /* .open   = */ cuda_open,
+    /* .close  = */ cuda_close,
+    /* .info   = */ cuda_info,
+    /* .policy = */ cuda_policy,
+    /* .method = */ {/* [RMTMC_METHOD_DENSE] = */ &cuda_dense, /* [RMTMC_METHOD_FIT] = */ &cuda_fit_method},
 };

@@ -230,21 +230,11 @@ rmtmc_status cuda_eig_run(cuda_impl *c, const cuda_eig *e, void *a, void *w,
   }
 }
 
-rmtmc_status cuda_eig_check(const cuda_eig *e, const int *info_host,
+rmtmc_status cuda_eig_check(cuda_impl *c, const cuda_eig *e, int *info_host,
                             int64_t count, uint64_t trial0, rmtmc_error *err) {
-  for (int64_t i = 0; i < count; ++i) {
-    int info = info_host[i];
-    unsigned long long trial = (unsigned long long)(trial0 + (uint64_t)i);
-    if (info > 0)
-      return rmtmc_error_set(err, RMTMC_ERR_NOCONV,
-                             "cuSOLVER %s did not converge for trial %llu (info %d)",
-                             cuda_solver_name(e->solver), trial, info);
-    if (info < 0)
-      return rmtmc_error_set(err, RMTMC_ERR_BACKEND,
-                             "cuSOLVER %s rejected argument %d for trial %llu",
-                             cuda_solver_name(e->solver), -info, trial);
-  }
-  return RMTMC_OK;
+  char solver[64];
+  snprintf(solver, sizeof solver, "cuSOLVER %s", cuda_solver_name(e->solver));
+  return backend_check_info(c->debug, solver, info_host, count, trial0, err);
 }
 
 /* ---- planning ---- */

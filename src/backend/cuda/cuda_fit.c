@@ -51,7 +51,7 @@ enum {
   I_INFO = 0, I_CLS, I_LAB, I_CNT, I_YCNT, I_NINT
 };
 
-struct rmtmc_fit_batch {
+typedef struct cuda_fit_batch {
   rmtmc_fit_problem p; /* host view (sizes, scalars) */
   int64_t cap, nout, r;
   int full; /* ridge with a dense Sigma^(1/2) */
@@ -61,7 +61,9 @@ struct rmtmc_fit_batch {
   double *dv[F_NDBL];
   int *iv[I_NINT];
   int *info_host;
-};
+  uint64_t trial0; /* the trials of the sample stage */
+  int64_t count;
+} cuda_fit_batch;
 
 /* Array sizes in elements: problem arrays in total, the others per trial. */
 static void fit_sizes(const rmtmc_fit_problem *p, double *dbl, double *ints) {
@@ -151,17 +153,21 @@ static rmtmc_status check_sizes(const rmtmc_fit_problem *p, rmtmc_error *err) {
   return RMTMC_OK;
 }
 
-rmtmc_status cuda_fit_max_batch(void *impl, const rmtmc_fit_problem *p, int64_t *max_trials, rmtmc_error *err) {
+static rmtmc_status fit_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cuda_impl *c = impl;
+  const rmtmc_fit_problem *p = w->fit;
   TRY(check_sizes(p, err));
   char sizes[160];
   rmtmc_fit_describe(p, sizes, sizeof sizes);
   int64_t r = rmtmc_fit_rank(p);
-  return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, r), r, 0, 1, fit_bytes, p, sizes, max_trials, err);
+  lim->bytes_per_trial = fit_bytes(p, 2, 0) - fit_bytes(p, 1, 0);
+  return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, r), r, 0, 1, fit_bytes, p, sizes, &lim->max_trials,
+                         err);
 }
 
-void cuda_fit_free(void *impl, rmtmc_fit_batch *fb) {
+static void fit_free(void *impl, void *batch) {
   cuda_impl *c = impl;
+  cuda_fit_batch *fb = batch;
   if (!fb) return;
   if (c) {
     (void)cudaSetDevice(c->device);
@@ -181,7 +187,7 @@ static rmtmc_status upload(cuda_impl *c, void *dst, const void *src, size_t byte
   return RMTMC_OK;
 }
 
-static rmtmc_status fit_fill(cuda_impl *c, rmtmc_fit_batch *fb, rmtmc_error *err) {
+static rmtmc_status fit_fill(cuda_impl *c, cuda_fit_batch *fb, rmtmc_error *err) {
   const rmtmc_fit_problem *p = &fb->p;
   static const char *names[F_NDBL] = {
       "the grid", "the label laws", "the context law", "the context starts", "the means", "beta",
@@ -235,22 +241,16 @@ static rmtmc_status fit_fill(cuda_impl *c, rmtmc_fit_batch *fb, rmtmc_error *err
   return RMTMC_OK;
 }
 
-rmtmc_status cuda_fit_alloc(void *impl, const rmtmc_fit_problem *p, int64_t cap, rmtmc_fit_batch **out,
-                            rmtmc_error *err) {
+static rmtmc_status fit_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   cuda_impl *c = impl;
+  const rmtmc_fit_problem *p = w->fit;
   *out = NULL;
   TRY(check_sizes(p, err));
-  if (cap < 1 || cap > INT_MAX)
+  if (cap > INT_MAX)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "cuda backend: batch capacity %lld out of range 1..%d",
                            (long long)cap, INT_MAX);
-  if (c->fail_alloc) {
-    c->fail_alloc = 0;
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                           "cannot allocate a fit batch of %lld trials on the GPU (forced by the fail_alloc test hook)",
-                           (long long)cap);
-  }
   CUDA_CHECK(cudaSetDevice(c->device));
-  rmtmc_fit_batch *fb = calloc(1, sizeof *fb);
+  cuda_fit_batch *fb = calloc(1, sizeof *fb);
   if (!fb) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   fb->p = *p;
   fb->cap = cap;
@@ -260,7 +260,7 @@ rmtmc_status cuda_fit_alloc(void *impl, const rmtmc_fit_problem *p, int64_t cap,
   fit_sizes(p, fb->per_dbl, fb->per_int);
   rmtmc_status st = fit_fill(c, fb, err);
   if (st != RMTMC_OK) {
-    cuda_fit_free(c, fb);
+    fit_free(c, fb);
     return st;
   }
   *out = fb;
@@ -294,22 +294,16 @@ static gemm_arg arg(const double *p, int64_t ld, int64_t stride) {
 #define T CUBLAS_OP_T
 
 /* The eigendecomposition of the r x r matrices in A (vectors into A). */
-static rmtmc_status eig_run(cuda_impl *c, rmtmc_fit_batch *fb, uint64_t trial0, int64_t count, rmtmc_error *err) {
-  if (c->fail_solve) {
-    c->fail_solve = 0;
-    return rmtmc_error_set(err, RMTMC_ERR_NOCONV,
-                           "cuSOLVER %s did not converge for trial %llu (forced by the fail_solve test hook)",
-                           cuda_solver_name(fb->eig.solver), (unsigned long long)trial0);
-  }
+static rmtmc_status eig_run(cuda_impl *c, cuda_fit_batch *fb, uint64_t trial0, int64_t count, rmtmc_error *err) {
   CUDA_CHECK(cudaMemsetAsync(fb->iv[I_INFO], 0, (size_t)count * sizeof(int), c->stream));
   TRY(cuda_eig_run(c, &fb->eig, fb->dv[F_A], fb->dv[F_LAM], fb->iv[I_INFO], count, err));
   CUDA_CHECK(cudaMemcpyAsync(fb->info_host, fb->iv[I_INFO], (size_t)count * sizeof(int), cudaMemcpyDeviceToHost,
                              c->stream));
   CUDA_CHECK(cudaStreamSynchronize(c->stream));
-  return cuda_eig_check(&fb->eig, fb->info_host, count, trial0, err);
+  return cuda_eig_check(c, &fb->eig, fb->info_host, count, trial0, err);
 }
 
-static rmtmc_status contexts_run(cuda_impl *c, rmtmc_fit_batch *fb, uint64_t trial0, int64_t count,
+static rmtmc_status contexts_run(cuda_impl *c, cuda_fit_batch *fb, uint64_t trial0, int64_t count,
                                  rmtmc_error *err) {
   const rmtmc_fit_problem *p = &fb->p;
   double **v = fb->dv;
@@ -343,7 +337,7 @@ static rmtmc_status contexts_run(cuda_impl *c, rmtmc_fit_batch *fb, uint64_t tri
   return RMTMC_OK;
 }
 
-static rmtmc_status mixture_run(cuda_impl *c, rmtmc_fit_batch *fb, uint64_t trial0, int64_t count,
+static rmtmc_status mixture_run(cuda_impl *c, cuda_fit_batch *fb, uint64_t trial0, int64_t count,
                                 rmtmc_error *err) {
   const rmtmc_fit_problem *p = &fb->p;
   double **v = fb->dv;
@@ -382,7 +376,7 @@ static rmtmc_status mixture_run(cuda_impl *c, rmtmc_fit_batch *fb, uint64_t tria
   return RMTMC_OK;
 }
 
-static rmtmc_status ridge_run(cuda_impl *c, rmtmc_fit_batch *fb, uint64_t trial0, int64_t count, rmtmc_error *err) {
+static rmtmc_status ridge_run(cuda_impl *c, cuda_fit_batch *fb, uint64_t trial0, int64_t count, rmtmc_error *err) {
   const rmtmc_fit_problem *p = &fb->p;
   double **v = fb->dv;
   int64_t d = p->d, n = p->n, r = fb->r, ng = p->ngrid;
@@ -437,12 +431,20 @@ static rmtmc_status ridge_run(cuda_impl *c, rmtmc_fit_batch *fb, uint64_t trial0
 #undef N
 #undef T
 
-rmtmc_status cuda_fit_run(void *impl, rmtmc_fit_batch *fb, uint64_t trial0, int64_t count, double *out,
-                          rmtmc_error *err) {
+/* The trials to run; the work happens in fit_reduce. */
+static rmtmc_status fit_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
+                               rmtmc_error *err) {
+  cuda_fit_batch *fb = batch;
+  fb->trial0 = trial0;
+  fb->count = count;
+  return RMTMC_OK;
+}
+
+static rmtmc_status fit_reduce(void *impl, void *batch, double *out, int64_t *hist, rmtmc_error *err) {
   cuda_impl *c = impl;
-  if (count < 0 || count > fb->cap)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "fit batch of %lld trials exceeds its capacity %lld",
-                           (long long)count, (long long)fb->cap);
+  cuda_fit_batch *fb = batch;
+  uint64_t trial0 = fb->trial0;
+  int64_t count = fb->count;
   if (count == 0) return RMTMC_OK;
   CUDA_CHECK(cudaSetDevice(c->device));
   switch (fb->p.kind) {
@@ -455,3 +457,15 @@ rmtmc_status cuda_fit_run(void *impl, rmtmc_fit_batch *fb, uint64_t trial0, int6
   CUDA_CHECK(cudaStreamSynchronize(c->stream));
   return RMTMC_OK;
 }
+
+const rmtmc_method_ops cuda_fit_method = {
+    /* .limits       = */ fit_limits,
+    /* .alloc        = */ fit_alloc,
+    /* .free         = */ fit_free,
+    /* .sample       = */ fit_sample,
+    /* .gram         = */ NULL,
+    /* .solve        = */ NULL,
+    /* .reduce       = */ fit_reduce,
+    /* .copy_sample  = */ NULL,
+    /* .copy_eigvals = */ NULL,
+};

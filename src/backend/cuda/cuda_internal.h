@@ -13,6 +13,7 @@
 #include <cuda_runtime_api.h>
 #include <cusolverDn.h>
 
+#include "backend/backend_impl.h"
 #include "rmtmc_backend.h"
 
 /* cusolverDnXsyevBatched: CMake greps cusolverDn.h for it and defines
@@ -98,7 +99,7 @@ typedef struct cuda_impl {
   syevjInfo_t syevj;
   gram_path gram_pref;
   solver_path solver_pref;
-  int fail_alloc, fail_solve; /* one-shot test hooks */
+  rmtmc_backend_debug *debug; /* test hooks (backend_check_info), overrides */
 } cuda_impl;
 
 /* cudaMalloc with an out-of-memory failure reported as RMTMC_ERR_NOMEM:
@@ -140,9 +141,10 @@ void cuda_eig_free(cuda_eig *e);
  * with eigenvalues into w (stride m) and per-matrix infos into info. */
 rmtmc_status cuda_eig_run(cuda_impl *c, const cuda_eig *e, void *a, void *w,
                           int *info, int64_t count, rmtmc_error *err);
-/* The per-matrix infos, copied to the host after the stream synchronised:
- * the first failure names its trial (trial0 + index). */
-rmtmc_status cuda_eig_check(const cuda_eig *e, const int *info_host,
+/* The per-matrix infos, copied to the host after the stream synchronised,
+ * through the one solver-status rule (backend_check_info, test hooks
+ * applied): the first failure names its trial (trial0 + index). */
+rmtmc_status cuda_eig_check(cuda_impl *c, const cuda_eig *e, int *info_host,
                             int64_t count, uint64_t trial0, rmtmc_error *err);
 
 /* ---- batch planning ----
@@ -158,14 +160,7 @@ rmtmc_status cuda_plan_batch(cuda_impl *c, solver_path solver, int64_t m,
                              const void *ctx, const char *sizes,
                              int64_t *max_trials, rmtmc_error *err);
 
-/* The fit entries of the table (cuda_fit.c). */
-rmtmc_status cuda_fit_max_batch(void *impl, const rmtmc_fit_problem *p,
-                                int64_t *max_trials, rmtmc_error *err);
-rmtmc_status cuda_fit_alloc(void *impl, const rmtmc_fit_problem *p,
-                            int64_t cap, rmtmc_fit_batch **fb,
-                            rmtmc_error *err);
-void cuda_fit_free(void *impl, rmtmc_fit_batch *fb);
-rmtmc_status cuda_fit_run(void *impl, rmtmc_fit_batch *fb, uint64_t trial0,
-                          int64_t count, double *out, rmtmc_error *err);
+/* The fit method's table (cuda_fit.c). */
+extern const rmtmc_method_ops cuda_fit_method;
 
 #endif

@@ -1,0 +1,114 @@
+/* study.c: one command for every study: parse argv onto the library's
+ * study (rmtmc_study.h), check it, run it with progress, write its outputs
+ * (outputs.c) and its summary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* The options of the command line itself (destinations and loudness). */
+static int cli_option_flag(const char *name) {
+  return strcmp(name, "help") == 0 || strcmp(name, "quiet") == 0 || strcmp(name, "no-plots") == 0;
+}
+
+static int cli_option_known(const char *name) {
+  return cli_option_flag(name) || strcmp(name, "json") == 0 || strcmp(name, "out") == 0 ||
+         strcmp(name, "save-trials") == 0;
+}
+
+/* Value-less options: the command line's, the study's, and
+ * save-eigenvalues for every study (so a study without it says so). */
+static int is_flag(void *ctx, const char *name) {
+  if (cli_option_known(name)) return cli_option_flag(name);
+  return rmtmc_study_flag(ctx, name) || strcmp(name, "save-eigenvalues") == 0;
+}
+
+typedef struct notice_ctx {
+  const char *cmd;
+  int quiet;
+} notice_ctx;
+
+static void notice(void *ctx, int level, const char *line) {
+  const notice_ctx *n = ctx;
+  if (level == RMTMC_NOTICE_PROGRESS && n->quiet) return;
+  fprintf(stderr, "rmtmc %s: %s\n", n->cmd, line);
+}
+
+static int fail_free(const char *cmd, rmtmc_study *s, const rmtmc_error *err) {
+  int rc = cli_fail(cmd, err);
+  rmtmc_study_free(s);
+  return rc;
+}
+
+int cli_study(const char *name, const char *cmd, int argc, char **argv) {
+  rmtmc_error err;
+  rmtmc_error_clear(&err);
+  rmtmc_study *s = NULL;
+  if (rmtmc_study_new(name, &s, &err) != RMTMC_OK) return cli_fail(cmd, &err);
+  rmtmc_study_traits tr;
+  rmtmc_study_traits_of(s, &tr);
+  rmtmc_backend_debug dbg;
+  rmtmc_backend_debug_default(&dbg);
+  rmtmc_backend_debug_from_env(&dbg);
+  rmtmc_study_set_debug(s, &dbg);
+  cli_outputs o = {NULL, NULL, NULL, 0, 0};
+  int save_eig = 0;
+  cli_args a = {argc, argv, 0, {0}};
+  const char *opt, *val;
+  int r;
+  rmtmc_status st = RMTMC_OK;
+  while (st == RMTMC_OK && (r = cli_next(&a, is_flag, s, &opt, &val, &err)) != 0) {
+    if (r < 0) return fail_free(cmd, s, &err);
+    if (strcmp(opt, "help") == 0) {
+      rmtmc_study_usage(s, stdout);
+      rmtmc_study_free(s);
+      return 0;
+    }
+    if (strcmp(opt, "quiet") == 0) o.quiet = 1;
+    else if (strcmp(opt, "no-plots") == 0) o.no_plots = 1;
+    else if (strcmp(opt, "json") == 0 && !tr.needs_dir) st = cli_check_output(opt, o.json = val, 0, &err);
+    else if (strcmp(opt, "out") == 0) st = cli_check_output(opt, o.out = val, 1, &err);
+    else if (strcmp(opt, "save-trials") == 0) {
+      if (!rmtmc_study_flag(s, "save-trials"))
+        st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-trials: `rmtmc %s` runs no Monte Carlo trials", cmd);
+      if (st == RMTMC_OK) st = cli_check_output(opt, o.trials_dir = val, 1, &err);
+      if (st == RMTMC_OK) st = rmtmc_study_set(s, "save-trials", NULL, &err);
+    } else {
+      st = rmtmc_study_set(s, opt, val, &err);
+      if (strcmp(opt, "save-eigenvalues") == 0 && st == RMTMC_OK) save_eig = 1;
+      if (st == RMTMC_ERR_UNSUPPORTED) { /* unknown option: bad input */
+        st = RMTMC_ERR_INVALID;
+        err.code = st;
+      }
+    }
+  }
+  if (st == RMTMC_OK && save_eig && !o.trials_dir)
+    st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-eigenvalues needs --save-trials DIR (where they go)");
+  if (st == RMTMC_OK) st = rmtmc_study_check(s, &err);
+  if (st == RMTMC_OK && tr.needs_dir && !o.out) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--out DIR is required");
+  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+
+  cli_progress prog;
+  cli_progress_init(&prog, o.quiet);
+  notice_ctx nc = {cmd, o.quiet};
+  rmtmc_study_set_progress(s, cli_progress_update, &prog);
+  rmtmc_study_set_notice(s, notice, &nc);
+  rmtmc_result *res = NULL;
+  st = rmtmc_study_run(s, tr.needs_dir ? o.out : NULL, &res, &err);
+  cli_progress_done(&prog);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+  if (!rmtmc_result_complete(res)) { /* stopped early on purpose: nothing more to write */
+    rmtmc_result_free(res);
+    rmtmc_study_free(s);
+    return 0;
+  }
+  const char *note = rmtmc_result_note(res);
+  if (note[0] && o.quiet) fprintf(stderr, "rmtmc %s: %s\n", cmd, note);
+  st = cli_write_outputs(cmd, res, &o, &err);
+  if (st == RMTMC_OK && tr.json_to_stdout && !o.json && !o.out) st = rmtmc_result_write_json(res, stdout, &err);
+  if (st == RMTMC_OK && !o.quiet) rmtmc_result_summary(res, stdout);
+  rmtmc_result_free(res);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+  rmtmc_study_free(s);
+  return 0;
+}

@@ -1,0 +1,155 @@
+/* options.c: option values by name (options.h). */
+#include "study/options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+rmtmc_status study_opt_int64(const char *opt, const char *s, int64_t lo, int64_t *out, rmtmc_error *err) {
+  char *end = NULL;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0')
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s' is not an integer", opt, s);
+  if (v < lo) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s must be >= %lld (got %lld)", opt, (long long)lo, v);
+  *out = v;
+  return RMTMC_OK;
+}
+
+rmtmc_status study_opt_double(const char *opt, const char *s, double *out, rmtmc_error *err) {
+  char *end = NULL;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s' is not a finite number", opt, s);
+  *out = v;
+  return RMTMC_OK;
+}
+
+/* One complex number: "a", "a+bi", "a-bi", "bi", "-bi". */
+static int parse_complex(const char *s, double *re, double *im) {
+  char *end = NULL;
+  errno = 0;
+  double a = strtod(s, &end);
+  if (end == s || errno) return 0;
+  if (*end == '\0') {
+    *re = a;
+    *im = 0.0;
+    return isfinite(a);
+  }
+  if ((*end == 'i' || *end == 'j') && end[1] == '\0') {
+    *re = 0.0;
+    *im = a;
+    return isfinite(a);
+  }
+  if (*end != '+' && *end != '-') return 0;
+  const char *p = end;
+  double b = strtod(p, &end);
+  if (end == p || errno || (*end != 'i' && *end != 'j') || end[1] != '\0') return 0;
+  *re = a;
+  *im = b;
+  return isfinite(a) && isfinite(b);
+}
+
+rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im, int64_t *nz, rmtmc_error *err) {
+  *nz = 0;
+  const char *p = s;
+  while (*p) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma ? (size_t)(comma - p) : strlen(p);
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z '%s': empty or overlong point", s);
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    if (*nz >= cap) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: at most %lld points", (long long)cap);
+    if (!parse_complex(buf, &re[*nz], &im[*nz]))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--z: '%s' is not a number; write real points as -1.5 and complex ones as 1+0.1i", buf);
+    ++*nz;
+    p = comma ? comma + 1 : p + len;
+  }
+  if (*nz == 0) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z needs at least one point");
+  return RMTMC_OK;
+}
+
+rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
+                            rmtmc_error *err) {
+  *count = 0;
+  const char *p = s;
+  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs at least one value", opt);
+  for (;;) {
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(p, &end);
+    if (end == p || errno || !isfinite(v) || (*end != ',' && *end != '\0'))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s': not a comma-separated list of numbers", opt, s);
+    if (!(v > 0)) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: every value must be > 0 (got %g)", opt, v);
+    if (*count >= cap)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: at most %lld values", opt, (long long)cap);
+    out[(*count)++] = v;
+    if (*end == '\0') break;
+    p = end + 1;
+  }
+  return RMTMC_OK;
+}
+
+rmtmc_status study_opt_spec(char *dst, size_t cap, const char *opt, const char *val, rmtmc_error *err) {
+  if (strlen(val) >= cap)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s is too long (at most %zu characters)", opt, cap - 1);
+  strcpy(dst, val);
+  return RMTMC_OK;
+}
+
+int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
+  int64_t v = 0;
+  if (strcmp(name, "trials") == 0) *st = study_opt_int64(name, val, 2, &o->trials, err);
+  else if (strcmp(name, "seed") == 0) {
+    *st = study_opt_int64(name, val, 0, &v, err);
+    o->seed = (uint64_t)v;
+  } else if (strcmp(name, "threads") == 0) {
+    *st = study_opt_int64(name, val, 1, &v, err);
+    o->threads = (int)(v > 4096 ? 4096 : v);
+  } else if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, &o->backend, err);
+  else if (strcmp(name, "batch") == 0) *st = study_opt_int64(name, val, 1, &o->batch, err);
+  else if (strcmp(name, "save-trials") == 0) o->save_trials = 1;
+  else return 0;
+  return 1;
+}
+
+int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observables, const char *name,
+                       const char *val, rmtmc_status *st, rmtmc_error *err) {
+  if (study_opt_run(&c->run, name, val, st, err)) return 1;
+  if (strcmp(name, "d") == 0) *st = study_opt_int64(name, val, 1, &c->d, err);
+  else if (strcmp(name, "n") == 0) *st = study_opt_int64(name, val, 1, &c->n, err);
+  else if (strcmp(name, "sigma") == 0) *st = study_opt_spec(c->sigma, sizeof c->sigma, name, val, err);
+  else if (strcmp(name, "entries") == 0) *st = study_opt_spec(c->entries, sizeof c->entries, name, val, err);
+  else if (strcmp(name, "z") == 0) *st = study_opt_zlist(val, zcap, c->z_re, c->z_im, &c->nz, err);
+  else if (strcmp(name, "bins") == 0) *st = study_opt_int64(name, val, 1, &c->bins, err);
+  else if (strcmp(name, "precision") == 0) {
+    if (strcmp(val, "double") == 0) c->precision = RMTMC_PRECISION_DOUBLE;
+    else if (strcmp(val, "single") == 0) c->precision = RMTMC_PRECISION_SINGLE;
+    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--precision '%s': use double or single", val);
+  } else if (with_observables && strcmp(name, "observables") == 0) *st = rmtmc_zobs_parse(val, &c->zobs, err);
+  else if (with_observables && strcmp(name, "save-eigenvalues") == 0) c->run.save_eigenvalues = 1;
+  else return 0;
+  return 1;
+}
+
+/* The options every Monte Carlo study shares, in its usage text. */
+void study_usage_run(FILE *f, const char *trials_default) {
+  fprintf(f,
+          "  --trials T         independent trials (default %s)\n"
+          "  --seed S           seed; trial t of seed S is the same on every backend and can be replayed alone\n"
+          "                     (default 1)\n"
+          "  --backend B        auto | cpu | cuda (default auto: the GPU when one answers, else the CPU)\n"
+          "  --threads K        CPU worker threads (default: all cores)\n"
+          "  --batch B          trials per backend call (default: the backend's policy, within what fits in\n"
+          "                     memory and --trials: trials/32 within [4 x threads, 4096] and 64 MiB of\n"
+          "                     batch memory on the CPU, trials/16 within [64, 2048] on a GPU)\n"
+          "  --save-trials DIR  also write every trial's numbers: DIR/observables.npy (trials x columns,\n"
+          "                     float64) and DIR/columns.json (docs/per_trial.md)\n",
+          trials_default);
+}

@@ -1,0 +1,113 @@
+/* ridge_def.c: the ridge study's row of the table of studies. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rmtmc_plot.h"
+#include "rmtmc_studies.h"
+#include "study/options.h"
+#include "study/study_def.h"
+
+static void usage(FILE *f) {
+  rmtmc_ridge_config c;
+  rmtmc_ridge_config_default(&c);
+  fprintf(f,
+          "usage: rmtmc ridge [options]\n"
+          "\n"
+          "Monte Carlo of ridge regression y = X beta + eps, X (n x d) with rows ~ N(0, Sigma),\n"
+          "bhat = (X^T X/n + lambda I)^-1 X^T y/n, beside the deterministic equivalents:\n"
+          "excess risk (bhat-beta)^T Sigma (bhat-beta), training error, GCV (-> risk + sigma2).\n"
+          "beta is uniform on the sphere ||beta||^2 = R2, drawn once per study from the seed.\n"
+          "\n"
+          "  --d D              dimension (default %lld)\n"
+          "  --n N              samples per trial (default %lld)\n"
+          "  --sigma SPEC       population covariance (default identity):\n"
+          "                       identity | points:L1:W1,L2:W2,... | ar1:RHO | spike:T1[,T2...]\n"
+          "                       | file:PATH (one eigenvalue per line, d lines)\n"
+          "  --signal R2        ||beta||^2 >= 0 (default %g)\n"
+          "  --noise SIGMA2     noise variance >= 0 (default %g)\n"
+          "  --lambda LIST      ridge values > 0 (default 0.01,0.1,0.5,1); the theory's optimal lambda\n"
+          "                     and the ridgeless (min-norm) estimator (when |d - n| >= 2) are run too\n"
+          "  --json PATH        write the result (schema rmtmc.ridge/1)\n"
+          "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
+          "                     curves.png/.svg (gnuplot) and report.html\n"
+          "  --no-plots         with --out: no gnuplot script or pictures (report.html still written)\n"
+          "  --quiet            no summary on stdout, no progress on stderr\n"
+          "  --help             this text\n"
+          "\n"
+          "\n",
+          (long long)c.d, (long long)c.n, c.signal, c.noise);
+  char trials[32];
+  snprintf(trials, sizeof trials, "%lld", (long long)c.run.trials);
+  study_usage_run(f, trials);
+  fprintf(f, "\nExit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n");
+}
+
+
+static void defaults(void *cfg) { rmtmc_ridge_config_default(cfg); }
+
+static int option(void *cfg, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
+  rmtmc_ridge_config *c = cfg;
+  if (study_opt_run(&c->run, name, val, st, err)) return 1;
+  if (strcmp(name, "d") == 0) *st = study_opt_int64(name, val, 1, &c->d, err);
+  else if (strcmp(name, "n") == 0) *st = study_opt_int64(name, val, 1, &c->n, err);
+  else if (strcmp(name, "sigma") == 0) {
+    if (strlen(val) >= sizeof c->sigma) *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma is too long");
+    else strcpy(c->sigma, val);
+  } else if (strcmp(name, "signal") == 0) {
+    *st = study_opt_double(name, val, &c->signal, err);
+    if (*st == RMTMC_OK && !(c->signal >= 0))
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--signal must be >= 0 (got %g)", c->signal);
+  } else if (strcmp(name, "noise") == 0) {
+    *st = study_opt_double(name, val, &c->noise, err);
+    if (*st == RMTMC_OK && !(c->noise >= 0))
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--noise must be >= 0 (got %g)", c->noise);
+  } else if (strcmp(name, "lambda") == 0) *st = study_opt_grid(name, val, c->lam, RMTMC_STUDY_MAX_GRID, &c->nlam, err);
+  else return 0;
+  return 1;
+}
+
+static rmtmc_status check(void *cfg, rmtmc_error *err) { return rmtmc_ridge_validate(cfg, err); }
+static rmtmc_run_opts *run_opts(void *cfg) { return &((rmtmc_ridge_config *)cfg)->run; }
+
+static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {
+  return rmtmc_ridge_run(cfg, res, err);
+}
+
+static void result_free(void *res) { rmtmc_ridge_result_free(res); }
+static const rmtmc_run_info *run_info(const void *res) { return &((const rmtmc_ridge_result *)res)->run; }
+static const rmtmc_trials *trials(const void *res) { return &((const rmtmc_ridge_result *)res)->trials; }
+
+static int files(const void *res, rmtmc_out_file *f, int cap) {
+  if (cap >= 1) study_file(&f[0], "result.json", rmtmc_ridge_write_json, res);
+  return 1;
+}
+
+static rmtmc_status plots(const char *dir, const void *res, rmtmc_plot_scripts *s, rmtmc_error *err) {
+  return rmtmc_plot_ridge(dir, res, s, err);
+}
+
+static rmtmc_status html(const char *dir, const void *res, rmtmc_error *err) { return rmtmc_html_ridge(dir, res, err); }
+static void summary(FILE *f, const void *res) { rmtmc_ridge_summary(f, res); }
+
+const rmtmc_study_def study_def_ridge = {
+    .name = "ridge",
+    .about = "Monte Carlo of ridge regression risk, training error and GCV",
+    .traits = {.monte_carlo = 1},
+    .flags = " save-trials ",
+    .config_size = sizeof(rmtmc_ridge_config),
+    .result_size = sizeof(rmtmc_ridge_result),
+    .usage = usage,
+    .defaults = defaults,
+    .option = option,
+    .check = check,
+    .run_opts = run_opts,
+    .run = run,
+    .result_free = result_free,
+    .run_info = run_info,
+    .trials = trials,
+    .json = rmtmc_ridge_write_json,
+    .files = files,
+    .plots = plots,
+    .html = html,
+    .summary = summary,
+};

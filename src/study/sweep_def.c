@@ -1,0 +1,176 @@
+/* sweep_def.c: the sweep's row of the table of studies: options, usage,
+ * the notices of its points and its outputs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rmtmc_plot.h"
+#include "rmtmc_sweep.h"
+#include "study/options.h"
+#include "study/study_def.h"
+
+/* The sweep's config and whether --values was given. */
+typedef struct sweep_cfg {
+  rmtmc_sweep_config c;
+  int have_values;
+} sweep_cfg;
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: rmtmc sweep --param d|n --values V1,V2,... --out DIR [options]\n"
+          "\n"
+          "Runs the spectrum study at each value of one size parameter and fits log-log\n"
+          "slopes of |mean m_d(z) - m(z)| and of the trial-to-trial sd of m_d(z),\n"
+          "m_d(z) = (1/d) tr (S - zI)^-1, beside the predicted rates (THEORY 6: both O(1/d),\n"
+          "slope -1, with n/d fixed).\n"
+          "\n"
+          "  --param P          d (n = ratio d) or n (d fixed by --d) (default d)\n"
+          "  --values LIST      comma-separated sizes, e.g. 50,100,200,400 (required)\n"
+          "  --ratio R          n/d for --param d (default 2)\n"
+          "  --d D              the fixed dimension for --param n (default 500)\n"
+          "  --z LIST           points for m(z), off the support (default -1)\n"
+          "  --trials T         trials per point (default 200)\n"
+          "  --seed S           point i (0-based) runs with seed S + i (default 1)\n"
+          "  --sigma SPEC, --entries LAW, --bins K, --backend B, --threads K, --batch B,\n"
+          "  --precision P      as for rmtmc spectrum\n"
+          "  --out DIR          output directory (required): points.jsonl (one line per finished\n"
+          "                     point; a rerun with the same config resumes from it), sweep.json\n"
+          "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg\n"
+          "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
+          "  --stop-after K     stop after K newly computed points (for testing resume)\n"
+          "  --quiet            no summary on stdout\n"
+          "  --help             this text\n"
+          "\n"
+          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n");
+}
+
+static rmtmc_status parse_values_(const char *s, rmtmc_sweep_config *c, rmtmc_error *err) {
+  c->npoints = 0;
+  const char *p = s;
+  while (*p) {
+    char *end;
+    long long v = strtoll(p, &end, 10);
+    if (end == p || (*end != ',' && *end != '\0'))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values '%s': give comma-separated integers", s);
+    if (c->npoints >= RMTMC_SWEEP_MAX_POINTS)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: at most %d values", RMTMC_SWEEP_MAX_POINTS);
+    c->values[c->npoints++] = v;
+    p = *end == ',' ? end + 1 : end;
+  }
+  return RMTMC_OK;
+}
+
+
+static void defaults(void *cfg) {
+  sweep_cfg *s = cfg;
+  rmtmc_sweep_config_default(&s->c);
+  s->have_values = 0;
+}
+
+static int option(void *cfg, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
+  sweep_cfg *s = cfg;
+  rmtmc_sweep_config *c = &s->c;
+  if (strcmp(name, "param") == 0) {
+    if (strcmp(val, "d") == 0) c->param = RMTMC_SWEEP_D;
+    else if (strcmp(val, "n") == 0) c->param = RMTMC_SWEEP_N;
+    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--param '%s': use d or n", val);
+  } else if (strcmp(name, "values") == 0) {
+    *st = parse_values_(val, c, err);
+    s->have_values = 1;
+  } else if (strcmp(name, "ratio") == 0) *st = study_opt_double(name, val, &c->ratio, err);
+  else if (strcmp(name, "stop-after") == 0) *st = study_opt_int64(name, val, 1, &c->stop_after, err);
+  else if (strcmp(name, "n") == 0 || strcmp(name, "json") == 0)
+    *st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                          "--%s is not a sweep option: n follows from --ratio (or --values with --param n), and results go to --out DIR",
+                          name);
+  else if (strcmp(name, "save-trials") == 0)
+    *st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                          "--save-trials is not a sweep option: run rmtmc spectrum at the point whose trials you want");
+  else if (!study_opt_spectrum(&c->base, RMTMC_SWEEP_MAX_Z, 0, name, val, st, err))
+    return 0;
+  return 1;
+}
+
+static rmtmc_status check(void *cfg, rmtmc_error *err) {
+  sweep_cfg *s = cfg;
+  if (!s->have_values)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values is required (e.g. --values 50,100,200,400)");
+  return rmtmc_sweep_validate(&s->c, err);
+}
+
+static rmtmc_run_opts *run_opts(void *cfg) { return &((sweep_cfg *)cfg)->c.base.run; }
+
+static void on_point(void *ctx, const rmtmc_sweep_point *p, int64_t npoints) {
+  const study_hooks *h = ctx;
+  char line[256];
+  snprintf(line, sizeof line, "point %lld/%lld (d = %lld, n = %lld) %s", (long long)(p->index + 1),
+           (long long)npoints, (long long)p->d, (long long)p->n,
+           p->resumed ? "read back from points.jsonl" : "done");
+  if (h->notice) h->notice(h->notice_ctx, RMTMC_NOTICE_PROGRESS, line);
+}
+
+static void on_resume(void *ctx, int64_t resumed, int64_t npoints) {
+  const study_hooks *h = ctx;
+  char line[128];
+  snprintf(line, sizeof line, "resuming: %lld points done (of %lld)", (long long)resumed, (long long)npoints);
+  if (h->notice) h->notice(h->notice_ctx, RMTMC_NOTICE_INFO, line);
+}
+
+static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {
+  rmtmc_sweep_config c = ((const sweep_cfg *)cfg)->c;
+  if (!dir) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--out DIR is required");
+  c.on_point = on_point;
+  c.on_resume = on_resume;
+  c.on_point_ctx = (void *)h;
+  rmtmc_sweep_result *r = res;
+  rmtmc_status st = rmtmc_sweep_run(&c, dir, r, err);
+  if (st == RMTMC_OK && !r->complete && h->notice) {
+    char line[160];
+    snprintf(line, sizeof line, "stopped after %lld of %lld points (--stop-after); rerun to resume", (long long)r->done,
+             (long long)c.npoints);
+    h->notice(h->notice_ctx, RMTMC_NOTICE_INFO, line);
+  }
+  return st;
+}
+
+static void result_free(void *res) { rmtmc_sweep_result_free(res); }
+static int complete(const void *res) { return ((const rmtmc_sweep_result *)res)->complete; }
+
+static int files(const void *res, rmtmc_out_file *f, int cap) {
+  if (cap >= 3) {
+    study_file(&f[0], "sweep.json", rmtmc_sweep_write_json, res);
+    study_file(&f[1], "sweep.csv", rmtmc_sweep_write_csv, res);
+    study_file(&f[2], "plot_sweep.gp", rmtmc_sweep_write_gnuplot, res);
+  }
+  return 3;
+}
+
+/* plot_sweep.gp is one of the data files (written even with --no-plots). */
+static rmtmc_status plots(const char *dir, const void *res, rmtmc_plot_scripts *s, rmtmc_error *err) {
+  s->count = 1;
+  snprintf(s->name[0], sizeof s->name[0], "plot_sweep.gp");
+  return RMTMC_OK;
+}
+
+static void summary(FILE *f, const void *res) { rmtmc_sweep_summary(f, res); }
+
+const rmtmc_study_def study_def_sweep = {
+    .name = "sweep",
+    .about = "the spectrum study over a list of sizes: error slopes vs THEORY 6 rates",
+    .traits = {.needs_dir = 1},
+    .flags = " save-trials ", /* refused with a message (option) */
+    .config_size = sizeof(sweep_cfg),
+    .result_size = sizeof(rmtmc_sweep_result),
+    .usage = usage,
+    .defaults = defaults,
+    .option = option,
+    .check = check,
+    .run_opts = run_opts,
+    .run = run,
+    .result_free = result_free,
+    .complete = complete,
+    .json = rmtmc_sweep_write_json,
+    .files = files,
+    .plots = plots,
+    .summary = summary,
+};

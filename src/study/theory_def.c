@@ -1,0 +1,81 @@
+/* theory_def.c: `rmtmc theory`'s row of the table of studies. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rmtmc_theory_study.h"
+#include "study/options.h"
+#include "study/study_def.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: rmtmc theory [options]\n"
+          "\n"
+          "Evaluate the limiting spectrum of S = X X^T / n for a population covariance\n"
+          "and ratio eta = d/n: support edges, atom at 0, moments, m(z) and the density.\n"
+          "\n"
+          "  --sigma SPEC   population covariance (as in rmtmc spectrum; default identity)\n"
+          "  --d D          dimension used to realise SPEC (default 1000)\n"
+          "  --eta ETA      ratio d/n (default 0.5)\n"
+          "  --z LIST       points for m(z) = integral dnu(x)/(x - z), e.g. -1,1+0.1i\n"
+          "                 (default -1)\n"
+          "  --grid K       density on K points across the support (default 200)\n"
+          "  --json PATH    write the result (schema rmtmc.theory/1); default: stdout\n"
+          "  --out DIR      write result.json, density.csv and stieltjes.csv into DIR\n"
+          "  --help         this text\n");
+}
+
+static void defaults(void *cfg) { rmtmc_theory_study_config_default(cfg); }
+
+static int option(void *cfg, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
+  rmtmc_theory_study_config *c = cfg;
+  if (strcmp(name, "sigma") == 0) {
+    if (strlen(val) >= sizeof c->sigma) *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma is too long");
+    else strcpy(c->sigma, val);
+  } else if (strcmp(name, "d") == 0) *st = study_opt_int64(name, val, 1, &c->d, err);
+  else if (strcmp(name, "eta") == 0) {
+    *st = study_opt_double(name, val, &c->eta, err);
+    if (*st == RMTMC_OK && !(c->eta > 0.0))
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--eta must be > 0 (got %g)", c->eta);
+  } else if (strcmp(name, "z") == 0) *st = study_opt_zlist(val, RMTMC_MAX_Z, c->z_re, c->z_im, &c->nz, err);
+  else if (strcmp(name, "grid") == 0) *st = study_opt_int64(name, val, 1, &c->grid, err);
+  else return 0;
+  return 1;
+}
+
+static rmtmc_status check(void *cfg, rmtmc_error *err) {
+  const rmtmc_theory_study_config *c = cfg;
+  if (c->grid > 10000000) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid is too large");
+  return RMTMC_OK;
+}
+
+static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {
+  return rmtmc_theory_study_run(cfg, res, err);
+}
+
+static void result_free(void *res) { rmtmc_theory_study_result_free(res); }
+
+static int files(const void *res, rmtmc_out_file *f, int cap) {
+  if (cap >= 3) {
+    study_file(&f[0], "result.json", rmtmc_theory_study_write_json, res);
+    study_file(&f[1], "density.csv", rmtmc_theory_study_write_density, res);
+    study_file(&f[2], "stieltjes.csv", rmtmc_theory_study_write_stieltjes, res);
+  }
+  return 3;
+}
+
+const rmtmc_study_def study_def_theory = {
+    .name = "theory",
+    .about = "evaluate the closed forms alone (no simulation)",
+    .traits = {.json_to_stdout = 1},
+    .flags = " ",
+    .config_size = sizeof(rmtmc_theory_study_config),
+    .result_size = sizeof(rmtmc_theory_study_result),
+    .usage = usage,
+    .defaults = defaults,
+    .option = option,
+    .check = check,
+    .run = run,
+    .result_free = result_free,
+    .json = rmtmc_theory_study_write_json,
+    .files = files,
+};
