@@ -5,6 +5,8 @@
 #         scripts) and --json WORK/NAME.json
 #   sweep the sweep writes --out WORK/NAME (points.jsonl, sweep.json, sweep.csv,
 #         plot_sweep.gp)
+#   trials --json WORK/NAME.json and --save-trials WORK/NAME.trials
+#         (observables.npy, columns.json, eigenvalues.npy with --save-eigenvalues)
 # Every case runs on the CPU with small sizes and fixed seeds; the commands run
 # with tests/golden/inputs as the working directory (file: specs are relative).
 GOLDEN_CASES=$(cat <<'CASES'
@@ -26,6 +28,9 @@ mixture_means_file     json  generative mixture --k 2 --d 6 --n 40 --trials 25 -
 ridge_identity         dir   ridge --d 30 --n 60 --trials 70 --seed 11
 ridge_ar1_wide         json  ridge --d 40 --n 30 --trials 30 --seed 12 --sigma ar1:0.5
 ridge_points           json  ridge --d 30 --n 60 --trials 40 --seed 13 --sigma points:0.5:0.5,2:0.5 --lambda 0.05,0.5 --noise 0.5 --signal 2
+spectrum_deriv_trials  trials spectrum --d 20 --n 30 --trials 70 --seed 9 --observables m,dm --z=-1,1+0.3i,5 --save-eigenvalues
+contexts_trials        trials generative contexts --contexts 9 --k 3 --d 12 --n 90 --trials 66 --seed 4
+ridge_trials           trials ridge --d 12 --n 20 --trials 66 --seed 3 --sigma ar1:0.3
 sweep_d                sweep sweep --param d --values 10,20,30 --trials 40 --seed 2 --z=-1,2+0.5i
 sweep_n                sweep sweep --param n --d 10 --values 20,40 --trials 30 --seed 4 --sigma points:1:0.5,3:0.5
 CASES

@@ -2,8 +2,8 @@
 # golden_test.sh BIN: every golden case (cases.sh) rerun on the CPU with
 # (threads, batch) = (1, 1), (2, 7) and (2, automatic) must give the stored
 # outputs of tests/data/golden number for number (compare.py: every JSON
-# number, CSV and script byte for byte, except the machine-dependent fields
-# listed there).
+# number, CSV, script and per-trial .npy file byte for byte, except the
+# machine-dependent fields listed there).
 set -u
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)

@@ -25,11 +25,12 @@ while read -r name kind args; do
     [ -n "$THREADS" ] && extra+=(--threads "$THREADS")
     [ -n "$THREADS" ] && [ "$BATCH" != 0 ] && extra+=(--batch "$BATCH")
   fi
-  rm -rf "${OUT:?}/$name" "$OUT/$name.json"
+  rm -rf "${OUT:?}/$name" "$OUT/$name.json" "$OUT/$name.trials"
   case $kind in
     json) dest=(--json "$OUT/$name.json") ;;
     dir) dest=(--json "$OUT/$name.json" --out "$OUT/$name") ;;
     sweep) dest=(--out "$OUT/$name") ;;
+    trials) dest=(--json "$OUT/$name.json" --save-trials "$OUT/$name.trials") ;;
     *) echo "unknown kind $kind"; exit 2 ;;
   esac
   if ! "$BIN" "${argv[@]}" "${extra[@]}" "${dest[@]}" >/dev/null 2>"$OUT/$name.stderr"; then
