@@ -3,12 +3,8 @@
 # (valid JSON with the documented fields, CSV tables), `theory` output, and
 # the same JSON numbers for --threads 1 and 2.
 set -u
-RMTMC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { echo "ok    $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $1"; fail=$((fail + 1)); }
+# shellcheck source=support/cli_lib.sh
+. "$(dirname "$0")/support/cli_lib.sh" "$1"
 
 "$RMTMC" --version | grep -q "rmtmc .* (backends: cpu" && ok "--version names the backends" || bad "--version"
 for cmd in "" "spectrum" "theory"; do
@@ -60,5 +56,4 @@ assert abs(t["stieltjes"][0]["m_re"] - 0.4222598) < 1e-6
 assert len(t["density"]["x"]) == 50
 PY
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

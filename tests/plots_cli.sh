@@ -4,13 +4,8 @@
 # ridge study draws its curves; with gnuplot off PATH the study still exits 0,
 # says how to get the pictures, and report.html is still written; --no-plots.
 set -u
-RMTMC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { echo "ok    $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $1"; fail=$((fail + 1)); }
-skip() { echo "skip  $1"; }
+# shellcheck source=support/cli_lib.sh
+. "$(dirname "$0")/support/cli_lib.sh" "$1"
 
 args="spectrum --d 60 --n 40 --trials 20 --seed 3 --z=-1,6,1+0.3i --bins 20 --backend cpu --threads 2 --quiet"
 have_gnuplot=0
@@ -68,5 +63,4 @@ grep -q "gnuplot-nox" "$work/np.err" && grep -q "gnuplot plot_" "$work/np.err" &
 "$RMTMC" generative mixture --d 40 --n 80 --trials 6 --threads 2 --quiet --out "$work/g" &&
   grep -q "^1,etest," "$work/g/curves.csv" && [ -s "$work/g/report.html" ] && ok "generative mixture --out: curves.csv, report.html" || bad "generative --out"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -2,28 +2,8 @@
 # generative / ridge: every bad input gives exit 2, one clear line on stderr
 # and no output file; valid runs write valid JSON.
 set -u
-RMTMC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-
-expect_bad() {
-  local what=$1 want=$2
-  shift 2
-  rm -rf "$work/out.json" "$work/outdir"
-  "$RMTMC" "$@" --json "$work/out.json" --out "$work/outdir" >"$work/stdout" 2>"$work/stderr"
-  local rc=$?
-  local msg
-  msg=$(head -c 300 "$work/stderr")
-  if [ $rc -eq 2 ] && grep -qi -- "$want" "$work/stderr" && [ ! -e "$work/out.json" ] && [ ! -e "$work/outdir" ] &&
-     [ "$(ls "$work" | grep -c tmp)" -eq 0 ]; then
-    echo "ok    $what: $msg"
-    pass=$((pass + 1))
-  else
-    echo "FAIL  $what: rc=$rc stderr='$msg' (wanted exit 2 and '$want', no output)"
-    fail=$((fail + 1))
-  fi
-}
+# shellcheck source=support/cli_lib.sh
+. "$(dirname "$0")/support/cli_lib.sh" "$1"
 
 printf '1\n2\nabc\n' >"$work/bad_alpha.txt"
 printf '1\n2\n3\n' >"$work/short_alpha.txt"
@@ -57,21 +37,8 @@ expect_bad "unknown backend" "auto, cpu or cuda" ridge --backend tpu
 
 # --backend cuda without a device (or without the CUDA backend): exit 2, no output.
 for model in "generative contexts --contexts 8 --d 8 --n 40" "generative mixture --d 8 --n 16" "ridge --d 8 --n 16"; do
-  rm -f "$work/out.json"
   # shellcheck disable=SC2086
-  "$RMTMC" $model --trials 4 --backend cuda --json "$work/out.json" >/dev/null 2>"$work/stderr"
-  rc=$?
-  if [ $rc -eq 0 ] && [ -e "$work/out.json" ] &&
-     python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['backend']['name']=='cuda'" "$work/out.json"; then
-    echo "ok    $model --backend cuda: a device is present, the study ran on it"
-    pass=$((pass + 1))
-  elif [ $rc -eq 2 ] && grep -qi "cuda" "$work/stderr" && [ ! -e "$work/out.json" ]; then
-    echo "ok    $model --backend cuda without a device: $(head -c 200 "$work/stderr")"
-    pass=$((pass + 1))
-  else
-    echo "FAIL  $model --backend cuda: rc=$rc $(head -c 300 "$work/stderr")"
-    fail=$((fail + 1))
-  fi
+  expect_cuda "$model" $model --trials 4
 done
 
 check_json() {
@@ -113,5 +80,4 @@ else
   fail=$((fail + 1))
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

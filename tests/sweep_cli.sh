@@ -7,12 +7,8 @@
 # the same sweep.json numbers as an uninterrupted run; (3) a different
 # config in the same directory is refused.
 set -u
-RMTMC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { echo "ok    $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $1"; fail=$((fail + 1)); }
+# shellcheck source=support/cli_lib.sh
+. "$(dirname "$0")/support/cli_lib.sh" "$1"
 
 args="sweep --param d --values 25,50,100,200 --ratio 2 --trials 200 --seed 11 --z=-1,2+0.5i --backend cpu --threads 2 --no-plots"
 
@@ -88,5 +84,4 @@ rc=$?
 "$RMTMC" sweep --values 25 --out "$work/x" 2>/dev/null; [ $? -eq 2 ] && ok "one value is bad input (exit 2)" || bad "one value"
 "$RMTMC" sweep --values 25,50 2>/dev/null; [ $? -eq 2 ] && ok "--out is required (exit 2)" || bad "--out required"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -5,12 +5,8 @@
 # Carlo study; the rows are the trials behind the reported means; bad uses
 # exit 2 with no output.  Also --observables m,dm (m'(z) rows).
 set -u
-RMTMC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { echo "ok    $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $1"; fail=$((fail + 1)); }
+# shellcheck source=support/cli_lib.sh
+. "$(dirname "$0")/support/cli_lib.sh" "$1"
 
 spec="spectrum --d 24 --n 40 --trials 70 --seed 4 --z=-1,1+0.3i --observables m,dm --backend cpu --quiet"
 "$RMTMC" $spec --threads 1 --batch 1 --json "$work/a.json" --save-trials "$work/a" --save-eigenvalues &&
@@ -77,25 +73,16 @@ assert c['trials']==66 and len(set(n))==len(n) and c['observables']['shape'][0]=
   fi
 done
 
-expect_bad() { # what want args...
-  local what=$1 want=$2
-  shift 2
-  rm -rf "$work/bad"
-  "$RMTMC" "$@" >"$work/stdout" 2>"$work/stderr"
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -qi -- "$want" "$work/stderr" && [ ! -e "$work/bad" ]; then
-    ok "$what: $(head -c 200 "$work/stderr")"
-  else
-    bad "$what: rc=$rc $(head -c 300 "$work/stderr")"
-  fi
-}
-expect_bad "--save-eigenvalues without --save-trials" "needs --save-trials" spectrum --d 8 --n 16 --trials 4 --save-eigenvalues --json "$work/bad"
-expect_bad "--save-eigenvalues for ridge" "unknown option" ridge --d 8 --n 16 --trials 4 --save-trials "$work/bad" --save-eigenvalues
-expect_bad "theory --save-trials" "no Monte Carlo" theory --save-trials "$work/bad"
-expect_bad "sweep --save-trials" "not a sweep option" sweep --values 10,20 --trials 4 --out "$work/sw" --save-trials "$work/bad"
+expect_bad "--save-eigenvalues without --save-trials" "needs --save-trials" spectrum --d 8 --n 16 --trials 4 --save-eigenvalues
+expect_bad "--save-eigenvalues for ridge" "unknown option" ridge --d 8 --n 16 --trials 4 --save-trials "$work/tr" --save-eigenvalues
+expect_bad "theory --save-trials" "no Monte Carlo" theory --save-trials "$work/tr"
 expect_bad "--save-trials into a missing directory" "does not exist" spectrum --d 8 --n 16 --trials 4 --save-trials "$work/no/such/dir"
-expect_bad "--observables foo" "not one of" spectrum --d 8 --n 16 --trials 4 --observables m,foo --json "$work/bad"
-[ ! -e "$work/sw" ] && ok "nothing written by the refused sweep" || bad "the refused sweep wrote $work/sw"
+expect_bad "--observables foo" "not one of" spectrum --d 8 --n 16 --trials 4 --observables m,foo --save-trials "$work/tr"
+[ ! -e "$work/tr" ] && ok "nothing written to --save-trials by the refused runs" || bad "a refused run wrote $work/tr"
+rm -rf "$work/sw"
+"$RMTMC" sweep --values 10,20 --trials 4 --out "$work/sw" --save-trials "$work/tr" >/dev/null 2>"$work/stderr"
+rc=$?
+[ $rc -eq 2 ] && grep -q "not a sweep option" "$work/stderr" && [ ! -e "$work/sw" ] && [ ! -e "$work/tr" ] &&
+  ok "sweep --save-trials: exit 2, $(head -c 120 "$work/stderr")" || bad "sweep --save-trials: rc=$rc $(cat "$work/stderr")"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -346,22 +346,24 @@ rmtmc_status rmtmc_batch_run(rmtmc_batch *b, uint64_t seed, uint64_t trial0, int
   return st;
 }
 
+/* An optional copy entry: what it copies, the stage it needs. */
+static rmtmc_status copy_out(rmtmc_batch *b, rmtmc_status (*fn)(void *, void *, double *, rmtmc_error *),
+                             const char *what, int needs, double *dst, rmtmc_error *err) {
+  if (!fn)
+    return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED, "the %s backend cannot copy the %s of the %s method",
+                           b->be->ops->name, what, rmtmc_method_name(b->method));
+  if (b->stage < needs)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s backend: copying the %s before %s", b->be->ops->name, what,
+                           stage_name(needs));
+  return fn(b->be->impl, b->impl, dst, err);
+}
+
 rmtmc_status rmtmc_batch_copy_sample(rmtmc_batch *b, double *x, rmtmc_error *err) {
-  if (!b->m->copy_sample)
-    return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED, "the %s backend cannot copy the samples of the %s method",
-                           b->be->ops->name, rmtmc_method_name(b->method));
-  if (b->stage < STAGE_SAMPLED)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s backend: copy_sample called before sample", b->be->ops->name);
-  return b->m->copy_sample(b->be->impl, b->impl, x, err);
+  return copy_out(b, b->m->copy_sample, "samples", STAGE_SAMPLED, x, err);
 }
 
 rmtmc_status rmtmc_batch_copy_eigvals(rmtmc_batch *b, double *ev, rmtmc_error *err) {
-  if (!b->m->copy_eigvals)
-    return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED, "the %s backend cannot copy the eigenvalues of the %s method",
-                           b->be->ops->name, rmtmc_method_name(b->method));
-  if (b->stage < STAGE_SOLVED)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s backend: copy_eigvals called before solve", b->be->ops->name);
-  return b->m->copy_eigvals(b->be->impl, b->impl, ev, err);
+  return copy_out(b, b->m->copy_eigvals, "eigenvalues", STAGE_SOLVED, ev, err);
 }
 
 /* ---------------------------------------------------------- solver status */

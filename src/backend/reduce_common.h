@@ -34,6 +34,22 @@ RMTMC_HD int64_t rmtmc_hist_slot(double x, int64_t nbins, double lo, double hi) 
   return b < 0 ? 0 : (b >= nbins ? nbins - 1 : b);
 }
 
+/* libgcc's guard of a complex division against overflow and underflow:
+ * halve everything when the larger part of the divisor, *big (c or d), is
+ * near the largest double, scale up by 1/eps when it or the dividend is
+ * tiny.  Powers of two: exact wherever nothing over- or underflows. */
+RMTMC_HD void rmtmc_cdiv_scale(double *a, double *b, double *c, double *d, const double *big) {
+  const double RBIG = DBL_MAX / 2, RMIN = DBL_MIN, RMIN2 = DBL_EPSILON;
+  const double RMINSCAL = 1.0 / DBL_EPSILON, RMAX2 = RBIG * RMIN2;
+  if (fabs(*big) >= RBIG) {
+    *a /= 2; *b /= 2; *c /= 2; *d /= 2;
+  }
+  if (fabs(*big) < RMIN2 || (fabs(*a) < RMIN && fabs(*b) < RMAX2 && fabs(*big) < RMAX2) ||
+      (fabs(*b) < RMIN && fabs(*a) < RMAX2 && fabs(*big) < RMAX2)) {
+    *a *= RMINSCAL; *b *= RMINSCAL; *c *= RMINSCAL; *d *= RMINSCAL;
+  }
+}
+
 /* (a + ib) / (c + id), computed as C99 complex division is computed by
  * GCC's runtime (libgcc __divdc3, GCC >= 12: Smith's method with scaling
  * against overflow and underflow, and the C99 Annex G recovery of
@@ -41,22 +57,12 @@ RMTMC_HD int64_t rmtmc_hist_slot(double x, int64_t nbins, double lo, double hi) 
  * expression `1.0 / (lambda - z)` it used before, bit for bit
  * (tests/test_layout.c), and the GPU evaluates the same formula. */
 RMTMC_HD void rmtmc_cdiv(double a, double b, double c, double d, double *re, double *im) {
-  const double RBIG = DBL_MAX / 2, RMIN = DBL_MIN, RMIN2 = DBL_EPSILON;
-  const double RMINSCAL = 1.0 / DBL_EPSILON, RMAX2 = RBIG * RMIN2;
   double denom, ratio, x, y;
   if (fabs(c) < fabs(d)) {
-    if (fabs(d) >= RBIG) {
-      a = a / 2; b = b / 2; c = c / 2; d = d / 2;
-    }
-    if (fabs(d) < RMIN2) {
-      a = a * RMINSCAL; b = b * RMINSCAL; c = c * RMINSCAL; d = d * RMINSCAL;
-    } else if ((fabs(a) < RMIN && fabs(b) < RMAX2 && fabs(d) < RMAX2) ||
-               (fabs(b) < RMIN && fabs(a) < RMAX2 && fabs(d) < RMAX2)) {
-      a = a * RMINSCAL; b = b * RMINSCAL; c = c * RMINSCAL; d = d * RMINSCAL;
-    }
+    rmtmc_cdiv_scale(&a, &b, &c, &d, &d);
     ratio = c / d;
     denom = (c * ratio) + d;
-    if (fabs(ratio) > RMIN) {
+    if (fabs(ratio) > DBL_MIN) {
       x = ((a * ratio) + b) / denom;
       y = ((b * ratio) - a) / denom;
     } else {
@@ -64,18 +70,10 @@ RMTMC_HD void rmtmc_cdiv(double a, double b, double c, double d, double *re, dou
       y = ((c * (b / d)) - a) / denom;
     }
   } else {
-    if (fabs(c) >= RBIG) {
-      a = a / 2; b = b / 2; c = c / 2; d = d / 2;
-    }
-    if (fabs(c) < RMIN2) {
-      a = a * RMINSCAL; b = b * RMINSCAL; c = c * RMINSCAL; d = d * RMINSCAL;
-    } else if ((fabs(a) < RMIN && fabs(b) < RMAX2 && fabs(c) < RMAX2) ||
-               (fabs(b) < RMIN && fabs(a) < RMAX2 && fabs(c) < RMAX2)) {
-      a = a * RMINSCAL; b = b * RMINSCAL; c = c * RMINSCAL; d = d * RMINSCAL;
-    }
+    rmtmc_cdiv_scale(&a, &b, &c, &d, &c);
     ratio = d / c;
     denom = (d * ratio) + c;
-    if (fabs(ratio) > RMIN) {
+    if (fabs(ratio) > DBL_MIN) {
       x = ((b * ratio) + a) / denom;
       y = (b - (a * ratio)) / denom;
     } else {

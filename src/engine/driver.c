@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/clock.h"
+#include "core/sysinfo.h"
 
 void rmtmc_run_opts_default(rmtmc_run_opts *o, int64_t trials, uint64_t seed) {
   memset(o, 0, sizeof *o);
@@ -23,12 +23,6 @@ void rmtmc_trials_free(rmtmc_trials *t) {
   free(t->columns);
   free(t->eigenvalues);
   memset(t, 0, sizeof *t);
-}
-
-/* Physical memory in bytes (8 GB when unknown). */
-static double physical_bytes(void) {
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && size > 0 ? (double)pages * (double)size : 8e9;
 }
 
 void drv_close(drv *d) {
@@ -75,7 +69,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
     }
   }
   if (batch > lim.max_trials) batch = lim.max_trials;
-  double host_cap = host_per_trial > 0 ? 0.25 * physical_bytes() / host_per_trial : 1e18;
+  double host_cap = host_per_trial > 0 ? 0.25 * rmtmc_physical_memory(8e9) / host_per_trial : 1e18;
   if ((double)batch > host_cap) batch = (int64_t)host_cap;
   if (batch > o->trials) batch = o->trials;
   if (batch < 1) batch = 1;
@@ -118,7 +112,7 @@ static void fold_block(drv_result *r, const rmtmc_welford *bw, const double *bs)
 
 /* The per-trial table's memory, refused beyond half the physical memory. */
 static rmtmc_status keep_check(int64_t rows, int64_t cols, rmtmc_error *err) {
-  double bytes = 8.0 * (double)rows * (double)cols, avail = 0.5 * physical_bytes();
+  double bytes = 8.0 * (double)rows * (double)cols, avail = 0.5 * rmtmc_physical_memory(8e9);
   if (!(bytes <= avail))
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
                            "keeping %lld trials x %lld numbers for --save-trials needs %.3g GiB, more than the %.3g GiB available; lower --trials",

@@ -47,6 +47,17 @@ static rmtmc_status eigenvalues_npy(FILE *f, const void *ctx, rmtmc_error *err) 
   return rmtmc_npy_write(f, t->eigenvalues, t->rows, t->eig_cols, err);
 }
 
+/* "key": {"file": FILE, "shape": [rows, cols], ... (left open) */
+static void npy_object(rmtmc_json *j, const char *key, const char *file, int64_t rows, int64_t cols) {
+  rmtmc_json_object(j, key);
+  rmtmc_json_str(j, "file", file);
+  rmtmc_json_str(j, "format", "NumPy .npy 1.0, little-endian float64, C order");
+  rmtmc_json_array(j, "shape");
+  rmtmc_json_int(j, NULL, rows);
+  rmtmc_json_int(j, NULL, cols);
+  rmtmc_json_array_end(j);
+}
+
 static rmtmc_status columns_json(FILE *f, const void *ctx, rmtmc_error *err) {
   const rmtmc_trials_files *tf = ctx;
   const rmtmc_trials *t = tf->t;
@@ -57,13 +68,7 @@ static rmtmc_status columns_json(FILE *f, const void *ctx, rmtmc_error *err) {
   rmtmc_json_str(&j, "study", tf->study);
   rmtmc_json_int(&j, "seed", (long long)tf->seed);
   rmtmc_json_int(&j, "trials", t->rows);
-  rmtmc_json_object(&j, "observables");
-  rmtmc_json_str(&j, "file", "observables.npy");
-  rmtmc_json_str(&j, "format", "NumPy .npy 1.0, little-endian float64, C order");
-  rmtmc_json_array(&j, "shape");
-  rmtmc_json_int(&j, NULL, t->rows);
-  rmtmc_json_int(&j, NULL, t->cols);
-  rmtmc_json_array_end(&j);
+  npy_object(&j, "observables", "observables.npy", t->rows, t->cols);
   rmtmc_json_str(&j, "rows", "trial t = 0, 1, ..., trials - 1 (the trial index of the seed's streams)");
   rmtmc_json_array(&j, "columns");
   for (int64_t c = 0; c < t->cols; ++c) {
@@ -83,12 +88,7 @@ static rmtmc_status columns_json(FILE *f, const void *ctx, rmtmc_error *err) {
   rmtmc_json_array_end(&j);
   rmtmc_json_object_end(&j);
   if (t->eigenvalues) {
-    rmtmc_json_object(&j, "eigenvalues");
-    rmtmc_json_str(&j, "file", "eigenvalues.npy");
-    rmtmc_json_array(&j, "shape");
-    rmtmc_json_int(&j, NULL, t->rows);
-    rmtmc_json_int(&j, NULL, t->eig_cols);
-    rmtmc_json_array_end(&j);
+    npy_object(&j, "eigenvalues", "eigenvalues.npy", t->rows, t->eig_cols);
     rmtmc_json_str(&j, "order", "ascending in each row; the max(0, d - n) structural zeros are exactly 0");
     rmtmc_json_object_end(&j);
   }
@@ -97,17 +97,15 @@ static rmtmc_status columns_json(FILE *f, const void *ctx, rmtmc_error *err) {
 }
 
 int rmtmc_trials_files_list(const rmtmc_trials_files *tf, rmtmc_out_file *files) {
-  int n = 0;
-  snprintf(files[n].name, sizeof files[n].name, "observables.npy");
-  files[n].fn = observables_npy;
-  files[n++].ctx = tf;
-  snprintf(files[n].name, sizeof files[n].name, "columns.json");
-  files[n].fn = columns_json;
-  files[n++].ctx = tf;
-  if (tf->t->eigenvalues) {
-    snprintf(files[n].name, sizeof files[n].name, "eigenvalues.npy");
-    files[n].fn = eigenvalues_npy;
-    files[n++].ctx = tf;
+  static const struct {
+    const char *name;
+    rmtmc_writer_fn fn;
+  } all[3] = {{"observables.npy", observables_npy}, {"columns.json", columns_json}, {"eigenvalues.npy", eigenvalues_npy}};
+  int n = tf->t->eigenvalues ? 3 : 2;
+  for (int i = 0; i < n; ++i) {
+    snprintf(files[i].name, sizeof files[i].name, "%s", all[i].name);
+    files[i].fn = all[i].fn;
+    files[i].ctx = tf;
   }
   return n;
 }

@@ -45,21 +45,13 @@ static void usage(FILE *f) {
           "common:\n"
           "  --rho RHO          softmax temperature > 0 (default 1)\n"
           "  --gamma LIST       ridge values > 0 (default contexts 1e-3,1e-2,0.1,1; mixture 0.01,0.1,0.5,1)\n"
-          "  --trials, --seed, --backend, --threads, --batch, --save-trials: below\n"
-          "  --json PATH        write the result (schema rmtmc.generative/1)\n"
-          "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
-          "                     curves.png/.svg (gnuplot) and report.html\n"
-          "  --no-plots         with --out: no gnuplot script or pictures (report.html still written)\n"
-          "  --quiet            no summary on stdout, no progress on stderr\n"
-          "  --help             this text\n"
-          "\n"
-          "\n",
+          "",
           (long long)a.k, (long long)a.context_len, (long long)a.d, (long long)a.n, (long long)b.classes,
           (long long)b.k, (long long)b.d, (long long)b.n, b.mean_norm);
   char trials[32];
   snprintf(trials, sizeof trials, "%lld", (long long)a.run.trials);
   study_usage_run(f, trials);
-  fprintf(f, "\nExit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n");
+  study_usage_outputs(f, "rmtmc.generative/1", STUDY_USAGE_CURVES);
 }
 
 /* The options the two models share; 1 when name is one of them. */
@@ -118,99 +110,13 @@ static int mixture_option(void *cfg, const char *name, const char *val, rmtmc_st
   return 1;
 }
 
-static void contexts_defaults(void *cfg) { rmtmc_contexts_config_default(cfg); }
-static void mixture_defaults(void *cfg) { rmtmc_mixture_config_default(cfg); }
-static rmtmc_status contexts_check(void *cfg, rmtmc_error *err) { return rmtmc_contexts_validate(cfg, err); }
-static rmtmc_status mixture_check(void *cfg, rmtmc_error *err) { return rmtmc_mixture_validate(cfg, err); }
-static rmtmc_run_opts *contexts_run_opts(void *cfg) { return &((rmtmc_contexts_config *)cfg)->run; }
-static rmtmc_run_opts *mixture_run_opts(void *cfg) { return &((rmtmc_mixture_config *)cfg)->run; }
+STUDY_TYPED_FNS(contexts, rmtmc_contexts_config, rmtmc_contexts_result)
+STUDY_TYPED_FNS(mixture, rmtmc_mixture_config, rmtmc_mixture_result)
 
-static rmtmc_status contexts_run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {
-  return rmtmc_contexts_run(cfg, res, err);
-}
+const rmtmc_study_def study_def_contexts =
+    STUDY_MC_ROW(contexts, rmtmc_contexts_config, rmtmc_contexts_result, "generative contexts",
+                 "ridge linear generative model, discrete contexts (Prop A)", usage, contexts_option);
 
-static rmtmc_status mixture_run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {
-  return rmtmc_mixture_run(cfg, res, err);
-}
-
-static void contexts_free(void *res) { rmtmc_contexts_result_free(res); }
-static void mixture_free(void *res) { rmtmc_mixture_result_free(res); }
-static const rmtmc_run_info *contexts_info(const void *res) { return &((const rmtmc_contexts_result *)res)->run; }
-static const rmtmc_run_info *mixture_info(const void *res) { return &((const rmtmc_mixture_result *)res)->run; }
-static const rmtmc_trials *contexts_trials(const void *res) { return &((const rmtmc_contexts_result *)res)->trials; }
-static const rmtmc_trials *mixture_trials(const void *res) { return &((const rmtmc_mixture_result *)res)->trials; }
-
-static int contexts_files(const void *res, rmtmc_out_file *f, int cap) {
-  if (cap >= 1) study_file(&f[0], "result.json", rmtmc_contexts_write_json, res);
-  return 1;
-}
-
-static int mixture_files(const void *res, rmtmc_out_file *f, int cap) {
-  if (cap >= 1) study_file(&f[0], "result.json", rmtmc_mixture_write_json, res);
-  return 1;
-}
-
-static rmtmc_status contexts_plots(const char *dir, const void *res, rmtmc_plot_scripts *s, rmtmc_error *err) {
-  return rmtmc_plot_contexts(dir, res, s, err);
-}
-
-static rmtmc_status mixture_plots(const char *dir, const void *res, rmtmc_plot_scripts *s, rmtmc_error *err) {
-  return rmtmc_plot_mixture(dir, res, s, err);
-}
-
-static rmtmc_status contexts_html(const char *dir, const void *res, rmtmc_error *err) {
-  return rmtmc_html_contexts(dir, res, err);
-}
-
-static rmtmc_status mixture_html(const char *dir, const void *res, rmtmc_error *err) {
-  return rmtmc_html_mixture(dir, res, err);
-}
-
-static void contexts_summary(FILE *f, const void *res) { rmtmc_contexts_summary(f, res); }
-static void mixture_summary(FILE *f, const void *res) { rmtmc_mixture_summary(f, res); }
-
-const rmtmc_study_def study_def_contexts = {
-    .name = "generative contexts",
-    .about = "ridge linear generative model, discrete contexts (Prop A)",
-    .traits = {.monte_carlo = 1},
-    .flags = " save-trials ",
-    .config_size = sizeof(rmtmc_contexts_config),
-    .result_size = sizeof(rmtmc_contexts_result),
-    .usage = usage,
-    .defaults = contexts_defaults,
-    .option = contexts_option,
-    .check = contexts_check,
-    .run_opts = contexts_run_opts,
-    .run = contexts_run,
-    .result_free = contexts_free,
-    .run_info = contexts_info,
-    .trials = contexts_trials,
-    .json = rmtmc_contexts_write_json,
-    .files = contexts_files,
-    .plots = contexts_plots,
-    .html = contexts_html,
-    .summary = contexts_summary,
-};
-
-const rmtmc_study_def study_def_mixture = {
-    .name = "generative mixture",
-    .about = "ridge linear generative model, Gaussian mixture (Prop B)",
-    .traits = {.monte_carlo = 1},
-    .flags = " save-trials ",
-    .config_size = sizeof(rmtmc_mixture_config),
-    .result_size = sizeof(rmtmc_mixture_result),
-    .usage = usage,
-    .defaults = mixture_defaults,
-    .option = mixture_option,
-    .check = mixture_check,
-    .run_opts = mixture_run_opts,
-    .run = mixture_run,
-    .result_free = mixture_free,
-    .run_info = mixture_info,
-    .trials = mixture_trials,
-    .json = rmtmc_mixture_write_json,
-    .files = mixture_files,
-    .plots = mixture_plots,
-    .html = mixture_html,
-    .summary = mixture_summary,
-};
+const rmtmc_study_def study_def_mixture =
+    STUDY_MC_ROW(mixture, rmtmc_mixture_config, rmtmc_mixture_result, "generative mixture",
+                 "ridge linear generative model, Gaussian mixture (Prop B)", usage, mixture_option);

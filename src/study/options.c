@@ -153,3 +153,15 @@ void study_usage_run(FILE *f, const char *trials_default) {
           "                     float64) and DIR/columns.json (docs/per_trial.md)\n",
           trials_default);
 }
+
+void study_usage_outputs(FILE *f, const char *schema, const char *out_what) {
+  fprintf(f,
+          "  --json PATH        write the result (schema %s)\n"
+          "  --out DIR          %s\n"
+          "  --no-plots         with --out: no gnuplot scripts or pictures (report.html still written)\n"
+          "  --quiet            no summary on stdout, no progress on stderr\n"
+          "  --help             this text\n"
+          "\n"
+          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n",
+          schema, out_what);
+}

@@ -39,5 +39,12 @@ int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observab
 
 /* The usage lines of the run options (trials_default: the study's). */
 void study_usage_run(FILE *f, const char *trials_default);
+/* The usage lines of the outputs (--json, --out: out_what, --no-plots,
+ * --quiet, --help) and the exit codes. */
+void study_usage_outputs(FILE *f, const char *schema, const char *out_what);
+/* What --out writes for the studies drawn as curves against a grid. */
+#define STUDY_USAGE_CURVES                                                   \
+  "write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"        \
+  "                     curves.png/.svg (gnuplot) and report.html"
 
 #endif

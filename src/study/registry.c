@@ -1,5 +1,6 @@
 /* registry.c: the table of studies and the opaque study / result handles
  * (rmtmc_study.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@ struct rmtmc_result {
   void *res;
   rmtmc_trials_files tf; /* the per-trial files' context */
 };
+
+/* The run options of a configured study, NULL for one without trials. */
+static rmtmc_run_opts *run_opts(const rmtmc_study *s) {
+  return s->def->run_opts_at >= 0 ? (rmtmc_run_opts *)((char *)s->cfg + s->def->run_opts_at) : NULL;
+}
 
 int rmtmc_study_count(void) { return NSTUDIES; }
 
@@ -86,7 +92,7 @@ rmtmc_status rmtmc_study_set(rmtmc_study *s, const char *option, const char *val
 }
 
 void rmtmc_study_set_progress(rmtmc_study *s, rmtmc_progress_fn fn, void *ctx) {
-  rmtmc_run_opts *o = s->def->run_opts ? s->def->run_opts(s->cfg) : NULL;
+  rmtmc_run_opts *o = run_opts(s);
   if (o) {
     o->progress = fn;
     o->progress_ctx = ctx;
@@ -99,7 +105,7 @@ void rmtmc_study_set_notice(rmtmc_study *s, rmtmc_notice_fn fn, void *ctx) {
 }
 
 void rmtmc_study_set_debug(rmtmc_study *s, const rmtmc_backend_debug *d) {
-  rmtmc_run_opts *o = s->def->run_opts ? s->def->run_opts(s->cfg) : NULL;
+  rmtmc_run_opts *o = run_opts(s);
   if (o) o->debug = *d;
 }
 
@@ -126,9 +132,9 @@ rmtmc_status rmtmc_study_run(rmtmc_study *s, const char *dir, rmtmc_result **out
   }
   r->def = s->def;
   r->res = res;
-  const rmtmc_run_opts *o = s->def->run_opts ? s->def->run_opts(s->cfg) : NULL;
+  const rmtmc_run_opts *o = run_opts(s);
   r->tf.study = s->def->name;
-  r->tf.t = s->def->trials ? s->def->trials(res) : NULL;
+  r->tf.t = s->def->trials_at >= 0 ? (const rmtmc_trials *)((const char *)res + s->def->trials_at) : NULL;
   r->tf.seed = o ? o->seed : 0;
   *out = r;
   return RMTMC_OK;
@@ -146,7 +152,8 @@ const char *rmtmc_result_study(const rmtmc_result *r) { return r->def->name; }
 int rmtmc_result_complete(const rmtmc_result *r) { return r->def->complete ? r->def->complete(r->res) : 1; }
 
 const char *rmtmc_result_note(const rmtmc_result *r) {
-  const rmtmc_run_info *ri = r->def->run_info ? r->def->run_info(r->res) : NULL;
+  const rmtmc_run_info *ri =
+      r->def->run_info_at >= 0 ? (const rmtmc_run_info *)((const char *)r->res + r->def->run_info_at) : NULL;
   return ri ? ri->backend_note : "";
 }
 
@@ -161,7 +168,9 @@ rmtmc_status rmtmc_result_write_json(const rmtmc_result *r, FILE *f, rmtmc_error
 }
 
 int rmtmc_result_files(const rmtmc_result *r, rmtmc_out_file *files, int cap) {
-  return r->def->files ? r->def->files(r->res, files, cap) : 0;
+  if (r->def->files) return r->def->files(r->res, files, cap);
+  if (cap >= 1) study_file(&files[0], "result.json", r->def->json, r->res);
+  return 1;
 }
 
 rmtmc_status rmtmc_result_plots(const rmtmc_result *r, const char *dir, rmtmc_plot_scripts *s, rmtmc_error *err) {

@@ -27,23 +27,14 @@ static void usage(FILE *f) {
           "  --noise SIGMA2     noise variance >= 0 (default %g)\n"
           "  --lambda LIST      ridge values > 0 (default 0.01,0.1,0.5,1); the theory's optimal lambda\n"
           "                     and the ridgeless (min-norm) estimator (when |d - n| >= 2) are run too\n"
-          "  --json PATH        write the result (schema rmtmc.ridge/1)\n"
-          "  --out DIR          write DIR/result.json, curves.csv, plot_curves.gp, the pictures\n"
-          "                     curves.png/.svg (gnuplot) and report.html\n"
-          "  --no-plots         with --out: no gnuplot script or pictures (report.html still written)\n"
-          "  --quiet            no summary on stdout, no progress on stderr\n"
-          "  --help             this text\n"
-          "\n"
-          "\n",
+          "",
           (long long)c.d, (long long)c.n, c.signal, c.noise);
   char trials[32];
   snprintf(trials, sizeof trials, "%lld", (long long)c.run.trials);
   study_usage_run(f, trials);
-  fprintf(f, "\nExit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n");
+  study_usage_outputs(f, "rmtmc.ridge/1", STUDY_USAGE_CURVES);
 }
 
-
-static void defaults(void *cfg) { rmtmc_ridge_config_default(cfg); }
 
 static int option(void *cfg, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
   rmtmc_ridge_config *c = cfg;
@@ -66,48 +57,8 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
   return 1;
 }
 
-static rmtmc_status check(void *cfg, rmtmc_error *err) { return rmtmc_ridge_validate(cfg, err); }
-static rmtmc_run_opts *run_opts(void *cfg) { return &((rmtmc_ridge_config *)cfg)->run; }
+STUDY_TYPED_FNS(ridge, rmtmc_ridge_config, rmtmc_ridge_result)
 
-static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {
-  return rmtmc_ridge_run(cfg, res, err);
-}
-
-static void result_free(void *res) { rmtmc_ridge_result_free(res); }
-static const rmtmc_run_info *run_info(const void *res) { return &((const rmtmc_ridge_result *)res)->run; }
-static const rmtmc_trials *trials(const void *res) { return &((const rmtmc_ridge_result *)res)->trials; }
-
-static int files(const void *res, rmtmc_out_file *f, int cap) {
-  if (cap >= 1) study_file(&f[0], "result.json", rmtmc_ridge_write_json, res);
-  return 1;
-}
-
-static rmtmc_status plots(const char *dir, const void *res, rmtmc_plot_scripts *s, rmtmc_error *err) {
-  return rmtmc_plot_ridge(dir, res, s, err);
-}
-
-static rmtmc_status html(const char *dir, const void *res, rmtmc_error *err) { return rmtmc_html_ridge(dir, res, err); }
-static void summary(FILE *f, const void *res) { rmtmc_ridge_summary(f, res); }
-
-const rmtmc_study_def study_def_ridge = {
-    .name = "ridge",
-    .about = "Monte Carlo of ridge regression risk, training error and GCV",
-    .traits = {.monte_carlo = 1},
-    .flags = " save-trials ",
-    .config_size = sizeof(rmtmc_ridge_config),
-    .result_size = sizeof(rmtmc_ridge_result),
-    .usage = usage,
-    .defaults = defaults,
-    .option = option,
-    .check = check,
-    .run_opts = run_opts,
-    .run = run,
-    .result_free = result_free,
-    .run_info = run_info,
-    .trials = trials,
-    .json = rmtmc_ridge_write_json,
-    .files = files,
-    .plots = plots,
-    .html = html,
-    .summary = summary,
-};
+const rmtmc_study_def study_def_ridge =
+    STUDY_MC_ROW(ridge, rmtmc_ridge_config, rmtmc_ridge_result, "ridge",
+                 "Monte Carlo of ridge regression risk, training error and GCV", usage, option);

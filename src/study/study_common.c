@@ -2,11 +2,12 @@
  * (study_common.h). */
 #include "study/study_common.h"
 
+#include "core/sysinfo.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 rmtmc_stat study_stat_of(const rmtmc_welford *w) {
   rmtmc_stat s;
@@ -31,14 +32,8 @@ void study_set_bias(rmtmc_grid_row *r, double bias) {
   r->zscore_corrected = (r->diff.mean - bias) / r->diff.stderr_;
 }
 
-/* Physical memory in bytes (8 GB when unknown). */
-static double physical_bytes(void) {
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && size > 0 ? (double)pages * (double)size : 8e9;
-}
-
 rmtmc_status study_check_memory(const char *what, double bytes, const char *reduce, rmtmc_error *err) {
-  double avail = 0.5 * physical_bytes();
+  double avail = 0.5 * rmtmc_physical_memory(8e9);
   if (!(bytes <= avail))
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
                            "%s needs %.3g GiB of memory, more than the %.3g GiB available; reduce %s", what,

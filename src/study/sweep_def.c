@@ -1,5 +1,6 @@
 /* sweep_def.c: the sweep's row of the table of studies: options, usage,
  * the notices of its points and its outputs. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +99,6 @@ static rmtmc_status check(void *cfg, rmtmc_error *err) {
   return rmtmc_sweep_validate(&s->c, err);
 }
 
-static rmtmc_run_opts *run_opts(void *cfg) { return &((sweep_cfg *)cfg)->c.base.run; }
-
 static void on_point(void *ctx, const rmtmc_sweep_point *p, int64_t npoints) {
   const study_hooks *h = ctx;
   char line[256];
@@ -165,7 +164,9 @@ const rmtmc_study_def study_def_sweep = {
     .defaults = defaults,
     .option = option,
     .check = check,
-    .run_opts = run_opts,
+    .run_opts_at = offsetof(sweep_cfg, c.base.run),
+    .run_info_at = -1,
+    .trials_at = -1,
     .run = run,
     .result_free = result_free,
     .complete = complete,

@@ -16,6 +16,7 @@
 #include "backend/backend_impl.h"
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
+#include "core/sysinfo.h"
 
 typedef struct cpu_batch {
   const rmtmc_model *m;
@@ -48,23 +49,6 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
 
 static void cpu_close(void *impl) { free(impl); }
 
-static double physical_memory(void) {
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
-}
-
-double cpu_available_memory(void) {
-  FILE *f = fopen("/proc/meminfo", "r");
-  double kb = 0.0;
-  if (f) {
-    char line[256];
-    while (fgets(line, sizeof line, f))
-      if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
-    fclose(f);
-  }
-  return kb > 0.0 ? kb * 1024.0 : physical_memory();
-}
-
 static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *err) {
   cpu_impl *c = impl;
   memset(out, 0, sizeof *out);
@@ -86,7 +70,7 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *e
     fclose(f);
   }
   out->threads = c->threads;
-  out->memory_bytes = physical_memory();
+  out->memory_bytes = rmtmc_physical_memory(0.0);
 #if defined(OPENBLAS_VERSION)
   const char *v = OPENBLAS_VERSION;
   while (*v == ' ') ++v;
@@ -127,7 +111,7 @@ static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_li
   double per = bytes_per_trial(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
-  double avail = 0.8 * cpu_available_memory();
+  double avail = 0.8 * rmtmc_available_memory();
   if (fixed + per > avail)
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
                            "d = %lld, n = %lld needs %.2f GiB for one trial on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",

@@ -13,6 +13,7 @@
 #include "backend/cpu/cpu_internal.h"
 #include "backend/fit_common.h"
 #include "core/parallel.h"
+#include "core/sysinfo.h"
 #include "rmtmc_rng.h"
 
 /* One thread's workspace; which arrays exist depends on the kind. */
@@ -317,7 +318,7 @@ static void ridge_trial(const cpu_fit_batch *fb, fit_ws *w, uint64_t t, double *
 static rmtmc_status fit_limits(void *impl, const rmtmc_work *wk, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *ci = impl;
   const rmtmc_fit_problem *p = wk->fit;
-  double avail = 0.8 * cpu_available_memory();
+  double avail = 0.8 * rmtmc_available_memory();
   double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_fit_nout(p) + 4.0;
   if (fixed + per > avail) {
     char what[160];

@@ -13,9 +13,6 @@ typedef struct cpu_impl {
   rmtmc_backend_debug *debug; /* the test hooks (backend_check_info) */
 } cpu_impl;
 
-/* Memory the system can give us now (MemAvailable, else the total). */
-double cpu_available_memory(void);
-
 /* The fit method's table (cpu_fit.c). */
 extern const rmtmc_method_ops cpu_fit_method;
 
