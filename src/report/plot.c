@@ -143,8 +143,8 @@ static rmtmc_status zobs_gp(FILE *f, const void *ctx, rmtmc_error *err) {
     fprintf(f, "  set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb \"black\"\n");
     fprintf(f,
             "  plot \"%s\" skip 1 using ($0+1):($%d-$%d):(2*$%d) with yerrorbars pt 7 lc rgb \"#4477aa\" title \"empirical - theory\", \\\n"
-            "       \"%s\" skip 1 using ($0+1):%d with points pt 4 ps 1.5 lc rgb \"#228833\" title \"predicted 1/d bias mu(z)/d\"\n",
-            zp->csv, e, t, s, zp->csv, b);
+            "       \"%s\" skip 1 using ($0+1):%d with points pt 4 ps 1.5 lc rgb \"#228833\" title \"predicted 1/d bias %s\"\n",
+            zp->csv, e, t, s, zp->csv, b, m ? "mu(z)/d" : "(d mu/dz)/d");
   }
   fprintf(f, "  unset arrow\n  unset multiplot\n");
   rmtmc_plot_loop_end(f);

@@ -29,11 +29,16 @@ static void usage(FILE *f) {
           "  --entries LAW      gaussian | rademacher | student:NU (NU > 4); unit variance (default gaussian)\n"
           "  --z LIST           points for m(z), e.g. -1,4.5,1+0.2i (default: -1, 1.5 lam_max + 0.5\n"
           "                     and three points in the bulk with imaginary part 0.1 x support width)\n"
-          "  --observables LIST per-z observables: m (m(z) = (1/d) tr (S - zI)^-1), dm (its derivative\n"
-          "                     m'(z) = (1/d) tr (S - zI)^-2) (default m)\n"
+          "  --observables LIST per-z observables, comma-separated (default m):\n",
+          (long long)c.d, (long long)c.n);
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+    const rmtmc_zobs_info *o = rmtmc_zobs_describe(k);
+    fprintf(f, "                       %-4s %s = %s\n", o->option, o->symbol, o->meaning);
+  }
+  fprintf(f,
           "  --bins K           pooled-histogram bins (default %lld)\n"
           "  --precision P      double | single (default double)\n",
-          (long long)c.d, (long long)c.n, (long long)c.bins);
+          (long long)c.bins);
   study_usage_run(f, trials);
   fprintf(f, "  --save-eigenvalues with --save-trials: also DIR/eigenvalues.npy (trials x d, ascending)\n");
   study_usage_outputs(f, "rmtmc.spectrum/1",
