@@ -51,9 +51,9 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
   rmtmc_backend_debug_default(&dbg);
   rmtmc_backend_debug_from_env(&dbg);
   rmtmc_study_set_debug(s, &dbg);
-  cli_outputs o = {NULL, NULL, NULL, 0, 0};
+  cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0};
   int save_eig = 0;
-  cli_args a = {argc, argv, 0, {0}};
+  cli_args a = {.argc = argc, .argv = argv, .pos = 0};
   const char *opt, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
@@ -90,7 +90,7 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
 
   cli_progress prog;
   cli_progress_init(&prog, o.quiet);
-  notice_ctx nc = {cmd, o.quiet};
+  notice_ctx nc = {.cmd = cmd, .quiet = o.quiet};
   rmtmc_study_set_progress(s, cli_progress_update, &prog);
   rmtmc_study_set_notice(s, notice, &nc);
   rmtmc_result *res = NULL;

@@ -47,7 +47,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   rmtmc_status st = rmtmc_backend_open(&d->be, o->backend, &bo, err);
   if (st != RMTMC_OK) return st;
   snprintf(d->info.backend_note, sizeof d->info.backend_note, "%s", rmtmc_backend_note(d->be));
-  rmtmc_batch_limits lim = {0, 0.0};
+  rmtmc_batch_limits lim = {.max_trials = 0, .bytes_per_trial = 0.0};
   st = rmtmc_backend_info_get(d->be, &d->info.backend, err);
   if (st == RMTMC_OK) st = rmtmc_backend_limits(d->be, shape, &lim, err);
   if (st != RMTMC_OK) {
@@ -215,7 +215,7 @@ rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, dr
 }
 
 rmtmc_status drv_run(drv *d, const drv_spec *s, drv_result *r, rmtmc_error *err) {
-  drv_range all = {0, 0, 0};
+  drv_range all = {.first_block = 0, .nblocks = 0, .keep_blocks = 0};
   return drv_run_range(d, s, &all, r, err);
 }
 

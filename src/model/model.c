@@ -400,7 +400,7 @@ rmtmc_pop rmtmc_model_bulk_pop(const rmtmc_model *m, double one[2]) {
   if (m->sigma_kind != RMTMC_SIGMA_SPIKE) return rmtmc_model_pop(m);
   one[0] = 1.0;
   one[1] = 1.0;
-  rmtmc_pop p = {1, &one[0], &one[1]};
+  rmtmc_pop p = {.k = 1, .t = &one[0], .w = &one[1]};
   return p;
 }
 

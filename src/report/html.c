@@ -229,7 +229,7 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
 }
 
 rmtmc_status rmtmc_html_spectrum(const char *dir, const rmtmc_spectrum_result *r, rmtmc_error *err) {
-  spec_ctx sc = {dir, r};
+  spec_ctx sc = {.dir = dir, .r = r};
   return write_html(dir, spectrum_html, &sc, err);
 }
 
@@ -278,8 +278,8 @@ rmtmc_status rmtmc_html_contexts(const char *dir, const rmtmc_contexts_result *r
            (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho, c->alpha,
            c->counts == RMTMC_COUNTS_FIXED ? "fixed" : "multinomial", (long long)c->run.trials,
            (unsigned long long)c->run.seed);
-  grid_ctx g = {dir, "rmtmc generative contexts (Proposition A)", conf, {0}, r->seconds, r->trials_per_second,
-                &r->run, c->run.trials};
+  grid_ctx g = {.dir = dir, .title = "rmtmc generative contexts (Proposition A)", .config = conf,
+                .seconds = r->seconds, .tps = r->trials_per_second, .run = &r->run, .trials = c->run.trials};
   report_rows_contexts(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }
@@ -290,8 +290,8 @@ rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r, 
   snprintf(conf, sizeof conf, "mixture (Prop B, corrected): c = %lld, k = %lld, d = %lld, n = %lld, eta = d/n = %.4g, rho = %g, means %s, %lld trials, seed %llu",
            (long long)r->c, (long long)c->k, (long long)c->d, (long long)c->n, r->eta, c->rho,
            c->means[0] ? c->means : "random", (long long)c->run.trials, (unsigned long long)c->run.seed);
-  grid_ctx g = {dir, "rmtmc generative mixture (Proposition B)", conf, {0}, r->seconds, r->trials_per_second,
-                &r->run, c->run.trials};
+  grid_ctx g = {.dir = dir, .title = "rmtmc generative mixture (Proposition B)", .config = conf,
+                .seconds = r->seconds, .tps = r->trials_per_second, .run = &r->run, .trials = c->run.trials};
   report_rows_mixture(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }
@@ -302,7 +302,8 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
   snprintf(conf, sizeof conf, "ridge: d = %lld, n = %lld, eta = d/n = %.4g, sigma %s, ||beta||^2 = %g, sigma2 = %g, %lld trials, seed %llu",
            (long long)c->d, (long long)c->n, r->eta, c->sigma, c->signal, c->noise, (long long)c->run.trials,
            (unsigned long long)c->run.seed);
-  grid_ctx g = {dir, "rmtmc ridge regression", conf, {0}, r->seconds, r->trials_per_second, &r->run, c->run.trials};
+  grid_ctx g = {.dir = dir, .title = "rmtmc ridge regression", .config = conf, .seconds = r->seconds,
+                .tps = r->trials_per_second, .run = &r->run, .trials = c->run.trials};
   report_rows_ridge(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }

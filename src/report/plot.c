@@ -158,7 +158,7 @@ rmtmc_status rmtmc_plot_spectrum(const char *dir, const rmtmc_spectrum_result *r
   if (st == RMTMC_OK) add_script(scripts, "plot_density.gp");
   for (int k = 0; k < RMTMC_ZOBS_COUNT && st == RMTMC_OK; ++k) {
     if (!r->zobs[k].rows) continue;
-    zobs_plot zp = {r, k, "", "", ""};
+    zobs_plot zp = {.r = r, .kind = k};
     const char *key = rmtmc_zobs_describe(k)->key;
     snprintf(zp.script, sizeof zp.script, "plot_%s.gp", key);
     snprintf(zp.csv, sizeof zp.csv, "%s.csv", key);

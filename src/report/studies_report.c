@@ -73,7 +73,7 @@ static double max_abs_z(const rmtmc_grid_row *r, int64_t n) {
 }
 
 static void add_set(report_rows *s, const char *label, const rmtmc_grid_row *rows, int64_t n, int verdict) {
-  if (s->nsets < REPORT_MAX_SETS) s->set[s->nsets++] = (report_rowset){label, rows, n, verdict};
+  if (s->nsets < REPORT_MAX_SETS) s->set[s->nsets++] = (report_rowset){.label = label, .rows = rows, .n = n, .verdict = verdict};
 }
 
 void report_rows_contexts(report_rows *s, const rmtmc_contexts_result *r) {

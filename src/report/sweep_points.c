@@ -194,7 +194,7 @@ static rmtmc_status points_load(const char *path, rmtmc_sweep_result *r, int *ha
   fclose(f);
   if (st != RMTMC_OK) return st;
   for (int64_t i = 0; i < r->config.npoints; ++i) r->resumed += have[i];
-  rewrite_ctx rc = {r, have};
+  rewrite_ctx rc = {.r = r, .have = have};
   return rmtmc_write_atomic(path, points_rewrite, &rc, err);
 }
 
@@ -214,7 +214,7 @@ rmtmc_status rmtmc_sweep_points_resume(const char *dir, rmtmc_sweep_result *res,
   if (st != RMTMC_OK) return st;
   struct stat sb;
   if (stat(path, &sb) == 0) return points_load(path, res, have, err);
-  rewrite_ctx rc = {res, have};
+  rewrite_ctx rc = {.r = res, .have = have};
   return rmtmc_write_atomic(path, points_rewrite, &rc, err);
 }
 

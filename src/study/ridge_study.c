@@ -198,7 +198,8 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   if ((st = drv_open(&dv, &r->config.run, &work, 8.0 * (double)rmtmc_fit_nout(&p), err)) != RMTMC_OK) goto done;
   r->run = dv.info;
   {
-    rmtmc_ridge_problem pb = {d, r->s, NULL, r->b2, cfg->signal, (double)n, cfg->noise};
+    rmtmc_ridge_problem pb = {.natoms = d, .s = r->s, .count = NULL, .b2 = r->b2, .r2 = cfg->signal,
+                              .n = (double)n, .sigma2 = cfg->noise};
     r->lam_opt = NAN;
     if (has_opt) {
       if ((st = rmtmc_ridge_optimum(&r->lam_opt, &r->opt, &r->lam_opt_interior, &pb, NULL, err)) != RMTMC_OK)

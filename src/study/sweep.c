@@ -99,7 +99,7 @@ static uint64_t fnv1a(const char *s) {
 
 /* ---- fits ---- */
 static rmtmc_sweep_fit fit(const double *x, const double *y, int64_t n, double predicted) {
-  rmtmc_sweep_fit F = {NAN, NAN, NAN, 0, predicted};
+  rmtmc_sweep_fit F = {.slope = NAN, .stderr_ = NAN, .intercept = NAN, .used = 0, .predicted = predicted};
   double lx[RMTMC_SWEEP_MAX_POINTS], ly[RMTMC_SWEEP_MAX_POINTS];
   int64_t m = 0;
   for (int64_t i = 0; i < n; ++i)

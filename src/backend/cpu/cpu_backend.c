@@ -307,23 +307,23 @@ static rmtmc_status dense_copy_eigvals(void *impl, void *batch, double *ev, rmtm
 }
 
 static const rmtmc_method_ops cpu_dense = {
-    /* .limits       = */ dense_limits,
-    /* .alloc        = */ dense_alloc,
-    /* .free         = */ dense_free,
-    /* .sample       = */ dense_sample,
-    /* .gram         = */ dense_gram,
-    /* .solve        = */ dense_solve,
-    /* .reduce       = */ dense_reduce,
-    /* .copy_sample  = */ dense_copy_sample,
-    /* .copy_eigvals = */ dense_copy_eigvals,
+    .limits = dense_limits,
+    .alloc = dense_alloc,
+    .free = dense_free,
+    .sample = dense_sample,
+    .gram = dense_gram,
+    .solve = dense_solve,
+    .reduce = dense_reduce,
+    .copy_sample = dense_copy_sample,
+    .copy_eigvals = dense_copy_eigvals,
 };
 
 const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
-    /* .name   = */ "cpu",
-    /* .kind   = */ RMTMC_BACKEND_CPU,
-    /* .open   = */ cpu_open,
-    /* .close  = */ cpu_close,
-    /* .info   = */ cpu_info,
-    /* .policy = */ cpu_policy,
-    /* .method = */ {/* [RMTMC_METHOD_DENSE] = */ &cpu_dense, /* [RMTMC_METHOD_FIT] = */ &cpu_fit_method},
+    .name = "cpu",
+    .kind = RMTMC_BACKEND_CPU,
+    .open = cpu_open,
+    .close = cpu_close,
+    .info = cpu_info,
+    .policy = cpu_policy,
+    .method = {[RMTMC_METHOD_DENSE] = &cpu_dense, [RMTMC_METHOD_FIT] = &cpu_fit_method},
 };

@@ -405,7 +405,7 @@ static rmtmc_status fit_reduce(void *impl, void *batch, double *out, int64_t *hi
 #if defined(OPENBLAS_VERSION)
   openblas_set_num_threads(1);
 #endif
-  fit_job j = {fb, out};
+  fit_job j = {.fb = fb, .out = out};
   memset(fb->info, 0, (size_t)fb->count * sizeof(int));
   rmtmc_status st = rmtmc_parallel_for(fb->threads, fb->count, fit_item, &j, err);
   if (st != RMTMC_OK) return st;
@@ -413,13 +413,13 @@ static rmtmc_status fit_reduce(void *impl, void *batch, double *out, int64_t *hi
 }
 
 const rmtmc_method_ops cpu_fit_method = {
-    /* .limits       = */ fit_limits,
-    /* .alloc        = */ fit_alloc,
-    /* .free         = */ fit_free,
-    /* .sample       = */ fit_sample,
-    /* .gram         = */ NULL,
-    /* .solve        = */ NULL,
-    /* .reduce       = */ fit_reduce,
-    /* .copy_sample  = */ NULL,
-    /* .copy_eigvals = */ NULL,
+    .limits = fit_limits,
+    .alloc = fit_alloc,
+    .free = fit_free,
+    .sample = fit_sample,
+    .gram = NULL,
+    .solve = NULL,
+    .reduce = fit_reduce,
+    .copy_sample = NULL,
+    .copy_eigvals = NULL,
 };

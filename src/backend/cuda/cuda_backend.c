@@ -257,7 +257,7 @@ static rmtmc_status dense_limits(void *impl, const rmtmc_work *w,
                                  rmtmc_batch_limits *lim, rmtmc_error *err) {
   cuda_impl *c = impl;
   const rmtmc_model *m = w->model;
-  spectrum_plan plan = {m, w->layout};
+  spectrum_plan plan = {.m = m, .L = w->layout};
   char sizes[96];
   snprintf(sizes, sizeof sizes, "d = %lld, n = %lld", (long long)m->d, (long long)m->n);
   lim->bytes_per_trial = batch_bytes(&plan, 2, 0) - batch_bytes(&plan, 1, 0);
@@ -573,23 +573,23 @@ static rmtmc_status dense_copy_eigvals(void *impl, void *batch, double *ev,
 }
 
 static const rmtmc_method_ops cuda_dense = {
-    /* .limits       = */ dense_limits,
-    /* .alloc        = */ dense_alloc,
-    /* .free         = */ dense_free,
-    /* .sample       = */ dense_sample,
-    /* .gram         = */ dense_gram,
-    /* .solve        = */ dense_solve,
-    /* .reduce       = */ dense_reduce,
-    /* .copy_sample  = */ dense_copy_sample,
-    /* .copy_eigvals = */ dense_copy_eigvals,
+    .limits = dense_limits,
+    .alloc = dense_alloc,
+    .free = dense_free,
+    .sample = dense_sample,
+    .gram = dense_gram,
+    .solve = dense_solve,
+    .reduce = dense_reduce,
+    .copy_sample = dense_copy_sample,
+    .copy_eigvals = dense_copy_eigvals,
 };
 
 const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
-    /* .name   = */ "cuda",
-    /* .kind   = */ RMTMC_BACKEND_CUDA,
-    /* .open   = */ cuda_open,
-    /* .close  = */ cuda_close,
-    /* .info   = */ cuda_info,
-    /* .policy = */ cuda_policy,
-    /* .method = */ {/* [RMTMC_METHOD_DENSE] = */ &cuda_dense, /* [RMTMC_METHOD_FIT] = */ &cuda_fit_method},
+    .name = "cuda",
+    .kind = RMTMC_BACKEND_CUDA,
+    .open = cuda_open,
+    .close = cuda_close,
+    .info = cuda_info,
+    .policy = cuda_policy,
+    .method = {[RMTMC_METHOD_DENSE] = &cuda_dense, [RMTMC_METHOD_FIT] = &cuda_fit_method},
 };

@@ -459,13 +459,13 @@ static rmtmc_status fit_reduce(void *impl, void *batch, double *out, int64_t *hi
 }
 
 const rmtmc_method_ops cuda_fit_method = {
-    /* .limits       = */ fit_limits,
-    /* .alloc        = */ fit_alloc,
-    /* .free         = */ fit_free,
-    /* .sample       = */ fit_sample,
-    /* .gram         = */ NULL,
-    /* .solve        = */ NULL,
-    /* .reduce       = */ fit_reduce,
-    /* .copy_sample  = */ NULL,
-    /* .copy_eigvals = */ NULL,
+    .limits = fit_limits,
+    .alloc = fit_alloc,
+    .free = fit_free,
+    .sample = fit_sample,
+    .gram = NULL,
+    .solve = NULL,
+    .reduce = fit_reduce,
+    .copy_sample = NULL,
+    .copy_eigvals = NULL,
 };
