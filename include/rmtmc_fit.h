@@ -1,5 +1,5 @@
 /* rmtmc_fit.h: the per-trial linear-model fits behind the generative and
- * ridge studies, as a backend runs them (rmtmc_backend.h: fit_* entries).
+ * ridge studies, as a backend runs them (rmtmc_backend.h: the fit method).
  *
  * A fit problem is a random-data model plus a regularisation grid.  For each
  * trial the backend draws the data from the trial's own streams, forms one
