@@ -27,14 +27,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+#include <lapacke.h>
+#include <time.h>
+
 #include "rmtmc.h"
 #include "rmtmc_edge_theory.h"
+#include "rmtmc_rng.h"
 #include "support/json_mini.h"
 #include "support/ref_cases.h"
 
 #define ZMAX 4.0
 
 static rmtmc_tw_moments tw1, tw2;
+
+static double now_seconds(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static void check_z(tally *t, double z, const char *name) {
   int ok = isfinite(z) && fabs(z) <= ZMAX;
@@ -98,8 +109,35 @@ static void test_white(tally *t) {
       check_close(t, name, b.mu, tt * (1 - se) * (1 - se), 0, 1e-12);
       snprintf(name, sizeof name, "  bottom: sigma = t (1-sqrt eta)^(4/3) eta^(-1/6) n^(-2/3)");
       check_close(t, name, b.sigma, tt * pow(1 - se, 4.0 / 3) * pow(eta, -1.0 / 6) * pow(nn, -2.0 / 3), 0, 1e-12);
-      snprintf(name, sizeof name, "  bottom: mean = mu - E[TW1] sigma (mirror)");
-      check_close(t, name, b.mean, b.mu - tw1.mean * b.sigma, 0, 1e-15);
+      snprintf(name, sizeof name, "  bottom: mean_lin = mu - E[TW1] sigma (mirror)");
+      check_close(t, name, b.mean_lin, b.mu - tw1.mean * b.sigma, 0, 1e-15);
+      snprintf(name, sizeof name, "  bottom: recommended mean is the log-scale one");
+      check_true(t, name, b.log_scale == 1 && b.mean == b.mean_log && b.sd == b.sd_log, "");
+      {
+        /* mu E exp(-tau TW) by quadrature of the TW1 density, against the
+         * cumulant form */
+        rmtmc_tw *tw;
+        double x, acc = 0, acc2 = 0, h = 0.01, mm;
+        rmtmc_tw_create(&tw, NULL);
+        for (x = -10; x <= 12; x += h) {
+          rmtmc_tw_point p;
+          rmtmc_tw_eval(tw, 1, x, 1, &p, NULL);
+          acc += h * p.pdf * exp(-b.tau * x);
+          acc2 += h * p.pdf * exp(-2 * b.tau * x);
+        }
+        rmtmc_tw_free(tw);
+        mm = b.mu * acc;
+        snprintf(name, sizeof name, "  bottom: mean_log = mu E exp(-tau TW1) (density quadrature)");
+        check_close(t, name, b.mean_log, mm, 0, 1e-9);
+        /* the four-cumulant form of log E exp(x TW) drops kappa5 x^5 / 120:
+         * a few 1e-6 relative in sd at tau = 0.05 */
+        snprintf(name, sizeof name, "  bottom: sd_log (density quadrature; cumulant truncation)");
+        check_close(t, name, b.sd_log, b.mu * sqrt(acc2 - acc * acc), 0, 2e-5);
+        snprintf(name, sizeof name, "  rmtmc_edge_z: log scale of mean_log's lambda");
+        check_close(t, name, rmtmc_edge_z(&b, b.mu * exp(-b.tau * tw1.mean), 1), tw1.mean, 1e-12, 0);
+        snprintf(name, sizeof name, "  rmtmc_edge_z: linear scale");
+        check_close(t, name, rmtmc_edge_z(&b, b.mean_lin, 0), tw1.mean, 1e-12, 0);
+      }
       rmtmc_edge_compute(&H, d, n, 1, -1, RMTMC_EDGE_SECOND_ORDER, &tw1, &bm, NULL);
       snprintf(name, sizeof name, "  bottom (Ma): (sqrt(n-1/2) - sqrt(d-1/2))^2 t / n");
       check_close(t, name, bm.mu, tt * (sqrt(a) - sqrt(bb)) * (sqrt(a) - sqrt(bb)) / nn, 0, 1e-14);
@@ -120,6 +158,7 @@ static void test_white(tally *t) {
     check_close(t, "complex: sigma n symmetric in (n, d)", a.sigma * 400, b.sigma * 200, 0, 1e-14);
     check_close(t, "complex: mu n within 0.05 of (sqrt n + sqrt d)^2", a.mu * 400, f.mu * 400, 0.05, 0);
     check_close(t, "complex: predicted mean uses E[TW2]", a.mean, a.mu + tw2.mean * a.sigma, 0, 1e-15);
+    check_true(t, "top edge: linear scale recommended, bottom: log scale", a.log_scale == 0, "");
   }
 }
 
@@ -367,18 +406,49 @@ static void test_spikes(tally *t) {
 
 /* ---------------- simulation ---------------- */
 
-/* z-scores of the standardised mean and sd of lambda_max (and lambda_min)
- * over T trials: mean against mu + E[TW] sigma with the standard error of
- * the mean; sd against sd(TW) sigma with se(sd) = sd sqrt((kappa + 2)/(4T))
- * (kappa = excess kurtosis of TW1, the large-T law of the sample sd). */
+/* One extreme eigenvalue over T trials (sample mean, its standard error,
+ * sample sd) against the edge e of TW_beta with moments m, both ways
+ * (rmtmc_edge): linear mean_lin, sd_lin and log-scale mean_log, sd_log.
+ * Means with the standard error of the mean; sds with se(sd) =
+ * sd sqrt((kappa + 2)/(4T)) (kappa = excess kurtosis of TW: the large-T
+ * law of the sample sd).  which: bit 0 asserts the linear mean, 1 the log
+ * mean, 2 the linear sd, 3 the log sd; the others are printed. */
+static void compare(tally *t, const char *label, const char *side, const rmtmc_edge *e,
+                    const rmtmc_tw_moments *m, double mean, double se, double sd, int64_t T,
+                    int which) {
+  char name[256];
+  double sesd = sd * sqrt((m->excess_kurtosis + 2) / (4.0 * T));
+  double z[4];
+  static const char *what[4] = {"mean %s vs mu + sign E[TW] sigma", "mean %s vs mu E exp(sign tau TW)",
+                                "sd %s vs sd(TW) sigma", "sd %s vs sd of mu exp(sign tau TW)"};
+  int b;
+  z[0] = (mean - e->mean_lin) / se;
+  z[1] = (mean - e->mean_log) / se;
+  z[2] = (sd - e->sd_lin) / sesd;
+  z[3] = (sd - e->sd_log) / sesd;
+  printf("      %s, %s: standardised mean %.4f +- %.4f (TW %.4f; log-scale model %.4f), "
+         "sd %.4f +- %.4f (TW %.4f; log-scale model %.4f)\n",
+         label, side, e->sign * (mean - e->mu) / e->sigma, se / e->sigma, m->mean,
+         e->sign * (e->mean_log - e->mu) / e->sigma, sd / e->sigma, sesd / e->sigma, m->sd,
+         e->sd_log / e->sigma);
+  for (b = 0; b < 4; ++b) {
+    char fmt[160];
+    snprintf(fmt, sizeof fmt, "%%s: %s", what[b]);
+    snprintf(name, sizeof name, fmt, label, side);
+    if (which & (1 << b))
+      check_z(t, z[b], name);
+    else
+      printf("      (not asserted) %s: z = %+.2f\n", name, z[b]);
+  }
+}
+
 static void simulate(tally *t, const char *label, const char *sigma, const rmtmc_pop *H, int64_t d,
-                     int64_t n, int64_t trials, uint64_t seed, int assert_mean) {
+                     int64_t n, int64_t trials, uint64_t seed, int which_top, int which_bottom) {
   rmtmc_spectrum_config cfg;
   rmtmc_spectrum_result r;
   rmtmc_edge_scaling es;
   rmtmc_error e;
   char name[256];
-  double k = tw1.excess_kurtosis;
   rmtmc_spectrum_config_default(&cfg);
   cfg.d = d;
   cfg.n = n;
@@ -392,31 +462,60 @@ static void simulate(tally *t, const char *label, const char *sigma, const rmtmc
     return;
   }
   rmtmc_edge_scaling_compute(H, d, n, 1, RMTMC_EDGE_SECOND_ORDER, &tw1, &es, NULL);
-  printf("      %s: %lld trials in %.1f s; top: %s; bottom: %s\n", label, (long long)trials, r.seconds,
-         es.top.note, es.bottom.note);
-  printf("      %s: standardised lambda_max mean %.4f +- %.4f (TW1 %.4f), sd %.4f +- %.4f (TW1 %.4f)\n", label,
-         (r.lam_max.mean - es.top.mu) / es.top.sigma, r.lam_max.stderr_ / es.top.sigma, tw1.mean,
-         r.lam_max.sd / es.top.sigma, r.lam_max.sd / es.top.sigma * sqrt((k + 2) / (4.0 * trials)), tw1.sd);
-  printf("      %s: standardised lambda_min mean %.4f +- %.4f (TW1 %.4f), sd %.4f +- %.4f (TW1 %.4f)\n", label,
-         (es.bottom.mu - r.lam_min.mean) / es.bottom.sigma, r.lam_min.stderr_ / es.bottom.sigma, tw1.mean,
-         r.lam_min.sd / es.bottom.sigma, r.lam_min.sd / es.bottom.sigma * sqrt((k + 2) / (4.0 * trials)), tw1.sd);
-  if (assert_mean) {
-    snprintf(name, sizeof name, "%s: mean lambda_max vs mu + E[TW1] sigma", label);
-    check_z(t, (r.lam_max.mean - es.top.mean) / r.lam_max.stderr_, name);
-    snprintf(name, sizeof name, "%s: mean lambda_min vs mu - E[TW1] sigma", label);
-    check_z(t, (r.lam_min.mean - es.bottom.mean) / r.lam_min.stderr_, name);
-  } else {
-    /* first-order centring: an O(n^-1/3) bias in standardised units is
-     * expected and no correction for it is known (docs/theory_edge.md) */
-    printf("      %s: mean z-scores %+.2f (max), %+.2f (min): first-order centring bias, not asserted\n",
-           label, (r.lam_max.mean - es.top.mean) / r.lam_max.stderr_,
-           (r.lam_min.mean - es.bottom.mean) / r.lam_min.stderr_);
-  }
-  snprintf(name, sizeof name, "%s: sd lambda_max vs sd(TW1) sigma", label);
-  check_z(t, (r.lam_max.sd - es.top.sd) / (r.lam_max.sd * sqrt((k + 2) / (4.0 * trials))), name);
-  snprintf(name, sizeof name, "%s: sd lambda_min vs sd(TW1) sigma", label);
-  check_z(t, (r.lam_min.sd - es.bottom.sd) / (r.lam_min.sd * sqrt((k + 2) / (4.0 * trials))), name);
+  printf("      %s: %lld trials in %.1f s; %s; %s\n", label, (long long)trials, r.seconds, es.top.note,
+         es.bottom.note);
+  compare(t, label, "lambda_max", &es.top, &tw1, r.lam_max.mean, r.lam_max.stderr_, r.lam_max.sd, trials,
+          which_top);
+  compare(t, label, "lambda_min", &es.bottom, &tw1, r.lam_min.mean, r.lam_min.stderr_, r.lam_min.sd, trials,
+          which_bottom);
   rmtmc_spectrum_result_free(&r);
+}
+
+/* Complex white data (beta = 2; the engine has no complex sampler yet):
+ * X d x n with entries (g1 + i g2)/sqrt 2 from the trial's Gaussian stream,
+ * S = X X^H / n, eigenvalues by LAPACK zheevd. */
+static void simulate_complex(tally *t, int64_t d, int64_t n, int64_t trials, uint64_t seed) {
+  double *g = malloc(sizeof(double) * 2 * (size_t)(d * n)), *ev = malloc(sizeof(double) * (size_t)d);
+  double complex *X = malloc(sizeof(double complex) * (size_t)(d * n));
+  double complex *S = malloc(sizeof(double complex) * (size_t)(d * d));
+  double one = 1, w = 1, s1 = 0, s2 = 0, m1 = 0, m2 = 0, tt;
+  rmtmc_pop Hi = {1, &one, &w};
+  rmtmc_edge_scaling es;
+  int64_t k, i;
+  char label[96];
+  snprintf(label, sizeof label, "complex white, d=%lld n=%lld", (long long)d, (long long)n);
+  if (!g || !ev || !X || !S) {
+    check_true(t, "complex simulation: memory", 0, "");
+    goto out;
+  }
+  tt = now_seconds();
+  for (k = 0; k < trials; ++k) {
+    rmtmc_fill_gaussian(seed, (uint64_t)k, g, 2 * d * n);
+    for (i = 0; i < d * n; ++i) X[i] = CMPLX(g[2 * i], g[2 * i + 1]) / sqrt(2.0);
+    cblas_zherk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)n, 1.0 / n, X, (int)d, 0.0, S, (int)d);
+    if (LAPACKE_zheevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)d, (lapack_complex_double *)S, (lapack_int)d, ev)) {
+      check_true(t, "complex simulation: zheevd", 0, "");
+      goto out;
+    }
+    s1 += ev[d - 1];
+    s2 += ev[d - 1] * ev[d - 1];
+    m1 += ev[0];
+    m2 += ev[0] * ev[0];
+  }
+  s1 /= trials;
+  m1 /= trials;
+  s2 = sqrt((s2 - trials * s1 * s1) / (trials - 1));
+  m2 = sqrt((m2 - trials * m1 * m1) / (trials - 1));
+  rmtmc_edge_scaling_compute(&Hi, d, n, 2, RMTMC_EDGE_SECOND_ORDER, &tw2, &es, NULL);
+  printf("      %s: %lld trials in %.1f s; %s; %s\n", label, (long long)trials, now_seconds() - tt, es.top.note,
+         es.bottom.note);
+  compare(t, label, "lambda_max", &es.top, &tw2, s1, s2 / sqrt((double)trials), s2, trials, 1 | 4);
+  compare(t, label, "lambda_min", &es.bottom, &tw2, m1, m2 / sqrt((double)trials), m2, trials, 2 | 8);
+out:
+  free(g);
+  free(ev);
+  free(X);
+  free(S);
 }
 
 int main(int argc, char **argv) {
@@ -442,8 +541,12 @@ int main(int argc, char **argv) {
   if (sim) {
     double one = 1, w1 = 1, t2[2] = {1, 4}, w2[2] = {0.5, 0.5};
     rmtmc_pop Hi = {1, &one, &w1}, H2 = {2, t2, w2};
-    simulate(&t, "Sigma = I, d=200 n=400 (Ma)", "identity", &Hi, 200, 400, 1500, 20240515, 1);
-    simulate(&t, "two-point (1,4), d=200 n=400 (El Karoui)", "points:1:0.5,4:0.5", &H2, 200, 400, 1500, 20240516, 0);
+    /* top: linear scale; bottom: log scale (the recommended forms) */
+    simulate(&t, "Sigma = I, d=200 n=400 (Ma)", "identity", &Hi, 200, 400, 1500, 20240515, 1 | 4, 2 | 8);
+    /* first-order centring: its O(n^-1/3) bias in the means is printed */
+    simulate(&t, "two-point (1,4), d=200 n=400 (El Karoui)", "points:1:0.5,4:0.5", &H2, 200, 400, 1500,
+             20240516, 4, 8);
+    simulate_complex(&t, 100, 200, 2000, 20240517);
   }
   printf("%d passed, %d failed\n", t.pass, t.fail);
   return t.fail ? 1 : 0;

@@ -244,6 +244,12 @@ static void jc_mu_sigma(double a, double b, int sign, double *mu, double *sig) {
   }
 }
 
+/* log E exp(x TW) from the first four cumulants (error O(x^5)). */
+static double log_mgf(const rmtmc_tw_moments *m, double x) {
+  double k2 = m->variance, k3 = m->skewness * m->sd * k2, k4 = m->excess_kurtosis * k2 * k2;
+  return x * (m->mean + x * (k2 / 2 + x * (k3 / 6 + x * k4 / 24)));
+}
+
 rmtmc_status rmtmc_edge_compute(const rmtmc_pop *H, int64_t d, int64_t n, int beta, int sign,
                                 rmtmc_edge_correction corr, const rmtmc_tw_moments *twm,
                                 rmtmc_edge *out, rmtmc_error *err) {
@@ -257,6 +263,7 @@ rmtmc_status rmtmc_edge_compute(const rmtmc_pop *H, int64_t d, int64_t n, int be
   out->status = RMTMC_ERR_INVALID;
   out->sign = sign;
   out->mu = out->sigma = out->edge = out->c = out->mean = out->sd = NAN;
+  out->tau = out->mean_log = out->sd_log = out->mean_lin = out->sd_lin = NAN;
   if (d < 1 || n < 1)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "edge scaling: d = %lld and n = %lld must be >= 1",
                            (long long)d, (long long)n);
@@ -356,10 +363,25 @@ rmtmc_status rmtmc_edge_compute(const rmtmc_pop *H, int64_t d, int64_t n, int be
              "bottom edge: first-order constants (n, d) (no second-order constants for the complex "
              "lower edge)");
   }
-  out->mean = out->mu + sign * m.mean * out->sigma;
-  out->sd = m.sd * out->sigma;
+  out->mean_lin = out->mu + sign * m.mean * out->sigma;
+  out->sd_lin = m.sd * out->sigma;
+  out->tau = out->sigma / out->mu;
+  {
+    double k1 = log_mgf(&m, sign * out->tau), k2 = log_mgf(&m, 2 * sign * out->tau);
+    out->mean_log = out->mu * exp(k1);
+    out->sd_log = out->mean_log * sqrt(expm1(k2 - 2 * k1));
+  }
+  out->log_scale = sign < 0;
+  out->mean = out->log_scale ? out->mean_log : out->mean_lin;
+  out->sd = out->log_scale ? out->sd_log : out->sd_lin;
   out->status = RMTMC_OK;
   return RMTMC_OK;
+}
+
+double rmtmc_edge_z(const rmtmc_edge *e, double lambda, int log_scale) {
+  if (!e || e->status != RMTMC_OK) return NAN;
+  if (log_scale) return lambda > 0 ? e->sign * log(lambda / e->mu) / e->tau : NAN;
+  return e->sign * (lambda - e->mu) / e->sigma;
 }
 
 rmtmc_status rmtmc_edge_scaling_compute(const rmtmc_pop *H, int64_t d, int64_t n, int beta,
