@@ -47,10 +47,12 @@ void rmtmc_airy(double x, double *ai, double *aip);
  *           cosh(1/2 int_s^inf q) F2(s)^(1/2) (mean -2.3069, sd 0.7195).
  *           The other convention found in the literature is E4 itself:
  *           evaluate F4 at s / sqrt(2) to get it.
- * Accuracy (measured, tests/test_theory_edge_tw.c): CDF absolute error
- * below 1e-13 on [-10, 8]; the survival function 1 - F keeps its relative
- * accuracy (about 1e-12) in the right tail and log F in the left tail down
- * to where F underflows.
+ * Accuracy (measured, tests/test_theory_edge_tw.c, against Painleve II):
+ * CDF and density absolute error about 1e-14 on [-7, 8]; 1 - F keeps a
+ * relative accuracy of about 1e-12 in the right tail (beta 1, 2; for beta 4
+ * only its absolute accuracy, 1e-16); in the left tail log F is accurate to
+ * about 1e-10 relative at F = 1e-12 and the tail expansions take over below
+ * s = -8 (1e-7 relative there, better further out).
  *
  * A workspace holds the Airy anchor table, quadrature nodes, scratch
  * matrices and cached moments.  It is not thread-safe: use one per
@@ -69,10 +71,11 @@ typedef struct rmtmc_tw_point {
                     -tr((I - K)^-1 dK/ds) (NAN when not asked for) */
 } rmtmc_tw_point;
 
-/* F, 1 - F, log F and (want_pdf != 0) the density at s.  Any finite s;
- * beyond the Fredholm range (s < -11 (beta 2), -13 (beta 1, 4) or
- * s > 40) the tail expansions are used (docs/theory_edge.md); +-inf give
- * the limits.  Errors: RMTMC_ERR_INVALID (beta not 1, 2, 4; NaN s). */
+/* F, 1 - F, log F and (want_pdf != 0) the density at s.  Any s: the
+ * Fredholm determinant for s >= -8 (beta 1, 2; -8.5/sqrt(2) for beta 4),
+ * the left-tail expansions below (docs/theory_edge.md); +-inf give the
+ * limits.  Cost: 20-60 us (CDF), up to 150 us with the density.
+ * Errors: RMTMC_ERR_INVALID (beta not 1, 2, 4; NaN s). */
 rmtmc_status rmtmc_tw_eval(rmtmc_tw *tw, int beta, double s, int want_pdf,
                            rmtmc_tw_point *out, rmtmc_error *err);
 
