@@ -36,6 +36,7 @@
 #include "rmtmc_rng.h"
 #include "support/json_mini.h"
 #include "support/ref_cases.h"
+#include "support/edge_ref.h"
 
 #define ZMAX 4.0
 
@@ -67,19 +68,13 @@ static void ref_johnstone(tally *t, const json_value *c) {
   rmtmc_edge_compute(&H, p, n, 1, 1, RMTMC_EDGE_JOHNSTONE, &tw1, &ej, NULL);
   rmtmc_edge_compute(&H, p, n, 1, 1, RMTMC_EDGE_SECOND_ORDER, &tw1, &em, NULL);
   rmtmc_edge_compute(&H, p, n, 1, 1, RMTMC_EDGE_FIRST_ORDER, &tw1, &e1, NULL);
-#define CK(what, got, key)                                                   \
-  do {                                                                       \
-    snprintf(name, sizeof name, "%s %s", id, what);                          \
-    check_close(t, name, got, json_num(json_get(ex, key), NAN), abs_tol, rel_tol); \
-  } while (0)
-  CK("mu (Johnstone, units of X X^T)", ej.mu * n, "mu");
-  CK("sigma (Johnstone)", ej.sigma * n, "sigma");
-  CK("mu (Ma)", em.mu * n, "mu_Ma");
-  CK("sigma (Ma)", em.sigma * n, "sigma_Ma");
-  CK("predicted E lambda_max(S)", ej.mean, "pred_mean_lmax_S");
-  CK("predicted sd lambda_max(S)", ej.sd, "pred_sd_lmax_S");
-  CK("MP edge", e1.edge, "mp_edge");
-#undef CK
+  check_expected(t, id, "mu (Johnstone, units of X X^T)", ej.mu * n, ex, "mu", abs_tol, rel_tol);
+  check_expected(t, id, "sigma (Johnstone)", ej.sigma * n, ex, "sigma", abs_tol, rel_tol);
+  check_expected(t, id, "mu (Ma)", em.mu * n, ex, "mu_Ma", abs_tol, rel_tol);
+  check_expected(t, id, "sigma (Ma)", em.sigma * n, ex, "sigma_Ma", abs_tol, rel_tol);
+  check_expected(t, id, "predicted E lambda_max(S)", ej.mean, ex, "pred_mean_lmax_S", abs_tol, rel_tol);
+  check_expected(t, id, "predicted sd lambda_max(S)", ej.sd, ex, "pred_sd_lmax_S", abs_tol, rel_tol);
+  check_expected(t, id, "MP edge", e1.edge, ex, "mp_edge", abs_tol, rel_tol);
 }
 
 /* ---------------- white data: first-order reduction ---------------- */
@@ -328,12 +323,9 @@ static void ref_bbp(tally *t, const json_value *c) {
   st = rmtmc_spikes(d, n, 1, 1, &ell, &sp, NULL);
   snprintf(name, sizeof name, "%s rmtmc_spikes", id);
   check_status(t, name, st, RMTMC_OK, NULL);
-  snprintf(name, sizeof name, "%s threshold", id);
-  check_close(t, name, sp.threshold, json_num(json_get(ex, "threshold"), NAN), abs_tol, rel_tol);
-  snprintf(name, sizeof name, "%s lambda1 (location or bulk edge)", id);
-  check_close(t, name, sp.location, json_num(json_get(ex, "lambda1"), NAN), abs_tol, rel_tol);
-  snprintf(name, sizeof name, "%s overlap limit", id);
-  check_close(t, name, sp.overlap, json_num(json_get(ex, "cos2"), NAN), abs_tol, rel_tol);
+  check_expected(t, id, "threshold", sp.threshold, ex, "threshold", abs_tol, rel_tol);
+  check_expected(t, id, "lambda1 (location or bulk edge)", sp.location, ex, "lambda1", abs_tol, rel_tol);
+  check_expected(t, id, "overlap limit", sp.overlap, ex, "cos2", abs_tol, rel_tol);
   snprintf(name, sizeof name, "%s sqrt(n) sd", id);
   if (sde && sde->type == JSON_NUMBER)
     check_close(t, name, sp.sd_sqrt_n, sde->number, abs_tol, rel_tol);

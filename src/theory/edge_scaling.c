@@ -244,6 +244,21 @@ static void jc_mu_sigma(double a, double b, int sign, double *mu, double *sig) {
   }
 }
 
+/* The TW_beta moments: the caller's, or computed in a temporary workspace. */
+static rmtmc_status tw_moments_given(const rmtmc_tw_moments *twm, int beta, rmtmc_tw_moments *m,
+                                     rmtmc_error *err) {
+  rmtmc_tw *tw = NULL;
+  rmtmc_status st;
+  if (twm) {
+    *m = *twm;
+    return RMTMC_OK;
+  }
+  st = rmtmc_tw_create(&tw, err);
+  if (!st) st = rmtmc_tw_moments_get(tw, beta, m, err);
+  rmtmc_tw_free(tw);
+  return st;
+}
+
 /* log E exp(x TW) from the first four cumulants (error O(x^5)). */
 static double log_mgf(const rmtmc_tw_moments *m, double x) {
   double k2 = m->variance, k3 = m->skewness * m->sd * k2, k4 = m->excess_kurtosis * k2 * k2;
@@ -283,17 +298,9 @@ rmtmc_status rmtmc_edge_compute(const rmtmc_pop *H, int64_t d, int64_t n, int be
                            "edge scaling: Johnstone's (n - 1, d) constants are for the top edge "
                            "of white real data (Sigma = t I, beta = 1, n >= 2)");
   }
-  if (twm) {
-    m = *twm;
-  } else {
-    rmtmc_tw *tw = NULL;
-    st = rmtmc_tw_create(&tw, err);
-    if (!st) st = rmtmc_tw_moments_get(tw, beta, &m, err);
-    rmtmc_tw_free(tw);
-    if (st) {
-      edge_pop_free(&P);
-      return st;
-    }
+  if ((st = tw_moments_given(twm, beta, &m, err))) {
+    edge_pop_free(&P);
+    return st;
   }
   nn = (double)n;
   dd = (double)d;
@@ -401,15 +408,7 @@ rmtmc_status rmtmc_edge_scaling_compute(const rmtmc_pop *H, int64_t d, int64_t n
   out->white = P.k == 1 && P.h0 == 0;
   out->scale = out->white ? P.t[0] : 0;
   edge_pop_free(&P);
-  if (twm) {
-    m = *twm;
-  } else {
-    rmtmc_tw *tw = NULL;
-    st = rmtmc_tw_create(&tw, err);
-    if (!st) st = rmtmc_tw_moments_get(tw, beta, &m, err);
-    rmtmc_tw_free(tw);
-    if (st) return st;
-  }
+  if ((st = tw_moments_given(twm, beta, &m, err))) return st;
   out->beta = beta;
   out->d = d;
   out->n = n;
