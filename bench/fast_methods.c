@@ -17,9 +17,6 @@
  *
  *   build/bench_fast_methods [--quick] [--threads T] [--trials N] [--json FILE]
  * --quick skips the dense d = 4096 trial and the 100-trial run. */
-#include <cblas.h>
-#include <complex.h>
-#include <lapacke.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -28,10 +25,9 @@
 #include <time.h>
 
 #include "backend/cpu/cpu_fast.h"
-#include "backend/reduce_common.h"
-#include "core/cmplx_compat.h"
 #include "rmtmc_model.h"
 #include "rmtmc_theory.h"
+#include "support/dense_ref.h" /* tests/support: the dense reference */
 
 #define NZ 5
 #define KM 4
@@ -75,80 +71,21 @@ static int job_init(job *j, int64_t d, int64_t n, const char *sigma) {
   return 1;
 }
 
-/* The dense reduction on ascending eigenvalues (as the CPU backend's). */
-static void reduce_eigs(const job *j, const double *ev, int64_t z0, double *obs, int64_t *hist) {
-  const rmtmc_reduce_spec *r = &j->spec;
-  int64_t d = j->d;
-  for (int64_t q = 0; q < r->nz; ++q) {
-    double complex z = CMPLX(r->z_re[q], r->z_im[q]), s = 0.0;
-    for (int64_t i = 0; i < d; ++i) s += 1.0 / (ev[i] - z);
-    obs[2 * q] = creal(s) / (double)d;
-    obs[2 * q + 1] = cimag(s) / (double)d;
-  }
-  obs[RMTMC_OBS_LAMMIN(r)] = ev[z0 < d ? z0 : d - 1];
-  obs[RMTMC_OBS_LAMMAX(r)] = ev[d - 1];
-  for (int k = 1; k <= r->kmax; ++k) {
-    double acc = 0.0;
-    for (int64_t i = 0; i < d; ++i) acc += pow(ev[i], k);
-    obs[RMTMC_OBS_MOMENT(r, k)] = acc / (double)d;
-  }
-  for (int64_t i = z0; i < d; ++i) hist[rmtmc_hist_slot(ev[i], r->nbins, r->hist_lo, r->hist_hi)]++;
-}
-
-/* One trial of a method; returns seconds, or -1 on failure. */
-static double trial_dense(const job *j, uint64_t t) {
-  int64_t d = j->d, n = j->n;
-  double *g = malloc((size_t)(d * n) * sizeof *g), *x = malloc((size_t)(d * n) * sizeof *x);
-  double *S = malloc((size_t)(d * d) * sizeof *S), *ev = malloc((size_t)d * sizeof *ev);
-  double obs[2 * NZ + 2 + KM];
+/* One trial of the dense or the Bartlett method (tests/support/dense_ref.h,
+ * the CPU backend's stages); returns seconds, or -1 on failure. */
+static double trial_eigs(const job *j, uint64_t t, int bartlett) {
+  double *ev = malloc((size_t)j->d * sizeof *ev), obs[2 * NZ + 2 + KM];
   int64_t hist[NBINS + 3] = {0};
   double t0 = now(), sec = -1.0;
-  if (g && x && S && ev) {
-    rmtmc_sample_entries(&j->model, 1, t, g);
-    if (j->model.sqrt_full)
-      cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0, j->model.sqrt_full,
-                  (int)d, g, (int)d, 0.0, x, (int)d);
-    else
-      for (int64_t q = 0; q < n; ++q)
-        for (int64_t i = 0; i < d; ++i) x[i + q * d] = g[i + q * d] * j->model.sqrt_diag[i];
-    cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, x, (int)d,
-                0.0, S, (int)d);
-    if (LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, S, (lapack_int)d, ev) == 0) {
-      reduce_eigs(j, ev, d > n ? d - n : 0, obs, hist);
-      sec = now() - t0;
-    }
+  if (ev && (bartlett ? ref_bartlett_eigs(&j->model, 1, t, ev) : ref_dense_eigs(&j->model, 1, t, ev))) {
+    ref_reduce(&j->spec, j->d, ev, j->d > j->n ? j->d - j->n : 0, obs, hist);
+    sec = now() - t0;
   }
-  free(g);
-  free(x);
-  free(S);
   free(ev);
   return sec;
 }
-
-static double trial_bartlett(const job *j, uint64_t t) {
-  int64_t d = j->d, n = j->n, m = d < n ? d : n;
-  double *L = malloc((size_t)(d * m) * sizeof *L), *W = malloc((size_t)(m * m) * sizeof *W);
-  double *work = malloc((size_t)(d * m) * sizeof *work), *ev = malloc((size_t)d * sizeof *ev);
-  double obs[2 * NZ + 2 + KM];
-  int64_t hist[NBINS + 3] = {0};
-  rmtmc_error err;
-  double t0 = now(), sec = -1.0;
-  if (L && W && work && ev) {
-    cpu_bartlett_sample(1, t, d, n, L);
-    if (cpu_bartlett_gram(W, L, d, n, j->model.sqrt_full ? NULL : j->model.sqrt_diag,
-                          j->model.sqrt_full, work, &err) == RMTMC_OK &&
-        LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)m, W, (lapack_int)m, ev + (d - m)) == 0) {
-      for (int64_t i = 0; i < d - m; ++i) ev[i] = 0.0;
-      reduce_eigs(j, ev, d - m, obs, hist);
-      sec = now() - t0;
-    }
-  }
-  free(L);
-  free(W);
-  free(work);
-  free(ev);
-  return sec;
-}
+static double trial_dense(const job *j, uint64_t t) { return trial_eigs(j, t, 0); }
+static double trial_bartlett(const job *j, uint64_t t) { return trial_eigs(j, t, 1); }
 
 /* The tridiagonal trial; *sample_sec gets the sampling time. */
 static double trial_tridiag(const job *j, uint64_t t, double *sample_sec, double *obs, int64_t *hist) {
@@ -181,7 +118,7 @@ static int validate(const job *j) {
   cpu_de_sample(1, 0, j->d, j->n, 1, 1.0, a, b2);
   int ok = cpu_tridiag_reduce(&j->spec, j->d, j->n, a, b2, o1, h1, &err) == RMTMC_OK &&
            cpu_tridiag_eigenvalues(a, b2, m, ev + (j->d - m), w, &err) == RMTMC_OK;
-  if (ok) reduce_eigs(j, ev, j->d - m, o2, h2);
+  if (ok) ref_reduce(&j->spec, j->d, ev, j->d - m, o2, h2);
   double worst = 0.0;
   for (int64_t q = 0; ok && q < nobs; ++q) worst = fmax(worst, fabs(o1[q] - o2[q]) / fmax(fabs(o2[q]), 1.0));
   int64_t hd = 0;

@@ -21,9 +21,7 @@
  *                   rmtmc_mp_bias; no bias for complex data), lambda_max
  *                   against Tracy-Widom 1 (Johnstone's centring with Ma's
  *                   n - 1/2, p - 1/2: mean, variance, median). */
-#include <cblas.h>
 #include <complex.h>
-#include <lapacke.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -36,6 +34,7 @@
 #include "rmtmc_model.h"
 #include "rmtmc_rng.h"
 #include "rmtmc_theory.h"
+#include "support/dense_ref.h"
 #include "support/stat_tests.h"
 
 #define ZMAX 4.0
@@ -89,72 +88,6 @@ static int setup_init(setup *s, const char *label, int64_t d, int64_t n, int bet
   return 1;
 }
 
-/* Observables from ascending eigenvalues (the first z0 set to 0). */
-static void reduce_eigs(const setup *s, double *ev, int64_t z0, double *obs) {
-  int64_t d = s->d;
-  for (int64_t i = 0; i < z0; ++i) ev[i] = 0.0;
-  for (int j = 0; j < NZ; ++j) {
-    double complex z = CMPLX(s->zr[j], s->zi[j]), m = 0.0;
-    for (int64_t i = 0; i < d; ++i) m += 1.0 / (ev[i] - z);
-    obs[2 * j] = creal(m) / (double)d;
-    obs[2 * j + 1] = cimag(m) / (double)d;
-  }
-  obs[O_LMIN] = ev[z0 < d ? z0 : d - 1];
-  obs[O_LMAX] = ev[d - 1];
-  for (int k = 1; k <= KM; ++k) {
-    double acc = 0.0;
-    for (int64_t i = 0; i < d; ++i) acc += pow(ev[i], k);
-    obs[O_MOM(k)] = acc / (double)d;
-  }
-}
-
-static int dense_real(const setup *s, uint64_t seed, uint64_t t, double *obs) {
-  int64_t d = s->d, n = s->n;
-  double *g = malloc((size_t)(d * n) * sizeof *g), *x = malloc((size_t)(d * n) * sizeof *x);
-  double *S = malloc((size_t)(d * d) * sizeof *S), *ev = malloc((size_t)d * sizeof *ev);
-  int ok = g && x && S && ev;
-  if (ok) {
-    rmtmc_sample_entries(&s->model, seed, t, g);
-    if (s->model.sqrt_full) {
-      cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0, s->model.sqrt_full,
-                  (int)d, g, (int)d, 0.0, x, (int)d);
-    } else {
-      for (int64_t j = 0; j < n; ++j)
-        for (int64_t i = 0; i < d; ++i) x[i + j * d] = g[i + j * d] * s->model.sqrt_diag[i];
-    }
-    cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, x,
-                (int)d, 0.0, S, (int)d);
-    ok = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, S, (lapack_int)d, ev) == 0;
-    if (ok) reduce_eigs(s, ev, d > n ? d - n : 0, obs);
-  }
-  free(g);
-  free(x);
-  free(S);
-  free(ev);
-  return ok;
-}
-
-/* Complex data, Sigma = I: G = (g1 + i g2)/sqrt 2 from 2 d n normals. */
-static int dense_complex(const setup *s, uint64_t seed, uint64_t t, double *obs) {
-  int64_t d = s->d, n = s->n;
-  double *g = malloc((size_t)(2 * d * n) * sizeof *g), *ev = malloc((size_t)d * sizeof *ev);
-  double complex *S = malloc((size_t)(d * d) * sizeof *S);
-  int ok = g && S && ev;
-  if (ok) {
-    rmtmc_fill_gaussian(seed, t, g, (uint64_t)(2 * d * n));
-    for (int64_t e = 0; e < 2 * d * n; ++e) g[e] *= sqrt(0.5);
-    cblas_zherk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, g,
-                (int)d, 0.0, S, (int)d);
-    ok = LAPACKE_zheevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, (lapack_complex_double *)S,
-                        (lapack_int)d, ev) == 0;
-    if (ok) reduce_eigs(s, ev, d > n ? d - n : 0, obs);
-  }
-  free(g);
-  free(S);
-  free(ev);
-  return ok;
-}
-
 static int tridiag(const setup *s, uint64_t seed, uint64_t t, double *obs) {
   int64_t m = s->d < s->n ? s->d : s->n;
   double *a = malloc((size_t)m * sizeof *a), *b2 = malloc((size_t)m * sizeof *b2);
@@ -169,28 +102,6 @@ static int tridiag(const setup *s, uint64_t seed, uint64_t t, double *obs) {
   return ok;
 }
 
-static int bartlett(const setup *s, uint64_t seed, uint64_t t, double *obs) {
-  int64_t d = s->d, n = s->n, m = d < n ? d : n;
-  double *L = malloc((size_t)(d * m) * sizeof *L), *W = calloc((size_t)(m * m), sizeof *W);
-  double *work = malloc((size_t)(d * m) * sizeof *work), *ev = malloc((size_t)d * sizeof *ev);
-  rmtmc_error err;
-  int ok = L && W && work && ev;
-  if (ok) {
-    cpu_bartlett_sample(seed, t, d, n, L);
-    ok = cpu_bartlett_gram(W, L, d, n, s->model.sqrt_full ? NULL : s->model.sqrt_diag,
-                           s->model.sqrt_full, work, &err) == RMTMC_OK;
-    /* W's eigenvalues are S's non-trivial ones: put them above d - m zeros */
-    ok = ok && LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)m, W, (lapack_int)m,
-                              ev + (d - m)) == 0;
-    if (ok) reduce_eigs(s, ev, d - m, obs);
-  }
-  free(L);
-  free(W);
-  free(work);
-  free(ev);
-  return ok;
-}
-
 /* obs[trials x NOBS] of one method, trials [0, trials) of seed. */
 static double *run(const setup *s, method meth, uint64_t seed, int64_t trials) {
   double *obs = malloc((size_t)(trials * NOBS) * sizeof *obs);
@@ -198,10 +109,16 @@ static double *run(const setup *s, method meth, uint64_t seed, int64_t trials) {
 #pragma omp parallel for schedule(dynamic, 2) reduction(+ : bad)
   for (int64_t t = 0; t < trials; ++t) {
     double *o = obs + t * NOBS;
-    int ok = meth == TRIDIAG ? tridiag(s, seed, (uint64_t)t, o)
-             : meth == BARTLETT ? bartlett(s, seed, (uint64_t)t, o)
-             : s->beta == 2 ? dense_complex(s, seed, (uint64_t)t, o)
-                            : dense_real(s, seed, (uint64_t)t, o);
+    if (meth == TRIDIAG) {
+      bad += !tridiag(s, seed, (uint64_t)t, o);
+      continue;
+    }
+    double *ev = malloc((size_t)s->d * sizeof *ev);
+    int ok = ev && (meth == BARTLETT ? ref_bartlett_eigs(&s->model, seed, (uint64_t)t, ev)
+                    : s->beta == 2  ? ref_dense_eigs_complex(s->d, s->n, seed, (uint64_t)t, ev)
+                                    : ref_dense_eigs(&s->model, seed, (uint64_t)t, ev));
+    if (ok) ref_reduce(&s->spec, s->d, ev, s->d > s->n ? s->d - s->n : 0, o, NULL);
+    free(ev);
     bad += !ok;
   }
   if (bad) {
