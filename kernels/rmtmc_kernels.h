@@ -152,6 +152,50 @@ cudaError_t rmtmc_cuda_fit_ridge_out(double *out, int64_t nout,
                                      int64_t r, int64_t n, int64_t count,
                                      cudaStream_t stream);
 
+/* ---- the exact fast samplers (tridiag.cu; rules and stream layouts in
+ * src/backend/tridiag_common.h and src/backend/bartlett_common.h, shared
+ * with the CPU driver src/backend/cpu/cpu_tridiag.c / cpu_bartlett.c) ---- */
+
+/* Threads of a tridiag_reduce block (one block per trial). */
+#define RMTMC_KERNEL_TRIDIAG_THREADS 128
+
+/* The band of T = s2 B B^T / n (Dumitriu-Edelman) for trials [trial0,
+ * trial0 + count): trial b's diagonal at a[b ld .. b ld + m) and squared
+ * off-diagonal at b2[b ld .. b ld + m - 1), m = min(d, n) <= ld; beta 1
+ * (real) or 2 (complex).  One thread per row. */
+cudaError_t rmtmc_cuda_de_sample(double *a, double *b2, int64_t ld, int64_t d,
+                                 int64_t n, int beta, double s2, uint64_t seed,
+                                 uint64_t trial0, int64_t count,
+                                 cudaStream_t stream);
+
+/* Bartlett's L for trials [trial0, trial0 + count): trial b at L[b d m ..]
+ * (d x m column-major, leading dimension d, zeros above the diagonal,
+ * m = min(d, n)), row i times sqrt_diag[i] when sqrt_diag (device, length d)
+ * is not NULL.  S then needs Sigma^(1/2) L (L^T Sigma^(1/2)) / n from cuBLAS
+ * (cpu_bartlett_gram is the reference). */
+cudaError_t rmtmc_cuda_bartlett_sample(double *L, int64_t d, int64_t n,
+                                       const double *sqrt_diag, uint64_t seed,
+                                       uint64_t trial0, int64_t count,
+                                       cudaStream_t stream);
+
+/* Per-trial observables of S (d x d) from the bands (layout of
+ * rmtmc_cuda_de_sample) in the layout of rmtmc_backend.h: obs[b nobs + 2j],
+ * [.. + 2j + 1] = Re, Im m_d(z_j) (z_re, z_im device, nz points); [2 nz],
+ * [2 nz + 1] = lambda_min, lambda_max of T; [2 nz + 1 + k] = (1/d) tr T^k,
+ * k = 1..kmax (kmax <= 8); and the histogram of T's eigenvalues on nbins
+ * bins of [hist_lo, hist_hi) added into hist[nbins + 2] (bins..., below,
+ * above; the d - m structural zeros are the caller's, as for
+ * rmtmc_cuda_histogram).  One block of RMTMC_KERNEL_TRIDIAG_THREADS threads
+ * per trial; cudaErrorInvalidValue for a bad argument. */
+cudaError_t rmtmc_cuda_tridiag_reduce(double *obs, int64_t nobs,
+                                      unsigned long long *hist, const double *a,
+                                      const double *b2, int64_t ld, int64_t d,
+                                      int64_t n, const double *z_re,
+                                      const double *z_im, int64_t nz, int kmax,
+                                      int64_t nbins, double hist_lo,
+                                      double hist_hi, int64_t count,
+                                      cudaStream_t stream);
+
 #ifdef __cplusplus
 }
 #endif
