@@ -396,13 +396,26 @@ static void run_general(tally *t) {
       check_status(t, "genA: m(0) without mc", st, RMTMC_OK, &e);
       check_close(t, "genA: m(0) = h_{-1}/(1 - eta) = 1.25", creal(m), 1.25, 0,
                   1e-14);
-      st = rmtmc_theory_stieltjes(&A, 0.5, 0.0, NULL, &m, &(double complex){0},
-                                  &e);
-      check_status(t, "genA: mc(0) is a pole (companion atom)", st,
-                   RMTMC_ERR_INVALID, &e);
-      st = rmtmc_theory_stieltjes(&A, 2.0, 0.0, NULL, &m, NULL, &e);
-      check_status(t, "genA eta 2: w = 0 is the atom", st, RMTMC_ERR_INVALID,
-                   &e);
+      {
+        double complex mc = 0;
+        st = rmtmc_theory_stieltjes(&A, 0.5, 0.0, NULL, &m, &mc, &e);
+        check_status(t, "genA: m(0) and mc(0) together", st, RMTMC_OK, &e);
+        check_true(t, "genA: mc(0) is the pole of the companion atom (+inf)",
+                   isinf(creal(mc)) && cimag(mc) == 0 && creal(m) == 1.25,
+                   "m(0) = 1.25 finite, mc(0) = +inf");
+        /* eta = 2: m has the pole of the atom 1 - 1/eta; mc(0) = -1/u with
+         * 1 + 2 B(u) = 0, i.e. u^2 = 4, u = -2: mc(0) = 1/2 */
+        st = rmtmc_theory_stieltjes(&A, 2.0, 0.0, NULL, &m, &mc, &e);
+        check_status(t, "genA eta 2: z = 0 (atom of the limit law)", st,
+                     RMTMC_OK, &e);
+        check_true(t, "genA eta 2: m(0) is the pole of the atom (+inf)",
+                   isinf(creal(m)) && cimag(m) == 0, "");
+        check_close(t, "genA eta 2: mc(0) = 1/2", creal(mc), 0.5, 0, 1e-14);
+        st = rmtmc_theory_stieltjes_bias(&A, 2.0, 0.0, 0.0, NULL,
+                                         &(double complex){0}, &e);
+        check_status(t, "genA eta 2: the bias at the pole z = 0 is refused",
+                     st, RMTMC_ERR_INVALID, &e);
+      }
     }
   }
 

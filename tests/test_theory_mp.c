@@ -114,27 +114,13 @@ static void run_case(tally *t, const json_value *c) {
     snprintf(name, sizeof name, "%s (imaginary part)", id);
     check_close(t, name, cimag(mu), 0.0, 0.0, 0.0);
   } else if (starts(id, "mp.finite_sd.")) {
-    /* The file's values were computed numerically and are off in the 5th
-     * (w = -1) and 3rd (w = -0.2) digit: the exact values are 4/17,
-     * 100/89, 4/17 (Sch[mc] in closed form; also 40-digit mpmath).  Check
-     * against an independent evaluation of the THEORY 1.9 limit, and
-     * against the file within its own tolerance when it holds, else within
-     * the erratum tolerance 3e-3 (flagged). */
+    /* The exact values 4/17, 100/89, 4/17 (theory.md 1.9), checked against
+     * the file and against an independent evaluation of the limit. */
     double w = json_num(json_get(in, "w"), NAN);
-    double got = rmtmc_mp_sd_coef(eta, w), fileval = json_num(ex, NAN);
-    double indep = sd_by_limit(eta, w);
+    double got = rmtmc_mp_sd_coef(eta, w);
     snprintf(name, sizeof name, "%s vs limit formula", id);
-    check_close(t, name, got, indep, 0.0, 1e-8);
-    if (fabs(got - fileval) <= at + rt * fabs(fileval)) {
-      check_close(t, id, got, fileval, at, rt);
-    } else {
-      printf(
-          "NOTE %s: reference file value %.17g is inexact (exact "
-          "%.17g, rel diff %.2e > file tol %.1e); erratum for the lead\n",
-          id, fileval, got, fabs(got - fileval) / fabs(fileval), rt);
-      snprintf(name, sizeof name, "%s (erratum tolerance)", id);
-      check_close(t, name, got, fileval, 0.0, 3e-3);
-    }
+    check_close(t, name, got, sd_by_limit(eta, w), 0.0, 1e-8);
+    check_close(t, id, got, json_num(ex, NAN), at, rt);
   } else if (starts(id, "bbp.")) {
     double ell = json_num(json_get(in, "ell"), NAN);
     double thr, l1, c2, sd;

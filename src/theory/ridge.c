@@ -4,6 +4,7 @@
  * closed form (Dobriban-Wager / Hastie et al. 2019) used as a cross-check. */
 #include "rmtmc_theory_models.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 
@@ -277,6 +278,61 @@ static double ridge_signal(const rmtmc_ridge_problem *pb) {
   return s;
 }
 
+/* beta isotropic in Sigma's eigenbasis: b2 NULL, or b2_j / count_j the
+ * same for every atom (to rounding). */
+static int ridge_isotropic(const rmtmc_ridge_problem *pb) {
+  double r0;
+  if (!pb->b2) return 1;
+  r0 = pb->b2[0] / cnt(pb, 0);
+  for (int64_t j = 1; j < pb->natoms; ++j)
+    if (fabs(pb->b2[j] / cnt(pb, j) - r0) > 8.0 * DBL_EPSILON * fabs(r0))
+      return 0;
+  return 1;
+}
+
+/* The stationarity condition of the risk in kappa form (THEORY 4 written
+ * as theory.md 4.3): with B = kappa^2 sum_j b2_j s_j/(s_j+kappa)^2 and
+ * V = df2/n = (1/n) sum_j c_j s_j^2/(s_j+kappa)^2, R = (B + sigma2 V)/(1-V)
+ * and dlam/dkappa = 1 - V > 0, so dR/dlam = 0 iff
+ *   g(kappa) = B' (1 - V) + V' (B + sigma2) = 0,
+ *   B' = 2 kappa sum_j b2_j s_j^2/(s_j+kappa)^3,
+ *   V' = -(2/n) sum_j c_j s_j^2/(s_j+kappa)^3,
+ * (g < 0 left of the optimum, > 0 right of it).  Unlike R, whose minimum is
+ * flat, g has a simple root, so kappa* is found to rounding. */
+typedef struct opt_ctx {
+  const rmtmc_ridge_problem *pb;
+  double d;
+} opt_ctx;
+
+static double ridge_opt_g(double kappa, void *ctx) {
+  const opt_ctx *o = (const opt_ctx *)ctx;
+  const rmtmc_ridge_problem *pb = o->pb;
+  double B = 0, Bp = 0, V = 0, Vp = 0;
+  for (int64_t j = 0; j < pb->natoms; ++j) {
+    double s = pb->s[j], c = cnt(pb, j), q, b2;
+    if (s == 0) continue;
+    q = 1.0 / (s + kappa);
+    b2 = pb->b2 ? pb->b2[j] : pb->r2 * c / o->d;
+    B += b2 * s * (kappa * q) * (kappa * q);
+    Bp += 2.0 * kappa * b2 * s * s * q * q * q;
+    V += c * (s * q) * (s * q);
+    Vp -= 2.0 * c * s * s * q * q * q;
+  }
+  V /= pb->n;
+  Vp /= pb->n;
+  return Bp * (1.0 - V) + Vp * (B + pb->sigma2);
+}
+
+/* lam = kappa (1 - df1/n) with 1 - df1/n = (n - rank + sum_{s>0} c kappa/
+ * (s + kappa))/n: no cancellation when rank <= n. */
+static double ridge_lam_of_kappa(const rmtmc_ridge_problem *pb,
+                                 const ridge_info *info, double kappa) {
+  double acc = pb->n - info->rank;
+  for (int64_t j = 0; j < pb->natoms; ++j)
+    if (pb->s[j] > 0) acc += cnt(pb, j) * kappa / (pb->s[j] + kappa);
+  return kappa * acc / pb->n;
+}
+
 rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
                                  int *interior, const rmtmc_ridge_problem *pb,
                                  const rmtmc_theory_opts *opts,
@@ -286,7 +342,8 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
   double kappa0;
   rmtmc_status st;
   if (!lam_star || !at)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL output", fn);
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: lam_star and at must not be NULL", fn);
   if ((st = ridge_check(fn, pb, &info, err))) return st;
   if ((st = ridge_kappa0_raw(&kappa0, pb, &info, opts, fn, err))) return st;
   if (interior) *interior = 0;
@@ -302,12 +359,17 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
     *lam_star = 0;
     return ridge_eval(at, pb, &info, kappa0, 0.0, opts, fn, err);
   }
+  if (ridge_isotropic(pb)) { /* Bayes: sigma2 d / (n ||beta||^2), any Sigma */
+    *lam_star = pb->sigma2 * info.d / (pb->n * ridge_signal(pb));
+    if (interior) *interior = 1;
+    return ridge_eval(at, pb, &info, kappa0, *lam_star, opts, fn, err);
+  }
   /* Scan 10 points per decade over 12 decades around the isotropic optimum
-   * sigma2 d / (n ||beta||^2) (exact for every Sigma when beta is isotropic),
-   * moving the window 6 decades while the best point sits on its edge (at
-   * most 4 times), then golden-section search on log(lam) between the
-   * neighbours of the best point (the risk is smooth and, in every case we
-   * know, unimodal). */
+   * sigma2 d / (n ||beta||^2), moving the window 6 decades while the best
+   * point sits on its edge (at most 4 times); then the root of the
+   * stationarity condition g(kappa) between the kappas of the neighbours of
+   * the best point (Brent, to rounding), or a golden-section search on
+   * log(lam) if g does not change sign there (a risk flat to rounding). */
   enum { NSCAN = 121 };
   double step = log(10.0) / 10.0;
   double lo = log(pb->sigma2 * info.d / (pb->n * ridge_signal(pb))) - 6.0 * log(10.0);
@@ -326,6 +388,22 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
     if (shift < 4) lo += (ib == 0 ? -6.0 : 6.0) * log(10.0);
   }
   double a = lo + step * (ib > 0 ? ib - 1 : 0), b = lo + step * (ib < NSCAN - 1 ? ib + 1 : NSCAN - 1);
+  if (interior) *interior = ib > 0 && ib < NSCAN - 1;
+  {
+    rmtmc_ridge_limits la, lb;
+    opt_ctx oc = {pb, info.d};
+    double ga, gb, kstar;
+    if ((st = ridge_eval(&la, pb, &info, kappa0, exp(a), opts, fn, err))) return st;
+    if ((st = ridge_eval(&lb, pb, &info, kappa0, exp(b), opts, fn, err))) return st;
+    ga = ridge_opt_g(la.kappa, &oc);
+    gb = ridge_opt_g(lb.kappa, &oc);
+    if (ga < 0 && gb > 0 &&
+        theory_brent(&kstar, ridge_opt_g, &oc, la.kappa, lb.kappa, ga, gb, 0.0,
+                     1e-300, 400, NULL) == RMTMC_OK) {
+      *lam_star = ridge_lam_of_kappa(pb, &info, kstar);
+      return ridge_eval(at, pb, &info, kappa0, *lam_star, opts, fn, err);
+    }
+  }
   const double gr = 0.5 * (sqrt(5.0) - 1.0);
   double x1 = b - gr * (b - a), x2 = a + gr * (b - a);
   rmtmc_ridge_limits l1, l2;
@@ -347,7 +425,6 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
     }
   }
   *lam_star = exp(0.5 * (a + b));
-  if (interior) *interior = ib > 0 && ib < NSCAN - 1;
   return ridge_eval(at, pb, &info, kappa0, *lam_star, opts, fn, err);
 }
 
