@@ -630,6 +630,73 @@ static void edge_margin(tally *t) {
   }
 }
 
+/* ---------------- item 5: the general-Sigma fourth-cumulant term -------- */
+
+/* Deterministic checks of rmtmc_theory_stieltjes_bias_sigma (the simulation
+ * check is test_theory_kurtosis): a diagonal root reduces to Pan-Zhou; a
+ * fully delocalised Sigma = Hd diag(s) Hd^T (Hd the normalised Hadamard
+ * matrix, v2 = 1/d) gives Nk = -eta mean_k(s/(u-s)) mean_k(s/(u-s)^2). */
+static void bias_sigma(tally *t) {
+  enum { D = 8 };
+  const double s[D] = {0.5, 1, 1.5, 2, 3, 4, 6, 9};
+  double A[D * D], Hd[D * D], w[D];
+  rmtmc_entry_mixing mx;
+  rmtmc_error e;
+  const double eta = 0.3, kx = -2.0;
+  const double complex zs[3] = {-1.0, CMPLX(2.0, 0.5), 40.0};
+  double worst = 0, worst2 = 0, rows = 0;
+  rmtmc_pop H = {D, s, w};
+  for (int i = 0; i < D; ++i) w[i] = 1.0 / D;
+  memset(A, 0, sizeof A);
+  for (int i = 0; i < D; ++i) A[i + i * D] = sqrt(s[i]);
+  rmtmc_entry_mixing_from_root(&mx, A, D, &e);
+  for (int k = 0; k < 3; ++k) {
+    double complex mu, mu0;
+    rmtmc_theory_stieltjes_bias_sigma(&mx, eta, zs[k], kx, NULL, &mu, &e);
+    rmtmc_theory_stieltjes_bias(&H, eta, zs[k], kx, NULL, &mu0, &e);
+    worst = fmax(worst, cabs(mu - mu0) / cabs(mu0));
+  }
+  rmtmc_entry_mixing_free(&mx);
+  check_close(t, "bias_sigma: a diagonal Sigma^(1/2) gives the Pan-Zhou term", worst, 0, 1e-13, 0);
+  /* Sylvester-Hadamard, normalised; A = Hd diag(sqrt s) Hd^T */
+  for (int i = 0; i < D; ++i)
+    for (int j = 0; j < D; ++j) Hd[i + j * D] = (__builtin_popcount((unsigned)(i & j)) % 2 ? -1.0 : 1.0) / sqrt((double)D);
+  for (int i = 0; i < D; ++i)
+    for (int j = 0; j < D; ++j) {
+      double acc = 0;
+      for (int k = 0; k < D; ++k) acc += Hd[i + k * D] * sqrt(s[k]) * Hd[j + k * D];
+      A[i + j * D] = acc;
+    }
+  rmtmc_entry_mixing_from_root(&mx, A, D, &e);
+  for (int i = 0; i < D; ++i) {
+    double r = 0, c = 0;
+    for (int k = 0; k < D; ++k) {
+      r += mx.v2[i + k * D];
+      c += mx.v2[k + i * D];
+    }
+    rows = fmax(rows, fmax(fabs(r - 1), fabs(c - 1)));
+  }
+  check_close(t, "entry mixing: v2 doubly stochastic (row and column sums 1)", rows, 0, 1e-13, 0);
+  for (int k = 0; k < 3; ++k) {
+    double complex mu, m0, mc, u, a = 0, b = 0, n = 0, p = 0, want;
+    rmtmc_theory_stieltjes_bias_sigma(&mx, eta, zs[k], kx, NULL, &mu, &e);
+    rmtmc_theory_stieltjes(&H, eta, zs[k], NULL, &m0, &mc, &e);
+    u = -1.0 / mc;
+    for (int j = 0; j < D; ++j) {
+      double complex r = 1.0 / (u - s[j]);
+      a += s[j] * r / D;
+      b += s[j] * r * r / D;
+      n += s[j] * s[j] * r * r * r / D;
+      p += s[j] * s[j] * r * r / D;
+    }
+    n *= -eta;
+    want = n / ((1 - eta * p) * (1 - eta * p)) + kx * (-eta * a * b) / (1 - eta * p);
+    worst2 = fmax(worst2, cabs(mu - want) / cabs(want));
+  }
+  rmtmc_entry_mixing_free(&mx);
+  check_close(t, "bias_sigma: delocalised (Hadamard) Sigma, Nk = -eta mean(a) mean(b)", worst2, 0, 1e-12, 0);
+}
+
 /* ---------------- messages in the user's terms ---------------- */
 
 static void messages(tally *t) {
@@ -670,6 +737,7 @@ int main(void) {
   density_curve(&t);
   z_zero(&t);
   edge_margin(&t);
+  bias_sigma(&t);
   messages(&t);
   printf("%d passed, %d failed\n", t.pass, t.fail);
   return t.fail ? 1 : 0;
