@@ -323,23 +323,27 @@ static void edge_errors(const edge_local *L, double dd, double delta,
   }
 }
 
-/* Smallest delta with both errors <= rel (each term is monotone). */
+/* Smallest delta with both errors <= rel: both decrease with delta, so
+ * bisect on log(delta) between the rounding floor and the scale of the
+ * support. */
 static double edge_min_dist(const edge_local *L, double dd, double rel) {
-  double dv, db, ell = 0;
-  if (L->hard) {
-    if (!(dd > 0)) return 0;
-    ell = 1.0 / (4.0 * L->c * L->c * dd * dd);
-    return ell / (rel * rel);
+  double a = fmax(L->tol, DBL_MIN), b = fmax(1.0, fabs(L->e)), verr, berr, ell;
+  edge_errors(L, dd, b, &verr, &berr, &ell);
+  while (!(verr <= rel && berr <= rel) && b < 1e300) {
+    b *= 16.0;
+    edge_errors(L, dd, b, &verr, &berr, &ell);
   }
-  dv = L->a_m * L->tol / (2.0 * L->m_e * rel);
-  dv *= dv;
-  db = L->tol / rel;
-  if (dd > 0) {
-    ell = pow(3.0 / (2.0 * L->c * dd), 2.0 / 3.0);
-    /* tol/delta + (ell/delta)^1.5 <= rel: take each half of rel */
-    db = fmax(2.0 * L->tol / rel, ell * pow(2.0 / rel, 2.0 / 3.0));
+  edge_errors(L, dd, a, &verr, &berr, &ell);
+  if (verr <= rel && berr <= rel) return a;
+  for (int it = 0; it < 200 && b > a * (1.0 + 4.0 * DBL_EPSILON); ++it) {
+    double c = sqrt(a * b);
+    edge_errors(L, dd, c, &verr, &berr, &ell);
+    if (verr <= rel && berr <= rel)
+      b = c;
+    else
+      a = c;
   }
-  return fmax(dv, db);
+  return b;
 }
 
 rmtmc_status rmtmc_theory_edge_margin(const rmtmc_pop *H, double eta,

@@ -25,47 +25,53 @@ static rmtmc_status ridge_check(const char *fn, const rmtmc_ridge_problem *pb,
                                 ridge_info *info, rmtmc_error *err) {
   int64_t j;
   if (!pb)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: problem is NULL", fn);
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: the ridge problem must not be NULL", fn);
   if (pb->natoms < 1 || !pb->s)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: need natoms >= 1 eigenvalues (natoms = %lld)",
-                           fn, (long long)pb->natoms);
+                           "the ridge problem needs at least one eigenvalue "
+                           "of Sigma (got %lld)",
+                           (long long)pb->natoms);
   if (!(pb->n > 0) || !isfinite(pb->n))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: n = %g samples must be finite and > 0", fn,
+                           "the sample size n = %g must be finite and > 0",
                            pb->n);
   if (!(pb->sigma2 >= 0) || !isfinite(pb->sigma2))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: sigma2 = %g (noise variance) must be finite "
-                           "and >= 0",
-                           fn, pb->sigma2);
+                           "the noise variance sigma2 = %g must be finite and "
+                           ">= 0",
+                           pb->sigma2);
   if (!pb->b2 && (!(pb->r2 >= 0) || !isfinite(pb->r2)))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: r2 = %g (||beta||^2) must be finite and >= 0",
-                           fn, pb->r2);
+                           "the signal strength ||beta||^2 = %g must be "
+                           "finite and >= 0",
+                           pb->r2);
   info->d = info->rank = info->trS = 0;
   for (j = 0; j < pb->natoms; ++j) {
     double s = pb->s[j], c = cnt(pb, j);
     if (!(s >= 0) || !isfinite(s))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: eigenvalue s[%lld] = %g must be finite and "
-                             ">= 0",
-                             fn, (long long)j, s);
+                             "eigenvalue %lld of Sigma is %g; a covariance "
+                             "has finite eigenvalues >= 0",
+                             (long long)(j + 1), s);
     if (!(c > 0) || !isfinite(c))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: count[%lld] = %g must be finite and > 0", fn,
-                             (long long)j, c);
+                             "eigenvalue %lld of Sigma (%g) has multiplicity "
+                             "%g; it must be finite and > 0",
+                             (long long)(j + 1), s, c);
     if (pb->b2 && (!(pb->b2[j] >= 0) || !isfinite(pb->b2[j])))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: b2[%lld] = %g must be finite and >= 0", fn,
-                             (long long)j, pb->b2[j]);
+                             "the signal on eigenvalue %lld of Sigma "
+                             "(||P_j beta||^2 = %g) must be finite and >= 0",
+                             (long long)(j + 1), pb->b2[j]);
     info->d += c;
     if (s > 0) info->rank += c;
     info->trS += c * s;
   }
   if (!isfinite(info->trS))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: tr Sigma overflows", fn);
+                           "tr Sigma overflows double precision; rescale "
+                           "Sigma (the ridge limits scale with it)");
   return RMTMC_OK;
 }
 
@@ -136,13 +142,19 @@ static rmtmc_status ridge_kappa0_raw(double *kappa0,
                     theory_max_iter(opts), &width);
   if (st == RMTMC_ERR_NOCONV)
     return rmtmc_error_set(err, st,
-                           "%s: Brent on df1(kappa0) = n did not converge in "
-                           "%d iterations (bracket width %.3g at %.17g)",
-                           fn, theory_max_iter(opts), width, root);
+                           "the ridgeless effective ridge kappa0 (df1 = n = "
+                           "%g) did not reach the relative accuracy %.1e in "
+                           "%d iterations: a numerical limit of rmtmc at "
+                           "these values (library callers may loosen "
+                           "rmtmc_theory_opts)",
+                           pb->n, theory_tol(opts), theory_max_iter(opts));
   if (st != RMTMC_OK)
     return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
-                           "%s: df1(kappa0) = n not bracketed in [0, %g]", fn,
-                           hi);
+                           "the ridgeless effective ridge could not be "
+                           "computed for n = %g and rank(Sigma) = %g (tr Sigma "
+                           "= %g): the eigenvalues of Sigma span too many "
+                           "orders of magnitude for double precision",
+                           pb->n, info->rank, info->trS);
   *kappa0 = root;
   return RMTMC_OK;
 }
@@ -156,9 +168,9 @@ static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
   ridge_sums sm;
   if (!(lam >= 0) || !isfinite(lam))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: lam = %g must be finite and >= 0 (0 = "
-                           "ridgeless limit)",
-                           fn, lam);
+                           "the ridge penalty lambda = %g must be finite and "
+                           ">= 0 (0: the ridgeless limit)",
+                           lam);
   if (lam == 0) {
     kappa = kappa0;
   } else {
@@ -173,15 +185,19 @@ static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
                       theory_tol(opts), 1e-300, theory_max_iter(opts), &width);
     if (st == RMTMC_ERR_NOCONV)
       return rmtmc_error_set(err, st,
-                             "%s: Brent on lam = kappa (1 - df1/n) did not "
-                             "converge in %d iterations (bracket width %.3g "
-                             "at kappa = %.17g, lam = %g)",
-                             fn, theory_max_iter(opts), width, kappa, lam);
+                             "the effective ridge kappa at lambda = %g did "
+                             "not reach the relative accuracy %.1e in %d "
+                             "iterations: a numerical limit of rmtmc at these "
+                             "values (library callers may loosen "
+                             "rmtmc_theory_opts)",
+                             lam, theory_tol(opts), theory_max_iter(opts));
     if (st != RMTMC_OK)
       return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
-                             "%s: lam = kappa (1 - df1/n) not bracketed in "
-                             "[%g, %g] (lam = %g)",
-                             fn, kappa0, hi, lam);
+                             "the effective ridge kappa at lambda = %g could "
+                             "not be computed (tr Sigma/n = %g): lambda or "
+                             "Sigma is outside the range double precision "
+                             "resolves; rescale them together",
+                             lam, info->trS / n);
     /* Guarded Newton polish: d/dkappa [kappa (1 - df1/n)] = 1 - df2/n. */
     {
       ridge_sums s0 = ridge_eval_sums(pb, info->d, kappa);
@@ -242,9 +258,11 @@ rmtmc_status rmtmc_ridge_grid(rmtmc_ridge_limits *out,
   rmtmc_status st;
   int64_t i;
   if (!out || !lams)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL out or lams", fn);
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: out and lams must not be NULL", fn);
   if (nlam < 0)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: nlam = %lld < 0", fn,
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: the number of penalties is %lld < 0", fn,
                            (long long)nlam);
   if ((st = ridge_check(fn, pb, &info, err))) return st;
   if ((st = ridge_kappa0_raw(&kappa0, pb, &info, opts, fn, err))) return st;
@@ -447,15 +465,18 @@ static rmtmc_status iso_check(const char *fn, double eta, double r2,
                               double sigma2, rmtmc_error *err) {
   if (!(eta > 0) || !isfinite(eta))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: eta = d/n = %g must be finite and > 0", fn,
+                           "the ratio eta = d/n is %g; it must be positive "
+                           "and finite",
                            eta);
   if (!(r2 >= 0) || !isfinite(r2))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: r2 = %g (||beta||^2) must be finite and >= 0",
-                           fn, r2);
+                           "the signal strength ||beta||^2 = %g must be "
+                           "finite and >= 0",
+                           r2);
   if (!(sigma2 >= 0) || !isfinite(sigma2))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: sigma2 = %g must be finite and >= 0", fn,
+                           "the noise variance sigma2 = %g must be finite and "
+                           ">= 0",
                            sigma2);
   return RMTMC_OK;
 }
@@ -498,7 +519,9 @@ rmtmc_status rmtmc_ridge_iso(rmtmc_ridge_limits *out, double eta, double r2,
   if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
   if (!(lam >= 0) || !isfinite(lam))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: lam = %g must be finite and >= 0", fn, lam);
+                           "the ridge penalty lambda = %g must be finite and "
+                           ">= 0 (0: the ridgeless limit)",
+                           lam);
   if (lam == 0) {
     iso_ridgeless(out, eta, r2, sigma2);
     return RMTMC_OK;
@@ -540,7 +563,8 @@ rmtmc_status rmtmc_ridge_iso_optimal(double *lam_star, double *risk_star,
   if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
   if (!(r2 > 0))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: r2 = 0 makes lam* = sigma2 eta / r2 infinite",
+                           "%s: no signal (||beta||^2 = 0): the optimal "
+                           "ridge penalty sigma2 eta / ||beta||^2 is infinite",
                            fn);
   ls = sigma2 * eta / r2;
   if (lam_star) *lam_star = ls;

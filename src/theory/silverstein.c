@@ -789,14 +789,14 @@ rmtmc_status rmtmc_theory_delta(const rmtmc_pop *H, double eta, double z,
       st = rmtmc_error_set(err, st,
                            "delta(z) at the ridge penalty z = %g did not "
                            "reach the relative accuracy %.1e in %d steps; "
-                           "request a coarser accuracy (opts.tol) or more "
-                           "steps (opts.max_iter)",
+                           "a numerical limit of rmtmc at these values "
+                           "(library callers may loosen rmtmc_theory_opts)",
                            z, theory_tol(opts), theory_max_iter(opts));
     else if (st != RMTMC_OK)
       st = rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
                            "delta(z) at the ridge penalty z = %g could not "
-                           "be computed (the equation lost its sign change "
-                           "to rounding: eta = %g, tr Sigma/d = %g); use a "
+                           "be computed (its equation loses its solution "
+                           "to rounding at eta = %g, tr Sigma/d = %g); use a "
                            "larger z",
                            z, eta, h1);
   }
