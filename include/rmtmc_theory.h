@@ -1,7 +1,7 @@
 /* rmtmc_theory.h: closed forms and fixed points for the spectrum of a sample
  * covariance matrix S = X X^T / n, X = Sigma^(1/2) G (d x n), eta = d / n.
  *
- * Conventions (THEORY.md section 0):
+ * Conventions (docs/theory.md section 0):
  *   m(w)  = integral dnu(x) / (x - w)   (Stieltjes transform, d x d side);
  *           m_d(w) = (1/d) tr (S - w I)^-1 is its empirical counterpart.
  *   mc(w) = eta m(w) - (1 - eta) / w     (companion, n x n side).

@@ -14,11 +14,11 @@
  *   * every function returns RMTMC_OK or fills err with one line naming the
  *     offending argument; nothing prints, exits or keeps global state.
  *
- * The two propositions normalise their scalar delta differently (THEORY 3.4
+ * The two propositions normalise their scalar delta differently (theory.md 3.4
  * item 9): Proposition A uses eta = d / c and delta = (1/c) tr Qbar,
  * Proposition B uses eta = d / n and delta = (1/n) tr Qbar.  Keep them apart.
  *
- * Slide typos corrected here (THEORY 3.4):
+ * Slide typos corrected here (theory.md 3.4):
  *   1. The closed form of delta printed on the slides has the discriminant
  *      (eta - gamma - 1)^2 + 4 gamma; the correct one is
  *      (eta - gamma - 1)^2 + 4 gamma eta (positive root of
@@ -48,7 +48,7 @@
 extern "C" {
 #endif
 
-/* ============ Proposition A: discrete contexts (THEORY 3.1) ============
+/* ============ Proposition A: discrete contexts (theory.md 3.1) ============
  * Model: contexts z_1..z_c ~ N(0, I_d) iid, n_a samples of context a,
  * alpha_a = c n_a / n (mean 1 for deterministic or realised counts), one-hot
  * labels y ~ Cat(p_a); W = (1/n) Q(gamma) X Y^T; eta = d / c.
@@ -109,7 +109,7 @@ rmtmc_status rmtmc_propA_grid(rmtmc_propA_result *res, const double *gammas,
                               int64_t c, const rmtmc_theory_opts *opts,
                               rmtmc_error *err);
 
-/* ======= Proposition B: Gaussian mixture, corrected (THEORY 3.2) =======
+/* ======= Proposition B: Gaussian mixture, corrected (theory.md 3.2) =======
  * Model: class a w.p. 1/c, x = mu_a + z, z ~ N(0, I_d), y ~ Cat(p_a);
  * eta = d / n; M = [mu_1..mu_c] enters only through G = M^T M (c x c,
  * symmetric positive semi-definite).  delta is the corrected closed form
@@ -140,7 +140,7 @@ rmtmc_status rmtmc_propB_grid(rmtmc_propB_result *res, const double *gammas,
                               int64_t ngamma, int64_t k, int64_t c,
                               rmtmc_error *err);
 
-/* ============ Ridge regression y = x^T beta + eps (THEORY 4) ============
+/* ============ Ridge regression y = x^T beta + eps (theory.md 4) ============
  * bhat = (X^T X/n + lam I)^-1 X^T y / n, x ~ N(0, Sigma), Var eps = sigma2,
  * excess risk R = (bhat - beta)^T Sigma (bhat - beta).
  * Sigma = sum_j s_j P_j with eigenvalues s[j] >= 0 of multiplicity count[j]

@@ -697,6 +697,33 @@ static void bias_sigma(tally *t) {
   check_close(t, "bias_sigma: delocalised (Hadamard) Sigma, Nk = -eta mean(a) mean(b)", worst2, 0, 1e-12, 0);
 }
 
+/* ---------------- item 5: rows an entry law allows (theory.md 6.6) ------- */
+
+static void reliability(tally *t) {
+  char why[300];
+  int ok = 1;
+  /* gaussian / rademacher: every row */
+  for (int k = 1; k <= 4; ++k) ok &= rmtmc_theory_row_reliable(RMTMC_ROW_MOMENT, k, INFINITY, why, sizeof why);
+  ok &= rmtmc_theory_row_reliable(RMTMC_ROW_STIELTJES_CORRECTED, 0, INFINITY, why, sizeof why);
+  check_true(t, "reliable rows: gaussian/rademacher (p_max = inf) allow every row", ok && why[0] == 0, "");
+  /* student:NU: moment k needs NU > 4k, the corrected Stieltjes row NU > 8 */
+  check_true(t, "student:5: moment 1 reliable, moment 2 not",
+             rmtmc_theory_row_reliable(RMTMC_ROW_MOMENT, 1, 5, NULL, 0) &&
+                 !rmtmc_theory_row_reliable(RMTMC_ROW_MOMENT, 2, 5, why, sizeof why),
+             why);
+  check_true(t, "student:9: moment 2 reliable, moment 3 not",
+             rmtmc_theory_row_reliable(RMTMC_ROW_MOMENT, 2, 9, NULL, 0) &&
+                 !rmtmc_theory_row_reliable(RMTMC_ROW_MOMENT, 3, 9, NULL, 0),
+             "");
+  check_true(t, "student:7: raw Stieltjes row reliable, the bias-corrected one not",
+             rmtmc_theory_row_reliable(RMTMC_ROW_STIELTJES, 0, 7, NULL, 0) &&
+                 !rmtmc_theory_row_reliable(RMTMC_ROW_STIELTJES_CORRECTED, 0, 7, why, sizeof why) &&
+                 strstr(why, "NU > 8") != NULL,
+             why);
+  check_true(t, "student:9: the bias-corrected Stieltjes row reliable",
+             rmtmc_theory_row_reliable(RMTMC_ROW_STIELTJES_CORRECTED, 0, 9, NULL, 0), "");
+}
+
 /* ---------------- messages in the user's terms ---------------- */
 
 static void messages(tally *t) {
@@ -738,6 +765,7 @@ int main(void) {
   z_zero(&t);
   edge_margin(&t);
   bias_sigma(&t);
+  reliability(&t);
   messages(&t);
   printf("%d passed, %d failed\n", t.pass, t.fail);
   return t.fail ? 1 : 0;

@@ -1,7 +1,7 @@
 /* test_theory_models.c: the generative-model (Propositions A and B) and
  * ridge deterministic equivalents against tests/data/reference_values.json
  * (every propA.*, propB.*, ridge.* case), plus the sanity checks of
- * THEORY 3.3 / 4, internal consistency (grid vs single call, matrix vs
+ * theory.md 3.3 / 4, internal consistency (grid vs single call, matrix vs
  * trace outputs, the c x c reduction vs the literal d x d Prop B formula)
  * and the error returns.
  *
@@ -698,7 +698,7 @@ static void random_P(double *P, int64_t k, int64_t c) {
   }
 }
 
-/* Prop B through the literal formulas of THEORY 3.2 with d x d matrices. */
+/* Prop B through the literal formulas of theory.md 3.2 with d x d matrices. */
 static void propB_literal(double *etest, double *Cout, const double *P,
                           const double *M, double eta, double gamma, int64_t k,
                           int64_t c, int64_t d) {
@@ -842,7 +842,7 @@ static void sanity_propB(void) {
     }
     report(w == 0, "propB grid == single calls (3 gammas): diff %.3g", w);
   }
-  /* 3. Sigma = I, M = 0 (pure label-noise memorisation, THEORY 3.3):
+  /* 3. Sigma = I, M = 0 (pure label-noise memorisation, theory.md 3.3):
    *    Ebar = (1/c) tr P^T P + tau/(1+delta)^2. */
   memset(Z0, 0, sizeof Z0);
   for (g = 0; g < 3; ++g) {
@@ -868,7 +868,7 @@ static void sanity_propB(void) {
            ptp / C);
   }
   /* 5. eta = 1: the printed and corrected delta coincide only for
-   *    gamma... (THEORY 3.3: with eta = 1 both discriminants agree). */
+   *    gamma... (theory.md 3.3: with eta = 1 both discriminants agree). */
   {
     double gm = 0.37, bb = 1.0 - gm - 1.0;
     double printed = (bb + sqrt(bb * bb + 4 * gm)) / (2 * gm);
@@ -890,7 +890,7 @@ static void sanity_propA(void) {
   int64_t a, i, j, g;
   double G1[1] = {0}, P1[1] = {1};
   random_P(P, K, C);
-  /* 1. all alpha_a = 1: Prop A scalars = Prop B scalars (THEORY 3.1). */
+  /* 1. all alpha_a = 1: Prop A scalars = Prop B scalars (theory.md 3.1). */
   for (a = 0; a < C; ++a) alphas[a] = 1.0;
   for (g = 0; g < 4; ++g) {
     double etas[3] = {0.3, 1.0, 2.5};
@@ -1023,7 +1023,7 @@ static void sanity_propA(void) {
            r.etrain, ptp / C);
   }
   /* 4. small gamma with eta > 1: delta ~ (eta - 1)/gamma (bracket, no
-   *    iteration; THEORY 7). */
+   *    iteration; theory.md 7). */
   {
     for (a = 0; a < C; ++a) alphas[a] = 1.0;
     rmtmc_propA_solve(&sc, alphas, 3.0, 1e-9, C, NULL, &e);
@@ -1054,7 +1054,7 @@ static void sanity_ridge(void) {
   pb.r2 = 1.3;
   pb.n = 1.0;
   pb.sigma2 = 0.4;
-  /* 1. isotropic kappa form = Hastie closed form (THEORY 9: to 1e-14). */
+  /* 1. isotropic kappa form = Hastie closed form (theory.md 4.2: to 1e-14). */
   for (h = 0; h < 7; ++h)
     for (l = 0; l < 6; ++l) {
       double err1;

@@ -1,6 +1,6 @@
 /* generative.c: deterministic equivalents of the ridge "linear generative
- * model" of the talk, Proposition A (discrete contexts, THEORY 3.1) and
- * Proposition B (Gaussian mixture, corrected, THEORY 3.2).  Only scalars and
+ * model" of the talk, Proposition A (discrete contexts, theory.md 3.1) and
+ * Proposition B (Gaussian mixture, corrected, theory.md 3.2).  Only scalars and
  * c x c matrices are formed; the c x c solve is a small in-house Cholesky. */
 #include "rmtmc_theory_models.h"
 
@@ -58,7 +58,7 @@ static rmtmc_status check_sizes(const char *fn, int64_t k, int64_t c,
   return RMTMC_OK;
 }
 
-/* ======================= Proposition A (THEORY 3.1) ==================== */
+/* ======================= Proposition A (theory.md 3.1) ==================== */
 
 static rmtmc_status check_alphas(const char *fn, const double *alphas,
                                  int64_t c, rmtmc_error *err) {
@@ -382,7 +382,7 @@ rmtmc_status rmtmc_propA_grid(rmtmc_propA_result *res, const double *gammas,
   return st;
 }
 
-/* ======================= Proposition B (THEORY 3.2) ==================== */
+/* ======================= Proposition B (theory.md 3.2) ==================== */
 
 /* In-place Cholesky A = L L^T of a symmetric c x c matrix (column-major,
  * lower triangle read and overwritten; right-looking, unit-stride inner
@@ -421,7 +421,7 @@ static void chol_solve(const double *L, double *y, int64_t c) {
   }
 }
 
-/* Corrected delta (THEORY 1.7, discriminant 4 gamma eta), the positive root
+/* Corrected delta (theory.md 1.7, discriminant 4 gamma eta), the positive root
  * of gamma delta^2 + (1 + gamma - eta) delta - eta = 0, cancellation-free. */
 static double delta_closed(double eta, double gamma) {
   double b = eta - gamma - 1.0;

@@ -1,4 +1,4 @@
-/* ridge.c: deterministic equivalents of ridge regression (THEORY 4): the
+/* ridge.c: deterministic equivalents of ridge regression (theory.md 4): the
  * effective ridge kappa, degrees of freedom, bias / variance / risk, the
  * training-error and GCV limits, the ridgeless limit, and the isotropic
  * closed form (Dobriban-Wager / Hastie et al. 2019) used as a cross-check. */
@@ -308,9 +308,8 @@ static int ridge_isotropic(const rmtmc_ridge_problem *pb) {
   return 1;
 }
 
-/* The stationarity condition of the risk in kappa form (THEORY 4 written
- * as theory.md 4.3): with B = kappa^2 sum_j b2_j s_j/(s_j+kappa)^2 and
- * V = df2/n = (1/n) sum_j c_j s_j^2/(s_j+kappa)^2, R = (B + sigma2 V)/(1-V)
+/* The stationarity condition of the risk in kappa form (theory.md 4.3):
+ * with B = kappa^2 sum_j b2_j s_j/(s_j+kappa)^2 and V = df2/n = (1/n) sum_j c_j s_j^2/(s_j+kappa)^2, R = (B + sigma2 V)/(1-V)
  * and dlam/dkappa = 1 - V > 0, so dR/dlam = 0 iff
  *   g(kappa) = B' (1 - V) + V' (B + sigma2) = 0,
  *   B' = 2 kappa sum_j b2_j s_j^2/(s_j+kappa)^3,
@@ -448,7 +447,7 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
 
 /* ------------------------------------------------ isotropic closed form */
 
-/* Marchenko-Pastur m(w) and m'(w) for real w < 0 (THEORY 1.3-1.4): there
+/* Marchenko-Pastur m(w) and m'(w) for real w < 0 (theory.md 1.3-1.4): there
  * R = sqrt(w - lam_-) sqrt(w - lam_+) = -sqrt((lam_- - w)(lam_+ - w)), the
  * cancellation-free branch picks 2/N2 or N1/(2 eta w), and
  * m' = -(eta m^2 + m)/(2 eta w m + w + eta - 1) = -(eta m^2 + m)/R. */
@@ -481,7 +480,7 @@ static rmtmc_status iso_check(const char *fn, double eta, double r2,
   return RMTMC_OK;
 }
 
-/* Ridgeless isotropic limits (THEORY 4), per sample (n = 1, d = eta). */
+/* Ridgeless isotropic limits (theory.md 4), per sample (n = 1, d = eta). */
 static void iso_ridgeless(rmtmc_ridge_limits *out, double eta, double r2,
                           double sigma2) {
   if (eta < 1) {

@@ -1,13 +1,13 @@
 /* silverstein.c: the limit spectrum of S = X X^T / n for a general
  * population covariance with spectrum H = sum_j w_j delta_{t_j}
- * (THEORY.md section 2): Stieltjes transform by continuation + Newton on
+ * (docs/theory.md section 2): Stieltjes transform by continuation + Newton on
  * the Silverstein equation, support edges (Silverstein-Choi), density,
  * bin masses, moments, the ridge scalar delta(z) and the 1/d bias of the
  * empirical Stieltjes transform (Bai-Silverstein 2004, Pan-Zhou 2008).
  *
  * The Silverstein equation is solved in u = -1/mc (theory_internal.h):
  *   w = x(u) = u (1 + eta B(u)),  B(u) = sum_j w_j t_j / (u - t_j).
- * Im mc > 0 <=> Im u > 0, so the THEORY 2.2 safeguard reads Im u > 0. */
+ * Im mc > 0 <=> Im u > 0, so the theory.md 2.2 safeguard reads Im u > 0. */
 #include <complex.h>
 #include <float.h>
 #include <math.h>
@@ -203,7 +203,7 @@ static double cb_x_minus(double u, void *c) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Complex solver: continuation + safeguarded Newton (THEORY 2.2)            */
+/* Complex solver: continuation + safeguarded Newton (theory.md 2.2)            */
 /* ------------------------------------------------------------------------ */
 
 /* Newton on F(u) = u (1 + eta B(u)) - w, F'(u) = 1 - eta psi(u), halving
@@ -257,7 +257,7 @@ rmtmc_status theory_pop_newton(const theory_pop *P, double eta,
 /* Solve x(u) = w for the root with Im u > 0 (w with Im w >= 0; Im w = 0 on
  * the support gives the boundary value u(w + i0)).  Continuation: start at
  * w0 = Re w + i eps0, eps0 = 10 max(1, |Re w|, t_max (1 + sqrt eta)^2), a
- * few fixed-point sweeps u <- w0 - eta u B(u) (the THEORY 2.2 iteration
+ * few fixed-point sweeps u <- w0 - eta u B(u) (the theory.md 2.2 iteration
  * mc <- -1/(w0 - eta sum ...) in u = -1/mc), then Newton at Im w divided
  * by 3 per rung.  When the remaining distance (Im w_rung - Im w)/|x'(u)| is
  * below 1e-3 Im u, Newton jumps directly to the target.  For a real target
@@ -599,7 +599,7 @@ rmtmc_status rmtmc_theory_density(const rmtmc_pop *H, double eta, double x,
  * Log(1 + t_j mc) is an antiderivative of mc along the real axis: Phi is
  * stationary in mc exactly at the Silverstein equation, so
  * dPhi/dw = mc, and nu_ac((a, b]) = [Theta(u(b)) - Theta(u(a))]/(pi eta)
- * for 0 < a < b (THEORY 2.2, density Im mc/(pi eta)).  In u = -1/mc:
+ * for 0 < a < b (theory.md 2.6, density Im mc/(pi eta)).  In u = -1/mc:
  *   Im(w mc) = -eta Im B(u),  Arg mc = pi - Arg u,
  *   Arg(1 + t mc) = Arg(u - t) - Arg u      (u in the closed upper half
  * plane; real u uses atan2(+0, .)).  The error is second order in the
@@ -716,7 +716,7 @@ out:
   return st;
 }
 
-/* THEORY 2.2: h1, h2 + eta h1^2, h3 + 3 eta h1 h2 + eta^2 h1^3.  Invalid
+/* theory.md 2.7: h1, h2 + eta h1^2, h3 + 3 eta h1 h2 + eta^2 h1^3.  Invalid
  * input gives NaN. */
 void rmtmc_theory_moments(const rmtmc_pop *H, double eta, double out[3]) {
   double h1 = 0, h2 = 0, h3 = 0, sum = 0;
@@ -756,7 +756,7 @@ static double cb_delta_phi(double d, void *c) {
   return x->eta * s - d;
 }
 
-/* THEORY 2.2: Brent on [0, eta h1/z + 1] (phi(0) > 0 > phi(right end)). */
+/* theory.md 2.3: Brent on [0, eta h1/z + 1] (phi(0) > 0 > phi(right end)). */
 rmtmc_status rmtmc_theory_delta(const rmtmc_pop *H, double eta, double z,
                                 const rmtmc_theory_opts *opts, double *delta,
                                 rmtmc_error *err) {

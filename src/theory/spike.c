@@ -1,5 +1,5 @@
 /* spike.c: the BBP phase transition of a rank-one spiked covariance
- * Sigma = I + (ell - 1) v v^T (THEORY.md section 5.2; Baik-Ben Arous-Peche
+ * Sigma = I + (ell - 1) v v^T (docs/theory.md section 5.2; Baik-Ben Arous-Peche
  * 2005, Baik-Silverstein 2006, Paul 2007). */
 #include <math.h>
 

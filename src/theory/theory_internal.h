@@ -3,7 +3,7 @@
  * normalised population, the map x(u), its solvers and the support.
  * Nothing here is part of the public API.
  *
- * Notation (THEORY.md section 2).  The Silverstein equation
+ * Notation (docs/theory.md section 2).  The Silverstein equation
  *   w = -1/mc + eta sum_j w_j t_j / (1 + t_j mc)
  * is solved in the variable u = -1/mc (a Moebius change of variable, so
  * Im mc > 0 <=> Im u > 0):
@@ -43,7 +43,7 @@ typedef struct theory_pop {
   double t_single; /* that atom */
 } theory_pop;
 
-/* Support of the absolutely continuous part of the limit law (THEORY 2.2,
+/* Support of the absolutely continuous part of the limit law (theory.md 2.4,
  * Silverstein-Choi): n intervals [lo[i], hi[i]], with the real critical
  * points ulo[i], uhi[i] of x(u) (x(ulo[i]) = lo[i], x(uhi[i]) = hi[i]). */
 typedef struct theory_support {
