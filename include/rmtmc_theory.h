@@ -274,10 +274,11 @@ rmtmc_status rmtmc_theory_edge_margin(const rmtmc_pop *H, double eta,
  *   RMTMC_ROW_STIELTJES:     m_d(z) against the limit: always (|m_d| is
  *                            bounded off the support; p_max > 4 for the
  *                            limit itself);
- *   RMTMC_ROW_STIELTJES_CORRECTED: m_d(z) against limit + mu/d: the 1/d
- *                            expansion needs p_max > 8 (its remainder is
- *                            O(d^-3/2) only with E g^8 finite; at
- *                            student:5 the corrected z reaches 7-12).
+ *   RMTMC_ROW_STIELTJES_CORRECTED: m_d(z) against limit + mu/d: p_max > 8
+ *                            (measured, theory.md 6.6: at d = 200 with
+ *                            4000 trials the corrected z reaches 28-30 at
+ *                            student:5, 7-8 at 6, 3-4 at 7, 2.8 at 8 and
+ *                            stays below 3 from student:9 on).
  * Returns 1 (reliable) or 0, with a one-line reason in why[len] when why
  * is not NULL (empty when reliable). */
 typedef enum rmtmc_row_kind {

@@ -291,6 +291,30 @@ static void many_intervals(tally *t, int d, double eta, int want) {
   rmtmc_model_free(&m);
 }
 
+/* interval masses when eta > 1 (lower critical point u < 0) and with an
+ * atom of H at 0: they sum to the a.c. mass min(1/eta, 1 - H({0})) */
+static void masses_eta_gt_1(tally *t) {
+  double tA[2] = {1, 4}, wA[2] = {0.5, 0.5}, tZ[3] = {0, 1, 10}, wZ[3] = {0.2, 0.4, 0.4};
+  rmtmc_pop A = {2, tA, wA}, Z = {3, tZ, wZ};
+  const struct { const rmtmc_pop *H; double eta, ac; const char *what; } cases[4] = {
+      {&A, 2.0, 0.5, "(1,4) eta 2"}, {&A, 0.5, 1.0, "(1,4) eta 0.5"},
+      {&Z, 0.05, 0.8, "(0,1,10) eta 0.05"}, {&Z, 3.0, 1 / 3.0, "(0,1,10) eta 3"}};
+  for (int k = 0; k < 4; ++k) {
+    rmtmc_support S = {0};
+    rmtmc_error e;
+    char name[160];
+    double tot = 0;
+    rmtmc_status st = rmtmc_theory_support(cases[k].H, cases[k].eta, &S, &e);
+    for (int64_t i = 0; i < S.nint; ++i) tot += S.mass[i];
+    snprintf(name, sizeof name, "support %s: %lld interval(s), masses sum to the a.c. mass %.6g", cases[k].what,
+             (long long)S.nint, cases[k].ac);
+    check_close(t, name, st == RMTMC_OK ? tot : NAN, cases[k].ac, 1e-12, 0);
+    snprintf(name, sizeof name, "support %s: atom = 1 - a.c. mass", cases[k].what);
+    check_close(t, name, S.atom, 1 - cases[k].ac, 1e-15, 0);
+    rmtmc_support_free(&S);
+  }
+}
+
 static void poly_check(tally *t) {
   /* four atoms, small eta: separated intervals; the degree-8 polynomial */
   const double tt[4] = {1, 3, 10, 30}, ww[4] = {0.4, 0.3, 0.2, 0.1};
@@ -759,6 +783,7 @@ int main(void) {
   many_intervals(&t, 1000, 0.05, 60);
   many_intervals(&t, 1000, 0.01, 185);
   poly_check(&t);
+  masses_eta_gt_1(&t);
   spike_case(&t);
   moments_check(&t);
   density_curve(&t);

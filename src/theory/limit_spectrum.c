@@ -50,32 +50,6 @@ void rmtmc_limit_spectrum_free(rmtmc_limit_spectrum *ls) {
   pop_release(&ls->bulk_pop);
 }
 
-/* lim (1/d) tr S^k, k = 1..4: sum over non-crossing partitions pi of
- * {1..k} of eta^(|pi| - 1) prod_{blocks B} h_|B| (theory.md 2.7):
- * h1; h2 + eta h1^2; h3 + 3 eta h1 h2 + eta^2 h1^3;
- * h4 + eta (4 h1 h3 + 2 h2^2) + 6 eta^2 h1^2 h2 + eta^3 h1^4. */
-static void moments4(const rmtmc_pop *H, double eta, double out[4]) {
-  double h1 = 0, h2 = 0, h3 = 0, h4 = 0, sum = 0;
-  int64_t j;
-  for (j = 0; j < H->k; ++j) {
-    double t = H->t[j], w = H->w[j];
-    sum += w;
-    h1 += w * t;
-    h2 += w * t * t;
-    h3 += w * t * t * t;
-    h4 += w * t * t * t * t;
-  }
-  h1 /= sum;
-  h2 /= sum;
-  h3 /= sum;
-  h4 /= sum;
-  out[0] = h1;
-  out[1] = h2 + eta * h1 * h1;
-  out[2] = h3 + 3.0 * eta * h1 * h2 + eta * eta * h1 * h1 * h1;
-  out[3] = h4 + eta * (4.0 * h1 * h3 + 2.0 * h2 * h2) +
-           6.0 * eta * eta * h1 * h1 * h2 + eta * eta * eta * h1 * h1 * h1 * h1;
-}
-
 static int outlier_cmp(const void *a, const void *b) {
   double x = ((const rmtmc_outlier *)a)->ell,
          y = ((const rmtmc_outlier *)b)->ell;
@@ -177,7 +151,7 @@ rmtmc_status rmtmc_limit_spectrum_init(rmtmc_limit_spectrum *ls,
     st = rmtmc_theory_support(&ls->bulk_pop, eta, &ls->bulk, err);
   if (st != RMTMC_OK) goto fail;
   ls->atom = ls->support.atom;
-  moments4(&ls->pop, eta, ls->moments);
+  theory_moments4(&ls->pop, eta, ls->moments);
   if (ns > 0) {
     ls->outliers = (rmtmc_outlier *)calloc((size_t)ns, sizeof *ls->outliers);
     if (!ls->outliers) {

@@ -191,14 +191,8 @@ double theory_pop_dpsi(const theory_pop *P, double u) {
   return 2.0 * s;
 }
 
-/* Callbacks for theory_brent. */
-typedef struct pop_ctx {
-  const theory_pop *P;
-  double eta, level;
-} pop_ctx;
-
 static double cb_x_minus(double u, void *c) {
-  const pop_ctx *x = (const pop_ctx *)c;
+  const theory_pop_ctx *x = (const theory_pop_ctx *)c;
   return theory_pop_x(x->P, x->eta, u) - x->level;
 }
 
@@ -355,7 +349,7 @@ static rmtmc_status pop_solve_real(const theory_pop *P, double eta,
                                    const theory_support *S, double w,
                                    const rmtmc_theory_opts *opts, double *u,
                                    rmtmc_error *err) {
-  pop_ctx ctx;
+  theory_pop_ctx ctx;
   double a, b, fa, fb, step;
   int64_t i, it;
   rmtmc_status st;
@@ -717,13 +711,14 @@ out:
 }
 
 /* theory.md 2.7: h1, h2 + eta h1^2, h3 + 3 eta h1 h2 + eta^2 h1^3.  Invalid
- * input gives NaN. */
-void rmtmc_theory_moments(const rmtmc_pop *H, double eta, double out[3]) {
-  double h1 = 0, h2 = 0, h3 = 0, sum = 0;
+ * input gives NaN.  The fourth moment (theory.md 2.7, non-crossing
+ * partitions of {1..4}) is h4 + eta (4 h1 h3 + 2 h2^2)
+ * + 6 eta^2 h1^2 h2 + eta^3 h1^4. */
+void theory_moments4(const rmtmc_pop *H, double eta, double out[4]) {
+  double h1 = 0, h2 = 0, h3 = 0, h4 = 0, sum = 0;
   int64_t j;
-  if (!out) return;
   if (!H || H->k < 1 || !H->t || !H->w || !(isfinite(eta) && eta > 0)) {
-    out[0] = out[1] = out[2] = NAN;
+    out[0] = out[1] = out[2] = out[3] = NAN;
     return;
   }
   for (j = 0; j < H->k; ++j) {
@@ -732,13 +727,26 @@ void rmtmc_theory_moments(const rmtmc_pop *H, double eta, double out[3]) {
     h1 += w * t;
     h2 += w * t * t;
     h3 += w * t * t * t;
+    h4 += w * t * t * t * t;
   }
   h1 /= sum;
   h2 /= sum;
   h3 /= sum;
+  h4 /= sum;
   out[0] = h1;
   out[1] = h2 + eta * h1 * h1;
   out[2] = h3 + 3.0 * eta * h1 * h2 + eta * eta * h1 * h1 * h1;
+  out[3] = h4 + eta * (4.0 * h1 * h3 + 2.0 * h2 * h2) +
+           6.0 * eta * eta * h1 * h1 * h2 + eta * eta * eta * h1 * h1 * h1 * h1;
+}
+
+void rmtmc_theory_moments(const rmtmc_pop *H, double eta, double out[3]) {
+  double m4[4];
+  if (!out) return;
+  theory_moments4(H, eta, m4);
+  out[0] = m4[0];
+  out[1] = m4[1];
+  out[2] = m4[2];
 }
 
 typedef struct delta_ctx {

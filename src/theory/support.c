@@ -16,19 +16,13 @@
 #include "rmtmc_theory.h"
 #include "theory/theory_internal.h"
 
-/* Callbacks for theory_brent. */
-typedef struct pop_ctx {
-  const theory_pop *P;
-  double eta, level;
-} pop_ctx;
-
 static double cb_psi_minus(double u, void *c) {
-  const pop_ctx *x = (const pop_ctx *)c;
+  const theory_pop_ctx *x = (const theory_pop_ctx *)c;
   return theory_pop_psi(x->P, u) - x->level;
 }
 
 static double cb_dpsi(double u, void *c) {
-  return theory_pop_dpsi(((const pop_ctx *)c)->P, u);
+  return theory_pop_dpsi(((const theory_pop_ctx *)c)->P, u);
 }
 
 void theory_support_free(theory_support *S) {
@@ -87,7 +81,7 @@ rmtmc_status theory_support_compute(const theory_pop *P, double eta,
   const int bmax = 400;
   gap *g = NULL, gv;
   int64_t ng = 0, capg = 0, i;
-  pop_ctx ctx;
+  theory_pop_ctx ctx;
   rmtmc_status st;
   double a, b, fa, fb, r, atol;
   S->n = 0;

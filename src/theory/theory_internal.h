@@ -88,6 +88,14 @@ double complex theory_w_upper(double complex w, int *conj_back);
 /* Theta(u) - pi: an antiderivative of Im mc along the real axis (see
  * silverstein.c); nu_ac((a, b]) = [Theta(u(b)) - Theta(u(a))]/(pi eta). */
 double theory_pop_theta(const theory_pop *P, double eta, double complex u);
+/* Context of the Brent callbacks on real u: the population, eta and the
+ * level (z or 1/eta) the function is compared with. */
+typedef struct theory_pop_ctx {
+  const theory_pop *P;
+  double eta, level;
+} theory_pop_ctx;
+/* lim (1/d) tr S^k, k = 1..4 (theory.md 2.7); NaN for invalid input. */
+void theory_moments4(const rmtmc_pop *H, double eta, double out[4]);
 /* Masses of the atom at 0 of the limit law (d x d side) and of its
  * companion (n x n side): max(h0, 1 - 1/eta) and max(0, 1 - eta (1 - h0)). */
 double theory_atom_d(const theory_pop *P, double eta);
