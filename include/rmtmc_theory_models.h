@@ -2,8 +2,8 @@
  * generative model" of the talk (Propositions A and B) and of ridge
  * regression, evaluated from a handful of scalars and c x c quantities.
  *
- * Sources: THEORY.md sections 3 (generative model, incl. the slide typos of
- * 3.4) and 4 (ridge regression).  Conventions (THEORY 0):
+ * Sources: docs/theory.md sections 3 (generative model, incl. the slide
+ * corrections of 3.4) and 4 (ridge regression).  Conventions (theory.md 0):
  *   * the ridge resolvent is Q(gamma) = (X X^T / n + gamma I_d)^-1, gamma > 0;
  *   * matrices are column-major with explicit sizes: P is k x c (column a is
  *     p_a, the label distribution of context / class a, entries >= 0 summing
@@ -14,11 +14,11 @@
  *   * every function returns RMTMC_OK or fills err with one line naming the
  *     offending argument; nothing prints, exits or keeps global state.
  *
- * The two propositions normalise their scalar delta differently (THEORY 3.4
+ * The two propositions normalise their scalar delta differently (theory.md 3.4
  * item 9): Proposition A uses eta = d / c and delta = (1/c) tr Qbar,
  * Proposition B uses eta = d / n and delta = (1/n) tr Qbar.  Keep them apart.
  *
- * Slide typos corrected here (THEORY 3.4):
+ * Slide typos corrected here (theory.md 3.4):
  *   1. The closed form of delta printed on the slides has the discriminant
  *      (eta - gamma - 1)^2 + 4 gamma; the correct one is
  *      (eta - gamma - 1)^2 + 4 gamma eta (positive root of
@@ -48,7 +48,7 @@
 extern "C" {
 #endif
 
-/* ============ Proposition A: discrete contexts (THEORY 3.1) ============
+/* ============ Proposition A: discrete contexts (theory.md 3.1) ============
  * Model: contexts z_1..z_c ~ N(0, I_d) iid, n_a samples of context a,
  * alpha_a = c n_a / n (mean 1 for deterministic or realised counts), one-hot
  * labels y ~ Cat(p_a); W = (1/n) Q(gamma) X Y^T; eta = d / c.
@@ -109,7 +109,7 @@ rmtmc_status rmtmc_propA_grid(rmtmc_propA_result *res, const double *gammas,
                               int64_t c, const rmtmc_theory_opts *opts,
                               rmtmc_error *err);
 
-/* ======= Proposition B: Gaussian mixture, corrected (THEORY 3.2) =======
+/* ======= Proposition B: Gaussian mixture, corrected (theory.md 3.2) =======
  * Model: class a w.p. 1/c, x = mu_a + z, z ~ N(0, I_d), y ~ Cat(p_a);
  * eta = d / n; M = [mu_1..mu_c] enters only through G = M^T M (c x c,
  * symmetric positive semi-definite).  delta is the corrected closed form
@@ -140,7 +140,7 @@ rmtmc_status rmtmc_propB_grid(rmtmc_propB_result *res, const double *gammas,
                               int64_t ngamma, int64_t k, int64_t c,
                               rmtmc_error *err);
 
-/* ============ Ridge regression y = x^T beta + eps (THEORY 4) ============
+/* ============ Ridge regression y = x^T beta + eps (theory.md 4) ============
  * bhat = (X^T X/n + lam I)^-1 X^T y / n, x ~ N(0, Sigma), Var eps = sigma2,
  * excess risk R = (bhat - beta)^T Sigma (bhat - beta).
  * Sigma = sum_j s_j P_j with eigenvalues s[j] >= 0 of multiplicity count[j]
@@ -192,17 +192,24 @@ rmtmc_status rmtmc_ridge_grid(rmtmc_ridge_limits *out,
                               rmtmc_error *err);
 
 /* The optimal ridge: *lam_star minimises the limiting risk over lam > 0,
- * *at holds the limits there.  Found by a scan of 10 points per decade over
- * [1e-6, 1e6] x sigma2 d / (n sum_j b2_j), moved by 6 decades while the best
- * point is on its edge (4 times at most), and a golden-section search on
- * log(lam); the risk is flat at its minimum, so lam* is resolved to about
- * sqrt(eps / e) relative, where e is the relative size of the risk's
- * dependence on lam there (~1e-8 for e ~ 1; ~1e-4 when Sigma is huge next
- * to lam or the noise tiny), the risk itself to rounding.  *interior (may be
- * NULL) is 1 when the minimum lies inside the last scan.
- * No noise (sigma2 = 0): lam* = 0, the ridgeless limits.  No signal (all
- * b2 = 0, or r2 = 0): lam* = +inf, risk 0.  For isotropic beta the optimum
- * is sigma2 d / (n ||beta||^2) for every Sigma (Dobriban-Wager 2018). */
+ * *at holds the limits there (theory.md 4.3).
+ *   * beta isotropic (b2 == NULL, or b2_j proportional to count_j): the
+ *     closed form lam* = sigma2 d / (n sum_j b2_j), exact for every Sigma
+ *     (Dobriban-Wager 2018: the Bayes estimator for beta ~ N(0, r2/d I)).
+ *   * otherwise: a scan of 10 points per decade over [1e-6, 1e6] x
+ *     sigma2 d / (n sum_j b2_j), moved by 6 decades while the best point is
+ *     on its edge (4 times at most), brackets the minimum; then Brent on
+ *     the stationarity condition in kappa form,
+ *       g(kappa) = B'(kappa) (1 - V) + V'(kappa) (B + sigma2) = 0,
+ *     B = kappa^2 sum_j b2_j s_j/(s_j+kappa)^2, V = df2/n, with B' and V'
+ *     in closed form; g has a simple root, so lam* = kappa* (1 - df1/n) is
+ *     found to ~1e-15 relative (the old golden-section search on the flat
+ *     risk reached ~1e-8).  If g does not change sign on the bracket (a
+ *     risk flat to rounding) a golden-section search on log(lam) is used.
+ * *interior (may be NULL) is 1 when the minimum lies inside the last scan
+ * (always for the closed form).  No noise (sigma2 = 0): lam* = 0, the
+ * ridgeless limits.  No signal (all b2 = 0, or r2 = 0): lam* = +inf,
+ * risk 0. */
 rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
                                  int *interior, const rmtmc_ridge_problem *pb,
                                  const rmtmc_theory_opts *opts,

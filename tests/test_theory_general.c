@@ -1,5 +1,5 @@
 /* test_theory_general.c: the general population covariance theory
- * (THEORY.md section 2): Silverstein solver, edges, density, bin masses,
+ * (docs/theory.md section 2): Silverstein solver, edges, density, bin masses,
  * moments, delta(z) and the 1/d bias.
  *
  * Usage: test_theory_general path/to/reference_values.json
@@ -51,7 +51,7 @@ static double integrate(const rmtmc_pop *H, double eta, double t_mp, double a,
   return s;
 }
 
-/* Root of the discrete Silverstein polynomial (THEORY 2.2 cross-check)
+/* Root of the discrete Silverstein polynomial (theory.md 2.2 cross-check)
  * with Im mc > 0, by Durand-Kerner on
  * (w mc + 1) prod_j (1 + t_j mc) - eta mc sum_j w_j t_j prod_{l!=j}(1+t_l mc).
  * K <= 8. Returns the number of roots in the upper half plane. */
@@ -286,7 +286,7 @@ static void run_mp_reduction(tally *t) {
                 1e-12, 0);
   }
   {
-    /* THEORY 1.9 reference values through the general function */
+    /* theory.md 1.9 reference values through the general function */
     const double wr[3] = {-1.0, -0.2, 4.0};
     const double want[3] = {0.051582022022490515, 0.42505723977210097,
                             -0.051582022022490515};
@@ -360,7 +360,7 @@ static void run_general(tally *t) {
     check_true(t, "genA: Im m > 0 and Im mc > 0 for Im w > 0", up_ok,
                "6 points down to Im w = 1e-8");
     check_true(t, "genA: polynomial has exactly one root in C+", one_root,
-               "THEORY 2.2 cross-check");
+               "theory.md 2.2 cross-check");
     check_close(t, "genA: mc = polynomial root in C+ (rel)", worst_poly, 0,
                 1e-10, 0);
   }
@@ -396,13 +396,26 @@ static void run_general(tally *t) {
       check_status(t, "genA: m(0) without mc", st, RMTMC_OK, &e);
       check_close(t, "genA: m(0) = h_{-1}/(1 - eta) = 1.25", creal(m), 1.25, 0,
                   1e-14);
-      st = rmtmc_theory_stieltjes(&A, 0.5, 0.0, NULL, &m, &(double complex){0},
-                                  &e);
-      check_status(t, "genA: mc(0) is a pole (companion atom)", st,
-                   RMTMC_ERR_INVALID, &e);
-      st = rmtmc_theory_stieltjes(&A, 2.0, 0.0, NULL, &m, NULL, &e);
-      check_status(t, "genA eta 2: w = 0 is the atom", st, RMTMC_ERR_INVALID,
-                   &e);
+      {
+        double complex mc = 0;
+        st = rmtmc_theory_stieltjes(&A, 0.5, 0.0, NULL, &m, &mc, &e);
+        check_status(t, "genA: m(0) and mc(0) together", st, RMTMC_OK, &e);
+        check_true(t, "genA: mc(0) is the pole of the companion atom (+inf)",
+                   isinf(creal(mc)) && cimag(mc) == 0 && creal(m) == 1.25,
+                   "m(0) = 1.25 finite, mc(0) = +inf");
+        /* eta = 2: m has the pole of the atom 1 - 1/eta; mc(0) = -1/u with
+         * 1 + 2 B(u) = 0, i.e. u^2 = 4, u = -2: mc(0) = 1/2 */
+        st = rmtmc_theory_stieltjes(&A, 2.0, 0.0, NULL, &m, &mc, &e);
+        check_status(t, "genA eta 2: z = 0 (atom of the limit law)", st,
+                     RMTMC_OK, &e);
+        check_true(t, "genA eta 2: m(0) is the pole of the atom (+inf)",
+                   isinf(creal(m)) && cimag(m) == 0, "");
+        check_close(t, "genA eta 2: mc(0) = 1/2", creal(mc), 0.5, 0, 1e-14);
+        st = rmtmc_theory_stieltjes_bias(&A, 2.0, 0.0, 0.0, NULL,
+                                         &(double complex){0}, &e);
+        check_status(t, "genA eta 2: the bias at the pole z = 0 is refused",
+                     st, RMTMC_ERR_INVALID, &e);
+      }
     }
   }
 
@@ -470,7 +483,7 @@ static void run_general(tally *t) {
     }
   }
 
-  /* two-interval model t = (1, 10), eta = 0.1 (THEORY 2.4) */
+  /* two-interval model t = (1, 10), eta = 0.1 (theory.md 2.12) */
   {
     double ed[4], be[3] = {0, 4, 20}, ms[2], mg[1];
     const double want[4] = {0.56090, 1.42726, 6.08526, 15.02659};
@@ -532,7 +545,7 @@ static void run_general(tally *t) {
     check_close(t, "moments delta_1 = Narayana k=3", mo[2], nar[2], 0, 1e-15);
   }
 
-  /* delta(z): THEORY 0 identity 1 + delta = 1/(z mc(-z)), one-atom scaling */
+  /* delta(z): theory.md 0 identity 1 + delta = 1/(z mc(-z)), one-atom scaling */
   {
     const double zs[3] = {1.0, 0.1, 1e-3};
     const double etas[2] = {0.5, 2.0};

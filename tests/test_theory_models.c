@@ -1,7 +1,7 @@
 /* test_theory_models.c: the generative-model (Propositions A and B) and
  * ridge deterministic equivalents against tests/data/reference_values.json
  * (every propA.*, propB.*, ridge.* case), plus the sanity checks of
- * THEORY 3.3 / 4, internal consistency (grid vs single call, matrix vs
+ * theory.md 3.3 / 4, internal consistency (grid vs single call, matrix vs
  * trace outputs, the c x c reduction vs the literal d x d Prop B formula)
  * and the error returns.
  *
@@ -546,7 +546,7 @@ static void case_ridge_iso(const char *id, const jval *cs) {
         return;
       }
       fieldmap m3[] = {{"risk", at.risk}};
-      check_close(id, "lambda_star [rmtmc_ridge_optimum]", lo, ls, 0.0, 1e-6);
+      check_close(id, "lambda_star [rmtmc_ridge_optimum]", lo, ls, 0.0, 1e-15);
       check_expected(id, ex, m3, 1, t, " [rmtmc_ridge_optimum]", 1);
       report(interior, "%s: the optimum lies inside the scan", id);
     }
@@ -698,7 +698,7 @@ static void random_P(double *P, int64_t k, int64_t c) {
   }
 }
 
-/* Prop B through the literal formulas of THEORY 3.2 with d x d matrices. */
+/* Prop B through the literal formulas of theory.md 3.2 with d x d matrices. */
 static void propB_literal(double *etest, double *Cout, const double *P,
                           const double *M, double eta, double gamma, int64_t k,
                           int64_t c, int64_t d) {
@@ -842,7 +842,7 @@ static void sanity_propB(void) {
     }
     report(w == 0, "propB grid == single calls (3 gammas): diff %.3g", w);
   }
-  /* 3. Sigma = I, M = 0 (pure label-noise memorisation, THEORY 3.3):
+  /* 3. Sigma = I, M = 0 (pure label-noise memorisation, theory.md 3.3):
    *    Ebar = (1/c) tr P^T P + tau/(1+delta)^2. */
   memset(Z0, 0, sizeof Z0);
   for (g = 0; g < 3; ++g) {
@@ -868,7 +868,7 @@ static void sanity_propB(void) {
            ptp / C);
   }
   /* 5. eta = 1: the printed and corrected delta coincide only for
-   *    gamma... (THEORY 3.3: with eta = 1 both discriminants agree). */
+   *    gamma... (theory.md 3.3: with eta = 1 both discriminants agree). */
   {
     double gm = 0.37, bb = 1.0 - gm - 1.0;
     double printed = (bb + sqrt(bb * bb + 4 * gm)) / (2 * gm);
@@ -890,7 +890,7 @@ static void sanity_propA(void) {
   int64_t a, i, j, g;
   double G1[1] = {0}, P1[1] = {1};
   random_P(P, K, C);
-  /* 1. all alpha_a = 1: Prop A scalars = Prop B scalars (THEORY 3.1). */
+  /* 1. all alpha_a = 1: Prop A scalars = Prop B scalars (theory.md 3.1). */
   for (a = 0; a < C; ++a) alphas[a] = 1.0;
   for (g = 0; g < 4; ++g) {
     double etas[3] = {0.3, 1.0, 2.5};
@@ -1023,7 +1023,7 @@ static void sanity_propA(void) {
            r.etrain, ptp / C);
   }
   /* 4. small gamma with eta > 1: delta ~ (eta - 1)/gamma (bracket, no
-   *    iteration; THEORY 7). */
+   *    iteration; theory.md 7). */
   {
     for (a = 0; a < C; ++a) alphas[a] = 1.0;
     rmtmc_propA_solve(&sc, alphas, 3.0, 1e-9, C, NULL, &e);
@@ -1054,7 +1054,7 @@ static void sanity_ridge(void) {
   pb.r2 = 1.3;
   pb.n = 1.0;
   pb.sigma2 = 0.4;
-  /* 1. isotropic kappa form = Hastie closed form (THEORY 9: to 1e-14). */
+  /* 1. isotropic kappa form = Hastie closed form (theory.md 4.2: to 1e-14). */
   for (h = 0; h < 7; ++h)
     for (l = 0; l < 6; ++l) {
       double err1;
@@ -1127,33 +1127,31 @@ static void sanity_ridge(void) {
     rmtmc_ridge_limits at, l1, l2;
     rmtmc_ridge_problem q = {2, s2, c2, NULL, 1.0, 600.0, 0.5};
     rmtmc_status st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
-    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-6 * 0.25,
-           "ridge optimum, two-point Sigma, isotropic beta: lam* = %.12g (sigma2 d/(n r2) = 0.25)", lo);
+    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-15 * 0.25,
+           "ridge optimum, two-point Sigma, isotropic beta: lam* = %.17g (closed form sigma2 d/(n r2) = 0.25)", lo);
     rmtmc_ridge_theory(&l1, &q, lo * 0.98, NULL, &e);
     rmtmc_ridge_theory(&l2, &q, lo * 1.02, NULL, &e);
     report(at.risk < l1.risk && at.risk < l2.risk, "ridge optimum: R(lam*) = %.15g below R(0.98 lam*), R(1.02 lam*)",
            at.risk);
     /* The optimum does not move with the scale of Sigma (Bayes: lambda =
-     * sigma2 d / (n r2) whatever Sigma), and the search must not miss it.
-     * Where the risk depends on lambda only at relative order e near the
-     * optimum, double precision resolves the argmin to about sqrt(1e-16 / e):
-     * with Sigma scaled by 1e7, e ~ kappa/s ~ 3e-8, i.e. ~6e-5 relative, so
-     * 1e-3 is allowed (the unscaled case above holds 1e-6). */
+     * sigma2 d / (n r2) whatever Sigma): the closed form is used for every
+     * isotropic beta, so it is exact whatever the scale or the noise (the
+     * old search resolved it only to ~sqrt(1e-16/e) where the risk depends
+     * on lambda at relative order e: 6e-5 with Sigma scaled by 1e7). */
     double s7[2] = {1e7, 4e7}, sm[2] = {1e-7, 4e-7};
     q.s = s7;
     st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
-    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-3 * 0.25,
-           "ridge optimum, Sigma scaled by 1e7: lam* = %.12g (0.25), interior %d", lo, interior);
+    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-15 * 0.25,
+           "ridge optimum, Sigma scaled by 1e7: lam* = %.17g (0.25), interior %d", lo, interior);
     q.s = sm;
     st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
-    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-3 * 0.25,
-           "ridge optimum, Sigma scaled by 1e-7: lam* = %.12g (0.25), interior %d", lo, interior);
+    report(st == RMTMC_OK && interior && fabs(lo - 0.25) <= 1e-15 * 0.25,
+           "ridge optimum, Sigma scaled by 1e-7: lam* = %.17g (0.25), interior %d", lo, interior);
     q.s = s2;
-    q.sigma2 = 1e-9; /* lam* = 1e-9 * 300 / 600; the risk moves with lam at
-                        relative order lam ~ 5e-10 there: 1e-3 again */
+    q.sigma2 = 1e-9; /* lam* = 1e-9 * 300 / 600 */
     st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
-    report(st == RMTMC_OK && interior && fabs(lo - 5e-10) <= 1e-3 * 5e-10,
-           "ridge optimum, sigma2 = 1e-9: lam* = %.12g (5e-10), interior %d", lo, interior);
+    report(st == RMTMC_OK && interior && fabs(lo - 5e-10) <= 1e-15 * 5e-10,
+           "ridge optimum, sigma2 = 1e-9: lam* = %.17g (5e-10), interior %d", lo, interior);
     q.sigma2 = 0.0;
     st = rmtmc_ridge_optimum(&lo, &at, NULL, &q, NULL, &e);
     report(st == RMTMC_OK && lo == 0.0 && at.risk == 0.0, "ridge optimum without noise: lam* = %g (0), risk %g", lo,
@@ -1162,6 +1160,61 @@ static void sanity_ridge(void) {
     q.r2 = 0.0;
     st = rmtmc_ridge_optimum(&lo, &at, NULL, &q, NULL, &e);
     report(st == RMTMC_OK && isinf(lo) && at.risk == 0.0, "ridge optimum without signal: lam* = %g (inf)", lo);
+  }
+  /* 3c. The polished optimum for a non-isotropic beta (theory.md 4.3):
+   * against lam* from a 50-digit mpmath solve of the same stationarity
+   * condition (s = (0.5, 2, 5), counts (100, 60, 40), b2 = (0.2, 0.5, 1.3),
+   * n = 300, sigma2 = 0.7: kappa* = 0.49972700551598544818,
+   * lam* = 0.27587539796923502894, R* = 0.50670677552053425945), the
+   * rescaling law lam*(c Sigma, b2/c) = c lam*(Sigma, b2) (the fitted values
+   * do not change), stationarity by a symmetric difference of the risk, and
+   * an isotropic b2 given explicitly (b2_j proportional to count_j), which
+   * must take the closed form sigma2 d/(n r2).  Before the polish the
+   * golden-section search reached 1.1e-8 relative here. */
+  {
+    double s3[3] = {0.5, 2.0, 5.0}, c3[3] = {100, 60, 40}, b3[3] = {0.2, 0.5, 1.3};
+    const double lref = 0.27587539796923502894, rref = 0.50670677552053425945;
+    const double scales[4] = {1e3, 1e-3, 1e7, 1e-7};
+    double lo, ss[3], bs[3], worst = 0;
+    int interior = 0;
+    rmtmc_ridge_limits at, lp, lm;
+    rmtmc_ridge_problem q = {3, s3, c3, b3, 0.0, 300.0, 0.7};
+    rmtmc_status st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
+    report(st == RMTMC_OK && interior && fabs(lo - lref) <= 1e-13 * lref,
+           "ridge optimum, non-isotropic beta: lam* = %.17g vs 50-digit %.17g (rel err %.2e <= 1e-13)", lo, lref,
+           fabs(lo - lref) / lref);
+    report(fabs(at.risk - rref) <= 1e-13 * rref, "ridge optimum, non-isotropic beta: R(lam*) = %.17g vs %.17g",
+           at.risk, rref);
+    /* With r(t) = R(lam* e^t): r(h) - r(-h) = 2 h r1 + h^3 r3 / 3 + ...
+     * (r1, r3: first and third derivatives at 0), and an error e of lam*
+     * gives r1 ~ r2 e.  With h = 1e-5 the cubic term is ~1e-16 and the
+     * difference must stay at the rounding of R (a few 1e-16); an error
+     * e = 1e-10 shows as 5.5e-16 here (r2 = 0.27): e < ~7e-11 is checked. */
+    rmtmc_ridge_theory(&lp, &q, lo * exp(1e-5), NULL, &e);
+    rmtmc_ridge_theory(&lm, &q, lo * exp(-1e-5), NULL, &e);
+    report(fabs(lp.risk - lm.risk) <= 4e-16, "ridge optimum: R(lam* e^h) - R(lam* e^-h) = %.3g (h = 1e-5; <= 4e-16)",
+           lp.risk - lm.risk);
+    for (int k = 0; k < 4; ++k) {
+      double l2;
+      for (int j = 0; j < 3; ++j) {
+        ss[j] = s3[j] * scales[k];
+        bs[j] = b3[j] / scales[k];
+      }
+      q.s = ss;
+      q.b2 = bs;
+      st = rmtmc_ridge_optimum(&l2, &at, NULL, &q, NULL, &e);
+      worst = fmax(worst, st == RMTMC_OK ? fabs(l2 / (scales[k] * lo) - 1) : INFINITY);
+    }
+    report(worst <= 1e-12, "ridge optimum: lam*(c Sigma, b2/c) = c lam* for c = 1e3, 1e-3, 1e7, 1e-7 (worst rel %.2e <= 1e-12)",
+           worst);
+    {
+      double b4[3] = {0.5, 0.3, 0.2}; /* = r2 count/d with r2 = 1, d = 200 */
+      q.s = s3;
+      q.b2 = b4;
+      st = rmtmc_ridge_optimum(&lo, &at, &interior, &q, NULL, &e);
+      report(st == RMTMC_OK && interior && lo == 0.7 * 200.0 / 300.0,
+             "ridge optimum, isotropic b2 given explicitly: lam* = %.17g (closed form %.17g)", lo, 0.7 * 200.0 / 300.0);
+    }
   }
   /* 4. per-eigenvalue input (count = NULL, explicit b2) == atoms. */
   {

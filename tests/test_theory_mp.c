@@ -1,4 +1,4 @@
-/* test_theory_mp.c: the Marchenko-Pastur closed forms (THEORY.md section 1)
+/* test_theory_mp.c: the Marchenko-Pastur closed forms (docs/theory.md section 1)
  * and the BBP spike formulas (section 5.2).
  *
  * Usage: test_theory_mp path/to/reference_values.json
@@ -21,10 +21,10 @@
 
 /* ---------------- independent references used below ---------------- */
 
-/* Schwarzian of mc by the THEORY 1.9 limit
+/* Schwarzian of mc by the theory.md 1.9 limit
  * 2[mc'(w1)mc'(w2)/(mc(w1)-mc(w2))^2 - 1/(w1-w2)^2] -> Sch[mc](w)/3 with
  * symmetric w1,2 = w -+ h/2 (even in h), two Richardson steps; mc' from
- * THEORY 1.4: m' = -(eta m^2 + m)/(2 eta w m + w + eta - 1),
+ * theory.md 1.4: m' = -(eta m^2 + m)/(2 eta w m + w + eta - 1),
  * mc' = eta m' + (1 - eta)/w^2. */
 static double mp_mcprime(double eta, double w) {
   double m = creal(rmtmc_mp_stieltjes(eta, w));
@@ -114,27 +114,13 @@ static void run_case(tally *t, const json_value *c) {
     snprintf(name, sizeof name, "%s (imaginary part)", id);
     check_close(t, name, cimag(mu), 0.0, 0.0, 0.0);
   } else if (starts(id, "mp.finite_sd.")) {
-    /* The file's values were computed numerically and are off in the 5th
-     * (w = -1) and 3rd (w = -0.2) digit: the exact values are 4/17,
-     * 100/89, 4/17 (Sch[mc] in closed form; also 40-digit mpmath).  Check
-     * against an independent evaluation of the THEORY 1.9 limit, and
-     * against the file within its own tolerance when it holds, else within
-     * the erratum tolerance 3e-3 (flagged). */
+    /* The exact values 4/17, 100/89, 4/17 (theory.md 1.9), checked against
+     * the file and against an independent evaluation of the limit. */
     double w = json_num(json_get(in, "w"), NAN);
-    double got = rmtmc_mp_sd_coef(eta, w), fileval = json_num(ex, NAN);
-    double indep = sd_by_limit(eta, w);
+    double got = rmtmc_mp_sd_coef(eta, w);
     snprintf(name, sizeof name, "%s vs limit formula", id);
-    check_close(t, name, got, indep, 0.0, 1e-8);
-    if (fabs(got - fileval) <= at + rt * fabs(fileval)) {
-      check_close(t, id, got, fileval, at, rt);
-    } else {
-      printf(
-          "NOTE %s: reference file value %.17g is inexact (exact "
-          "%.17g, rel diff %.2e > file tol %.1e); erratum for the lead\n",
-          id, fileval, got, fabs(got - fileval) / fabs(fileval), rt);
-      snprintf(name, sizeof name, "%s (erratum tolerance)", id);
-      check_close(t, name, got, fileval, 0.0, 3e-3);
-    }
+    check_close(t, name, got, sd_by_limit(eta, w), 0.0, 1e-8);
+    check_close(t, id, got, json_num(ex, NAN), at, rt);
   } else if (starts(id, "bbp.")) {
     double ell = json_num(json_get(in, "ell"), NAN);
     double thr, l1, c2, sd;
@@ -187,7 +173,7 @@ static void run_identities(tally *t) {
       mc = rmtmc_mp_companion(eta, w);
       r = eta * m - (1 - eta) / w;
       worst_comp = fmax(worst_comp, cabs(mc - r) / fmax(1.0, cabs(mc)));
-      r = eta * w * m * m + (w + eta - 1) * m + 1; /* THEORY 1.3 */
+      r = eta * w * m * m + (w + eta - 1) * m + 1; /* theory.md 1.3 */
       worst_quad = fmax(worst_quad, cabs(r) / (1 + cabs(eta * w * m * m) +
                                                cabs((w + eta - 1) * m)));
       worst_conj =
@@ -209,7 +195,7 @@ static void run_identities(tally *t) {
   check_true(t, "mp: branch Im w > 0 => Im m, Im mc > 0; real w => real m",
              branch_ok, "grid of 5 eta x 11 w");
 
-  /* cancellation-free near w = 0 (THEORY 7) */
+  /* cancellation-free near w = 0 (theory.md 7) */
   check_close(t, "mp: m(0) = 1/(1-eta), eta = 0.5",
               creal(rmtmc_mp_stieltjes(0.5, 0.0)), 2.0, 0, 1e-15);
   check_close(t, "mp: m(1e-13) ~ 1/(1-eta) + w/(1-eta)^3",
@@ -258,7 +244,7 @@ static void run_identities(tally *t) {
                 1 + 6 * 0.3 + 6 * 0.09 + 0.027, 0, 1e-15);
   }
 
-  /* delta(gamma) (THEORY 1.7) */
+  /* delta(gamma) (theory.md 1.7) */
   {
     const double gs[] = {1e-8, 1e-3, 0.1, 1.0, 10.0, 1e6};
     double worst_fp = 0, worst_m = 0;
@@ -282,7 +268,7 @@ static void run_identities(tally *t) {
                 rmtmc_mp_delta(2.0, 0.5), (1 + sqrt(17.0)) / 2, 0, 1e-15);
   }
 
-  /* bias mu(w) (THEORY 1.9): contour formula g(w) from the closed-form mc,
+  /* bias mu(w) (theory.md 1.9): contour formula g(w) from the closed-form mc,
    * conjugation, and the w -> lam_+ + lam_- - w antisymmetry for real w */
   {
     const double complex bw[] = {

@@ -1,6 +1,6 @@
 /* generative.c: deterministic equivalents of the ridge "linear generative
- * model" of the talk, Proposition A (discrete contexts, THEORY 3.1) and
- * Proposition B (Gaussian mixture, corrected, THEORY 3.2).  Only scalars and
+ * model" of the talk, Proposition A (discrete contexts, theory.md 3.1) and
+ * Proposition B (Gaussian mixture, corrected, theory.md 3.2).  Only scalars and
  * c x c matrices are formed; the c x c solve is a small in-house Cholesky. */
 #include "rmtmc_theory_models.h"
 
@@ -16,7 +16,7 @@ static rmtmc_status check_pos(const char *fn, const char *name, double v,
                               rmtmc_error *err) {
   if (!(v > 0) || !isfinite(v))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: %s = %g must be finite and > 0", fn, name, v);
+                           "%s = %g must be finite and > 0", name, v);
   return RMTMC_OK;
 }
 
@@ -32,15 +32,15 @@ static rmtmc_status check_P(const char *fn, const double *P, int64_t k,
       double v = P[j + a * k];
       if (!(v >= 0) || !isfinite(v))
         return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                               "%s: P[%lld, %lld] = %g is not a probability",
-                               fn, (long long)j, (long long)a, v);
+                               "P[%lld, %lld] = %g is not a probability",
+                               (long long)j, (long long)a, v);
       sum += v;
     }
     if (fabs(sum - 1.0) > 1e-6)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: column %lld of P sums to %.10g, not 1 (P is "
+                             "column %lld of P sums to %.10g, not 1 (P is "
                              "k x c, column-major, columns = label laws p_a)",
-                             fn, (long long)a, sum);
+                             (long long)a, sum);
   }
   return RMTMC_OK;
 }
@@ -49,16 +49,16 @@ static rmtmc_status check_sizes(const char *fn, int64_t k, int64_t c,
                                 rmtmc_error *err) {
   if (c < 1)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: c = %lld contexts/classes, need c >= 1", fn,
+                           "c = %lld contexts/classes, need c >= 1",
                            (long long)c);
   if (k < 1)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: k = %lld labels, need k >= 1", fn,
+                           "k = %lld labels, need k >= 1",
                            (long long)k);
   return RMTMC_OK;
 }
 
-/* ======================= Proposition A (THEORY 3.1) ==================== */
+/* ======================= Proposition A (theory.md 3.1) ==================== */
 
 static rmtmc_status check_alphas(const char *fn, const double *alphas,
                                  int64_t c, rmtmc_error *err) {
@@ -69,15 +69,14 @@ static rmtmc_status check_alphas(const char *fn, const double *alphas,
   for (a = 0; a < c; ++a) {
     if (!(alphas[a] >= 0) || !isfinite(alphas[a]))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: alphas[%lld] = %g must be finite and >= 0",
-                             fn, (long long)a, alphas[a]);
+                             "alphas[%lld] = %g must be finite and >= 0",
+                             (long long)a, alphas[a]);
     sum += alphas[a];
   }
   if (!(sum > 0))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: all alphas are 0 (alpha_a = c n_a / n has "
-                           "mean 1)",
-                           fn);
+                           "all alphas are 0 (alpha_a = c n_a / n has "
+                           "mean 1)");
   return RMTMC_OK;
 }
 
@@ -88,20 +87,20 @@ rmtmc_status rmtmc_propA_alphas_from_counts(double *alphas,
   int64_t a, n = 0;
   if (c < 1)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: c = %lld contexts, need c >= 1", fn,
+                           "c = %lld contexts, need c >= 1",
                            (long long)c);
   if (!alphas || !counts)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL array", fn);
   for (a = 0; a < c; ++a) {
     if (counts[a] < 0)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: counts[%lld] = %lld is negative", fn,
+                             "counts[%lld] = %lld is negative",
                              (long long)a, (long long)counts[a]);
     n += counts[a];
   }
   if (n <= 0)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: the counts sum to 0 (no samples)", fn);
+                           "the counts sum to 0 (no samples)");
   for (a = 0; a < c; ++a) alphas[a] = (double)c * (double)counts[a] / (double)n;
   return RMTMC_OK;
 }
@@ -160,15 +159,20 @@ static rmtmc_status propA_solve_raw(rmtmc_propA_scalars *out,
                     theory_max_iter(opts), &width);
   if (st == RMTMC_ERR_NOCONV)
     return rmtmc_error_set(err, st,
-                           "%s: Brent on delta did not converge in %d "
-                           "iterations (bracket width %.3g at delta = %.17g; "
-                           "eta = %g, gamma = %g)",
-                           fn, theory_max_iter(opts), width, root, eta, gamma);
+                           "the Proposition A fixed point delta (eta = d/c = "
+                           "%g, gamma = %g) did not reach the relative "
+                           "accuracy %.1e in %d iterations: a numerical "
+                           "limit of rmtmc at these values (library callers "
+                           "may loosen rmtmc_theory_opts)",
+                           eta, gamma, theory_tol(opts),
+                           theory_max_iter(opts));
   if (st != RMTMC_OK)
     return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
-                           "%s: fixed point delta = eta/(alpha + gamma) not "
-                           "bracketed in [0, %g] (eta = %g, gamma = %g)",
-                           fn, hi, eta, gamma);
+                           "the Proposition A fixed point delta could not be "
+                           "computed for eta = d/c = %g and gamma = %g "
+                           "(outside the range double precision resolves); "
+                           "use a larger gamma",
+                           eta, gamma);
   /* One guarded Newton step polishes the Brent root to rounding level:
    * d/d delta [delta - eta/(alpha + gamma)] = 1 - beta kappa > 0. */
   propA_alpha_beta(&x, root, &alpha, &beta);
@@ -197,7 +201,7 @@ rmtmc_status rmtmc_propA_solve(rmtmc_propA_scalars *out, const double *alphas,
   if (!out) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: out is NULL", fn);
   if (c < 1)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: c = %lld contexts, need c >= 1", fn,
+                           "c = %lld contexts, need c >= 1",
                            (long long)c);
   if ((st = check_pos(fn, "eta (= d/c)", eta, err))) return st;
   if ((st = check_pos(fn, "gamma (ridge penalty)", gamma, err))) return st;
@@ -263,8 +267,8 @@ static rmtmc_status propA_check_all(const char *fn, const double *P,
   if ((st = check_pos(fn, "eta (= d/c)", eta, err))) return st;
   if (!(n > 0))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: n = %g samples must be > 0 (INFINITY allowed)",
-                           fn, n);
+                           "n = %g samples must be > 0 (INFINITY allowed)",
+                           n);
   if ((st = check_alphas(fn, alphas, c, err))) return st;
   return check_P(fn, P, k, c, err);
 }
@@ -288,7 +292,7 @@ rmtmc_status rmtmc_propA_theory(rmtmc_propA_result *res, double *D, double *m,
   pn2 = (double *)malloc(sizeof(double) * (size_t)c * 3);
   if (!pn2)
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                           "%s: cannot allocate 3 x %lld doubles", fn,
+                           "cannot allocate 3 x %lld doubles",
                            (long long)c);
   v = pn2 + c;
   Dw = v + c;
@@ -309,7 +313,7 @@ rmtmc_status rmtmc_propA_theory(rmtmc_propA_result *res, double *D, double *m,
     if (!T) {
       free(pn2);
       return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                             "%s: cannot allocate a %lld x %lld matrix", fn,
+                             "cannot allocate a %lld x %lld matrix",
                              (long long)k, (long long)k);
     }
     for (a = 0; a < c; ++a) {
@@ -352,18 +356,18 @@ rmtmc_status rmtmc_propA_grid(rmtmc_propA_result *res, const double *gammas,
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL res or gammas",
                            fn);
   if (ngamma < 0)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: ngamma = %lld < 0", fn,
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "ngamma = %lld < 0",
                            (long long)ngamma);
   if ((st = propA_check_all(fn, P, alphas, eta, n, k, c, err))) return st;
   for (g = 0; g < ngamma; ++g)
     if (!(gammas[g] > 0) || !isfinite(gammas[g]))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: gammas[%lld] = %g must be finite and > 0",
-                             fn, (long long)g, gammas[g]);
+                             "gammas[%lld] = %g must be finite and > 0",
+                             (long long)g, gammas[g]);
   pn2 = (double *)malloc(sizeof(double) * (size_t)c * 2);
   if (!pn2)
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                           "%s: cannot allocate 2 x %lld doubles", fn,
+                           "cannot allocate 2 x %lld doubles",
                            (long long)c);
   v = pn2 + c;
   propA_consts(pn2, v, P, alphas, n, k, c);
@@ -378,7 +382,7 @@ rmtmc_status rmtmc_propA_grid(rmtmc_propA_result *res, const double *gammas,
   return st;
 }
 
-/* ======================= Proposition B (THEORY 3.2) ==================== */
+/* ======================= Proposition B (theory.md 3.2) ==================== */
 
 /* In-place Cholesky A = L L^T of a symmetric c x c matrix (column-major,
  * lower triangle read and overwritten; right-looking, unit-stride inner
@@ -417,7 +421,7 @@ static void chol_solve(const double *L, double *y, int64_t c) {
   }
 }
 
-/* Corrected delta (THEORY 1.7, discriminant 4 gamma eta), the positive root
+/* Corrected delta (theory.md 1.7, discriminant 4 gamma eta), the positive root
  * of gamma delta^2 + (1 + gamma - eta) delta - eta = 0, cancellation-free. */
 static double delta_closed(double eta, double gamma) {
   double b = eta - gamma - 1.0;
@@ -434,9 +438,9 @@ static rmtmc_status check_G(const char *fn, const double *G, int64_t c,
     double g = G[j + j * c];
     if (!(g >= 0) || !isfinite(g))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: G[%lld, %lld] = %g: G = M^T M needs a "
+                             "G[%lld, %lld] = %g: G = M^T M needs a "
                              "finite diagonal >= 0",
-                             fn, (long long)j, (long long)j, g);
+                             (long long)j, (long long)j, g);
     if (g > scale) scale = g;
   }
   for (j = 0; j < c; ++j)
@@ -445,9 +449,9 @@ static rmtmc_status check_G(const char *fn, const double *G, int64_t c,
       if (!isfinite(a) || !isfinite(b) ||
           fabs(a - b) > 1e-8 * scale + 1e-300)
         return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                               "%s: G is not symmetric (G[%lld, %lld] = %.17g, "
-                               "G[%lld, %lld] = %.17g); pass G = M^T M",
-                               fn, (long long)i, (long long)j, a, (long long)j,
+                               "G is not symmetric (G[%lld, %lld] = %.17g, "
+                               "G[%lld, %lld] = %.17g); give G = M^T M",
+                               (long long)i, (long long)j, a, (long long)j,
                                (long long)i, b);
     }
   return RMTMC_OK;
@@ -476,10 +480,11 @@ static rmtmc_status propB_eval(rmtmc_propB_result *res, double *trC,
   bad = chol_lower(w->H, c);
   if (bad)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: (1+delta)c I + G/zeta is not positive definite "
-                           "at pivot %lld (gamma = %g); G = M^T M must be "
-                           "positive semi-definite",
-                           fn, (long long)bad - 1, gamma);
+                           "the Gram matrix G = M^T M of the class means is "
+                           "not positive semi-definite (the Cholesky factor "
+                           "of (1+delta)c I + G/zeta fails at class %lld, "
+                           "gamma = %g); give G = M^T M",
+                           (long long)bad, gamma);
   /* Y = B P^T, Z = (G/zeta) Y = (I - sB) P^T = (M^T Qbar M/((1+delta)c)) P^T. */
   for (j = 0; j < k; ++j) {
     double *y = w->Y + j * c, *z = w->Z + j * c;
@@ -528,7 +533,7 @@ static rmtmc_status propB_eval(rmtmc_propB_result *res, double *trC,
     double *K = (double *)malloc(sizeof(double) * (size_t)(k * k));
     if (!K)
       return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                             "%s: cannot allocate a %lld x %lld matrix", fn,
+                             "cannot allocate a %lld x %lld matrix",
                              (long long)k, (long long)k);
     for (j = 0; j < k; ++j)
       for (i = 0; i <= j; ++i) {
@@ -577,16 +582,16 @@ static rmtmc_status propB_run(rmtmc_propB_result *res, double *trC, double *C,
   for (g = 0; g < ngamma; ++g)
     if (!(gammas[g] > 0) || !isfinite(gammas[g]))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: gamma = %g (entry %lld) must be finite and "
+                             "gamma = %g (entry %lld) must be finite and "
                              "> 0 (ridge penalty)",
-                             fn, gammas[g], (long long)g);
+                             gammas[g], (long long)g);
   if ((st = check_P(fn, P, k, c, err))) return st;
   if ((st = check_G(fn, G, c, err))) return st;
   w.H = (double *)malloc(sizeof(double) * (size_t)(c * c + 2 * c * k));
   if (!w.H)
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM,
-                           "%s: cannot allocate the c x c workspace (c = %lld)",
-                           fn, (long long)c);
+                           "cannot allocate the c x c workspace (c = %lld)",
+                           (long long)c);
   w.Y = w.H + c * c;
   w.Z = w.Y + c * k;
   st = RMTMC_OK;

@@ -1,7 +1,7 @@
-/* mp.c: Marchenko-Pastur closed forms for Sigma = I (THEORY.md section 1).
+/* mp.c: Marchenko-Pastur closed forms for Sigma = I (docs/theory.md section 1).
  *
  * All functions are pure; invalid arguments (eta <= 0 or not finite) give
- * NaN.  Conventions of THEORY section 0: m(w) = int dnu(x)/(x - w) on the
+ * NaN.  Conventions of docs/theory.md section 0: m(w) = int dnu(x)/(x - w) on the
  * d x d side, mc(w) = eta m(w) - (1 - eta)/w on the n x n side. */
 #include <complex.h>
 #include <math.h>
@@ -26,7 +26,7 @@ static double complex mp_upper(double complex w, int *conj_back) {
 }
 
 /* R(w) = sqrt(w - lam_-) sqrt(w - lam_+) with the principal root of each
- * factor (THEORY 1.3): cut exactly on [lam_-, lam_+], R ~ w at infinity,
+ * factor (theory.md 1.3): cut exactly on [lam_-, lam_+], R ~ w at infinity,
  * R < 0 for real w < lam_-, R > 0 for real w > lam_+.  w has Im w >= +0. */
 static double complex mp_r(double eta, double complex w) {
   double lo, hi;
@@ -50,7 +50,7 @@ double rmtmc_mp_atom(double eta) {
   return eta > 1.0 ? 1.0 - 1.0 / eta : 0.0;
 }
 
-/* THEORY 1.2: f(x) = sqrt((lam_+ - x)(x - lam_-)) / (2 pi eta x) on the open
+/* theory.md 1.2: f(x) = sqrt((lam_+ - x)(x - lam_-)) / (2 pi eta x) on the open
  * interval (lam_-, lam_+), 0 elsewhere (including x = 0 when eta = 1, where
  * the density diverges like x^-1/2). */
 double rmtmc_mp_density(double eta, double x) {
@@ -61,7 +61,7 @@ double rmtmc_mp_density(double eta, double x) {
   return sqrt((hi - x) * (x - lo)) / (2.0 * M_PI * eta * x);
 }
 
-/* THEORY 1.3, cancellation-free: with N1 = 1 - eta - w + R and
+/* theory.md 1.3, cancellation-free: with N1 = 1 - eta - w + R and
  * N2 = 1 - eta - w - R, m = 2/N2 if |N2| > |N1|, else N1/(2 eta w).
  * For real w on the support this returns the boundary value m(w + i0).
  * At w = 0 it gives 1/(1 - eta) for eta < 1 and infinity for eta > 1 (the
@@ -100,7 +100,7 @@ double complex rmtmc_mp_companion(double eta, double complex w) {
   return conj_back ? conj(mc) : mc;
 }
 
-/* THEORY 1.6: sum_{r=0}^{k-1} eta^r/(r+1) C(k,r) C(k-1,r), the Narayana
+/* theory.md 1.6: sum_{r=0}^{k-1} eta^r/(r+1) C(k,r) C(k-1,r), the Narayana
  * numbers N(k, r+1) built by the exact ratio recurrence
  * N(k, r+2) / N(k, r+1) = (k-r)(k-r-1) / ((r+1)(r+2)). */
 void rmtmc_mp_moments(double eta, int kmax, double *out) {
@@ -122,7 +122,7 @@ void rmtmc_mp_moments(double eta, int kmax, double *out) {
   }
 }
 
-/* THEORY 1.7: positive root of gamma d^2 + (1 + gamma - eta) d - eta = 0
+/* theory.md 1.7: positive root of gamma d^2 + (1 + gamma - eta) d - eta = 0
  * (corrected discriminant 4 gamma eta), evaluated without cancellation:
  * b = eta - gamma - 1, D = sqrt(b^2 + 4 gamma eta);
  * d = (b + D)/(2 gamma) if b >= 0, else 2 eta/(D - b).
@@ -140,7 +140,7 @@ double rmtmc_mp_delta(double eta, double gamma) {
   return 2.0 * eta / (disc - b);
 }
 
-/* THEORY 1.9: mu(w) = (1/4)[1/(lam_- - w) + 1/(lam_+ - w)] + 1/(2 R(w)),
+/* theory.md 1.9: mu(w) = (1/4)[1/(lam_- - w) + 1/(lam_+ - w)] + 1/(2 R(w)),
  * the Bai-Silverstein (2004) mean for f(x) = 1/(x - w), real Gaussian
  * entries.  Equals the general formula of rmtmc_theory_stieltjes_bias
  * with H = delta_1 (checked for eta < 1 and eta > 1). */
@@ -156,7 +156,7 @@ double complex rmtmc_mp_bias(double eta, double complex w) {
   return conj_back ? conj(mu) : mu;
 }
 
-/* THEORY 1.9: lim d sd(m_d(w)) = sqrt(Sch[mc](w)/3), real w off the support.
+/* theory.md 1.9: lim d sd(m_d(w)) = sqrt(Sch[mc](w)/3), real w off the support.
  * The Schwarzian is invariant under Moebius maps, so Sch[mc] = Sch[u] with
  * u = -1/mc, and u(w) inverts x(u) = u + eta + eta/(u - 1) (the Silverstein
  * equation with H = delta_1, see theory_internal.h).  For an inverse

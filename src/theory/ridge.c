@@ -1,9 +1,10 @@
-/* ridge.c: deterministic equivalents of ridge regression (THEORY 4): the
+/* ridge.c: deterministic equivalents of ridge regression (theory.md 4): the
  * effective ridge kappa, degrees of freedom, bias / variance / risk, the
  * training-error and GCV limits, the ridgeless limit, and the isotropic
  * closed form (Dobriban-Wager / Hastie et al. 2019) used as a cross-check. */
 #include "rmtmc_theory_models.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 
@@ -24,47 +25,53 @@ static rmtmc_status ridge_check(const char *fn, const rmtmc_ridge_problem *pb,
                                 ridge_info *info, rmtmc_error *err) {
   int64_t j;
   if (!pb)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: problem is NULL", fn);
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: the ridge problem must not be NULL", fn);
   if (pb->natoms < 1 || !pb->s)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: need natoms >= 1 eigenvalues (natoms = %lld)",
-                           fn, (long long)pb->natoms);
+                           "the ridge problem needs at least one eigenvalue "
+                           "of Sigma (got %lld)",
+                           (long long)pb->natoms);
   if (!(pb->n > 0) || !isfinite(pb->n))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: n = %g samples must be finite and > 0", fn,
+                           "the sample size n = %g must be finite and > 0",
                            pb->n);
   if (!(pb->sigma2 >= 0) || !isfinite(pb->sigma2))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: sigma2 = %g (noise variance) must be finite "
-                           "and >= 0",
-                           fn, pb->sigma2);
+                           "the noise variance sigma2 = %g must be finite and "
+                           ">= 0",
+                           pb->sigma2);
   if (!pb->b2 && (!(pb->r2 >= 0) || !isfinite(pb->r2)))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: r2 = %g (||beta||^2) must be finite and >= 0",
-                           fn, pb->r2);
+                           "the signal strength ||beta||^2 = %g must be "
+                           "finite and >= 0",
+                           pb->r2);
   info->d = info->rank = info->trS = 0;
   for (j = 0; j < pb->natoms; ++j) {
     double s = pb->s[j], c = cnt(pb, j);
     if (!(s >= 0) || !isfinite(s))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: eigenvalue s[%lld] = %g must be finite and "
-                             ">= 0",
-                             fn, (long long)j, s);
+                             "eigenvalue %lld of Sigma is %g; a covariance "
+                             "has finite eigenvalues >= 0",
+                             (long long)(j + 1), s);
     if (!(c > 0) || !isfinite(c))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: count[%lld] = %g must be finite and > 0", fn,
-                             (long long)j, c);
+                             "eigenvalue %lld of Sigma (%g) has multiplicity "
+                             "%g; it must be finite and > 0",
+                             (long long)(j + 1), s, c);
     if (pb->b2 && (!(pb->b2[j] >= 0) || !isfinite(pb->b2[j])))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "%s: b2[%lld] = %g must be finite and >= 0", fn,
-                             (long long)j, pb->b2[j]);
+                             "the signal on eigenvalue %lld of Sigma "
+                             "(||P_j beta||^2 = %g) must be finite and >= 0",
+                             (long long)(j + 1), pb->b2[j]);
     info->d += c;
     if (s > 0) info->rank += c;
     info->trS += c * s;
   }
   if (!isfinite(info->trS))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: tr Sigma overflows", fn);
+                           "tr Sigma overflows double precision; rescale "
+                           "Sigma (the ridge limits scale with it)");
   return RMTMC_OK;
 }
 
@@ -135,13 +142,19 @@ static rmtmc_status ridge_kappa0_raw(double *kappa0,
                     theory_max_iter(opts), &width);
   if (st == RMTMC_ERR_NOCONV)
     return rmtmc_error_set(err, st,
-                           "%s: Brent on df1(kappa0) = n did not converge in "
-                           "%d iterations (bracket width %.3g at %.17g)",
-                           fn, theory_max_iter(opts), width, root);
+                           "the ridgeless effective ridge kappa0 (df1 = n = "
+                           "%g) did not reach the relative accuracy %.1e in "
+                           "%d iterations: a numerical limit of rmtmc at "
+                           "these values (library callers may loosen "
+                           "rmtmc_theory_opts)",
+                           pb->n, theory_tol(opts), theory_max_iter(opts));
   if (st != RMTMC_OK)
     return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
-                           "%s: df1(kappa0) = n not bracketed in [0, %g]", fn,
-                           hi);
+                           "the ridgeless effective ridge could not be "
+                           "computed for n = %g and rank(Sigma) = %g (tr Sigma "
+                           "= %g): the eigenvalues of Sigma span too many "
+                           "orders of magnitude for double precision",
+                           pb->n, info->rank, info->trS);
   *kappa0 = root;
   return RMTMC_OK;
 }
@@ -155,9 +168,9 @@ static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
   ridge_sums sm;
   if (!(lam >= 0) || !isfinite(lam))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: lam = %g must be finite and >= 0 (0 = "
-                           "ridgeless limit)",
-                           fn, lam);
+                           "the ridge penalty lambda = %g must be finite and "
+                           ">= 0 (0: the ridgeless limit)",
+                           lam);
   if (lam == 0) {
     kappa = kappa0;
   } else {
@@ -172,15 +185,19 @@ static rmtmc_status ridge_eval(rmtmc_ridge_limits *out,
                       theory_tol(opts), 1e-300, theory_max_iter(opts), &width);
     if (st == RMTMC_ERR_NOCONV)
       return rmtmc_error_set(err, st,
-                             "%s: Brent on lam = kappa (1 - df1/n) did not "
-                             "converge in %d iterations (bracket width %.3g "
-                             "at kappa = %.17g, lam = %g)",
-                             fn, theory_max_iter(opts), width, kappa, lam);
+                             "the effective ridge kappa at lambda = %g did "
+                             "not reach the relative accuracy %.1e in %d "
+                             "iterations: a numerical limit of rmtmc at these "
+                             "values (library callers may loosen "
+                             "rmtmc_theory_opts)",
+                             lam, theory_tol(opts), theory_max_iter(opts));
     if (st != RMTMC_OK)
       return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
-                             "%s: lam = kappa (1 - df1/n) not bracketed in "
-                             "[%g, %g] (lam = %g)",
-                             fn, kappa0, hi, lam);
+                             "the effective ridge kappa at lambda = %g could "
+                             "not be computed (tr Sigma/n = %g): lambda or "
+                             "Sigma is outside the range double precision "
+                             "resolves; rescale them together",
+                             lam, info->trS / n);
     /* Guarded Newton polish: d/dkappa [kappa (1 - df1/n)] = 1 - df2/n. */
     {
       ridge_sums s0 = ridge_eval_sums(pb, info->d, kappa);
@@ -241,9 +258,11 @@ rmtmc_status rmtmc_ridge_grid(rmtmc_ridge_limits *out,
   rmtmc_status st;
   int64_t i;
   if (!out || !lams)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL out or lams", fn);
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: out and lams must not be NULL", fn);
   if (nlam < 0)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: nlam = %lld < 0", fn,
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: the number of penalties is %lld < 0", fn,
                            (long long)nlam);
   if ((st = ridge_check(fn, pb, &info, err))) return st;
   if ((st = ridge_kappa0_raw(&kappa0, pb, &info, opts, fn, err))) return st;
@@ -277,6 +296,60 @@ static double ridge_signal(const rmtmc_ridge_problem *pb) {
   return s;
 }
 
+/* beta isotropic in Sigma's eigenbasis: b2 NULL, or b2_j / count_j the
+ * same for every atom (to rounding). */
+static int ridge_isotropic(const rmtmc_ridge_problem *pb) {
+  double r0;
+  if (!pb->b2) return 1;
+  r0 = pb->b2[0] / cnt(pb, 0);
+  for (int64_t j = 1; j < pb->natoms; ++j)
+    if (fabs(pb->b2[j] / cnt(pb, j) - r0) > 8.0 * DBL_EPSILON * fabs(r0))
+      return 0;
+  return 1;
+}
+
+/* The stationarity condition of the risk in kappa form (theory.md 4.3):
+ * with B = kappa^2 sum_j b2_j s_j/(s_j+kappa)^2 and V = df2/n = (1/n) sum_j c_j s_j^2/(s_j+kappa)^2, R = (B + sigma2 V)/(1-V)
+ * and dlam/dkappa = 1 - V > 0, so dR/dlam = 0 iff
+ *   g(kappa) = B' (1 - V) + V' (B + sigma2) = 0,
+ *   B' = 2 kappa sum_j b2_j s_j^2/(s_j+kappa)^3,
+ *   V' = -(2/n) sum_j c_j s_j^2/(s_j+kappa)^3,
+ * (g < 0 left of the optimum, > 0 right of it).  Unlike R, whose minimum is
+ * flat, g has a simple root, so kappa* is found to rounding. */
+typedef struct opt_ctx {
+  const rmtmc_ridge_problem *pb;
+  double d;
+} opt_ctx;
+
+static double ridge_opt_g(double kappa, void *ctx) {
+  const opt_ctx *o = (const opt_ctx *)ctx;
+  const rmtmc_ridge_problem *pb = o->pb;
+  double B = 0, Bp = 0, V = 0, Vp = 0;
+  for (int64_t j = 0; j < pb->natoms; ++j) {
+    double s = pb->s[j], c = cnt(pb, j), q, b2;
+    if (s == 0) continue;
+    q = 1.0 / (s + kappa);
+    b2 = pb->b2 ? pb->b2[j] : pb->r2 * c / o->d;
+    B += b2 * s * (kappa * q) * (kappa * q);
+    Bp += 2.0 * kappa * b2 * s * s * q * q * q;
+    V += c * (s * q) * (s * q);
+    Vp -= 2.0 * c * s * s * q * q * q;
+  }
+  V /= pb->n;
+  Vp /= pb->n;
+  return Bp * (1.0 - V) + Vp * (B + pb->sigma2);
+}
+
+/* lam = kappa (1 - df1/n) with 1 - df1/n = (n - rank + sum_{s>0} c kappa/
+ * (s + kappa))/n: no cancellation when rank <= n. */
+static double ridge_lam_of_kappa(const rmtmc_ridge_problem *pb,
+                                 const ridge_info *info, double kappa) {
+  double acc = pb->n - info->rank;
+  for (int64_t j = 0; j < pb->natoms; ++j)
+    if (pb->s[j] > 0) acc += cnt(pb, j) * kappa / (pb->s[j] + kappa);
+  return kappa * acc / pb->n;
+}
+
 rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
                                  int *interior, const rmtmc_ridge_problem *pb,
                                  const rmtmc_theory_opts *opts,
@@ -286,7 +359,8 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
   double kappa0;
   rmtmc_status st;
   if (!lam_star || !at)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "%s: NULL output", fn);
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "%s: lam_star and at must not be NULL", fn);
   if ((st = ridge_check(fn, pb, &info, err))) return st;
   if ((st = ridge_kappa0_raw(&kappa0, pb, &info, opts, fn, err))) return st;
   if (interior) *interior = 0;
@@ -302,12 +376,17 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
     *lam_star = 0;
     return ridge_eval(at, pb, &info, kappa0, 0.0, opts, fn, err);
   }
+  if (ridge_isotropic(pb)) { /* Bayes: sigma2 d / (n ||beta||^2), any Sigma */
+    *lam_star = pb->sigma2 * info.d / (pb->n * ridge_signal(pb));
+    if (interior) *interior = 1;
+    return ridge_eval(at, pb, &info, kappa0, *lam_star, opts, fn, err);
+  }
   /* Scan 10 points per decade over 12 decades around the isotropic optimum
-   * sigma2 d / (n ||beta||^2) (exact for every Sigma when beta is isotropic),
-   * moving the window 6 decades while the best point sits on its edge (at
-   * most 4 times), then golden-section search on log(lam) between the
-   * neighbours of the best point (the risk is smooth and, in every case we
-   * know, unimodal). */
+   * sigma2 d / (n ||beta||^2), moving the window 6 decades while the best
+   * point sits on its edge (at most 4 times); then the root of the
+   * stationarity condition g(kappa) between the kappas of the neighbours of
+   * the best point (Brent, to rounding), or a golden-section search on
+   * log(lam) if g does not change sign there (a risk flat to rounding). */
   enum { NSCAN = 121 };
   double step = log(10.0) / 10.0;
   double lo = log(pb->sigma2 * info.d / (pb->n * ridge_signal(pb))) - 6.0 * log(10.0);
@@ -326,6 +405,22 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
     if (shift < 4) lo += (ib == 0 ? -6.0 : 6.0) * log(10.0);
   }
   double a = lo + step * (ib > 0 ? ib - 1 : 0), b = lo + step * (ib < NSCAN - 1 ? ib + 1 : NSCAN - 1);
+  if (interior) *interior = ib > 0 && ib < NSCAN - 1;
+  {
+    rmtmc_ridge_limits la, lb;
+    opt_ctx oc = {pb, info.d};
+    double ga, gb, kstar;
+    if ((st = ridge_eval(&la, pb, &info, kappa0, exp(a), opts, fn, err))) return st;
+    if ((st = ridge_eval(&lb, pb, &info, kappa0, exp(b), opts, fn, err))) return st;
+    ga = ridge_opt_g(la.kappa, &oc);
+    gb = ridge_opt_g(lb.kappa, &oc);
+    if (ga < 0 && gb > 0 &&
+        theory_brent(&kstar, ridge_opt_g, &oc, la.kappa, lb.kappa, ga, gb, 0.0,
+                     1e-300, 400, NULL) == RMTMC_OK) {
+      *lam_star = ridge_lam_of_kappa(pb, &info, kstar);
+      return ridge_eval(at, pb, &info, kappa0, *lam_star, opts, fn, err);
+    }
+  }
   const double gr = 0.5 * (sqrt(5.0) - 1.0);
   double x1 = b - gr * (b - a), x2 = a + gr * (b - a);
   rmtmc_ridge_limits l1, l2;
@@ -347,13 +442,12 @@ rmtmc_status rmtmc_ridge_optimum(double *lam_star, rmtmc_ridge_limits *at,
     }
   }
   *lam_star = exp(0.5 * (a + b));
-  if (interior) *interior = ib > 0 && ib < NSCAN - 1;
   return ridge_eval(at, pb, &info, kappa0, *lam_star, opts, fn, err);
 }
 
 /* ------------------------------------------------ isotropic closed form */
 
-/* Marchenko-Pastur m(w) and m'(w) for real w < 0 (THEORY 1.3-1.4): there
+/* Marchenko-Pastur m(w) and m'(w) for real w < 0 (theory.md 1.3-1.4): there
  * R = sqrt(w - lam_-) sqrt(w - lam_+) = -sqrt((lam_- - w)(lam_+ - w)), the
  * cancellation-free branch picks 2/N2 or N1/(2 eta w), and
  * m' = -(eta m^2 + m)/(2 eta w m + w + eta - 1) = -(eta m^2 + m)/R. */
@@ -370,20 +464,23 @@ static rmtmc_status iso_check(const char *fn, double eta, double r2,
                               double sigma2, rmtmc_error *err) {
   if (!(eta > 0) || !isfinite(eta))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: eta = d/n = %g must be finite and > 0", fn,
+                           "the ratio eta = d/n is %g; it must be positive "
+                           "and finite",
                            eta);
   if (!(r2 >= 0) || !isfinite(r2))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: r2 = %g (||beta||^2) must be finite and >= 0",
-                           fn, r2);
+                           "the signal strength ||beta||^2 = %g must be "
+                           "finite and >= 0",
+                           r2);
   if (!(sigma2 >= 0) || !isfinite(sigma2))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: sigma2 = %g must be finite and >= 0", fn,
+                           "the noise variance sigma2 = %g must be finite and "
+                           ">= 0",
                            sigma2);
   return RMTMC_OK;
 }
 
-/* Ridgeless isotropic limits (THEORY 4), per sample (n = 1, d = eta). */
+/* Ridgeless isotropic limits (theory.md 4), per sample (n = 1, d = eta). */
 static void iso_ridgeless(rmtmc_ridge_limits *out, double eta, double r2,
                           double sigma2) {
   if (eta < 1) {
@@ -421,7 +518,9 @@ rmtmc_status rmtmc_ridge_iso(rmtmc_ridge_limits *out, double eta, double r2,
   if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
   if (!(lam >= 0) || !isfinite(lam))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: lam = %g must be finite and >= 0", fn, lam);
+                           "the ridge penalty lambda = %g must be finite and "
+                           ">= 0 (0: the ridgeless limit)",
+                           lam);
   if (lam == 0) {
     iso_ridgeless(out, eta, r2, sigma2);
     return RMTMC_OK;
@@ -463,7 +562,8 @@ rmtmc_status rmtmc_ridge_iso_optimal(double *lam_star, double *risk_star,
   if ((st = iso_check(fn, eta, r2, sigma2, err))) return st;
   if (!(r2 > 0))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "%s: r2 = 0 makes lam* = sigma2 eta / r2 infinite",
+                           "%s: no signal (||beta||^2 = 0): the optimal "
+                           "ridge penalty sigma2 eta / ||beta||^2 is infinite",
                            fn);
   ls = sigma2 * eta / r2;
   if (lam_star) *lam_star = ls;

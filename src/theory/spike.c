@@ -1,5 +1,5 @@
 /* spike.c: the BBP phase transition of a spiked covariance
- * Sigma = I + sum_i (ell_i - 1) v_i v_i^T (THEORY.md section 5.2;
+ * Sigma = I + sum_i (ell_i - 1) v_i v_i^T (docs/theory.md section 5.2;
  * Baik-Ben Arous-Peche 2005, Baik-Silverstein 2006, Paul 2007, Bai-Yao
  * 2008): rmtmc_bbp (one spike above the bulk, rmtmc_theory.h) and
  * rmtmc_spikes (several spikes, both sides, real or complex data,
