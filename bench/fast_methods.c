@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "support/ref_layout.h"
 #include "backend/cpu/cpu_fast.h"
 #include "rmtmc_model.h"
 #include "rmtmc_theory.h"
@@ -37,7 +38,7 @@ typedef struct job {
   int64_t d, n;
   rmtmc_model model;
   double zr[NZ], zi[NZ];
-  rmtmc_reduce_spec spec;
+  rmtmc_layout spec;
 } job;
 
 static double now(void) {
@@ -66,7 +67,7 @@ static int job_init(job *j, int64_t d, int64_t n, const char *sigma) {
   double im[NZ] = {0.0, 0.0, 0.1 * w, 0.1 * w, 0.1 * w};
   memcpy(j->zr, re, sizeof re);
   memcpy(j->zi, im, sizeof im);
-  rmtmc_reduce_spec r = {NZ, j->zr, j->zi, KM, NBINS, fmax(0.0, lo - 0.15 * w), hi + 0.15 * w};
+  rmtmc_layout r = ref_layout(NZ, j->zr, j->zi, KM, NBINS, fmax(0.0, lo - 0.15 * w), hi + 0.15 * w);
   j->spec = r;
   return 1;
 }
@@ -109,7 +110,7 @@ static double trial_tridiag(const job *j, uint64_t t, double *sample_sec, double
 /* Validate: one tridiagonal trial's observables = the dense reduction on
  * dsterf's eigenvalues of the same band. */
 static int validate(const job *j) {
-  int64_t m = j->d < j->n ? j->d : j->n, nobs = rmtmc_reduce_nobs(&j->spec);
+  int64_t m = j->d < j->n ? j->d : j->n, nobs = (j->spec).nobs;
   double *a = malloc((size_t)m * sizeof *a), *b2 = malloc((size_t)m * sizeof *b2);
   double *ev = malloc((size_t)j->d * sizeof *ev), *w = malloc((size_t)m * sizeof *w);
   double o1[2 * NZ + 2 + KM], o2[2 * NZ + 2 + KM];
@@ -260,7 +261,7 @@ int main(int argc, char **argv) {
       double obs[2 * NZ + 2 + KM];
       int64_t hist[NBINS + 3] = {0};
       fails += trial_tridiag(&j, (uint64_t)t, NULL, obs, hist) < 0;
-      acc += obs[RMTMC_OBS_LAMMAX(&j.spec)];
+      acc += obs[(j.spec).lam_max];
     }
     big = now() - t0;
     big_cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;

@@ -444,9 +444,9 @@ static void simulate(tally *t, const char *label, const char *sigma, const rmtmc
   rmtmc_spectrum_config_default(&cfg);
   cfg.d = d;
   cfg.n = n;
-  cfg.trials = trials;
-  cfg.seed = seed;
-  cfg.backend = RMTMC_BACKEND_CPU;
+  cfg.run.trials = trials;
+  cfg.run.seed = seed;
+  cfg.run.backend = RMTMC_BACKEND_CPU;
   snprintf(cfg.sigma, sizeof cfg.sigma, "%s", sigma);
   if (rmtmc_spectrum_run(&cfg, &r, &e) != RMTMC_OK) {
     snprintf(name, sizeof name, "%s: spectrum study runs (%s)", label, e.msg);

@@ -41,11 +41,11 @@ static void one_law(tally *t, const char *sigma, int64_t d, int64_t n, const cha
   rmtmc_spectrum_config_default(&c);
   c.d = d;
   c.n = n;
-  c.trials = trials;
-  c.seed = seed;
+  c.run.trials = trials;
+  c.run.seed = seed;
   snprintf(c.sigma, sizeof c.sigma, "%s", sigma);
   snprintf(c.entries, sizeof c.entries, "%s", entries);
-  c.backend = RMTMC_BACKEND_CPU;
+  c.run.backend = RMTMC_BACKEND_CPU;
   c.nz = 6;
   memcpy(c.z_re, zr, sizeof zr);
   memcpy(c.z_im, zi, sizeof zi);
@@ -71,8 +71,8 @@ static void one_law(tally *t, const char *sigma, int64_t d, int64_t n, const cha
   rmtmc_pop pop = rmtmc_model_pop(&r.model);
   printf("     %-24s %8s %8s %8s   d*(mean - limit)  mu_general  mu_diagonal\n", "z (part)", "raw", "diagonal",
          "general");
-  for (int64_t j = 0; j < r.nz; ++j) {
-    const rmtmc_stieltjes_row *w = &r.rows[j];
+  for (int64_t j = 0; j < r.zobs[RMTMC_ZOBS_STIELTJES].nz; ++j) {
+    const rmtmc_stieltjes_row *w = &r.zobs[RMTMC_ZOBS_STIELTJES].rows[j];
     double complex z = CMPLX(w->z_re, w->z_im), mg, md;
     if (rmtmc_theory_stieltjes_bias_sigma(&mx, r.eta, z, kx, NULL, &mg, &e) != RMTMC_OK ||
         rmtmc_theory_stieltjes_bias(&pop, r.eta, z, kx, NULL, &md, &e) != RMTMC_OK) {
@@ -96,7 +96,7 @@ static void one_law(tally *t, const char *sigma, int64_t d, int64_t n, const cha
   }
   if (t == &scratch) {
     printf("     max |z|: raw %.2f, diagonal formula %.2f, general %.2f (%.1f s)\n", max_raw, max_diag, max_gen,
-           r.seconds);
+           r.run.seconds);
     rmtmc_entry_mixing_free(&mx);
     rmtmc_spectrum_result_free(&r);
     return;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/ref_layout.h"
 #include "backend/bartlett_common.h"
 #include "backend/cpu/cpu_fast.h"
 #include "backend/reduce_common.h"
@@ -302,8 +303,8 @@ static void test_resolvent11(check_ctx *c, const band *b, const cpu_tridiag *t) 
 static void test_reduce(check_ctx *c, const band *b, int64_t d, int64_t n) {
   enum { NZ = 3, NB = 20 };
   double zr[NZ] = {-1.0, 0.8, 1.5 * b->ev[b->m - 1] + 0.5}, zi[NZ] = {0.0, 0.2, 0.0};
-  rmtmc_reduce_spec r = {NZ, zr, zi, 4, NB, 0.5 * b->ev[0], 0.9 * b->ev[b->m - 1]};
-  int64_t nobs = rmtmc_reduce_nobs(&r);
+  rmtmc_layout r = ref_layout(NZ, zr, zi, 4, NB, 0.5 * b->ev[0], 0.9 * b->ev[b->m - 1]);
+  int64_t nobs = (r).nobs;
   double *obs = calloc((size_t)nobs, sizeof(double));
   int64_t h[NB + 3] = {0}, want[NB + 3] = {0};
   rmtmc_error err;
@@ -313,12 +314,12 @@ static void test_reduce(check_ctx *c, const band *b, int64_t d, int64_t n) {
     double complex s = ref_stieltjes(b, CMPLX(zr[j], zi[j]));
     worst = fmax(worst, cabs(CMPLX(obs[2 * j], obs[2 * j + 1]) - s) / cabs(s));
   }
-  worst = fmax(worst, fabs(obs[RMTMC_OBS_LAMMIN(&r)] - b->ev[0]) / b->tnorm);
-  worst = fmax(worst, fabs(obs[RMTMC_OBS_LAMMAX(&r)] - b->ev[b->m - 1]) / b->tnorm);
+  worst = fmax(worst, fabs(obs[(r).lam_min] - b->ev[0]) / b->tnorm);
+  worst = fmax(worst, fabs(obs[(r).lam_max] - b->ev[b->m - 1]) / b->tnorm);
   for (int k = 1; k <= 4; ++k) {
     double s = 0.0;
     for (int64_t i = 0; i < b->m; ++i) s += pow(b->ev[i], k);
-    worst = fmax(worst, fabs(obs[RMTMC_OBS_MOMENT(&r, k)] - s / (double)d) / (s / (double)d));
+    worst = fmax(worst, fabs(obs[(r).moment + (k) - 1] - s / (double)d) / (s / (double)d));
   }
   for (int64_t i = 0; i < b->m; ++i) want[rmtmc_hist_slot(b->ev[i], NB, r.hist_lo, r.hist_hi)]++;
   want[NB + 2] = d - b->m;

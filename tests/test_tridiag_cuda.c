@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/ref_layout.h"
 #include "check.h"
 
 #ifndef RMTMC_HAVE_CUDA
@@ -56,8 +57,8 @@ static void test_de(check_ctx *c, int64_t d, int64_t n, int beta, uint64_t seed)
   double *da = NULL, *db = NULL, *dobs = NULL, *dzr = NULL, *dzi = NULL;
   unsigned long long *dh = NULL;
   double zr[NZ] = {-1.0, 6.0, 0.8, 1.5, 2.2}, zi[NZ] = {0.0, 0.0, 0.3, 0.3, 0.3};
-  rmtmc_reduce_spec r = {NZ, zr, zi, KM, NB, 0.05, 3.5};
-  const int64_t nobs = rmtmc_reduce_nobs(&r);
+  rmtmc_layout r = ref_layout(NZ, zr, zi, KM, NB, 0.05, 3.5);
+  const int64_t nobs = (r).nobs;
   double *obs_cpu = calloc((size_t)(COUNT * nobs), sizeof(double));
   double *obs_gpu = calloc((size_t)(COUNT * nobs), sizeof(double));
   int64_t hist_cpu[NB + 3] = {0};
@@ -112,13 +113,13 @@ static void test_de(check_ctx *c, int64_t d, int64_t n, int beta, uint64_t seed)
     int64_t hdiff = 0;
     for (int64_t b = 0; b < COUNT; ++b) {
       const double *oc = obs_cpu + b * nobs, *og = obs_gpu + b * nobs;
-      double tn = fabs(oc[RMTMC_OBS_LAMMAX(&r)]);
+      double tn = fabs(oc[(r).lam_max]);
       for (int j = 0; j < 2 * NZ; ++j)
         ws = fmax(ws, fabs(og[j] - oc[j]) / hypot(oc[2 * (j / 2)], oc[2 * (j / 2) + 1]));
-      we = fmax(we, fabs(og[RMTMC_OBS_LAMMIN(&r)] - oc[RMTMC_OBS_LAMMIN(&r)]) / (DBL_EPSILON * tn));
-      we = fmax(we, fabs(og[RMTMC_OBS_LAMMAX(&r)] - oc[RMTMC_OBS_LAMMAX(&r)]) / (DBL_EPSILON * tn));
+      we = fmax(we, fabs(og[(r).lam_min] - oc[(r).lam_min]) / (DBL_EPSILON * tn));
+      we = fmax(we, fabs(og[(r).lam_max] - oc[(r).lam_max]) / (DBL_EPSILON * tn));
       for (int k = 1; k <= KM; ++k)
-        wm = fmax(wm, rel(og[RMTMC_OBS_MOMENT(&r, k)], oc[RMTMC_OBS_MOMENT(&r, k)]));
+        wm = fmax(wm, rel(og[(r).moment + (k) - 1], oc[(r).moment + (k) - 1]));
     }
     for (int k = 0; k < NB + 2; ++k) hdiff += llabs((long long)hist_gpu[k] - (long long)hist_cpu[k]);
     const char *on = pass == 0 ? "the CPU's bands" : "its own bands";

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/ref_layout.h"
 #include "backend/cpu/cpu_fast.h"
 #include "check.h"
 #include "core/cmplx_compat.h"
@@ -54,7 +55,7 @@ typedef struct setup {
   int beta;
   rmtmc_model model; /* real data: Sigma and its root */
   double zr[NZ], zi[NZ];
-  rmtmc_reduce_spec spec;
+  rmtmc_layout spec;
 } setup;
 
 /* The spectrum study's default z grid for the support [lo, hi]. */
@@ -64,7 +65,7 @@ static void default_grid(setup *s, double lo, double hi) {
   double im[NZ] = {0.0, 0.0, 0.1 * w, 0.1 * w, 0.1 * w};
   memcpy(s->zr, re, sizeof re);
   memcpy(s->zi, im, sizeof im);
-  rmtmc_reduce_spec r = {NZ, s->zr, s->zi, KM, 0, 0.0, 0.0};
+  rmtmc_layout r = ref_layout(NZ, s->zr, s->zi, KM, 0, 0.0, 0.0);
   s->spec = r;
 }
 

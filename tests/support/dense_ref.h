@@ -13,6 +13,7 @@
 #include <lapacke.h>
 #include <stdlib.h>
 
+#include "support/ref_layout.h"
 #include "backend/cpu/cpu_fast.h"
 #include "backend/reduce_common.h"
 #include "core/cmplx_compat.h"
@@ -22,7 +23,7 @@
 /* Observables of one trial from ascending eigenvalues ev[d] (the first z0
  * set to 0) in the layout of rmtmc_backend.h; histogram added to hist
  * (nbins + 3) when r->nbins > 0. */
-static inline void ref_reduce(const rmtmc_reduce_spec *r, int64_t d, double *ev, int64_t z0,
+static inline void ref_reduce(const rmtmc_layout *r, int64_t d, double *ev, int64_t z0,
                               double *obs, int64_t *hist) {
   for (int64_t i = 0; i < z0; ++i) ev[i] = 0.0;
   for (int64_t j = 0; j < r->nz; ++j) {
@@ -31,8 +32,8 @@ static inline void ref_reduce(const rmtmc_reduce_spec *r, int64_t d, double *ev,
     obs[2 * j] = creal(s) / (double)d;
     obs[2 * j + 1] = cimag(s) / (double)d;
   }
-  obs[RMTMC_OBS_LAMMIN(r)] = ev[z0 < d ? z0 : d - 1];
-  obs[RMTMC_OBS_LAMMAX(r)] = ev[d - 1];
+  obs[(r)->lam_min] = ev[z0 < d ? z0 : d - 1];
+  obs[(r)->lam_max] = ev[d - 1];
   for (int k = 1; k <= r->kmax; ++k) {
     double acc = 0.0, p;
     for (int64_t i = 0; i < d; ++i) {
@@ -40,7 +41,7 @@ static inline void ref_reduce(const rmtmc_reduce_spec *r, int64_t d, double *ev,
       for (int q = 1; q < k; ++q) p *= ev[i];
       acc += p;
     }
-    obs[RMTMC_OBS_MOMENT(r, k)] = acc / (double)d;
+    obs[(r)->moment + (k) - 1] = acc / (double)d;
   }
   if (r->nbins > 0 && hist) {
     for (int64_t i = z0; i < d; ++i) hist[rmtmc_hist_slot(ev[i], r->nbins, r->hist_lo, r->hist_hi)]++;

@@ -16,7 +16,7 @@
 #include <complex.h>
 #include <stdint.h>
 
-#include "rmtmc_backend.h" /* rmtmc_reduce_spec and the observable layout */
+#include "rmtmc_layout.h" /* the observable layout */
 #include "rmtmc_status.h"
 
 /* ---- tridiagonal ---- */
@@ -83,7 +83,7 @@ rmtmc_status cpu_tridiag_eigenvalues(const double *a, const double *b2,
  * (the dense method's reduce: m_d(z_j), lambda_min / lambda_max of the
  * non-trivial eigenvalues, moments of S) and its histogram counts added to
  * hist[nbins + 3] ([bins, below, above, zeros], zeros = d - m). */
-rmtmc_status cpu_tridiag_reduce(const rmtmc_reduce_spec *r, int64_t d,
+rmtmc_status cpu_tridiag_reduce(const rmtmc_layout *L, int64_t d,
                                 int64_t n, const double *a, const double *b2,
                                 double *obs, int64_t *hist, rmtmc_error *err);
 

@@ -186,27 +186,32 @@ rmtmc_status cpu_tridiag_eigenvalues(const double *a, const double *b2,
   return RMTMC_OK;
 }
 
-rmtmc_status cpu_tridiag_reduce(const rmtmc_reduce_spec *r, int64_t d,
+rmtmc_status cpu_tridiag_reduce(const rmtmc_layout *L, int64_t d,
                                 int64_t n, const double *a, const double *b2,
                                 double *obs, int64_t *hist, rmtmc_error *err) {
-  if (r->kmax < 0 || r->kmax > RMTMC_TRIDIAG_KMAX)
+  if (L->kmax < 0 || L->kmax > RMTMC_TRIDIAG_KMAX)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                            "moments up to k = %d requested; the tridiagonal method gives k <= %d",
-                           r->kmax, RMTMC_TRIDIAG_KMAX);
+                           L->kmax, RMTMC_TRIDIAG_KMAX);
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k)
+    if (k != RMTMC_ZOBS_STIELTJES && L->zobs_off[k] >= 0)
+      return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED,
+                             "the tridiagonal method computes m(z) only, not the other per-z observables asked for");
   const int64_t m = rmtmc_de_size(d, n);
   cpu_tridiag t;
   cpu_tridiag_prepare(&t, a, b2, m);
-  for (int64_t j = 0; j < r->nz; ++j) {
-    double complex s = cpu_tridiag_stieltjes(&t, d, CMPLX(r->z_re[j], r->z_im[j]));
-    obs[2 * j] = creal(s);
-    obs[2 * j + 1] = cimag(s);
+  const int64_t zo = L->zobs_off[RMTMC_ZOBS_STIELTJES];
+  for (int64_t j = 0; zo >= 0 && j < L->nz; ++j) {
+    double complex s = cpu_tridiag_stieltjes(&t, d, CMPLX(L->z_re[j], L->z_im[j]));
+    obs[zo + 2 * j] = creal(s);
+    obs[zo + 2 * j + 1] = cimag(s);
   }
-  cpu_tridiag_extremes(&t, &obs[RMTMC_OBS_LAMMIN(r)], &obs[RMTMC_OBS_LAMMAX(r)]);
-  if (r->kmax > 0) cpu_tridiag_moments(&t, d, r->kmax, &obs[RMTMC_OBS_MOMENT(r, 1)]);
-  if (r->nbins > 0) {
-    rmtmc_status st = cpu_tridiag_histogram(&t, r->nbins, r->hist_lo, r->hist_hi, hist, err);
+  cpu_tridiag_extremes(&t, &obs[L->lam_min], &obs[L->lam_max]);
+  if (L->kmax > 0) cpu_tridiag_moments(&t, d, L->kmax, &obs[L->moment]);
+  if (L->nbins > 0) {
+    rmtmc_status st = cpu_tridiag_histogram(&t, L->nbins, L->hist_lo, L->hist_hi, hist, err);
     if (st != RMTMC_OK) return st;
-    hist[r->nbins + 2] += d - m;
+    hist[L->nbins + 2] += d - m;
   }
   return RMTMC_OK;
 }
