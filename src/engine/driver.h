@@ -73,7 +73,8 @@ typedef struct drv {
 
 /* Open the backend of o, ask it what a batch of `shape` may hold (the work
  * of the run, or one of the same sizes), and choose the batch: o->batch, or
- * the policy's (rmtmc_backend.h), within what fits on the backend and
+ * the policy's (rmtmc_backend.h) raised to the method's min_trials (its
+ * limits), within what fits on the backend and
  * within a quarter of the host's memory at host_per_trial bytes a trial.
  * Fills d->info except seconds.  On failure nothing is left open. */
 rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, double host_per_trial,

@@ -3,7 +3,10 @@
  * observables of the layout with the shared per-eigenvalue rules
  * (reduce_common.h); trials of a batch in parallel across OpenMP threads
  * (BLAS itself single-threaded, so results do not depend on the thread
- * count).  The fit method is in cpu_fit.c. */
+ * count).  Bartlett method (Gaussian data, any Sigma): Bartlett's L
+ * (cpu_bartlett.c) for X, the m x m matrix W for S (triangular products),
+ * dsyevd on W, then the dense method's reduction.  The fit method is in
+ * cpu_fit.c, the tridiagonal method in cpu_tridiag_method.c. */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -16,19 +19,22 @@
 #include "backend/backend_impl.h"
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
+#include "backend/cpu/cpu_fast.h"
+#include "core/parallel.h"
 #include "core/sysinfo.h"
 
+/* A batch of a spectrum method with eigenvalues: dense (x = X, s = S) or
+ * Bartlett (x = L, s = W, k = min(d, n)). */
 typedef struct cpu_batch {
   const rmtmc_model *m;
-  rmtmc_layout L;      /* z_re / z_im: the owned copies below */
-  double *z_re, *z_im;
-  int64_t cap, count;
+  cpu_layout lay;
+  int64_t cap, count, k;
   uint64_t seed, trial0;
-  double *x;   /* cap x d x n */
-  double *s;   /* cap x d x d */
+  double *x;   /* cap x d x n (dense) or cap x d x k (Bartlett) */
+  double *s;   /* cap x d x d (dense) or cap x k x k (Bartlett) */
   double *ev;  /* cap x d */
-  float *xf, *sf, *evf; /* single precision working copies */
-  double *g;   /* threads x d x n scratch for a full Sigma^(1/2) */
+  float *xf, *sf, *evf; /* single precision working copies (dense) */
+  double *g;   /* threads x (d x n | d x k) scratch for a full Sigma^(1/2) */
   int threads;
   int *info;   /* per-trial LAPACK info */
 } cpu_batch;
@@ -97,6 +103,20 @@ static void cpu_policy(void *impl, rmtmc_batch_policy *p) {
 
 /* ------------------------------------------------------------ dense */
 
+rmtmc_status cpu_limits(const rmtmc_work *w, double per, double fixed, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  const rmtmc_model *m = w->model;
+  double avail = 0.8 * rmtmc_available_memory();
+  if (fixed + per > avail)
+    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
+                           "d = %lld, n = %lld needs %.2f GiB for one trial of the %s method on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",
+                           (long long)m->d, (long long)m->n, (fixed + per) / 1073741824.0,
+                           rmtmc_method_name(w->method), avail / 1073741824.0);
+  double cnt = (avail - fixed) / per;
+  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
+  lim->bytes_per_trial = per;
+  return RMTMC_OK;
+}
+
 /* Bytes one trial needs in a batch. */
 static double bytes_per_trial(const rmtmc_model *m) {
   double d = (double)m->d, n = (double)m->n;
@@ -108,25 +128,66 @@ static double bytes_per_trial(const rmtmc_model *m) {
 static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
-  double per = bytes_per_trial(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
-  double avail = 0.8 * rmtmc_available_memory();
-  if (fixed + per > avail)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "d = %lld, n = %lld needs %.2f GiB for one trial on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",
-                           (long long)m->d, (long long)m->n, (fixed + per) / 1073741824.0, avail / 1073741824.0);
-  double cnt = (avail - fixed) / per;
-  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
-  lim->bytes_per_trial = per;
+  return cpu_limits(w, bytes_per_trial(m), fixed, lim, err);
+}
+
+rmtmc_status cpu_layout_own(cpu_layout *o, const rmtmc_layout *L, rmtmc_error *err) {
+  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
+  o->L = *L;
+  o->z_re = malloc(nz * sizeof(double));
+  o->z_im = malloc(nz * sizeof(double));
+  if (!o->z_re || !o->z_im) {
+    cpu_layout_free(o);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  }
+  if (L->nz > 0) {
+    memcpy(o->z_re, L->z_re, (size_t)L->nz * sizeof(double));
+    memcpy(o->z_im, L->z_im, (size_t)L->nz * sizeof(double));
+  }
+  o->L.z_re = o->z_re;
+  o->L.z_im = o->z_im;
   return RMTMC_OK;
+}
+
+void cpu_layout_free(cpu_layout *o) {
+  free(o->z_re);
+  free(o->z_im);
+  o->z_re = o->z_im = NULL;
+}
+
+typedef struct reduce_job {
+  cpu_trial_reduce_fn fn;
+  void *ctx;
+  int64_t nhist;
+  int64_t *rows;
+} reduce_job;
+
+static rmtmc_status reduce_item(void *ctx, int thread, int64_t t, rmtmc_error *err) {
+  reduce_job *j = ctx;
+  return j->fn(j->ctx, thread, t, j->rows ? j->rows + t * j->nhist : NULL, err);
+}
+
+rmtmc_status cpu_reduce_trials(int threads, int64_t count, int64_t nhist, int64_t *hist, cpu_trial_reduce_fn fn,
+                               void *ctx, rmtmc_error *err) {
+  /* each trial counts into its own row first: no shared counters */
+  reduce_job j = {.fn = fn, .ctx = ctx, .nhist = nhist, .rows = NULL};
+  if (nhist > 0 && hist && count > 0) {
+    j.rows = calloc((size_t)(count * nhist), sizeof *j.rows);
+    if (!j.rows) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld histogram rows", (long long)count);
+  }
+  rmtmc_status st = rmtmc_parallel_for(threads, count, reduce_item, &j, err);
+  for (int64_t t = 0; st == RMTMC_OK && j.rows && t < count; ++t)
+    for (int64_t q = 0; q < nhist; ++q) hist[q] += j.rows[t * nhist + q];
+  free(j.rows);
+  return st;
 }
 
 static void dense_free(void *impl, void *batch) {
   cpu_batch *b = batch;
   if (!b) return;
-  free(b->z_re);
-  free(b->z_im);
+  cpu_layout_free(&b->lay);
   free(b->x);
   free(b->s);
   free(b->ev);
@@ -138,44 +199,47 @@ static void dense_free(void *impl, void *batch) {
   free(b);
 }
 
-static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
-  cpu_impl *c = impl;
+/* A batch of cap trials: x and s of xlen and slen doubles a trial, d
+ * eigenvalues a trial, glen doubles of scratch per thread. */
+static rmtmc_status batch_new(cpu_impl *c, const rmtmc_work *w, int64_t cap, size_t xlen, size_t slen, size_t glen,
+                              cpu_batch **out, rmtmc_error *err) {
   const rmtmc_model *m = w->model;
-  const rmtmc_layout *L = w->layout;
-  size_t d = (size_t)m->d, n = (size_t)m->n, k = (size_t)cap;
+  size_t d = (size_t)m->d, k = (size_t)cap;
   cpu_batch *b = calloc(1, sizeof *b);
   if (!b) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   b->m = m;
-  b->L = *L;
   b->cap = cap;
   b->threads = c->threads;
-  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
-  b->z_re = malloc(nz * sizeof(double));
-  b->z_im = malloc(nz * sizeof(double));
-  b->x = malloc(k * d * n * sizeof(double));
-  b->s = malloc(k * d * d * sizeof(double));
+  b->k = m->d < m->n ? m->d : m->n;
+  rmtmc_status st = cpu_layout_own(&b->lay, w->layout, err);
+  if (st != RMTMC_OK) {
+    free(b);
+    return st;
+  }
+  b->x = malloc(k * xlen * sizeof(double));
+  b->s = malloc(k * slen * sizeof(double));
   b->ev = malloc(k * d * sizeof(double));
   b->info = calloc(k, sizeof(int));
-  if (m->sqrt_full) b->g = malloc((size_t)c->threads * d * n * sizeof(double));
+  if (glen) b->g = malloc((size_t)c->threads * glen * sizeof(double));
   if (m->precision == RMTMC_PRECISION_SINGLE) {
-    b->xf = malloc(k * d * n * sizeof(float));
-    b->sf = malloc(k * d * d * sizeof(float));
+    b->xf = malloc(k * xlen * sizeof(float));
+    b->sf = malloc(k * slen * sizeof(float));
     b->evf = malloc(k * d * sizeof(float));
   }
-  if (!b->z_re || !b->z_im || !b->x || !b->s || !b->ev || !b->info || (m->sqrt_full && !b->g) ||
+  if (!b->x || !b->s || !b->ev || !b->info || (glen && !b->g) ||
       (m->precision == RMTMC_PRECISION_SINGLE && (!b->xf || !b->sf || !b->evf))) {
-    dense_free(impl, b);
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %zu, n = %zu)",
-                           (long long)cap, d, n);
+    dense_free(c, b);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %lld, n = %lld)",
+                           (long long)cap, (long long)m->d, (long long)m->n);
   }
-  if (L->nz > 0) {
-    memcpy(b->z_re, L->z_re, (size_t)L->nz * sizeof(double));
-    memcpy(b->z_im, L->z_im, (size_t)L->nz * sizeof(double));
-  }
-  b->L.z_re = b->z_re;
-  b->L.z_im = b->z_im;
   *out = b;
   return RMTMC_OK;
+}
+
+static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
+  const rmtmc_model *m = w->model;
+  size_t d = (size_t)m->d, n = (size_t)m->n;
+  return batch_new(impl, w, cap, d * n, d * d, m->sqrt_full ? d * n : 0, (cpu_batch **)out, err);
 }
 
 static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
@@ -269,29 +333,30 @@ static void reduce_trial(const rmtmc_layout *L, int64_t d, int64_t n, const doub
   double acc[RMTMC_LAYOUT_MAX_MOMENTS] = {0.0};
   for (int64_t i = 0; i < d; ++i) rmtmc_obs_powers(ev[i], L->kmax, acc);
   for (int k = 0; k < L->kmax; ++k) obs[L->moment + k] = acc[k] / (double)d;
-  if (L->nbins > 0) {
+  if (L->nbins > 0 && hist) {
     for (int64_t i = z0; i < d; ++i) hist[rmtmc_hist_slot(ev[i], L->nbins, L->hist_lo, L->hist_hi)] += 1;
     hist[L->nbins + 2] += z0;
   }
 }
 
+typedef struct eig_reduce {
+  const cpu_batch *b;
+  double *obs;
+} eig_reduce;
+
+static rmtmc_status reduce_one(void *ctx, int thread, int64_t t, int64_t *hist_row, rmtmc_error *err) {
+  const eig_reduce *r = ctx;
+  const cpu_batch *b = r->b;
+  reduce_trial(&b->lay.L, b->m->d, b->m->n, b->ev + (size_t)t * (size_t)b->m->d, r->obs + t * b->lay.L.nobs,
+               hist_row);
+  return RMTMC_OK;
+}
+
+/* The observables of every trial from its eigenvalues (dense, Bartlett). */
 static rmtmc_status dense_reduce(void *impl, void *batch, double *obs, int64_t *hist, rmtmc_error *err) {
   cpu_batch *b = batch;
-  const rmtmc_model *m = b->m;
-  int64_t nobs = b->L.nobs;
-  /* Histogram counts are integers: per-trial counts summed in any order give
-   * the same total; each trial counts into its own row first. */
-  int64_t nh = b->L.nhist;
-  int64_t *h = nh && hist ? calloc((size_t)(b->count * nh), sizeof *h) : NULL;
-  if (nh && hist && !h) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-#pragma omp parallel for num_threads(b->threads) schedule(dynamic, 4)
-  for (int64_t t = 0; t < b->count; ++t)
-    reduce_trial(&b->L, m->d, m->n, b->ev + (size_t)t * (size_t)m->d, obs + (size_t)(t * nobs),
-                 h ? h + t * nh : NULL);
-  for (int64_t t = 0; t < b->count && h; ++t)
-    for (int64_t j = 0; j < nh; ++j) hist[j] += h[t * nh + j];
-  free(h);
-  return RMTMC_OK;
+  eig_reduce r = {.b = b, .obs = obs};
+  return cpu_reduce_trials(b->threads, b->count, hist ? b->lay.L.nhist : 0, hist, reduce_one, &r, err);
 }
 
 static rmtmc_status dense_copy_sample(void *impl, void *batch, double *x, rmtmc_error *err) {
@@ -318,6 +383,78 @@ static const rmtmc_method_ops cpu_dense = {
     .copy_eigvals = dense_copy_eigvals,
 };
 
+/* ------------------------------------------------------------ Bartlett */
+
+/* x = L (d x k), s = W (k x k), k = min(d, n); a full Sigma^(1/2) needs a
+ * d x k product per thread (cpu_bartlett_gram). */
+static rmtmc_status bartlett_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  double d = (double)m->d, k = (double)(m->d < m->n ? m->d : m->n);
+  double per = 8.0 * (d * k + k * k + d) + 4.0;
+  double fixed = m->sqrt_full ? 8.0 * (double)c->threads * d * k + 8.0 * d * d : 0.0;
+  return cpu_limits(w, per, fixed, lim, err);
+}
+
+static rmtmc_status bartlett_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
+  const rmtmc_model *m = w->model;
+  size_t d = (size_t)m->d, k = (size_t)(m->d < m->n ? m->d : m->n);
+  return batch_new(impl, w, cap, d * k, k * k, m->sqrt_full ? d * k : 0, (cpu_batch **)out, err);
+}
+
+static rmtmc_status bartlett_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
+                                    rmtmc_error *err) {
+  cpu_batch *b = batch;
+  const int64_t d = b->m->d, n = b->m->n, dk = d * b->k;
+  b->seed = seed;
+  b->trial0 = trial0;
+  b->count = count;
+#pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
+  for (int64_t t = 0; t < count; ++t) cpu_bartlett_sample(seed, trial0 + (uint64_t)t, d, n, b->x + t * dk);
+  return RMTMC_OK;
+}
+
+static rmtmc_status bartlett_gram_one(void *ctx, int thread, int64_t t, rmtmc_error *err) {
+  cpu_batch *b = ctx;
+  const rmtmc_model *m = b->m;
+  const int64_t d = m->d, k = b->k;
+  return cpu_bartlett_gram(b->s + t * k * k, b->x + t * d * k, d, m->n, m->sqrt_full ? NULL : m->sqrt_diag,
+                           m->sqrt_full, m->sqrt_full ? b->g + (int64_t)thread * d * k : NULL, err);
+}
+
+/* W of every trial: its eigenvalues are the non-trivial ones of S. */
+static rmtmc_status bartlett_gram(void *impl, void *batch, rmtmc_error *err) {
+  cpu_batch *b = batch;
+  return rmtmc_parallel_for(b->threads, b->count, bartlett_gram_one, b, err);
+}
+
+/* dsyevd on W (lower triangle) into the top k eigenvalues; the d - k
+ * structural zeros below them, exactly 0. */
+static rmtmc_status bartlett_solve(void *impl, void *batch, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  cpu_batch *b = batch;
+  const int64_t d = b->m->d, k = b->k;
+#pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
+  for (int64_t t = 0; t < b->count; ++t) {
+    double *ev = b->ev + t * d;
+    b->info[t] = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)k, b->s + t * k * k, (lapack_int)k,
+                                ev + (d - k));
+    for (int64_t i = 0; i < d - k; ++i) ev[i] = 0.0;
+  }
+  return backend_check_info(c->debug, "LAPACK dsyevd", b->info, b->count, b->trial0, err);
+}
+
+static const rmtmc_method_ops cpu_bartlett = {
+    .limits = bartlett_limits,
+    .alloc = bartlett_alloc,
+    .free = dense_free,
+    .sample = bartlett_sample,
+    .gram = bartlett_gram,
+    .solve = bartlett_solve,
+    .reduce = dense_reduce,
+    .copy_eigvals = dense_copy_eigvals,
+};
+
 const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     .name = "cpu",
     .kind = RMTMC_BACKEND_CPU,
@@ -325,5 +462,8 @@ const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     .close = cpu_close,
     .info = cpu_info,
     .policy = cpu_policy,
-    .method = {[RMTMC_METHOD_DENSE] = &cpu_dense, [RMTMC_METHOD_FIT] = &cpu_fit_method},
+    .method = {[RMTMC_METHOD_DENSE] = &cpu_dense,
+               [RMTMC_METHOD_FIT] = &cpu_fit_method,
+               [RMTMC_METHOD_TRIDIAGONAL] = &cpu_tridiag_method,
+               [RMTMC_METHOD_BARTLETT] = &cpu_bartlett},
 };

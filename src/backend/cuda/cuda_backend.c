@@ -12,6 +12,12 @@
  *           else <t>syevjBatched for d <= 32 and a loop of cusolverDnXsyevd;
  *           then the max(0, d - n) structural zeros are set to exactly 0;
  *   reduce  kernels/reduce.cu.
+ * The Bartlett method (Gaussian data, any Sigma) shares the batch: sample
+ * draws Bartlett's L (kernels/tridiag.cu) and forms Y = Sigma^(1/2) L
+ * (strided-batched gemm), gram W = Y^T Y / n (k x k, k = min(d, n)), solve
+ * the batched eigensolver on W with the k eigenvalues placed above the
+ * d - k structural zeros, reduce as dense.  The tridiagonal method is in
+ * cuda_tridiag.c.
  * Precision single keeps X, S and the solver in float; the eigenvalues are
  * widened to double on the device before the reduction.
  *
@@ -46,6 +52,7 @@ _Static_assert(RMTMC_KERNEL_STUDENT == (int)RMTMC_ENTRIES_STUDENT,
 /* The stage order is the wrapper's (src/backend/backend.c). */
 typedef struct cuda_batch {
   int64_t d, n, cap, count, z0, nobs;
+  int64_t k;        /* order of the eigenproblem: d (dense), min(d, n) (Bartlett) */
   int single, entries, full;
   double nu;
   rmtmc_layout L; /* z_re / z_im: the device copies below */
@@ -53,12 +60,13 @@ typedef struct cuda_batch {
   cuda_eig eig; /* eigenvalues only */
   uint64_t seed, trial0;
   /* device */
-  void *x;          /* cap d n (float or double) */
-  void *g;          /* G before a full Sigma^(1/2); aliases s when d >= n */
+  void *x;          /* cap d n (float or double); Bartlett: L, cap d k */
+  void *g;          /* G before a full Sigma^(1/2); aliases s when d >= n;
+                       Bartlett: Y = Sigma^(1/2) L, cap d k */
   int g_owned;
-  void *s;          /* cap d d */
-  void *w;          /* cap d, the solver's eigenvalues */
-  double *ev;       /* cap d doubles (== w in double precision) */
+  void *s;          /* cap d d; Bartlett: W, cap k k */
+  void *w;          /* cap k, the solver's eigenvalues */
+  double *ev;       /* cap d doubles (== w in double precision when k = d) */
   int *info;        /* cap */
   double *obs;      /* cap nobs */
   unsigned long long *hist; /* nbins + 2 */
@@ -266,6 +274,30 @@ static rmtmc_status dense_limits(void *impl, const rmtmc_work *w,
                          &plan, sizes, &lim->max_trials, err);
 }
 
+/* cuda_bytes_fn of the Bartlett method: L, Y (full root), W, the solver's
+ * k eigenvalues, d of them when k < d, observables. */
+static double bartlett_bytes(const void *ctx, int64_t cap, size_t ws_bytes) {
+  const rmtmc_model *m = ((const spectrum_plan *)ctx)->m;
+  const rmtmc_layout *L = ((const spectrum_plan *)ctx)->L;
+  double d = (double)m->d, q = (double)(m->d < m->n ? m->d : m->n);
+  double per = 8.0 * (d * q * (m->sqrt_full ? 2.0 : 1.0) + q * q + q + (q < d ? d : 0.0) + (double)L->nobs) + 4.0;
+  double fixed = 8.0 * (double)(L->nbins + 3) + 16.0 * (double)L->nz + 8.0 * (m->sqrt_full ? d * d : d) +
+                 (double)ws_bytes + ALLOC_SLACK * ALLOC_COUNT;
+  return fixed + (double)cap * per;
+}
+
+static rmtmc_status bartlett_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  cuda_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  const int64_t k = m->d < m->n ? m->d : m->n;
+  spectrum_plan plan = {.m = m, .L = w->layout};
+  char sizes[128];
+  snprintf(sizes, sizeof sizes, "d = %lld, n = %lld (the Bartlett method)", (long long)m->d, (long long)m->n);
+  lim->bytes_per_trial = bartlett_bytes(&plan, 2, 0) - bartlett_bytes(&plan, 1, 0);
+  return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, k), k, 0, 0, bartlett_bytes, &plan, sizes,
+                         &lim->max_trials, err);
+}
+
 /* ---- batch allocation ---- */
 
 static void dense_free(void *impl, void *batch) {
@@ -277,8 +309,8 @@ static void dense_free(void *impl, void *batch) {
     (void)cudaStreamSynchronize(c->stream);
   }
   void *dev[] = {b->x, b->g_owned ? b->g : NULL, b->s, b->w,
-                 b->single ? (void *)b->ev : NULL, b->info, b->obs, b->hist,
-                 b->z_re, b->z_im, b->sqrt_diag, b->sqrt_full};
+                 (void *)b->ev != b->w ? (void *)b->ev : NULL, b->info, b->obs,
+                 b->hist, b->z_re, b->z_im, b->sqrt_diag, b->sqrt_full};
   for (size_t i = 0; i < sizeof dev / sizeof dev[0]; ++i)
     if (dev[i]) (void)cudaFree(dev[i]);
   cuda_eig_free(&b->eig);
@@ -296,9 +328,8 @@ static rmtmc_status dev_alloc(void **p, double bytes, const cuda_batch *b,
   return cuda_dev_alloc(p, bytes, desc, what, err);
 }
 
-static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
-                               const rmtmc_model *m, const rmtmc_layout *r,
-                               rmtmc_error *err) {
+/* X, S, G and the eigenvalues of the dense method. */
+static rmtmc_status fill_dense(cuda_batch *b, rmtmc_error *err) {
   double d = (double)b->d, n = (double)b->n, k = (double)b->cap;
   double es = b->single ? 4.0 : 8.0;
   TRY(dev_alloc(&b->x, k * d * n * es, b, "X", err));
@@ -314,6 +345,31 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
       b->g_owned = 1;
     }
   }
+  return RMTMC_OK;
+}
+
+/* L, Y = Sigma^(1/2) L (full root), W and the eigenvalues of the Bartlett
+ * method (double precision; order k = min(d, n)). */
+static rmtmc_status fill_bartlett(cuda_batch *b, rmtmc_error *err) {
+  double d = (double)b->d, q = (double)b->k, k = (double)b->cap;
+  TRY(dev_alloc(&b->x, k * d * q * 8.0, b, "Bartlett's L", err));
+  if (b->full) {
+    TRY(dev_alloc(&b->g, k * d * q * 8.0, b, "Sigma^(1/2) L", err));
+    b->g_owned = 1;
+  }
+  TRY(dev_alloc(&b->s, k * q * q * 8.0, b, "W", err));
+  TRY(dev_alloc(&b->w, k * q * 8.0, b, "the eigenvalues", err));
+  if (b->k < b->d) TRY(dev_alloc((void **)&b->ev, k * d * 8.0, b, "the eigenvalues", err));
+  else b->ev = (double *)b->w;
+  return RMTMC_OK;
+}
+
+static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
+                               const rmtmc_model *m, const rmtmc_layout *r,
+                               rmtmc_method method, rmtmc_error *err) {
+  double d = (double)b->d, k = (double)b->cap;
+  double es = b->single ? 4.0 : 8.0;
+  TRY(method == RMTMC_METHOD_BARTLETT ? fill_bartlett(b, err) : fill_dense(b, err));
   TRY(dev_alloc((void **)&b->info, k * (double)sizeof(int), b, "solver infos", err));
   TRY(dev_alloc((void **)&b->obs, k * (double)b->nobs * 8.0, b, "observables", err));
   if (r->nbins > 0)
@@ -353,7 +409,7 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   char desc[128];
   snprintf(desc, sizeof desc, "a batch of %lld trials (d = %lld, n = %lld)",
            (long long)b->cap, (long long)b->d, (long long)b->n);
-  TRY(cuda_eig_plan(c, &b->eig, cuda_choose_solver(c->solver_pref, b->d), b->d,
+  TRY(cuda_eig_plan(c, &b->eig, cuda_choose_solver(c->solver_pref, b->k), b->k,
                     b->single, 0, b->cap, b->s, b->w, err));
   TRY(cuda_eig_alloc(&b->eig, desc, err));
   b->info_host = malloc((size_t)b->cap * sizeof(int));
@@ -364,6 +420,7 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   return RMTMC_OK;
 }
 
+/* A batch of the dense or the Bartlett method. */
 static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
                                 void **out, rmtmc_error *err) {
   cuda_impl *c = impl;
@@ -381,14 +438,15 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
   b->n = m->n;
   b->cap = cap;
   b->z0 = rmtmc_structural_zeros(m->d, m->n);
+  b->k = w->method == RMTMC_METHOD_BARTLETT ? m->d - b->z0 : m->d;
   b->nobs = r->nobs;
   b->single = m->precision == RMTMC_PRECISION_SINGLE;
   b->entries = (int)m->entries;
   b->nu = m->nu;
   b->full = m->sqrt_full != NULL;
   b->L = *r;
-  b->gram = choose_gram(c->gram_pref, m->d);
-  rmtmc_status st = batch_fill(c, b, m, r, err);
+  b->gram = choose_gram(c->gram_pref, b->k);
+  rmtmc_status st = batch_fill(c, b, m, r, w->method, err);
   if (st != RMTMC_OK) {
     dense_free(c, b);
     return st;
@@ -493,6 +551,10 @@ static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
     if (b->single)
       CUDA_CHECK(rmtmc_cuda_float_to_double(b->ev, (const float *)b->w,
                                             b->count * b->d, c->stream));
+    else if (b->k < b->d) /* Bartlett, d > n: the k eigenvalues of W on top */
+      CUDA_CHECK(cudaMemcpy2DAsync(b->ev + (b->d - b->k), (size_t)b->d * sizeof(double), b->w,
+                                   (size_t)b->k * sizeof(double), (size_t)b->k * sizeof(double),
+                                   (size_t)b->count, cudaMemcpyDeviceToDevice, c->stream));
     CUDA_CHECK(rmtmc_cuda_zero_structural(b->ev, b->d, b->z0, b->count, c->stream));
     CUDA_CHECK(cudaMemcpyAsync(b->info_host, b->info, (size_t)b->count * sizeof(int),
                                cudaMemcpyDeviceToHost, c->stream));
@@ -572,6 +634,54 @@ static rmtmc_status dense_copy_eigvals(void *impl, void *batch, double *ev,
   return RMTMC_OK;
 }
 
+/* L (row-scaled by a diagonal Sigma^(1/2) as it is drawn), then Y =
+ * Sigma^(1/2) L for a full root: one strided-batched gemm, Sigma^(1/2) with
+ * stride 0. */
+static rmtmc_status bartlett_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
+                                    rmtmc_error *err) {
+  cuda_impl *c = impl;
+  cuda_batch *b = batch;
+  CUDA_CHECK(cudaSetDevice(c->device));
+  b->seed = seed;
+  b->trial0 = trial0;
+  b->count = count;
+  if (count == 0) return RMTMC_OK;
+  CUDA_CHECK(rmtmc_cuda_bartlett_sample((double *)b->x, b->d, b->n, b->full ? NULL : b->sqrt_diag, seed, trial0,
+                                        count, c->stream));
+  if (b->full) {
+    const int di = (int)b->d, ki = (int)b->k;
+    const long long sl = (long long)(b->d * b->k);
+    const double one = 1.0, zero = 0.0;
+    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ki, di, &one,
+                                           (const double *)b->sqrt_full, di, 0, (const double *)b->x, di, sl, &zero,
+                                           (double *)b->g, di, sl, (int)count));
+  }
+  return RMTMC_OK;
+}
+
+/* W = Y^T Y / n (k x k; its eigenvalues are the non-trivial ones of S): a
+ * strided-batched gemm for small k, a loop of syrk (upper triangle, what
+ * the eigensolver reads) otherwise, as the dense Gram. */
+static rmtmc_status bartlett_gram(void *impl, void *batch, rmtmc_error *err) {
+  cuda_impl *c = impl;
+  cuda_batch *b = batch;
+  CUDA_CHECK(cudaSetDevice(c->device));
+  const int di = (int)b->d, ki = (int)b->k;
+  const long long sy = (long long)(b->d * b->k), sw = (long long)(b->k * b->k);
+  const double alpha = 1.0 / (double)b->n, beta = 0.0;
+  const double *y = (const double *)(b->full ? b->g : b->x);
+  if (b->count == 0) return RMTMC_OK;
+  if (b->gram == GRAM_GEMM) {
+    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_T, CUBLAS_OP_N, ki, ki, di, &alpha, y, di, sy, y, di,
+                                           sy, &beta, (double *)b->s, ki, sw, (int)b->count));
+  } else {
+    for (int64_t t = 0; t < b->count; ++t)
+      CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_T, ki, di, &alpha, y + t * sy, di, &beta,
+                               (double *)b->s + t * sw, ki));
+  }
+  return RMTMC_OK;
+}
+
 static const rmtmc_method_ops cuda_dense = {
     .limits = dense_limits,
     .alloc = dense_alloc,
@@ -584,6 +694,19 @@ static const rmtmc_method_ops cuda_dense = {
     .copy_eigvals = dense_copy_eigvals,
 };
 
+/* Bartlett: its own sample, gram and limits; solve (order k, the zeros
+ * fixed up), reduce and copy_eigvals are the dense method's. */
+static const rmtmc_method_ops cuda_bartlett = {
+    .limits = bartlett_limits,
+    .alloc = dense_alloc,
+    .free = dense_free,
+    .sample = bartlett_sample,
+    .gram = bartlett_gram,
+    .solve = dense_solve,
+    .reduce = dense_reduce,
+    .copy_eigvals = dense_copy_eigvals,
+};
+
 const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     .name = "cuda",
     .kind = RMTMC_BACKEND_CUDA,
@@ -591,5 +714,8 @@ const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     .close = cuda_close,
     .info = cuda_info,
     .policy = cuda_policy,
-    .method = {[RMTMC_METHOD_DENSE] = &cuda_dense, [RMTMC_METHOD_FIT] = &cuda_fit_method},
+    .method = {[RMTMC_METHOD_DENSE] = &cuda_dense,
+               [RMTMC_METHOD_FIT] = &cuda_fit_method,
+               [RMTMC_METHOD_TRIDIAGONAL] = &cuda_tridiag_method,
+               [RMTMC_METHOD_BARTLETT] = &cuda_bartlett},
 };
