@@ -52,6 +52,7 @@ _Static_assert(RMTMC_KERNEL_STUDENT == (int)RMTMC_ENTRIES_STUDENT,
 /* The stage order is the wrapper's (src/backend/backend.c). */
 typedef struct cuda_batch {
   int64_t d, n, cap, count, z0, nobs;
+  rmtmc_method method; /* dense or Bartlett */
   int64_t k;        /* order of the eigenproblem: d (dense), min(d, n) (Bartlett) */
   int single, entries, full;
   double nu;
@@ -438,6 +439,7 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
   b->n = m->n;
   b->cap = cap;
   b->z0 = rmtmc_structural_zeros(m->d, m->n);
+  b->method = w->method;
   b->k = w->method == RMTMC_METHOD_BARTLETT ? m->d - b->z0 : m->d;
   b->nobs = r->nobs;
   b->single = m->precision == RMTMC_PRECISION_SINGLE;
@@ -459,27 +461,29 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
 
 /* ---- stages ---- */
 
-/* X = Sigma^(1/2) G, one d x n x d product per trial in one strided-batched
- * gemm with A's stride 0 (the one Sigma^(1/2) shared by every trial).  The
- * batch of G's is also one d x (n count) matrix, and a single gemm would do;
- * per-trial products keep each trial's problem shape (and so, as far as
- * cuBLAS's heuristics allow, its rounding) independent of the batch size. */
-static rmtmc_status apply_full_sigma(cuda_impl *c, cuda_batch *b,
-                                    rmtmc_error *err) {
-  const int di = (int)b->d, ni = (int)b->n;
-  const long long sx = (long long)(b->d * b->n);
+/* dst = Sigma^(1/2) src (d x cols per trial: X = Sigma^(1/2) G for the
+ * dense method, Y = Sigma^(1/2) L for Bartlett), one d x cols x d product
+ * per trial in one strided-batched gemm with A's stride 0 (the one
+ * Sigma^(1/2) shared by every trial).  The batch is also one d x (cols
+ * count) matrix, and a single gemm would do; per-trial products keep each
+ * trial's problem shape (and so, as far as cuBLAS's heuristics allow, its
+ * rounding) independent of the batch size. */
+static rmtmc_status apply_full_sigma(cuda_impl *c, cuda_batch *b, const void *src, void *dst, int64_t cols,
+                                     rmtmc_error *err) {
+  const int di = (int)b->d, ci = (int)cols;
+  const long long sx = (long long)(b->d * cols);
   if (b->single) {
     const float one = 1.0f, zero = 0.0f;
     CUBLAS_CHECK(cublasSgemmStridedBatched(
-        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
-        (const float *)b->sqrt_full, di, 0, (const float *)b->g, di, sx, &zero,
-        (float *)b->x, di, sx, (int)b->count));
+        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
+        (const float *)b->sqrt_full, di, 0, (const float *)src, di, sx, &zero,
+        (float *)dst, di, sx, (int)b->count));
   } else {
     const double one = 1.0, zero = 0.0;
     CUBLAS_CHECK(cublasDgemmStridedBatched(
-        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
-        (const double *)b->sqrt_full, di, 0, (const double *)b->g, di, sx,
-        &zero, (double *)b->x, di, sx, (int)b->count));
+        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
+        (const double *)b->sqrt_full, di, 0, (const double *)src, di, sx,
+        &zero, (double *)dst, di, sx, (int)b->count));
   }
   return RMTMC_OK;
 }
@@ -493,52 +497,67 @@ static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed,
   b->seed = seed;
   b->trial0 = trial0;
   b->count = count;
-  if (count > 0) {
+  if (count > 0 && b->method == RMTMC_METHOD_BARTLETT) {
+    /* L (row-scaled by a diagonal Sigma^(1/2) as it is drawn), then Y =
+     * Sigma^(1/2) L for a full root */
+    CUDA_CHECK(rmtmc_cuda_bartlett_sample((double *)b->x, b->d, b->n, b->full ? NULL : b->sqrt_diag, seed, trial0,
+                                          count, c->stream));
+    if (b->full) TRY(apply_full_sigma(c, b, b->x, b->g, b->k, err));
+  } else if (count > 0) {
     CUDA_CHECK(rmtmc_cuda_sample(b->full ? b->g : b->x, b->single, b->d, b->n,
                                  b->entries, b->nu,
                                  b->full ? NULL : b->sqrt_diag, seed, trial0,
                                  count, c->stream));
-    if (b->full) TRY(apply_full_sigma(c, b, err));
+    if (b->full) TRY(apply_full_sigma(c, b, b->g, b->x, b->n, err));
   }
   return RMTMC_OK;
 }
 
-static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
-  cuda_impl *c = impl;
-  cuda_batch *b = batch;
+/* C = op(A) op(A)^T / n for every trial into b->s: op(A) = A (d x inner,
+ * trans 0: the dense S = X X^T / n, order d) or A^T (A d x order, trans 1:
+ * Bartlett's W = Y^T Y / n, order k); A's leading dimension is d.  One
+ * strided-batched gemm (both triangles) or a loop of syrk (the upper
+ * triangle, what the eigensolver reads), as b->gram says. */
+static rmtmc_status gram_of(cuda_impl *c, cuda_batch *b, const void *a, int trans, int64_t order, int64_t inner,
+                            rmtmc_error *err) {
   CUDA_CHECK(cudaSetDevice(c->device));
-  const int di = (int)b->d, ni = (int)b->n;
-  const long long sx = (long long)(b->d * b->n), ss = (long long)(b->d * b->d);
+  const int di = (int)b->d, oi = (int)order, ii = (int)inner;
+  const long long sa = (long long)(b->d * (trans ? order : inner)), ss = (long long)(order * order);
+  const cublasOperation_t o1 = trans ? CUBLAS_OP_T : CUBLAS_OP_N, o2 = trans ? CUBLAS_OP_N : CUBLAS_OP_T;
   const double alpha = 1.0 / (double)b->n, beta = 0.0;
   const float alphaf = (float)(1.0 / (double)b->n), betaf = 0.0f;
   if (b->gram == GRAM_GEMM) {
-    /* full S (both triangles); count <= cap <= INT_MAX */
+    /* full C (both triangles); count <= cap <= INT_MAX */
     if (b->count > 0) {
       if (b->single)
-        CUBLAS_CHECK(cublasSgemmStridedBatched(
-            c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alphaf,
-            (const float *)b->x, di, sx, (const float *)b->x, di, sx, &betaf,
-            (float *)b->s, di, ss, (int)b->count));
+        CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alphaf, (const float *)a, di, sa,
+                                               (const float *)a, di, sa, &betaf, (float *)b->s, oi, ss,
+                                               (int)b->count));
       else
-        CUBLAS_CHECK(cublasDgemmStridedBatched(
-            c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alpha,
-            (const double *)b->x, di, sx, (const double *)b->x, di, sx, &beta,
-            (double *)b->s, di, ss, (int)b->count));
+        CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alpha, (const double *)a, di, sa,
+                                               (const double *)a, di, sa, &beta, (double *)b->s, oi, ss,
+                                               (int)b->count));
     }
   } else {
     /* upper triangle, one call per trial */
     for (int64_t t = 0; t < b->count; ++t) {
       if (b->single)
-        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N,
-                                 di, ni, &alphaf, (const float *)b->x + t * sx,
-                                 di, &betaf, (float *)b->s + t * ss, di));
+        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alphaf, (const float *)a + t * sa, di,
+                                 &betaf, (float *)b->s + t * ss, oi));
       else
-        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N,
-                                 di, ni, &alpha, (const double *)b->x + t * sx,
-                                 di, &beta, (double *)b->s + t * ss, di));
+        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alpha, (const double *)a + t * sa, di,
+                                 &beta, (double *)b->s + t * ss, oi));
     }
   }
   return RMTMC_OK;
+}
+
+/* S = X X^T / n, or Bartlett's W = Y^T Y / n (k x k: its eigenvalues are
+ * the non-trivial ones of S). */
+static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
+  cuda_batch *b = batch;
+  if (b->method == RMTMC_METHOD_BARTLETT) return gram_of(impl, b, b->full ? b->g : b->x, 1, b->k, b->d, err);
+  return gram_of(impl, b, b->x, 0, b->d, b->n, err);
 }
 
 static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
@@ -634,54 +653,6 @@ static rmtmc_status dense_copy_eigvals(void *impl, void *batch, double *ev,
   return RMTMC_OK;
 }
 
-/* L (row-scaled by a diagonal Sigma^(1/2) as it is drawn), then Y =
- * Sigma^(1/2) L for a full root: one strided-batched gemm, Sigma^(1/2) with
- * stride 0. */
-static rmtmc_status bartlett_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
-                                    rmtmc_error *err) {
-  cuda_impl *c = impl;
-  cuda_batch *b = batch;
-  CUDA_CHECK(cudaSetDevice(c->device));
-  b->seed = seed;
-  b->trial0 = trial0;
-  b->count = count;
-  if (count == 0) return RMTMC_OK;
-  CUDA_CHECK(rmtmc_cuda_bartlett_sample((double *)b->x, b->d, b->n, b->full ? NULL : b->sqrt_diag, seed, trial0,
-                                        count, c->stream));
-  if (b->full) {
-    const int di = (int)b->d, ki = (int)b->k;
-    const long long sl = (long long)(b->d * b->k);
-    const double one = 1.0, zero = 0.0;
-    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ki, di, &one,
-                                           (const double *)b->sqrt_full, di, 0, (const double *)b->x, di, sl, &zero,
-                                           (double *)b->g, di, sl, (int)count));
-  }
-  return RMTMC_OK;
-}
-
-/* W = Y^T Y / n (k x k; its eigenvalues are the non-trivial ones of S): a
- * strided-batched gemm for small k, a loop of syrk (upper triangle, what
- * the eigensolver reads) otherwise, as the dense Gram. */
-static rmtmc_status bartlett_gram(void *impl, void *batch, rmtmc_error *err) {
-  cuda_impl *c = impl;
-  cuda_batch *b = batch;
-  CUDA_CHECK(cudaSetDevice(c->device));
-  const int di = (int)b->d, ki = (int)b->k;
-  const long long sy = (long long)(b->d * b->k), sw = (long long)(b->k * b->k);
-  const double alpha = 1.0 / (double)b->n, beta = 0.0;
-  const double *y = (const double *)(b->full ? b->g : b->x);
-  if (b->count == 0) return RMTMC_OK;
-  if (b->gram == GRAM_GEMM) {
-    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_T, CUBLAS_OP_N, ki, ki, di, &alpha, y, di, sy, y, di,
-                                           sy, &beta, (double *)b->s, ki, sw, (int)b->count));
-  } else {
-    for (int64_t t = 0; t < b->count; ++t)
-      CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_T, ki, di, &alpha, y + t * sy, di, &beta,
-                               (double *)b->s + t * sw, ki));
-  }
-  return RMTMC_OK;
-}
-
 static const rmtmc_method_ops cuda_dense = {
     .limits = dense_limits,
     .alloc = dense_alloc,
@@ -694,14 +665,15 @@ static const rmtmc_method_ops cuda_dense = {
     .copy_eigvals = dense_copy_eigvals,
 };
 
-/* Bartlett: its own sample, gram and limits; solve (order k, the zeros
- * fixed up), reduce and copy_eigvals are the dense method's. */
+/* Bartlett: the dense method's entries on the batch of the Bartlett method
+ * (its sample, gram and the solve of order k branch on b->method), its own
+ * limits, no X to copy. */
 static const rmtmc_method_ops cuda_bartlett = {
     .limits = bartlett_limits,
     .alloc = dense_alloc,
     .free = dense_free,
-    .sample = bartlett_sample,
-    .gram = bartlett_gram,
+    .sample = dense_sample,
+    .gram = dense_gram,
     .solve = dense_solve,
     .reduce = dense_reduce,
     .copy_eigvals = dense_copy_eigvals,
