@@ -67,19 +67,27 @@ static void spike_outliers(const rmtmc_model *m, double eta, double *top, double
 /* The tridiagonal method's margin for a real z > 0: RMTMC_TRIDIAG_Z_MARGIN
  * finite-d edge scales from the nearest support edge (T is positive
  * semi-definite, so z < 0 is never inside a trial's spectrum).  veto[0]
- * is '\0' when every real z keeps it, else the reason (for
- * rmtmc_method_resolve). */
-static rmtmc_status tridiag_z_veto(const rmtmc_spectrum_result *r, char *veto, size_t len, rmtmc_error *err) {
+ * is '\0' when every real z keeps it (or the tridiagonal method is not
+ * a candidate), else the reason (for rmtmc_method_resolve). */
+static void tridiag_z_veto(const rmtmc_spectrum_result *r, char *veto, size_t len) {
   const rmtmc_spectrum_config *c = &r->config;
   const rmtmc_model *m = &r->model;
   double one[2];
   rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
   veto[0] = '\0';
+  /* only where the tridiagonal method may run at all */
+  if ((c->method != RMTMC_METHOD_TRIDIAGONAL && c->method != RMTMC_METHOD_AUTO) ||
+      rmtmc_method_check(RMTMC_METHOD_TRIDIAGONAL, m, c->zobs, NULL) != RMTMC_OK)
+    return;
   for (int64_t j = 0; j < c->nz; ++j) {
     if (c->z_im[j] != 0.0 || !(c->z_re[j] > 0.0)) continue;
     rmtmc_edge_margin em;
-    rmtmc_status st = rmtmc_theory_edge_margin(&bulk, r->eta, (double)m->d, c->z_re[j], 0.5, &em, err);
-    if (st != RMTMC_OK) return st;
+    rmtmc_error e2;
+    if (rmtmc_theory_edge_margin(&bulk, r->eta, (double)m->d, c->z_re[j], 0.5, &em, &e2) != RMTMC_OK) {
+      snprintf(veto, len, "the distance of the real z = %g from the support edge could not be judged (%.300s); "
+               "give it an imaginary part or use --method dense", c->z_re[j], e2.msg);
+      return;
+    }
     double need = RMTMC_TRIDIAG_Z_MARGIN * em.scale_d;
     if (isfinite(em.edge) && em.dist < need) {
       snprintf(veto, len,
@@ -87,10 +95,9 @@ static rmtmc_status tridiag_z_veto(const rmtmc_spectrum_result *r, char *veto, s
                "trial's spectrum may reach it and the O(d) recurrence for m(z) is not accurate; choose a real z "
                "farther from the edge, give it an imaginary part (e.g. %g+0.1i) or use --method dense",
                c->z_re[j], need, em.edge, RMTMC_TRIDIAG_Z_MARGIN, em.scale_d, c->z_re[j]);
-      return RMTMC_OK;
+      return;
     }
   }
-  return RMTMC_OK;
 }
 
 /* Theory side that does not need the samples; fills the z grid too. */
@@ -329,7 +336,7 @@ rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg, rmtmc_spectrum
   st = theory_setup(res, err);
   res->theory_seconds = rmtmc_now_seconds() - t0;
   char veto[512];
-  if (st == RMTMC_OK) st = tridiag_z_veto(res, veto, sizeof veto, err);
+  if (st == RMTMC_OK) tridiag_z_veto(res, veto, sizeof veto);
   if (st == RMTMC_OK)
     st = rmtmc_method_resolve(cfg->method, &res->model, cfg->zobs, veto[0] ? veto : NULL, &res->method,
                               res->method_why, sizeof res->method_why, err);

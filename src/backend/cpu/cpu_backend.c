@@ -101,7 +101,7 @@ static void cpu_policy(void *impl, rmtmc_batch_policy *p) {
   p->batch_bytes = 64.0 * 1048576.0;
 }
 
-/* ------------------------------------------------------------ dense */
+/* ------------------------------------------ shared by the spectrum methods */
 
 rmtmc_status cpu_limits(const rmtmc_work *w, double per, double fixed, rmtmc_batch_limits *lim, rmtmc_error *err) {
   const rmtmc_model *m = w->model;
@@ -115,22 +115,6 @@ rmtmc_status cpu_limits(const rmtmc_work *w, double per, double fixed, rmtmc_bat
   lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
   lim->bytes_per_trial = per;
   return RMTMC_OK;
-}
-
-/* Bytes one trial needs in a batch. */
-static double bytes_per_trial(const rmtmc_model *m) {
-  double d = (double)m->d, n = (double)m->n;
-  double b = 8.0 * (d * n + d * d + d) + 4.0;
-  if (m->precision == RMTMC_PRECISION_SINGLE) b += 4.0 * (d * n + d * d + d);
-  return b;
-}
-
-static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
-  cpu_impl *c = impl;
-  const rmtmc_model *m = w->model;
-  double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
-                 (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
-  return cpu_limits(w, bytes_per_trial(m), fixed, lim, err);
 }
 
 rmtmc_status cpu_layout_own(cpu_layout *o, const rmtmc_layout *L, rmtmc_error *err) {
@@ -182,6 +166,24 @@ rmtmc_status cpu_reduce_trials(int threads, int64_t count, int64_t nhist, int64_
     for (int64_t q = 0; q < nhist; ++q) hist[q] += j.rows[t * nhist + q];
   free(j.rows);
   return st;
+}
+
+/* ------------------------------------------------------------ dense */
+
+/* Bytes one trial needs in a batch. */
+static double bytes_per_trial(const rmtmc_model *m) {
+  double d = (double)m->d, n = (double)m->n;
+  double b = 8.0 * (d * n + d * d + d) + 4.0;
+  if (m->precision == RMTMC_PRECISION_SINGLE) b += 4.0 * (d * n + d * d + d);
+  return b;
+}
+
+static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
+                 (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
+  return cpu_limits(w, bytes_per_trial(m), fixed, lim, err);
 }
 
 static void dense_free(void *impl, void *batch) {
