@@ -83,6 +83,14 @@ static void kv(FILE *f, const char *k, const char *fmt, ...) {
   fprintf(f, "</td></tr>\n");
 }
 
+/* The eigensolver row (and its note) of the configuration table. */
+static void solver_kv(FILE *f, const rmtmc_backend_info *b) {
+  if (!b->solver[0]) return;
+  if (b->solver_algorithm[0]) kv(f, "eigensolver", "%s (%s)", b->solver, b->solver_algorithm);
+  else kv(f, "eigensolver", "%s", b->solver);
+  if (b->solver_note[0]) kv(f, "eigensolver note", "%s", b->solver_note);
+}
+
 static void verdict_cell(FILE *f, double z, int informational) {
   if (!isfinite(z)) fprintf(f, "<td class=\"na\">n/a</td>");
   else if (informational) fprintf(f, "<td class=\"na\">informational</td>");
@@ -148,6 +156,7 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
   kv(f, "backend", "%s", r->backend.name);
   kv(f, "device", "%s (%d threads), batch %lld", r->backend.device, r->backend.threads, (long long)r->batch);
   kv(f, "libraries", "%s", r->backend.versions);
+  solver_kv(f, &r->backend);
   if (r->backend_note[0]) kv(f, "note", "%s", r->backend_note);
   char sup[512] = "";
   size_t used = 0;
@@ -235,6 +244,7 @@ static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
   else
     kv(f, "device", "%s, batch %lld", g->run->backend.device, (long long)g->run->batch);
   kv(f, "libraries", "%s", g->run->backend.versions);
+  solver_kv(f, &g->run->backend);
   if (g->run->backend_note[0]) kv(f, "note", "%s", g->run->backend_note);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
   table_head(f, g->rows.xname);

@@ -4,6 +4,7 @@
 #ifndef RMTMC_REPORT_COMMON_H
 #define RMTMC_REPORT_COMMON_H
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -46,7 +47,24 @@ static inline void report_json_backend(rmtmc_json *j, const rmtmc_backend_info *
   rmtmc_json_str(j, "versions", b->versions);
   rmtmc_json_str(j, "note", note);
   rmtmc_json_int(j, "batch", batch);
+  if (b->device_ordinal >= 0) rmtmc_json_int(j, "device_ordinal", b->device_ordinal);
+  else rmtmc_json_num(j, "device_ordinal", NAN); /* null: not a GPU */
+  rmtmc_json_str(j, "compute_capability", b->compute_capability);
+  rmtmc_json_str(j, "archs", b->archs);
+  rmtmc_json_str(j, "solver", b->solver);
+  rmtmc_json_str(j, "solver_algorithm", b->solver_algorithm);
+  rmtmc_json_bool(j, "solver_alg1_refused", b->solver_alg1_refused);
+  rmtmc_json_str(j, "solver_note", b->solver_note);
   rmtmc_json_object_end(j);
+}
+
+/* The summary's eigensolver line (and why its algorithm is not the one
+ * asked for, if so). */
+static inline void report_solver_lines(FILE *f, const rmtmc_backend_info *b) {
+  if (!b->solver[0]) return;
+  if (b->solver_algorithm[0]) fprintf(f, "  eigensolver %s (%s)\n", b->solver, b->solver_algorithm);
+  else fprintf(f, "  eigensolver %s\n", b->solver);
+  if (b->solver_note[0]) fprintf(f, "  note: %s\n", b->solver_note);
 }
 
 /* The rows a generative or ridge study reports, in report order, each set

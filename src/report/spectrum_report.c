@@ -274,6 +274,7 @@ void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r) {
   fprintf(f, "  backend %s (%s, %d threads), batch %lld\n", r->backend.name, r->backend.device,
           r->backend.threads, (long long)r->batch);
   if (r->backend_note[0]) fprintf(f, "  note: %s\n", r->backend_note);
+  report_solver_lines(f, &r->backend);
   fprintf(f, "  limiting support:");
   for (int64_t i = 0; i < r->nint; ++i)
     fprintf(f, " [%.6g, %.6g]", r->support[2 * i], r->support[2 * i + 1]);

@@ -277,6 +277,7 @@ static void backend_line(FILE *f, const rmtmc_study_run *run) {
   else
     fprintf(f, "  backend %s (%s), batch %lld\n", run->backend.name, run->backend.device, (long long)run->batch);
   if (run->backend_note[0]) fprintf(f, "  note: %s\n", run->backend_note);
+  report_solver_lines(f, &run->backend);
 }
 
 static void verdict(FILE *f, double z, double sec, double tps) {

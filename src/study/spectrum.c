@@ -117,11 +117,12 @@ static rmtmc_status run_trials(rmtmc_spectrum_result *r, rmtmc_accum_stream *acc
   rmtmc_status st = rmtmc_backend_open(&be, c->backend, &c->backend_opts, err);
   if (st != RMTMC_OK) return st;
   snprintf(r->backend_note, sizeof r->backend_note, "%s", be.note);
-  st = be.ops->info(be.impl, &r->backend, err);
   rmtmc_reduce_spec spec = {c->nz, c->z_re, c->z_im, RMTMC_SPECTRUM_KMAX,
                             c->bins, r->hist_lo, r->hist_hi};
   int64_t maxb = 0;
-  if (st == RMTMC_OK) st = be.ops->max_batch(be.impl, m, &spec, &maxb, err);
+  st = be.ops->max_batch(be.impl, m, &spec, &maxb, err);
+  /* after the plan: the info names the eigensolver the trials run */
+  if (st == RMTMC_OK) st = be.ops->info(be.impl, &r->backend, err);
   int64_t batch = c->batch;
   if (batch == 0)
     batch = be.kind == RMTMC_BACKEND_CPU ? 2 * (int64_t)r->backend.threads : maxb;

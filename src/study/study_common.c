@@ -109,9 +109,10 @@ rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_back
   if (st != RMTMC_OK) return st;
   f->is_open = 1;
   snprintf(run->backend_note, sizeof run->backend_note, "%s", f->be.note);
-  st = f->be.ops->info(f->be.impl, &run->backend, err);
   int64_t maxb = 0;
-  if (st == RMTMC_OK) st = rmtmc_backend_fit_max_batch(&f->be, p, &maxb, err);
+  st = rmtmc_backend_fit_max_batch(&f->be, p, &maxb, err);
+  /* after the plan: the info names the eigensolver the trials run */
+  if (st == RMTMC_OK) st = f->be.ops->info(f->be.impl, &run->backend, err);
   if (st != RMTMC_OK) {
     study_fit_close(f);
     return st;

@@ -85,6 +85,8 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out,
   }
   out->threads = c->threads;
   out->memory_bytes = physical_memory();
+  out->device_ordinal = -1; /* not a GPU */
+  snprintf(out->solver, sizeof out->solver, "LAPACKE syevd");
 #if defined(OPENBLAS_VERSION)
   const char *v = OPENBLAS_VERSION;
   while (*v == ' ') ++v;

@@ -99,7 +99,21 @@ typedef struct cuda_impl {
   gram_path gram_pref;
   solver_path solver_pref;
   int fail_alloc, fail_solve; /* one-shot test hooks */
+  /* What open found and chose (cuda_info reports it): */
+  int cc_major, cc_minor;   /* compute capability */
+  int image_version;        /* cudaFuncGetAttributes binaryVersion (90: sm_90) */
+  int alg;                  /* CUSOLVER_ALG_x asked of syevBatched (-1: no switch) */
+  int alg_refused;          /* cusolverDnSetAdvOptions refused it */
+  cusolverStatus_t alg_status;
+  solver_path solver_planned; /* the last cuda_eig_plan's (SOLVER_AUTO: none yet) */
 } cuda_impl;
+
+/* Does this binary hold code the device can run?  cudaFuncGetAttributes on
+ * a kernel compiled like every kernel of kernels/ (same architectures):
+ * cudaSuccess with *binary_version (SASS version the driver picked, 90 for
+ * sm_90) and *ptx_version, or the runtime's error
+ * (cudaErrorNoKernelImageForDevice, ...).  cuda_probe.cu. */
+cudaError_t cuda_probe_image(int device, int *binary_version, int *ptx_version);
 
 /* cudaMalloc with an out-of-memory failure reported as RMTMC_ERR_NOMEM:
  * "cannot allocate <batch> on the GPU: X GiB for <what>". */
