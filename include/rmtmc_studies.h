@@ -81,6 +81,7 @@ typedef struct rmtmc_contexts_config {
   int64_t ngamma;
   double gamma[RMTMC_STUDY_MAX_GRID];
   int threads; /* CPU worker threads, 0: all cores */
+  int device;  /* CUDA device ordinal (default 0) */
   rmtmc_backend_kind backend; /* auto (default), cpu or cuda */
   int64_t batch;              /* trials per backend call, 0: automatic */
   rmtmc_progress_fn progress;
@@ -131,6 +132,7 @@ typedef struct rmtmc_mixture_config {
   int64_t ngamma;
   double gamma[RMTMC_STUDY_MAX_GRID];
   int threads;
+  int device;
   rmtmc_backend_kind backend;
   int64_t batch;
   rmtmc_progress_fn progress;
@@ -170,6 +172,7 @@ typedef struct rmtmc_ridge_config {
   int64_t nlam;
   double lam[RMTMC_STUDY_MAX_GRID];
   int threads;
+  int device;
   rmtmc_backend_kind backend;
   int64_t batch;
   rmtmc_progress_fn progress;

@@ -166,10 +166,15 @@ int cli_trial_option(const char *name, const char *val, int64_t *trials, uint64_
 }
 
 int cli_backend_option(const char *name, const char *val, rmtmc_backend_kind *kind,
-                       int64_t *batch, rmtmc_status *st, rmtmc_error *err) {
+                       int64_t *batch, int *device, rmtmc_status *st, rmtmc_error *err) {
+  int64_t v = 0;
   if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, kind, err);
   else if (strcmp(name, "batch") == 0) *st = cli_int64(name, val, 1, batch, err);
-  else return 0;
+  else if (strcmp(name, "device") == 0) {
+    *st = cli_int64(name, val, 0, &v, err);
+    if (*st == RMTMC_OK && v > 1023) *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--device %lld: not a CUDA ordinal", (long long)v);
+    *device = (int)v;
+  } else return 0;
   return 1;
 }
 
@@ -192,7 +197,7 @@ int cli_spectrum_option(rmtmc_spectrum_config *c, int64_t zcap, const char *name
   else if (strcmp(name, "entries") == 0) *st = copy_spec(c->entries, sizeof c->entries, name, val, err);
   else if (strcmp(name, "z") == 0) *st = cli_zlist(val, zcap, c->z_re, c->z_im, &c->nz, err);
   else if (strcmp(name, "bins") == 0) *st = cli_int64(name, val, 1, &c->bins, err);
-  else if (cli_backend_option(name, val, &c->backend, &c->batch, st, err)) {
+  else if (cli_backend_option(name, val, &c->backend, &c->batch, &c->backend_opts.device, st, err)) {
   } else if (strcmp(name, "precision") == 0) {
     if (strcmp(val, "double") == 0) c->precision = RMTMC_PRECISION_DOUBLE;
     else if (strcmp(val, "single") == 0) c->precision = RMTMC_PRECISION_SINGLE;

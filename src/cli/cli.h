@@ -52,9 +52,9 @@ int cli_run_option(cli_run *r, const char *name, const char *val, rmtmc_status *
 /* --trials T (>= 2), --seed S, --threads K. */
 int cli_trial_option(const char *name, const char *val, int64_t *trials, uint64_t *seed,
                      int *threads, rmtmc_status *st, rmtmc_error *err);
-/* --backend auto|cpu|cuda, --batch B (>= 1). */
+/* --backend auto|cpu|cuda, --batch B (>= 1), --device N (CUDA ordinal). */
 int cli_backend_option(const char *name, const char *val, rmtmc_backend_kind *kind,
-                       int64_t *batch, rmtmc_status *st, rmtmc_error *err);
+                       int64_t *batch, int *device, rmtmc_status *st, rmtmc_error *err);
 /* The spectrum study's options: --d --n --sigma --entries --z (at most zcap
  * points) --bins --backend --batch --precision and the trial options. */
 int cli_spectrum_option(rmtmc_spectrum_config *c, int64_t zcap, const char *name,

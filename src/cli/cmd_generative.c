@@ -49,6 +49,7 @@ static void usage(FILE *f) {
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --backend B        auto (CUDA when a device answers, else the CPU) | cpu | cuda\n"
           "                     (default auto; the same trial gives the same data on every backend)\n"
+          "  --device N         CUDA device ordinal for the cuda backend (default 0)\n"
           "  --batch B          trials per backend call (default: max(64, 4 x threads) on the CPU,\n"
           "                     trials/16 within [64, 2048] on a GPU; always within what fits in\n"
           "                     memory and --trials)\n"
@@ -87,7 +88,7 @@ int cmd_generative(int argc, char **argv) {
   rmtmc_contexts_config_default(&a);
   rmtmc_mixture_config_default(&b);
   cli_run run = {NULL, NULL, 0, 0};
-  int threads = 0;
+  int threads = 0, device = 0;
   rmtmc_backend_kind backend = RMTMC_BACKEND_AUTO;
   int64_t trials = -1, d = -1, n = -1, k = -1, ng = 0, batch = 0;
   uint64_t seed = 1;
@@ -103,7 +104,7 @@ int cmd_generative(int argc, char **argv) {
       return 0;
     } else if (cli_run_option(&run, name, val, &st, &err) ||
                cli_trial_option(name, val, &trials, &seed, &threads, &st, &err) ||
-               cli_backend_option(name, val, &backend, &batch, &st, &err)) {
+               cli_backend_option(name, val, &backend, &batch, &device, &st, &err)) {
     } else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &n, &err);
     else if (strcmp(name, "k") == 0) st = cli_int64(name, val, 1, &k, &err);
@@ -141,7 +142,7 @@ int cmd_generative(int argc, char **argv) {
     if (k > 0) a.k = k;
     if (trials > 0) a.trials = trials;
     if (ng > 0) { a.ngamma = ng; memcpy(a.gamma, gam, sizeof gam); }
-    a.seed = seed; a.rho = rho; a.threads = threads; a.backend = backend; a.batch = batch;
+    a.seed = seed; a.rho = rho; a.threads = threads; a.device = device; a.backend = backend; a.batch = batch;
     a.progress = cli_progress_update; a.progress_ctx = &prog;
     rmtmc_contexts_result res;
     st = rmtmc_contexts_run(&a, &res, &err);
@@ -163,7 +164,7 @@ int cmd_generative(int argc, char **argv) {
     if (k > 0) b.k = k;
     if (trials > 0) b.trials = trials;
     if (ng > 0) { b.ngamma = ng; memcpy(b.gamma, gam, sizeof gam); }
-    b.seed = seed; b.rho = rho; b.threads = threads; b.backend = backend; b.batch = batch;
+    b.seed = seed; b.rho = rho; b.threads = threads; b.device = device; b.backend = backend; b.batch = batch;
     b.progress = cli_progress_update; b.progress_ctx = &prog;
     rmtmc_mixture_result res;
     st = rmtmc_mixture_run(&b, &res, &err);

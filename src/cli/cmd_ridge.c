@@ -31,6 +31,7 @@ static void usage(FILE *f) {
           "  --seed S           seed; trial t of seed S can be replayed alone (default %llu)\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --backend B        auto (CUDA when a device answers, else the CPU) | cpu | cuda (default auto)\n"
+          "  --device N         CUDA device ordinal for the cuda backend (default 0)\n"
           "  --batch B          trials per backend call (default: max(64, 4 x threads) on the CPU,\n"
           "                     trials/16 within [64, 2048] on a GPU; always within what fits in\n"
           "                     memory and --trials)\n"
@@ -62,7 +63,7 @@ int cmd_ridge(int argc, char **argv) {
       return 0;
     } else if (cli_run_option(&run, name, val, &st, &err) ||
                cli_trial_option(name, val, &c.trials, &c.seed, &c.threads, &st, &err) ||
-               cli_backend_option(name, val, &c.backend, &c.batch, &st, &err)) {
+               cli_backend_option(name, val, &c.backend, &c.batch, &c.device, &st, &err)) {
     } else if (strcmp(name, "d") == 0) st = cli_int64(name, val, 1, &c.d, &err);
     else if (strcmp(name, "n") == 0) st = cli_int64(name, val, 1, &c.n, &err);
     else if (strcmp(name, "sigma") == 0) {

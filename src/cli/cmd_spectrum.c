@@ -26,6 +26,7 @@ static void usage(FILE *f) {
           "                     and three points in the bulk with imaginary part 0.1 x support width)\n"
           "  --bins K           pooled-histogram bins (default %lld)\n"
           "  --backend B        auto | cpu | cuda (default auto: the GPU when present)\n"
+          "  --device N         CUDA device ordinal for the cuda backend (default 0)\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --batch B          trials per batch (default: planned from memory)\n"
           "  --precision P      double | single (default double)\n"

@@ -76,6 +76,7 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_int(&j, "bins", c->bins);
   rmtmc_json_str(&j, "backend", backend_kind_name(c->backend));
   rmtmc_json_int(&j, "threads", c->backend_opts.threads);
+  rmtmc_json_int(&j, "device", c->backend_opts.device);
   rmtmc_json_int(&j, "batch", c->batch);
   rmtmc_json_str(&j, "precision", precision_name(c->precision));
   rmtmc_json_object_end(&j);

@@ -445,7 +445,7 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   p.ngrid = ng; p.grid = r->config.gamma;
   p.cumP = cumP; p.cumA = cumA; p.counts = fc;
   s.nout = rmtmc_fit_nout(&p);
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
+  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->device, cfg->batch, cfg->trials,
                            8.0 * (double)(s.nout + s.nrow + k * c * ng), &r->run, err)) != RMTMC_OK)
     goto done;
   if (!multi) { /* the theory at the realised alpha_a = c n_a / n, once */
@@ -642,7 +642,7 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   p.d = d; p.n = n; p.c = c; p.k = k; p.seed = cfg->seed;
   p.ngrid = ng; p.grid = r->config.gamma;
   p.cumP = cumP; p.M = r->M;
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
+  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->device, cfg->batch, cfg->trials,
                            8.0 * (double)rmtmc_fit_nout(&p), &r->run, err)) != RMTMC_OK)
     goto done;
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)c, (int)c, (int)d, 1.0, r->M, (int)d, r->M, (int)d,

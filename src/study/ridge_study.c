@@ -189,7 +189,7 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   p.kind = RMTMC_FIT_RIDGE;
   p.d = d; p.n = n; p.seed = cfg->seed; p.ngrid = ngrid; p.grid = grid;
   p.model = &r->model; p.beta = r->beta; p.noise = cfg->noise;
-  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->batch, cfg->trials,
+  if ((st = study_fit_open(&fit, &p, cfg->backend, threads, cfg->device, cfg->batch, cfg->trials,
                            8.0 * (double)rmtmc_fit_nout(&p), &r->run, err)) != RMTMC_OK)
     goto done;
   {

@@ -99,10 +99,11 @@ void study_cumulative(double *cum, const double *P, int64_t k, int64_t c) {
 #define STUDY_GPU_BATCH_MAX 2048
 
 rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p, rmtmc_backend_kind kind, int threads,
-                            int64_t batch, int64_t trials, double host_per_trial, rmtmc_study_run *run,
+                            int device, int64_t batch, int64_t trials, double host_per_trial, rmtmc_study_run *run,
                             rmtmc_error *err) {
   rmtmc_backend_opts opts = {0};
   opts.threads = threads;
+  opts.device = device;
   memset(f, 0, sizeof *f);
   memset(run, 0, sizeof *run);
   rmtmc_status st = rmtmc_backend_open(&f->be, kind, &opts, err);

@@ -57,7 +57,8 @@ typedef rmtmc_status (*study_consume_fn)(void *ctx, uint64_t trial0,
 
 /* The backend part of a study, in two steps so that a problem that cannot
  * run is refused before the theory is computed:
- * study_fit_open opens the backend `kind` (with `threads` CPU threads),
+ * study_fit_open opens the backend `kind` (with `threads` CPU threads, or
+ * GPU `device`),
  * asks what it can hold for the problem's sizes and chooses the batch
  * (`batch` > 0: that many trials per call, within what fits; 0: automatic),
  * also keeping the host's share, host_per_trial bytes per trial of a batch
@@ -73,7 +74,8 @@ typedef struct study_fit {
 } study_fit;
 
 rmtmc_status study_fit_open(study_fit *f, const rmtmc_fit_problem *p,
-                            rmtmc_backend_kind kind, int threads, int64_t batch,
+                            rmtmc_backend_kind kind, int threads, int device,
+                            int64_t batch,
                             int64_t trials, double host_per_trial,
                             rmtmc_study_run *run, rmtmc_error *err);
 rmtmc_status study_fit_run(study_fit *f, const rmtmc_fit_problem *p,
