@@ -3,7 +3,16 @@
  * diagonal Sigma^(1/2)), the same eigenvalues, observables and histogram
  * counts, on every Gram / eigensolver path the cuda backend has; and its test
  * hooks (forced allocation failure, forced non-convergence).  Skips (77)
- * when there is no CUDA device or no CUDA backend in the build. */
+ * when there is no CUDA device or no CUDA backend in the build.
+ *
+ * `test_cuda_smoke large` (ctest test_cuda_large) runs batches past the
+ * limits the small cases never reach instead: 70000 trials in one batch, so
+ * the eigensolver loops over 5 calls of at most 16384 matrices and cuBLAS
+ * gets strided-batched gemms of 70000 matrices (more than 65535, the grid
+ * limit a batch mapped onto gridDim.y or .z would hit), trial for trial
+ * against the CPU; d and n are small so that the CPU side stays cheap.  It
+ * also checks that the backend names the eigensolver its plan chose and the
+ * cuSOLVER algorithm (ALG_1, or its refusal). */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200112L /* setenv */
 #endif
@@ -208,11 +217,60 @@ static const tcase cases[] = {
     {"gaussian d=40 n=24 ar1:0.5, single (d > n, full)", 40, 24, "ar1:0.5", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_SINGLE, 0, 3, 3},
 };
 
+#define LARGE 70000
+static const tcase large_cases[] = {
+    {"gaussian d=4 n=6 identity, 70000 trials in one batch", 4, 6, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, 0, LARGE, LARGE},
+    {"rademacher d=4 n=6 ar1:0.5 (full: stride-0 gemm), trials 100000..169999", 4, 6, "ar1:0.5", RMTMC_ENTRIES_RADEMACHER, 0.0, RMTMC_PRECISION_DOUBLE, 100000, LARGE, LARGE},
+    {"gaussian d=6 n=4 identity (d > n), 70000 trials", 6, 4, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, 0, LARGE, LARGE},
+    {"gaussian d=4 n=6 identity, single, 70000 trials", 4, 6, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_SINGLE, 0, LARGE, LARGE},
+};
+
 /* Gram / eigensolver paths of the cuda backend (RMTMC_CUDA_GRAM / _SOLVER). */
 static const char *const paths[][2] = {
     {"auto", "auto"}, {"gemm", "batched"}, {"syrk", "batched"}, {"gemm", "batched0"},
     {"gemm", "jacobi"}, {"syrk", "jacobi"}, {"gemm", "syevd"}, {"syrk", "syevd"},
 };
+
+static const char *const large_paths[][2] = {{"auto", "auto"}, {"gemm", "jacobi"}};
+
+/* After planning, info names the solver the trials run and, for
+ * syevBatched, the algorithm (ALG_1 unless cuSOLVER refused it, which it
+ * then says).  want: the expected solver, NULL for any. */
+static void check_solver_info(check_ctx *c, const rmtmc_backend *gpu, const char *want) {
+  char what[1024];
+  rmtmc_error err;
+  rmtmc_model m;
+  if (rmtmc_model_init(&m, 4, 6, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0,
+                       RMTMC_PRECISION_DOUBLE, &err) != RMTMC_OK) {
+    check_true(c, 0, "solver info: model");
+    return;
+  }
+  rmtmc_reduce_spec r = make_spec();
+  rmtmc_backend_info info;
+  int64_t mx = 0;
+  rmtmc_status st = gpu->ops->max_batch(gpu->impl, &m, &r, &mx, &err);
+  if (st == RMTMC_OK) st = gpu->ops->info(gpu->impl, &info, &err);
+  if (st != RMTMC_OK) {
+    snprintf(what, sizeof what, "solver info: max_batch and info (%s)", err.msg);
+    check_true(c, 0, what);
+  } else {
+    int known = strcmp(info.solver, "syevBatched") == 0 || strcmp(info.solver, "syevjBatched") == 0 ||
+                strcmp(info.solver, "syevd") == 0;
+    int alg_ok = strcmp(info.solver, "syevBatched") != 0 ||
+                 strcmp(info.solver_algorithm, "CUSOLVER_ALG_1") == 0 ||
+                 (info.solver_alg1_refused && info.solver_note[0]);
+    snprintf(what, sizeof what,
+             "info after planning d=4: solver '%s' (want %s), algorithm '%s'%s%s%s; GPU %d, sm %s, code %s; max batch %lld",
+             info.solver, want ? want : "any", info.solver_algorithm,
+             info.solver_alg1_refused ? " ALG_1 REFUSED" : "", info.solver_note[0] ? ": " : "",
+             info.solver_note, info.device_ordinal, info.compute_capability, info.archs,
+             (long long)mx);
+    check_true(c, known && alg_ok && (!want || strcmp(info.solver, want) == 0) &&
+                      info.device_ordinal == 0 && info.compute_capability[0] && mx >= LARGE,
+               what);
+  }
+  rmtmc_model_free(&m);
+}
 
 static void check_hooks(check_ctx *c) {
   char what[1024];
@@ -294,8 +352,9 @@ static void check_planning(check_ctx *c, const rmtmc_backend *gpu) {
   }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   check_ctx c = {0, 0};
+  const int large = argc > 1 && strcmp(argv[1], "large") == 0;
   rmtmc_error err;
   rmtmc_error_clear(&err);
   rmtmc_backend gpu;
@@ -316,7 +375,7 @@ int main(void) {
          st == RMTMC_OK ? info.versions : "");
   check_true(&c, st == RMTMC_OK && strcmp(info.name, "cuda") == 0 && info.memory_bytes > 0,
              "info names the cuda device");
-  check_planning(&c, &gpu);
+  if (!large) check_planning(&c, &gpu);
   rmtmc_backend_close(&gpu);
 
   rmtmc_backend cpu;
@@ -324,6 +383,27 @@ int main(void) {
   if (rmtmc_backend_open(&cpu, RMTMC_BACKEND_CPU, &copts, &err) != RMTMC_OK) {
     printf("cpu open failed: %s\n", err.msg);
     check_true(&c, 0, "open the cpu backend");
+    return check_finish(&c);
+  }
+  if (large) {
+    for (size_t p = 0; p < sizeof large_paths / sizeof large_paths[0]; ++p) {
+      char path[64];
+      snprintf(path, sizeof path, "gram %s, solver %s", large_paths[p][0], large_paths[p][1]);
+      setenv("RMTMC_CUDA_GRAM", large_paths[p][0], 1);
+      setenv("RMTMC_CUDA_SOLVER", large_paths[p][1], 1);
+      if (rmtmc_backend_open(&gpu, RMTMC_BACKEND_CUDA, NULL, &err) != RMTMC_OK) {
+        printf("cuda open (%s) failed: %s\n", path, err.msg);
+        check_true(&c, 0, "open the cuda backend");
+        continue;
+      }
+      check_solver_info(&c, &gpu, p == 0 ? NULL : "syevjBatched");
+      for (size_t k = 0; k < sizeof large_cases / sizeof large_cases[0]; ++k)
+        compare(&c, &cpu, &gpu, path, &large_cases[k]);
+      rmtmc_backend_close(&gpu);
+    }
+    unsetenv("RMTMC_CUDA_GRAM");
+    unsetenv("RMTMC_CUDA_SOLVER");
+    rmtmc_backend_close(&cpu);
     return check_finish(&c);
   }
   for (size_t p = 0; p < sizeof paths / sizeof paths[0]; ++p) {
