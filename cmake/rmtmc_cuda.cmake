@@ -73,6 +73,13 @@ target_compile_definitions(rmtmc_lib
 target_link_libraries(rmtmc_lib PUBLIC
   CUDA::cudart_static CUDA::cublas CUDA::cusolver CUDA::curand)
 
+# The eigensolver benchmark (bench/eig_bench.c, not a test): built with the
+# backend so that it always compiles; bench/device_check.sh runs it.
+add_executable(rmtmc_eig_bench ${PROJECT_SOURCE_DIR}/bench/eig_bench.c)
+target_compile_definitions(rmtmc_eig_bench PRIVATE
+  RMTMC_CUSOLVER_HAS_SYEVBATCHED=${RMTMC_CUSOLVER_HAS_SYEVBATCHED} _POSIX_C_SOURCE=200809L)
+target_link_libraries(rmtmc_eig_bench PRIVATE CUDA::cudart_static CUDA::cusolver CUDA::curand m)
+
 set(RMTMC_CUDA_SUMMARY ",cuda (archs ${_rmtmc_archs})")
 if(RMTMC_CUSOLVER_HAS_SYEVBATCHED)
   set(_rmtmc_solver "cusolverDnXsyevBatched")

@@ -83,6 +83,8 @@ typedef struct rmtmc_spectrum_result {
   double l1, ks;                /* distances between pooled empirical and theory law */
   /* Timing */
   double seconds, trials_per_second, theory_seconds;
+  double setup_seconds; /* of seconds: opening the backend (CUDA context,
+                           handles), planning and allocating the batch */
 } rmtmc_spectrum_result;
 
 /* Validate the config, plan, run on the backend, compare with theory.  On

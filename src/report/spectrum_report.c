@@ -168,6 +168,7 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_num(&j, "trials_per_second", r->trials_per_second);
   rmtmc_json_num(&j, "seconds_per_trial", r->seconds / (double)c->trials);
   rmtmc_json_num(&j, "theory_seconds", r->theory_seconds);
+  rmtmc_json_num(&j, "setup_seconds", r->setup_seconds);
   rmtmc_json_object_end(&j);
   rmtmc_json_end(&j);
   return RMTMC_OK;

@@ -114,6 +114,7 @@ static rmtmc_status run_trials(rmtmc_spectrum_result *r, rmtmc_accum_stream *acc
   rmtmc_spectrum_config *c = &r->config;
   const rmtmc_model *m = &r->model;
   rmtmc_backend be;
+  double t_setup = rmtmc_now_seconds();
   rmtmc_status st = rmtmc_backend_open(&be, c->backend, &c->backend_opts, err);
   if (st != RMTMC_OK) return st;
   snprintf(r->backend_note, sizeof r->backend_note, "%s", be.note);
@@ -136,6 +137,7 @@ static rmtmc_status run_trials(rmtmc_spectrum_result *r, rmtmc_accum_stream *acc
   if (st == RMTMC_OK) st = be.ops->batch_alloc(be.impl, m, &spec, batch, &b, err);
   if (st == RMTMC_OK && !(obs = malloc((size_t)(batch * nobs) * sizeof(double))))
     st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  r->setup_seconds = rmtmc_now_seconds() - t_setup;
   for (int64_t t0 = 0; st == RMTMC_OK && t0 < c->trials; t0 += batch) {
     int64_t cnt = c->trials - t0 < batch ? c->trials - t0 : batch;
     st = be.ops->sample(be.impl, b, c->seed, (uint64_t)t0, cnt, err);
