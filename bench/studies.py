@@ -109,6 +109,10 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)
+    failed = [f"{r['study']} [{r['backend']}]" for r in results if "error" in r]
+    if failed:
+        print(f"\nFAILED: {', '.join(failed)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -294,6 +294,10 @@ def main():
         print(f"| {d} | {fmt(tps, '%.1f')} | {fmt(ff, '%.3f')} | {fmt(rc, '%.2fx')} | {fmt(rt, '%.2fx')} |")
     rec["targets"] = summary
     save()
+    failed = [f"{w['runner']} at d={w['d']}" for w in rec["rows"] if "error" in w]
+    if failed:
+        print(f"\nFAILED: {', '.join(failed)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
