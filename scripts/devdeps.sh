@@ -214,8 +214,8 @@ verify() {
   ls "$DIR"/*.deb >/dev/null 2>&1 || fetch
   local w
   w=$(mktemp -d /tmp/rmtmc-devdeps-verify.XXXXXX)
-  unshare -m --propagation private bash "$0" _verify_inner "$w"
-  local rc=$?
+  local rc=0
+  unshare -m --propagation private bash "$0" _verify_inner "$w" || rc=$?
   rm -rf "$w" /tmp/rmtmc-prefix
   return $rc
 }
