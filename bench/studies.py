@@ -11,7 +11,7 @@ Configurations (the studies' defaults unless --quick):
 plus, with --large, the same studies at d = 1024 (contexts c = d = 729).
 
     python3 bench/studies.py [--rmtmc build/rmtmc] [--backends cpu,cuda]
-        [--trials 200] [--large | --only-large] [--device N] [--json studies.json]
+        [--trials 200] [--cpu-trials T] [--large | --only-large] [--device N] [--json studies.json]
 
 Each run is one `rmtmc ... --json` call; trials/s is the study's own figure
 (wall time of the run, theory included).  Not run by ctest.
@@ -76,6 +76,7 @@ def main():
     ap.add_argument("--rmtmc", default="build/rmtmc")
     ap.add_argument("--backends", default="cpu")
     ap.add_argument("--trials", type=int, default=200)
+    ap.add_argument("--cpu-trials", type=int, default=0, help="trials on the cpu backend (0: --trials)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--large", action="store_true")
     ap.add_argument("--only-large", action="store_true", help="the --large set alone")
@@ -85,7 +86,8 @@ def main():
     results = []
     for backend in a.backends.split(","):
         for name, args in (LARGE if a.only_large else CONFIGS + (LARGE if a.large else [])):
-            r = run(a.rmtmc, args, backend, a.trials, a.seed, a.device)
+            trials = a.cpu_trials if backend == "cpu" and a.cpu_trials > 0 else a.trials
+            r = run(a.rmtmc, args, backend, trials, a.seed, a.device)
             results.append({"study": name, "backend": backend, **{k: r[k] for k in ("command", "error") if k in r},
                             "result": r if "error" not in r else None})
             if "error" in r:
@@ -95,7 +97,7 @@ def main():
             b = r["backend"]
             solver = f", {b['solver']}" + (f" {b['solver_algorithm']}" if b.get("solver_algorithm") else "") if b.get("solver") else ""
             print(f"\n## {name} on {b['name']} ({b['device']}, batch {b['batch']}{solver}):"
-                  f" {t['trials_per_second']:.1f} trials/s ({a.trials} trials in {t['seconds']:.2f} s)", flush=True)
+                  f" {t['trials_per_second']:.1f} trials/s ({trials} trials in {t['seconds']:.2f} s)", flush=True)
             print(f"`{r['command']}`\n")
             print("| quantity | x | empirical | stderr | theory | finite-size bias | z |\n|---|---|---|---|---|---|---|")
             for label, x, e, se, th, bias, z in rows_of(r):

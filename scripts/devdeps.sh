@@ -114,7 +114,7 @@ unpack() {
 cmake_args() {
   local p=${1:?usage: devdeps.sh cmake-args PREFIX}
   case "$p" in /*) ;; *) p="$PWD/$p" ;; esac
-  echo "-DCMAKE_PREFIX_PATH=$p -DBLAS_openblas_LIBRARY=$p/lib/libopenblas.so" \
+  echo "-DCMAKE_PREFIX_PATH=$p -DBLAS_openblas_LIBRARY=$p/lib/libopenblas.so -DLAPACK_openblas_LIBRARY=$p/lib/libopenblas.so" \
        "-DLAPACKE_INCLUDE_DIR=$p/include -DLAPACKE_LIBRARY=$p/lib/liblapacke.so -DCBLAS_INCLUDE_DIR=$p/include"
 }
 
