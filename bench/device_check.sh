@@ -75,7 +75,7 @@ step_env() {
     ok=0
   fi
   echo "> libcuda: $(ldconfig -p 2>/dev/null | grep -m1 -oE 'libcuda\.so\.1 .*' || echo 'not in the loader cache')"
-  echo "> cmake: $(cmake --version 2>/dev/null | head -1 || echo MISSING); C compiler: $(cc --version 2>/dev/null | head -1 || echo MISSING); $(command -v ninja >/dev/null && echo ninja || echo "make: $(command -v make || echo MISSING)")"
+  echo "> cmake: $(cmake --version 2>/dev/null | head -1 || echo MISSING); C compiler: $( (cc --version || gcc --version) 2>/dev/null | head -1 || echo MISSING); $(command -v ninja >/dev/null && echo ninja || echo "make: $(command -v make || echo MISSING)")"
   python3 - <<'PY' 2>&1 | sed 's/^/> /'
 try:
     import torch
@@ -98,7 +98,9 @@ PY
 step_deps() {
   local mode=${RMTMC_CHECK_DEPS:-auto} probe="$W/probe_blas"
   printf '#include <cblas.h>\n#include <lapacke.h>\nint main(void){double a=1; return (int)cblas_ddot(1,&a,1,&a,1) - 1 + 0 * LAPACKE_dlapy2(1.0, 1.0);}\n' >"$probe.c"
-  if [ "$mode" != prefix ] && cc "$probe.c" -o "$probe" -llapacke -lopenblas >"$W/probe.log" 2>&1 && "$probe"; then
+  local cc
+  cc=$(command -v cc || command -v gcc || echo cc)
+  if [ "$mode" != prefix ] && "$cc" "$probe.c" -o "$probe" -llapacke -lopenblas >"$W/probe.log" 2>&1 && "$probe"; then
     echo "> system OpenBLAS and LAPACKE: usable (a CBLAS + LAPACKE program compiled, linked and ran)"
     echo "DEPS_ARGS=" >>"$W/state.env"
     return 0
@@ -112,7 +114,7 @@ step_deps() {
   local p="$B-devdeps" # beside the build dir: a rerun finds the same paths
   bash scripts/devdeps.sh unpack "$p" || { echo "> FAIL: unpacking .devdeps failed (above)"; return 1; }
   head -3 .devdeps/MANIFEST 2>/dev/null | sed 's/^/  /'
-  if ! LD_LIBRARY_PATH="$p/lib" cc "$probe.c" -o "$probe" -I"$p/include" -L"$p/lib" -llapacke -lopenblas >"$W/probe.log" 2>&1 ||
+  if ! LD_LIBRARY_PATH="$p/lib" "$cc" "$probe.c" -o "$probe" -I"$p/include" -L"$p/lib" -llapacke -lopenblas >"$W/probe.log" 2>&1 ||
      ! LD_LIBRARY_PATH="$p/lib" "$probe"; then
     echo "> FAIL: a CBLAS + LAPACKE program does not build or run against the prefix: $(head -c 300 "$W/probe.log")"
     return 1
@@ -241,8 +243,8 @@ step_studies() {
 }
 
 step_throughput() {
-  python3 bench/throughput.py --rmtmc "$B/rmtmc" --sizes 64,128,256,512,1024 --trials 1000 --seconds 8 \
-    --deadline $((LIMIT - 25)) --json "$O/throughput.json"
+  python3 bench/throughput.py --rmtmc "$B/rmtmc" --sizes 64,128,256,512,1024 --trials 1000 --seconds 6 \
+    --deadline $((LIMIT - 40)) --json "$O/throughput.json"
 }
 
 step_solver() {
@@ -286,7 +288,7 @@ mkdir -p "$O"
 export W
 W=$(mktemp -d "${TMPDIR:-/tmp}/rmtmc-device-check.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-export PATH="/usr/local/cuda/bin:$PATH" PYTHONUNBUFFERED=1
+export PATH="/usr/local/cuda/bin:$PATH:/usr/local/nvidia/bin" PYTHONUNBUFFERED=1
 : >"$W/state.env"
 : >"$O/steps.log"
 : >"$O/ctest.log"
@@ -310,7 +312,7 @@ declare -A status
 rows=()
 failed=0 dropped=0
 {
-  echo "# rmtmc device check, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') on $(hostname)"
+  echo "# rmtmc device check, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'unknown (no .git)') on $(uname -n)"
   echo "budget ${budget} s; results in $O"
   echo
   echo "| step | status | seconds | limit | result |"

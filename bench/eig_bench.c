@@ -14,7 +14,7 @@
  * timed region), median of --reps after one warm-up.  FLOP count per matrix:
  * (4/3) d^3 (Householder tridiagonalisation; the tridiagonal eigenvalues are
  * O(d^2)).  One row per (d, method) on stdout as it is measured; --json
- * writes them all.  Sizes are dropped once --seconds have passed.
+ * writes them all, rewritten after each size.  Sizes are dropped once --seconds have passed.
  *
  *   build/rmtmc_eig_bench [--sizes 256,512,1024,2048,4096] [--count N]
  *       [--reps 3] [--seconds 90] [--device 0] [--json PATH]
@@ -339,6 +339,7 @@ int main(int argc, char **argv) {
       rc = 1;
       break;
     }
+    if (json) write_json(json, rows, nrows, prop.name, dev); /* a run cut short keeps what it did */
   }
   for (int i = 0; i < nrows; ++i)
     if (strstr(rows[i].note, "INVALID")) rc = 1;
