@@ -233,6 +233,29 @@ static const char *const paths[][2] = {
 
 static const char *const large_paths[][2] = {{"auto", "auto"}, {"gemm", "jacobi"}};
 
+/* Open the cuda backend on a Gram / solver path (RMTMC_CUDA_GRAM / _SOLVER);
+ * its name into path.  A failure is a failed check. */
+static int open_on_path(check_ctx *c, rmtmc_backend *gpu, const char *gram, const char *solver,
+                        char *path, size_t size) {
+  rmtmc_error err;
+  snprintf(path, size, "gram %s, solver %s", gram, solver);
+  setenv("RMTMC_CUDA_GRAM", gram, 1);
+  setenv("RMTMC_CUDA_SOLVER", solver, 1);
+  if (rmtmc_backend_open(gpu, RMTMC_BACKEND_CUDA, NULL, &err) == RMTMC_OK) return 1;
+  printf("cuda open (%s) failed: %s\n", path, err.msg);
+  check_true(c, 0, "open the cuda backend");
+  return 0;
+}
+
+/* A d x n Gaussian model with identity Sigma; a failure is a failed check. */
+static int gaussian_model(check_ctx *c, rmtmc_model *m, int64_t d, int64_t n, const char *what) {
+  rmtmc_error err;
+  if (rmtmc_model_init(m, d, n, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, &err) == RMTMC_OK)
+    return 1;
+  check_true(c, 0, what);
+  return 0;
+}
+
 /* After planning, info names the solver the trials run and, for
  * syevBatched, the algorithm (ALG_1 unless cuSOLVER refused it, which it
  * then says).  want: the expected solver, NULL for any. */
@@ -240,11 +263,7 @@ static void check_solver_info(check_ctx *c, const rmtmc_backend *gpu, const char
   char what[1024];
   rmtmc_error err;
   rmtmc_model m;
-  if (rmtmc_model_init(&m, 4, 6, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0,
-                       RMTMC_PRECISION_DOUBLE, &err) != RMTMC_OK) {
-    check_true(c, 0, "solver info: model");
-    return;
-  }
+  if (!gaussian_model(c, &m, 4, 6, "solver info: model")) return;
   rmtmc_reduce_spec r = make_spec();
   rmtmc_backend_info info;
   int64_t mx = 0;
@@ -276,11 +295,7 @@ static void check_hooks(check_ctx *c) {
   char what[1024];
   rmtmc_error err;
   rmtmc_model m;
-  if (rmtmc_model_init(&m, 24, 40, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0,
-                       RMTMC_PRECISION_DOUBLE, &err) != RMTMC_OK) {
-    check_true(c, 0, "hooks: model");
-    return;
-  }
+  if (!gaussian_model(c, &m, 24, 40, "hooks: model")) return;
   rmtmc_reduce_spec r = make_spec();
   rmtmc_backend be;
   rmtmc_batch *b = NULL;
@@ -385,46 +400,26 @@ int main(int argc, char **argv) {
     check_true(&c, 0, "open the cpu backend");
     return check_finish(&c);
   }
-  if (large) {
-    for (size_t p = 0; p < sizeof large_paths / sizeof large_paths[0]; ++p) {
-      char path[64];
-      snprintf(path, sizeof path, "gram %s, solver %s", large_paths[p][0], large_paths[p][1]);
-      setenv("RMTMC_CUDA_GRAM", large_paths[p][0], 1);
-      setenv("RMTMC_CUDA_SOLVER", large_paths[p][1], 1);
-      if (rmtmc_backend_open(&gpu, RMTMC_BACKEND_CUDA, NULL, &err) != RMTMC_OK) {
-        printf("cuda open (%s) failed: %s\n", path, err.msg);
-        check_true(&c, 0, "open the cuda backend");
-        continue;
-      }
+  const size_t npaths = large ? sizeof large_paths / sizeof large_paths[0] : sizeof paths / sizeof paths[0];
+  for (size_t p = 0; p < npaths; ++p) {
+    const char *const *gs = large ? large_paths[p] : paths[p];
+    char path[64];
+    if (!open_on_path(&c, &gpu, gs[0], gs[1], path, sizeof path)) continue;
+    if (large) {
       check_solver_info(&c, &gpu, p == 0 ? NULL : "syevjBatched");
       for (size_t k = 0; k < sizeof large_cases / sizeof large_cases[0]; ++k)
         compare(&c, &cpu, &gpu, path, &large_cases[k]);
-      rmtmc_backend_close(&gpu);
+    } else {
+      /* every case on the default path, the first few on the others */
+      size_t ncases = p == 0 ? sizeof cases / sizeof cases[0] : 4;
+      for (size_t k = 0; k < ncases; ++k) compare(&c, &cpu, &gpu, path, &cases[k]);
+      if (p != 0) compare(&c, &cpu, &gpu, path, &cases[7]); /* d > n */
     }
-    unsetenv("RMTMC_CUDA_GRAM");
-    unsetenv("RMTMC_CUDA_SOLVER");
-    rmtmc_backend_close(&cpu);
-    return check_finish(&c);
-  }
-  for (size_t p = 0; p < sizeof paths / sizeof paths[0]; ++p) {
-    char path[64];
-    snprintf(path, sizeof path, "gram %s, solver %s", paths[p][0], paths[p][1]);
-    setenv("RMTMC_CUDA_GRAM", paths[p][0], 1);
-    setenv("RMTMC_CUDA_SOLVER", paths[p][1], 1);
-    if (rmtmc_backend_open(&gpu, RMTMC_BACKEND_CUDA, NULL, &err) != RMTMC_OK) {
-      printf("cuda open (%s) failed: %s\n", path, err.msg);
-      check_true(&c, 0, "open the cuda backend");
-      continue;
-    }
-    /* every case on the default path, the first few on the others */
-    size_t ncases = p == 0 ? sizeof cases / sizeof cases[0] : 4;
-    for (size_t k = 0; k < ncases; ++k) compare(&c, &cpu, &gpu, path, &cases[k]);
-    if (p != 0) compare(&c, &cpu, &gpu, path, &cases[7]); /* d > n */
     rmtmc_backend_close(&gpu);
   }
   unsetenv("RMTMC_CUDA_GRAM");
   unsetenv("RMTMC_CUDA_SOLVER");
   rmtmc_backend_close(&cpu);
-  check_hooks(&c);
+  if (!large) check_hooks(&c);
   return check_finish(&c);
 }

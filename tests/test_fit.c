@@ -328,17 +328,23 @@ static const fcase large_cases[] = {
     {"ridge, diagonal Sigma, d=12 n=4", RMTMC_FIT_RIDGE, 12, 4, 0, 0, 0, "points:0.5:0.5,2:0.5", 0.7},
 };
 
+/* fprob_make, a failure reported as a failed check. */
+static int fprob_make_checked(check_ctx *c, fprob *f, const fcase *k) {
+  rmtmc_error err;
+  if (fprob_make(f, k, &err)) return 1;
+  char what[512];
+  snprintf(what, sizeof what, "%s: problem (%s)", k->label, err.msg);
+  check_true(c, 0, what);
+  fprob_free(f);
+  return 0;
+}
+
 /* One large batch (trials 5 .. 5 + LARGE - 1) on the GPU and on the CPU. */
 static void large_case(check_ctx *c, const rmtmc_backend *gpu, const rmtmc_backend *cpu, const fcase *k) {
   char what[512];
   rmtmc_error err;
   fprob f;
-  if (!fprob_make(&f, k, &err)) {
-    snprintf(what, sizeof what, "%s: problem (%s)", k->label, err.msg);
-    check_true(c, 0, what);
-    fprob_free(&f);
-    return;
-  }
+  if (!fprob_make_checked(c, &f, k)) return;
   int64_t nout = rmtmc_fit_nout(&f.p), maxb = 0;
   double *go = calloc((size_t)(LARGE * nout), sizeof(double)), *co = calloc((size_t)(LARGE * nout), sizeof(double));
   rmtmc_status st = go && co ? rmtmc_backend_fit_max_batch(gpu, &f.p, &maxb, &err) : RMTMC_ERR_NOMEM;
@@ -358,12 +364,7 @@ static void one_case(check_ctx *c, const rmtmc_backend *be, const rmtmc_backend 
   char what[512];
   rmtmc_error err;
   fprob f;
-  if (!fprob_make(&f, k, &err)) {
-    snprintf(what, sizeof what, "%s: problem (%s)", k->label, err.msg);
-    check_true(c, 0, what);
-    fprob_free(&f);
-    return;
-  }
+  if (!fprob_make_checked(c, &f, k)) return;
   const int64_t count = 4, cap = 5;
   const uint64_t trial0 = 3;
   int64_t nout = rmtmc_fit_nout(&f.p);
