@@ -159,7 +159,10 @@ static void compiled_archs(char *buf, size_t size) {
     int numeric = tok[0] >= '0' && tok[0] <= '9';
     int w = snprintf(buf + len, size - len, "%s%s%s", len ? "," : "",
                      numeric ? (virt ? "compute_" : "sm_") : "", tok);
-    if (w < 0 || (size_t)w >= size - len) break;
+    if (w < 0 || (size_t)w >= size - len) {
+      buf[len] = '\0'; /* whole entries only */
+      break;
+    }
     len += (size_t)w;
     p += k;
     if (*p) ++p;
