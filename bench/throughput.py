@@ -33,7 +33,8 @@ sizes after --deadline seconds.  JSON (--json) is rewritten after every row.
         [--device 0] [--json throughput.json]
 
 Targets (issue 12): rmtmc cuda at least 5x both peers at d = 64..1024, and at
-least 50% of the floor at d >= 1024.  Not run by ctest.
+least 50% of the floor at d >= 1024.  Exit status 1 when a runner failed, 3
+when sizes were dropped for time.  Not run by ctest.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
@@ -298,6 +299,9 @@ def main():
     if failed:
         print(f"\nFAILED: {', '.join(failed)}", file=sys.stderr)
         sys.exit(1)
+    if rec["dropped_sizes"]:
+        print(f"\nINCOMPLETE: d = {rec['dropped_sizes']} dropped for time", file=sys.stderr)
+        sys.exit(3)
 
 
 if __name__ == "__main__":
