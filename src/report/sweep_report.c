@@ -70,6 +70,7 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
     rmtmc_json_int(&j, "d", p->d);
     rmtmc_json_int(&j, "n", p->n);
     rmtmc_json_int(&j, "seed", (long long)p->seed);
+    rmtmc_json_str(&j, "backend", p->backend);
     rmtmc_json_array(&j, "stieltjes");
     for (int64_t k = 0; k < p->nz; ++k) {
       rmtmc_json_object(&j, NULL);
@@ -193,6 +194,10 @@ void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r) {
   else
     fprintf(f, "rmtmc sweep over n (d = %lld), %lld trials per point, sigma %s, entries %s\n",
             (long long)c->base.d, (long long)c->base.trials, c->base.sigma, c->base.entries);
+  int same = 1;
+  for (int64_t i = 1; i < c->npoints; ++i) same = same && strcmp(r->points[i].backend, r->points[0].backend) == 0;
+  if (same && r->points[0].backend[0]) fprintf(f, "  backend %s\n", r->points[0].backend);
+  else if (!same) fprintf(f, "  backends differ between points (a resumed sweep): see sweep.json points[].backend\n");
   fprintf(f, "  %-8s %-8s %-8s %-18s %-14s %-14s\n", pn, "d", "n", "z", "|mean error|", "sd of m_d");
   for (int64_t i = 0; i < c->npoints; ++i)
     for (int64_t k = 0; k < r->nz; ++k) {

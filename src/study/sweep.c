@@ -131,8 +131,18 @@ static void write_point_line(FILE *f, const rmtmc_sweep_point *p) {
   jarr(f, "sd_im", p->sd_im, p->nz);
   fprintf(f, ",\"seconds\":");
   jnum(f, p->seconds);
-  fprintf(f, "}\n");
+  fprintf(f, ",\"backend\":\"%s\"}\n", p->backend); /* plain text: sweep_backend_text */
 }
+
+/* "name: device" of the backend that ran a point, as JSON-safe plain text
+ * (quotes, backslashes and control characters become '?'), so that the line
+ * written is the line read back. */
+static void sweep_backend_text(char *dst, size_t size, const rmtmc_backend_info *b) {
+  snprintf(dst, size, "%.15s: %.170s", b->name, b->device);
+  for (char *q = dst; *q; ++q)
+    if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20) *q = '?';
+}
+
 
 static int parse_num(const char **s, double *v) {
   while (**s == ' ') ++*s;
@@ -174,6 +184,19 @@ static int get_arr(const char *line, const char *key, double *v, int64_t n) {
   return *p == ']';
 }
 
+/* A string value without escapes ("" when the key is absent). */
+static void get_plain_str(const char *line, const char *key, char *dst, size_t size) {
+  const char *p = find_key(line, key);
+  dst[0] = '\0';
+  if (!p || *p != '"') return;
+  const char *end = strchr(p + 1, '"');
+  if (!end) return;
+  size_t len = (size_t)(end - p - 1);
+  if (len >= size) len = size - 1;
+  memcpy(dst, p + 1, len);
+  dst[len] = '\0';
+}
+
 /* A complete point line of this sweep (matching its index's value and z). */
 static int parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc_sweep_point *p) {
   size_t len = strlen(line);
@@ -199,6 +222,7 @@ static int parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc
       !get_arr(line, "sd_re", p->sd_re, p->nz) || !get_arr(line, "sd_im", p->sd_im, p->nz) ||
       !get_num(line, "seconds", &p->seconds))
     return 0;
+  get_plain_str(line, "backend", p->backend, sizeof p->backend);
   p->resumed = 1;
   return 1;
 }
@@ -402,6 +426,7 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
       p->sd_im[k] = w->im.sd;
     }
     p->seconds = sr.seconds + sr.theory_seconds;
+    sweep_backend_text(p->backend, sizeof p->backend, &sr.backend);
     rmtmc_spectrum_result_free(&sr);
     /* What is appended is what a resumed run reads back: round-trip it so
      * both runs go on with bit-identical numbers. */
