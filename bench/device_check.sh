@@ -40,7 +40,8 @@
 #
 # Exit status: 0 every step ran and passed; 1 a step failed, timed out or
 # could not run (no GPU, a skipped GPU test, no CUDA backend); 3 nothing
-# failed but steps were dropped for time or left out (--only, --skip).  docs/device.md has the procedure.
+# failed but steps were dropped for time or left out (--only, --skip), or a
+# timing step cut its sizes short.  docs/device.md has the procedure.
 set -uo pipefail
 
 # ---------------------------------------------------------------- steps
