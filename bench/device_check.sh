@@ -202,8 +202,11 @@ PY
   fi
   rc=0
   "$B/rmtmc" spectrum --backend cuda --device 99 --d 8 --n 16 --trials 2 --quiet 2>"$W/device99.err" || rc=$?
-  if [ $rc -ne 2 ] || ! grep -q "device 99" "$W/device99.err"; then
-    echo "> FAIL: --backend cuda --device 99 exited $rc, not 2 naming device 99: $(cat "$W/device99.err")"
+  if [ $rc -ne 2 ]; then
+    echo "> FAIL: --backend cuda --device 99 exited $rc, not 2: $(cat "$W/device99.err")"
+    fail=1
+  elif ! grep -q "device 99" "$W/device99.err"; then
+    echo "> FAIL: --backend cuda --device 99 exited 2, but not for want of device 99: $(cat "$W/device99.err")"
     fail=1
   else
     echo "> --device 99 refused (exit 2): $(cat "$W/device99.err")"
