@@ -226,9 +226,10 @@ def table(res, R, dd, gpu, o):
         for k, rec in res["gpu"].items():
             lines.append("| %s | %s | %s |" % (k, "%.4g" % rec["trials_per_second"] if "error" not in rec else
                                               rec["error"][:60], rec.get("batch", "-")))
+    elif "gpu_probe" in res:
+        lines.append("\n(no GPU run: --backend cuda did not run here: %s)" % res["gpu_probe"].get("error", "")[:100])
     else:
-        lines.append("\n(no GPU run: --backend cuda did not run here%s)" % (
-            ": " + res.get("gpu_probe", {}).get("error", "")[:100] if not o.no_gpu else ", --no-gpu"))
+        lines.append("\n(no GPU run: --no-gpu, or part 4 not asked for)")
     lines.append("\nload average before %.1f, after %.1f (a loaded machine inflates wall times, not CPU times)" % (
         res["load_before"][0], res["load_after"][0]))
     print("\n".join(lines))

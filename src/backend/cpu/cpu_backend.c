@@ -77,6 +77,8 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *e
   }
   out->threads = c->threads;
   out->memory_bytes = rmtmc_physical_memory(0.0);
+  out->device_ordinal = -1; /* not a GPU */
+  snprintf(out->solver, sizeof out->solver, "%s", c->solver ? c->solver : "");
 #if defined(OPENBLAS_VERSION)
   const char *v = OPENBLAS_VERSION;
   while (*v == ' ') ++v;
@@ -178,9 +180,14 @@ static double bytes_per_trial(const rmtmc_model *m) {
   return b;
 }
 
+static const char *dense_solver(const rmtmc_model *m) {
+  return m->precision == RMTMC_PRECISION_SINGLE ? "LAPACKE ssyevd" : "LAPACKE dsyevd";
+}
+
 static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
+  c->solver = dense_solver(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
   return cpu_limits(w, bytes_per_trial(m), fixed, lim, err);
@@ -241,6 +248,7 @@ static rmtmc_status batch_new(cpu_impl *c, const rmtmc_work *w, int64_t cap, siz
 static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   const rmtmc_model *m = w->model;
   size_t d = (size_t)m->d, n = (size_t)m->n;
+  ((cpu_impl *)impl)->solver = dense_solver(m);
   return batch_new(impl, w, cap, d * n, d * d, m->sqrt_full ? d * n : 0, (cpu_batch **)out, err);
 }
 
@@ -395,12 +403,14 @@ static rmtmc_status bartlett_limits(void *impl, const rmtmc_work *w, rmtmc_batch
   double d = (double)m->d, k = (double)(m->d < m->n ? m->d : m->n);
   double per = 8.0 * (d * k + k * k + d) + 4.0;
   double fixed = m->sqrt_full ? 8.0 * (double)c->threads * d * k + 8.0 * d * d : 0.0;
+  c->solver = "LAPACKE dsyevd"; /* on W, order min(d, n) */
   return cpu_limits(w, per, fixed, lim, err);
 }
 
 static rmtmc_status bartlett_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   const rmtmc_model *m = w->model;
   size_t d = (size_t)m->d, k = (size_t)(m->d < m->n ? m->d : m->n);
+  ((cpu_impl *)impl)->solver = "LAPACKE dsyevd";
   return batch_new(impl, w, cap, d * k, k * k, m->sqrt_full ? d * k : 0, (cpu_batch **)out, err);
 }
 

@@ -17,6 +17,10 @@
 #include "backend/tridiag_common.h"
 #include "core/parallel.h"
 
+/* What the backend info names as the method's eigensolver: none runs (the
+ * extremes by bisection on Sturm counts; dsterf only for copy_eigvals). */
+#define TRI_SOLVER "Sturm bisection"
+
 typedef struct tri_batch {
   cpu_layout lay;
   int64_t d, n, m, cap, count;
@@ -35,6 +39,7 @@ static rmtmc_status tri_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limi
    * a reduce, or dsterf's workspace when the eigenvalues are copied */
   double per = 16.0 * m + 8.0 * nh;
   double fixed = (double)c->threads * (16.0 * (nh + 1.0) + 8.0 * m);
+  c->solver = TRI_SOLVER;
   return cpu_limits(w, per, fixed, lim, err);
 }
 
@@ -57,6 +62,7 @@ static rmtmc_status tri_alloc(void *impl, const rmtmc_work *w, int64_t cap, void
   b->m = rmtmc_de_size(md->d, md->n);
   b->cap = cap;
   b->threads = c->threads;
+  c->solver = TRI_SOLVER;
   rmtmc_model_isotropic(md, &b->s2); /* rmtmc_work_check: it is */
   rmtmc_status st = cpu_layout_own(&b->lay, w->layout, err);
   if (st == RMTMC_OK) {

@@ -59,6 +59,7 @@ static rmtmc_status tri_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limi
   int sms = 0;
   CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, c->device));
   lim->min_trials = (int64_t)TRIALS_PER_SM * (sms > 0 ? sms : 1);
+  c->solver_planned = SOLVER_STURM; /* what cuda_info names */
   return RMTMC_OK;
 }
 
@@ -106,6 +107,7 @@ static rmtmc_status tri_alloc(void *impl, const rmtmc_work *w, int64_t cap, void
   b->n = w->model->n;
   b->m = rmtmc_de_size(b->d, b->n);
   b->cap = cap;
+  c->solver_planned = SOLVER_STURM;
   rmtmc_model_isotropic(w->model, &b->s2); /* rmtmc_work_check: it is */
   b->L = *w->layout;
   rmtmc_status st = tri_fill(c, b, w->layout, err);
