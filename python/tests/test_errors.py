@@ -121,3 +121,20 @@ def test_ctrl_c_stops_a_long_run():
     assert p.returncode == 0 and out.startswith("interrupted"), (out, err)
     assert time.time() - t0 < 10
     assert err == ""
+
+
+def test_stopping_a_sweep_keeps_its_points(tmp_path):
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        if len(seen) == 3:  # the second point's first batch
+            raise KeyboardInterrupt
+
+    out = tmp_path / "sw"
+    with pytest.raises(KeyboardInterrupt):
+        rmtmc.sweep(param="d", values=[10, 20, 30], trials=8, batch=4, out=out, progress=progress)
+    lines = (out / "points.jsonl").read_text().splitlines()
+    assert len(lines) == 2  # the header and the one point done
+    r = rmtmc.sweep(param="d", values=[10, 20, 30], trials=8, batch=4, out=out)  # resumes
+    assert r.complete and r.json["run"]["resumed_points"] == 1
