@@ -8,7 +8,7 @@
 # Python packages (PyPI, into the virtual environment build/pyenv, not the
 # system Python): numpy, pytest, matplotlib, tqdm and scikit-build-core, for the
 # Python package's tests (tests/python_test.sh).  RMTMC_NO_PYTHON=1 skips
-# them (the test test_python then fails, saying so).
+# them (the test test_python then skips, saying so).
 set -eu
 cd "$(dirname "$0")/.."
 pkgs="cmake gcc g++ make pkg-config libopenblas-dev liblapacke-dev python3 python3-dev python3-venv gnuplot-nox"
