@@ -79,3 +79,19 @@ def test_sweep_equals_cli(cli, tmp_path):
     cli_json = json.loads((tmp_path / "c" / "sweep.json").read_text())
     r = rmtmc.sweep(param="d", values=[10, 20], trials=6, z=[-1, 3], out=tmp_path / "p")
     assert masked(r.json) == masked(cli_json)
+
+
+def _mc_studies():
+    from rmtmc import _studies
+
+    return [s for s, t in _studies._TABLE.items() if t["monte_carlo"] and not t["needs_dir"]]
+
+
+@pytest.mark.parametrize("study", _mc_studies())
+def test_every_study_equals_cli_at_its_defaults(cli, tmp_path, study):
+    """Every Monte Carlo study of the table (a study added later included),
+    at its defaults with 4 trials: the same JSON from Python and the CLI."""
+    text, cli_json = run_cli(cli, study.split() + ["--trials", "4", "--seed", "3"], tmp_path)
+    r = rmtmc.run(study, trials=4, seed=3)
+    assert masked(r.json) == masked(cli_json)
+    assert masked_lines(r.to_json()) == masked_lines(text)
