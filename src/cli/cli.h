@@ -56,7 +56,10 @@ void cli_progress_init(cli_progress *p, int quiet);
 void cli_progress_update(void *ctx, int64_t done, int64_t total);
 void cli_progress_done(cli_progress *p);
 
-/* Run the study `name` on the options in argv (after the command words). */
-int cli_study(const char *name, const char *cmd, int argc, char **argv);
+/* Run the study `name` on the options in argv (after the command words),
+ * on every rank of comm (NULL: this process alone): the trials are divided
+ * among the ranks, rank 0 alone prints and writes, and every rank returns
+ * the same exit code. */
+int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_comm *comm);
 
 #endif

@@ -31,6 +31,7 @@ EXCLUDED = [
     "config/batch",           # --batch as given
     "run/point_seconds",      # sweep: time of each point
     "run/seconds",            # sweep: total time
+    "ranks",                  # MPI ranks and where they ran (tests/mpi_cli.sh checks them)
 ]
 EXCLUDED_JSONL = ["seconds"]  # sweep points.jsonl: time of each point
 
