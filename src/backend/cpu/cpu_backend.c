@@ -17,6 +17,7 @@
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
 #include "core/sysinfo.h"
+#include "core/blas.h"
 
 typedef struct cpu_batch {
   const rmtmc_model *m;
@@ -40,9 +41,7 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   c->threads = opts && opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
   c->debug = debug;
-#if defined(OPENBLAS_VERSION)
-  openblas_set_num_threads(1);
-#endif
+  rmtmc_blas_serial(); /* trials run in parallel, each on one BLAS thread */
   *impl = c;
   return RMTMC_OK;
 }
