@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages rmtmc needs when they are missing (idempotent).
 # Build: cmake, a C compiler, OpenBLAS, LAPACKE.  Tests: python3 (JSON checks).
-# Pictures: gnuplot-nox.  The CUDA toolkit is used when nvcc is on PATH or in
+# Pictures: gnuplot-nox.  MPI ranks (docs/cluster.md): Open MPI (libopenmpi-dev
+# for the build, openmpi-bin for mpirun; without them rmtmc runs as one process).  The CUDA toolkit is used when nvcc is on PATH or in
 # /usr/local/cuda/bin; it is not installed here.
 set -eu
-pkgs="cmake gcc make libopenblas-dev liblapacke-dev python3 gnuplot-nox"
+pkgs="cmake gcc make libopenblas-dev liblapacke-dev python3 gnuplot-nox libopenmpi-dev openmpi-bin"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

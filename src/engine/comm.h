@@ -50,10 +50,10 @@ rmtmc_comm *comm_alone(rmtmc_comm *c);
  * contiguous ranges in rank order, the lower ranks one more when the
  * blocks do not divide evenly (rank 0 never has none when nblocks > 0). */
 void comm_share(const rmtmc_comm *c, int64_t nblocks, int64_t *first, int64_t *count);
-/* CPU worker threads for a rank when none were asked for: the CPUs the
- * launcher bound it to, or (unbound) the node's CPUs divided among the
- * node's ranks; at least 1.  0 for a process not started by a launcher
- * (the backend's own default). */
+/* CPU worker threads for a rank when none were asked for: the CPUs it may
+ * run on (all, or those the launcher bound it to) divided among the node's
+ * ranks that may run on them too; at least 1.  0 for a process not started
+ * by a launcher (the backend's own default: every core). */
 int comm_cpu_threads(const rmtmc_comm *c);
 
 /* After each batch of a distributed run: done = this rank's trials so far

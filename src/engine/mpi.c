@@ -29,6 +29,7 @@
 struct rmtmc_comm {
   int rank, size, node_rank, node_size;
   int launched; /* started by a launcher (MPI initialised) */
+  int cpu_threads; /* CPU worker threads for this rank (comm_cpu_threads) */
   int owns_mpi; /* MPI_Init was ours: MPI_Finalize is too */
   char host[256];
   int64_t seq;        /* steps (comm_exchange calls) so far */
@@ -164,20 +165,7 @@ void comm_share(const rmtmc_comm *c, int64_t nblocks, int64_t *first, int64_t *c
   *count = base + (r < rem ? 1 : 0);
 }
 
-int comm_cpu_threads(const rmtmc_comm *c) {
-  if (!comm_launched(c)) return 0;
-  long online = sysconf(_SC_NPROCESSORS_ONLN);
-  if (online < 1) online = 1;
-  int bound = 0;
-#ifdef __linux__
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0) bound = CPU_COUNT(&set);
-#endif
-  if (bound > 0 && bound < online) return bound; /* the launcher chose this rank's CPUs */
-  long t = online / (c->node_size > 0 ? c->node_size : 1);
-  return t < 1 ? 1 : (int)t;
-}
+int comm_cpu_threads(const rmtmc_comm *c) { return comm_launched(c) ? c->cpu_threads : 0; }
 
 void comm_forget_failure(rmtmc_comm *c) {
   if (!c) return;
@@ -192,12 +180,6 @@ rmtmc_status rmtmc_comm_agree(rmtmc_comm *c, rmtmc_status st, rmtmc_error *err) 
   return st;
 }
 
-/* The message of rank q's failure as every rank reports it. */
-static void failure_text(rmtmc_error *e, int rank, int size, rmtmc_status st, const char *msg) {
-  e->code = st;
-  if (rank > 0) snprintf(e->msg, sizeof e->msg, "rank %d of %d: %.480s", rank, size, msg);
-  else snprintf(e->msg, sizeof e->msg, "%s", msg);
-}
 
 /* ------------------------------------------------------ without MPI */
 #ifndef RMTMC_HAVE_MPI
@@ -257,6 +239,13 @@ static void sleep_briefly(void) {
   nanosleep(&ts, NULL);
 }
 
+/* The message of rank q's failure as every rank reports it. */
+static void failure_text(rmtmc_error *e, int rank, int size, rmtmc_status st, const char *msg) {
+  e->code = st;
+  if (rank > 0) snprintf(e->msg, sizeof e->msg, "rank %d of %d: %.480s", rank, size, msg);
+  else snprintf(e->msg, sizeof e->msg, "%s", msg);
+}
+
 /* The head of an arrival or an outcome. */
 typedef struct wire_head {
   int64_t seq;  /* the step */
@@ -281,6 +270,33 @@ static void step_reset(rmtmc_comm *c) {
   }
 }
 
+/* This rank's share of its node's CPUs: the CPUs it may run on (its
+ * affinity mask: all of them, or those the launcher bound it to) divided
+ * among the node's ranks whose masks overlap it (unbound ranks all share
+ * every CPU; ranks bound to a core each have theirs; two ranks bound to
+ * one socket split it); at least 1. */
+static int node_cpu_share(rmtmc_comm *c, MPI_Comm node) {
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  int mine = online > 0 ? (int)online : 1, sharing = c->node_size;
+#ifdef __linux__
+  cpu_set_t set, *all = calloc((size_t)c->node_size, sizeof *all);
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) mine = CPU_COUNT(&set);
+  if (all) {
+    MPI_Allgather(&set, (int)sizeof set, MPI_BYTE, all, (int)sizeof set, MPI_BYTE, node);
+    sharing = 0;
+    for (int q = 0; q < c->node_size; ++q) {
+      cpu_set_t both;
+      CPU_AND(&both, &set, &all[q]);
+      sharing += CPU_COUNT(&both) > 0;
+    }
+    free(all);
+  }
+#endif
+  int t = mine / (sharing > 0 ? sharing : 1);
+  return t < 1 ? 1 : t;
+}
+
 rmtmc_status rmtmc_comm_from_env(int *argc, char ***argv, rmtmc_comm **out, rmtmc_error *err) {
   rmtmc_comm *c = *out = calloc(1, sizeof *c);
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
@@ -302,6 +318,7 @@ rmtmc_status rmtmc_comm_from_env(int *argc, char ***argv, rmtmc_comm **out, rmtm
   MPI_Comm_split_type(c->world, MPI_COMM_TYPE_SHARED, c->rank, MPI_INFO_NULL, &node);
   MPI_Comm_rank(node, &c->node_rank);
   MPI_Comm_size(node, &c->node_size);
+  c->cpu_threads = node_cpu_share(c, node);
   MPI_Comm_free(&node);
   int len = 0;
   char name[MPI_MAX_PROCESSOR_NAME];
@@ -310,7 +327,7 @@ rmtmc_status rmtmc_comm_from_env(int *argc, char ***argv, rmtmc_comm **out, rmtm
   c->alone = calloc(1, sizeof *c->alone);
   if (!c->alone) MPI_Abort(c->world, 1);
   *c->alone = (rmtmc_comm){.rank = 0, .size = 1, .node_rank = c->node_rank, .node_size = c->node_size,
-                           .launched = 1, .prog_req = MPI_REQUEST_NULL};
+                           .launched = 1, .cpu_threads = c->cpu_threads, .prog_req = MPI_REQUEST_NULL};
   memcpy(c->alone->host, c->host, sizeof c->host);
   if (c->rank == 0) {
     size_t k = (size_t)c->size;
