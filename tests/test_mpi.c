@@ -18,10 +18,10 @@
 #include "engine/comm.h"
 #include "engine/driver.h"
 #include "rmtmc.h"
+#include "support/driver_case.h"
 
 static rmtmc_comm *comm;
 static int rank, size;
-static const double z_re[2] = {-1.0, 1.0}, z_im[2] = {0.0, 0.3};
 
 /* Every rank checks; rank 0 prints every line, the others their failures. */
 static void ck(check_ctx *c, int ok, const char *what) {
@@ -34,57 +34,17 @@ static void ck(check_ctx *c, int ok, const char *what) {
   }
 }
 
-typedef struct setup {
-  rmtmc_model m;
-  rmtmc_layout L;
-  rmtmc_work w;
-} setup;
-
-/* rows = the outputs; one sum column: Re m(-1) squared. */
-static rmtmc_status map(void *ctx, uint64_t trial0, int64_t count, const double *out, double *rows, double *sums,
-                        rmtmc_error *err) {
-  const setup *s = ctx;
-  for (int64_t i = 0; i < count; ++i) {
-    memcpy(rows + i * s->L.nobs, out + i * s->L.nobs, (size_t)s->L.nobs * sizeof(double));
-    sums[i] = out[i * s->L.nobs] * out[i * s->L.nobs];
-  }
-  return RMTMC_OK;
-}
-
-typedef struct progress_log {
-  int calls, monotone;
-  int64_t last_done, last_total;
-} progress_log;
-
-static void on_progress(void *ctx, int64_t done, int64_t total) {
-  progress_log *p = ctx;
-  p->monotone = p->monotone && done >= p->last_done;
-  p->calls++;
-  p->last_done = done;
-  p->last_total = total;
-}
-
 /* One run: on comm c (NULL: this process alone). */
-static rmtmc_status run(const setup *s, rmtmc_comm *c, int64_t trials, int64_t batch, const rmtmc_backend_debug *dbg,
+static rmtmc_status run(const drv_case *s, rmtmc_comm *c, int64_t trials, int64_t batch, const rmtmc_backend_debug *dbg,
                         progress_log *log, drv_result *r, rmtmc_run_info *info, rmtmc_error *err) {
   rmtmc_run_opts o;
-  rmtmc_run_opts_default(&o, trials, 77);
-  o.backend = RMTMC_BACKEND_CPU;
-  o.threads = 1;
-  o.batch = batch;
-  o.save_trials = 1;
-  o.save_eigenvalues = 1;
+  drv_case_opts(&o, trials, 77, RMTMC_BACKEND_CPU, 1, batch, dbg, log ? progress_log_add : NULL, log);
   o.comm = c;
-  if (log) {
-    o.progress = on_progress;
-    o.progress_ctx = log;
-  }
-  if (dbg) o.debug = *dbg;
   drv d;
   rmtmc_status st = drv_open(&d, &o, &s->w, 0.0, err);
   if (st != RMTMC_OK) return st;
   if (info) *info = d.info;
-  drv_spec spec = {.work = s->w, .nrow = s->L.nobs, .nsum = 1, .map = map, .ctx = (void *)s, .eig_cols = s->m.d};
+  drv_spec spec = drv_case_spec(s);
   st = drv_run(&d, &spec, r, err);
   drv_close(&d);
   return st;
@@ -105,7 +65,7 @@ static int same_table(const drv_result *a, const drv_result *b) {
          strcmp(x->columns[0].name, y->columns[0].name) == 0;
 }
 
-static void same_numbers(check_ctx *c, const setup *s) {
+static void same_numbers(check_ctx *c, const drv_case *s) {
   const int64_t trials[4] = {200, 70, 1, 64 * 7 + 5};
   const int64_t batches[4] = {0, 7, 0, 33};
   for (int q = 0; q < 4; ++q) {
@@ -130,11 +90,11 @@ static void same_numbers(check_ctx *c, const setup *s) {
   }
 }
 
-static void info_and_progress(check_ctx *c, const setup *s) {
+static void info_and_progress(check_ctx *c, const drv_case *s) {
   rmtmc_error err;
   drv_result r;
   rmtmc_run_info info;
-  progress_log log = {0, 1, 0, 0};
+  progress_log log = PROGRESS_LOG_INIT;
   rmtmc_status st = run(s, comm, 640, 8, NULL, &log, &r, &info, &err);
   char list[32], what[300];
   snprintf(list, sizeof list, "0-%d", size - 1);
@@ -149,7 +109,7 @@ static void info_and_progress(check_ctx *c, const setup *s) {
              log.calls, (long long)log.last_done, (long long)log.last_total);
   else
     snprintf(what, sizeof what, "no progress calls off rank 0 (%d)", log.calls);
-  ck(c, st == RMTMC_OK && (rank == 0 ? log.calls > 0 && log.monotone && log.last_done == 640 && log.last_total == 640
+  ck(c, st == RMTMC_OK && (rank == 0 ? log.calls > 0 && log.nondecreasing && log.last_done == 640 && log.last_total == 640
                                       : log.calls == 0),
      what);
   if (st == RMTMC_OK) drv_result_free(&r);
@@ -165,7 +125,7 @@ static void expect_failure(check_ctx *c, rmtmc_status st, rmtmc_status code, con
   ck(c, st == code && named && strstr(err->msg, want) != NULL, line);
 }
 
-static void failures(check_ctx *c, const setup *s) {
+static void failures(check_ctx *c, const drv_case *s) {
   rmtmc_error err;
   drv_result r;
   /* a late trial of the last rank's share */
@@ -235,13 +195,12 @@ int main(int argc, char **argv) {
     rmtmc_comm_close(comm);
     return 77;
   }
-  setup s;
-  rmtmc_model_init(&s.m, 16, 24, "points:1:0.5,3:0.5", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, &err);
-  rmtmc_layout_request q = {.nz = 2, .z_re = z_re, .z_im = z_im,
-                            .zobs = RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES) | RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES_DERIV),
-                            .kmax = 3, .nbins = 12, .hist_lo = 0.0, .hist_hi = 8.0};
-  rmtmc_layout_build(&s.L, &q, &err);
-  s.w = (rmtmc_work){.method = RMTMC_METHOD_DENSE, .model = &s.m, .layout = &s.L};
+  drv_case s;
+  if (drv_case_init(&s, &err) != RMTMC_OK) {
+    printf("set-up: %s\n", err.msg);
+    rmtmc_comm_close(comm);
+    return 1;
+  }
   same_numbers(&c, &s);
   info_and_progress(&c, &s);
   failures(&c, &s);
