@@ -46,13 +46,16 @@ rmtmc_status cli_write_outputs(const char *cmd, const rmtmc_result *r, const cli
  * gnuplot is missing, says on stderr how to get the pictures. */
 int cli_run_plots(const char *cmd, const char *dir, const rmtmc_plot_scripts *s);
 
-/* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet). */
+/* Progress on stderr, not with --quiet: on a terminal one line rewritten
+ * in place (after ~2 s); with lines (rank 0 of an MPI job, whose stderr is
+ * the launcher's pipe to a terminal or a job's log) a whole line every
+ * 10 s.  Nothing otherwise. */
 typedef struct cli_progress {
-  int enabled;
-  double start;
+  int enabled, lines;
+  double start, next;
   int shown;
 } cli_progress;
-void cli_progress_init(cli_progress *p, int quiet);
+void cli_progress_init(cli_progress *p, int quiet, int lines);
 void cli_progress_update(void *ctx, int64_t done, int64_t total);
 void cli_progress_done(cli_progress *p);
 

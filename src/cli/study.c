@@ -100,7 +100,7 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_co
   if (st != RMTMC_OK) return fail_free(cmd, s, &err, root);
 
   cli_progress prog;
-  cli_progress_init(&prog, o.quiet || !root);
+  cli_progress_init(&prog, o.quiet || !root, rmtmc_comm_size(comm) > 1);
   notice_ctx nc = {.cmd = cmd, .quiet = o.quiet};
   if (root) { /* progress counts every rank's trials (rmtmc_comm.h) */
     rmtmc_study_set_progress(s, cli_progress_update, &prog);
