@@ -65,6 +65,9 @@ typedef struct rmtmc_run_info {
   char backend_note[256];     /* why it is not the one asked for ("" if it is) */
   int64_t batch;              /* trials per backend call (rank 0's) */
   double seconds;             /* the trials, sampling to accumulation (wall clock) */
+  double setup_seconds;       /* opening the backend (on a GPU: the CUDA
+                                 context and library handles), planning and
+                                 allocating the batch: paid once per run */
   int ranks;                  /* processes (MPI ranks) that ran them: 1 without MPI */
   int hosts;                  /* distinct hosts among them */
   int nplaces;                /* entries of places */

@@ -159,6 +159,14 @@ static void compute_fits(rmtmc_sweep_result *r) {
 }
 
 /* ---- the run ---- */
+/* "name: device" of the backend that ran a point, as JSON-safe plain text
+ * (quotes, backslashes and control characters become '?'), so that the line
+ * written to points.jsonl is the line read back. */
+static void backend_text(char *dst, size_t size, const rmtmc_backend_info *b) {
+  snprintf(dst, size, "%.15s: %.170s", b->name, b->device);
+  for (char *q = dst; *q; ++q)
+    if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20) *q = '?';
+}
 
 /* MPI: rank 0's points read back (have, the points, the count) to every
  * rank, or rank 0's failure to read them. */
@@ -215,6 +223,7 @@ static rmtmc_status run_point(const rmtmc_sweep_config *c, int64_t i, rmtmc_comm
     p->sd_im[k] = w->im.sd;
   }
   p->seconds = sr.seconds + sr.theory_seconds;
+  backend_text(p->backend, sizeof p->backend, &sr.run.backend);
   *run = sr.run;
   rmtmc_spectrum_result_free(&sr);
   return RMTMC_OK;

@@ -29,11 +29,12 @@ EXCLUDED = [
     "backend/batch",          # trials per backend call (a run-shape choice)
     "config/threads",         # --threads as given
     "config/batch",           # --batch as given
+    "points/*/backend",       # sweep: where each point ran ("cpu: <CPU model>")
     "run/point_seconds",      # sweep: time of each point
     "run/seconds",            # sweep: total time
     "ranks",                  # MPI ranks and where they ran (tests/mpi_cli.sh checks them)
 ]
-EXCLUDED_JSONL = ["seconds"]  # sweep points.jsonl: time of each point
+EXCLUDED_JSONL = ["seconds", "backend"]  # sweep points.jsonl: time and place of each point
 
 
 def load(text):
