@@ -98,9 +98,8 @@ int cli_progress_update(void *ctx, int64_t done, int64_t total) {
   double el = wall() - p->start;
   if (p->lines ? el < p->next : el < 2.0 && !p->shown) return 0;
   double rate = el > 0 ? (double)(done - p->base) / el : 0.0, left = rate > 0 ? (double)(total - done) / rate : 0.0;
-  fprintf(stderr, "%s  trials %lld/%lld (%3.0f%%)  %.1f trials/s  %.0f s left%s", p->lines ? "" : "", (long long)done,
-          (long long)total, 100.0 * (double)done / (double)total, rate, left, p->lines ? "
-" : "   ");
+  fprintf(stderr, "%s  trials %lld/%lld (%3.0f%%)  %.1f trials/s  %.0f s left%s", p->lines ? "" : "\r", (long long)done,
+          (long long)total, 100.0 * (double)done / (double)total, rate, left, p->lines ? "\n" : "   ");
   fflush(stderr);
   p->shown = 1;
   while (p->next <= el) p->next += 10.0;
