@@ -68,6 +68,13 @@ typedef struct rmtmc_resolvent_equiv {
   double complex c2;          /* the second-order coefficient c above */
   int64_t d;
   double complex *g;          /* [d] 1/(s_k + kappa), owned */
+  /* rmtmc_resolvent_equiv_bias (Gaussian entries, NULL until computed):
+   * bk[k] the O(1/d) bias of (U^T Q U)_kk, gk[k] = s_k d mu(-z)/d s_k (the
+   * trace bias's sensitivity to the k-th eigenvalue), and two checks of the
+   * quadrature: quad_err (16 against 10 nodes a panel, relative) and sum_err
+   * (|sum_k bk - mu(-z)| / |mu(-z)|, which must vanish) */
+  double complex *bk, *gk;
+  double quad_err, sum_err;
 } rmtmc_resolvent_equiv;
 
 /* Solve at z: real z > 0 (RMTMC_ERR_INVALID for real z <= 0, where S + zI
@@ -76,6 +83,19 @@ typedef struct rmtmc_resolvent_equiv {
 rmtmc_status rmtmc_resolvent_equiv_init(rmtmc_resolvent_equiv *e, const rmtmc_resolvent_sigma *sg,
                                         double complex z, const rmtmc_theory_opts *opts, rmtmc_error *err);
 void rmtmc_resolvent_equiv_free(rmtmc_resolvent_equiv *e);
+
+/* The O(1/d) bias of every diagonal entry (U^T Q U)_kk in Sigma's eigenbasis
+ * for Gaussian entries (theory.md 10.4): with Sigma_t = Sigma (I + t P_k),
+ * P_k = u_k u_k^T, the exact identity d/dt tr Q = -(1 + z d/dz) tr(P_k Q)
+ * carries over to the 1/d terms, so B_k(z) = (1/z) int_z^inf g_k(zeta) dzeta
+ * with g_k = s_k d mu(-zeta)/d s_k, mu the trace's bias (theory.md 6.1,
+ * differentiated analytically in u), integrated along z + [0, inf) by
+ * Gauss-Legendre on panels that double in length from the distance of z
+ * to the negated support, and a mapped tail.  For Gaussian data E[Q] commutes
+ * with Sigma, so a^T Q b has the bias sum_k (U^T a)_k (U^T b)_k B_k and
+ * (1/d) tr Sigma Q the bias (1/d) sum_k s_k B_k; a^T Q^2 b (= -d/dz) has
+ * sum_k (U^T a)_k (U^T b)_k (g_k + B_k)/z.  Fills e->bk, e->gk. */
+rmtmc_status rmtmc_resolvent_equiv_bias(rmtmc_resolvent_equiv *e, const rmtmc_resolvent_sigma *sg, rmtmc_error *err);
 
 /* c = U^T u: a vector's coordinates in Sigma's eigenbasis (a copy for
  * U = I). */
@@ -96,6 +116,8 @@ void rmtmc_resolvent_diag(const rmtmc_resolvent_equiv *e, const rmtmc_resolvent_
  *     trace        always: mu(-z)/d, the Bai-Silverstein mean with the
  *                  fourth-cumulant term (theory.md 6.1-6.3; the mixing of
  *                  a dense Sigma for non-Gaussian entries);
+ *     Gaussian entries, any Sigma: every form and (1/d) tr Sigma Q from
+ *                  rmtmc_resolvent_equiv_bias (computed here on demand);
  *     Sigma = s2 I (any iid entries): E[Q] = (E (1/d) tr Q) I exactly
  *                  (the law of X is invariant under signed permutations),
  *                  so a^T Q b has bias (a.b) mu/d, trace_sigma s2 mu/d, and
@@ -127,11 +149,13 @@ typedef struct rmtmc_resolvent_finite {
 } rmtmc_resolvent_finite;
 
 /* For kind at e's z; a, b the probes (original coordinates, unit length)
- * of a form, ignored for traces.  RMTMC_OK with the flags set even when
- * nothing is known; an error only for bad arguments or a failing solve. */
-rmtmc_status rmtmc_resolvent_finite_size(const rmtmc_resolvent_sigma *sg, const rmtmc_resolvent_equiv *e,
-                                         rmtmc_rfun kind, const double *a, const double *b,
-                                         rmtmc_resolvent_finite *out, rmtmc_error *err);
+ * of a form and ca, cb their coordinates U^T a, U^T b, ignored for traces.
+ * RMTMC_OK with the flags set even when nothing is known; an error only for
+ * bad arguments or a failing solve.  e may be updated (the Gaussian biases
+ * are computed on the first call that needs them). */
+rmtmc_status rmtmc_resolvent_finite_size(const rmtmc_resolvent_sigma *sg, rmtmc_resolvent_equiv *e,
+                                         rmtmc_rfun kind, const double *a, const double *b, const double *ca,
+                                         const double *cb, rmtmc_resolvent_finite *out, rmtmc_error *err);
 
 #ifdef __cplusplus
 }

@@ -286,10 +286,10 @@ static void finite(check_ctx *c) {
   rmtmc_error err;
   rmtmc_resolvent_equiv_init(&e, &iso, 0.5, NULL, &err);
   rmtmc_resolvent_finite ft, fa, fb, f2;
-  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_TRACE, NULL, NULL, &ft, &err);
-  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, a, &fa, &err);
-  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, b, &fb, &err);
-  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM2, a, a, &f2, &err);
+  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_TRACE, NULL, NULL, NULL, NULL, &ft, &err);
+  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, a, a, a, &fa, &err);
+  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, b, a, b, &fb, &err);
+  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM2, a, a, a, a, &f2, &err);
   /* Pan-Zhou for Sigma = 2 I, Rademacher: the diagonal formula directly */
   rmtmc_pop one = {.k = 1, .t = (const double[]){2.0}, .w = (const double[]){1.0}};
   double complex mu, dmu;
@@ -303,9 +303,9 @@ static void finite(check_ctx *c) {
   check_true(c, !ft.sd_known && !fa.sd_known, "Rademacher entries: no sd prediction");
   iso.gaussian = 1;
   iso.kurt_excess = 0.0;
-  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_TRACE, NULL, NULL, &ft, &err);
-  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, a, &fa, &err);
-  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, b, &fb, &err);
+  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_TRACE, NULL, NULL, NULL, NULL, &ft, &err);
+  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, a, a, a, &fa, &err);
+  rmtmc_resolvent_finite_size(&iso, &e, RMTMC_RFUN_FORM, a, b, a, b, &fb, &err);
   double want_tr = rmtmc_mp_sd_coef(0.5, -0.25) / (2.0 * 50.0);
   check_close(c, ft.sd_re, want_tr, 1e-15, "Gaussian, Sigma = 2 I: sd of the trace = sqrt(Sch/3)/(s2 d)");
   double complex m, dm;
@@ -320,12 +320,20 @@ static void finite(check_ctx *c) {
   for (int64_t k = 0; k < d; ++k) s[k] = k < 25 ? 1.0 : 3.0;
   rmtmc_resolvent_sigma dg = {.d = d, .n = n, .s = s, .U = NULL, .kurt_excess = 0.0, .gaussian = 1};
   rmtmc_resolvent_equiv_init(&e, &dg, 0.5, NULL, &err);
-  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, b, &fb, &err);
-  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, a, &fa, &err);
-  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_TRACE_SIGMA, NULL, NULL, &ft, &err);
-  check_true(c, fb.bias_known && fb.bias == 0.0, "diagonal Sigma, e1 and e4: bias 0 (E[Q] is diagonal)");
+  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, b, a, b, &fb, &err);
+  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, a, a, a, &fa, &err);
+  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_TRACE_SIGMA, NULL, NULL, NULL, NULL, &ft, &err);
+  check_true(c, fb.bias_known && cabs(fb.bias) == 0.0, "diagonal Sigma, Gaussian, e1 and e4: bias 0 (E[Q] is diagonal)");
+  check_true(c, fa.bias_known && ft.bias_known, "diagonal Sigma, Gaussian: e1^T Q e1 and (1/d) tr Sigma Q from the gradient rule");
+  /* Rademacher entries: only the exact zero survives */
+  dg.gaussian = 0;
+  dg.kurt_excess = -2.0;
+  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, b, a, b, &fb, &err);
+  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, a, a, a, &fa, &err);
+  rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_TRACE_SIGMA, NULL, NULL, NULL, NULL, &ft, &err);
+  check_true(c, fb.bias_known && cabs(fb.bias) == 0.0, "diagonal Sigma, Rademacher, e1 and e4: bias 0");
   check_true(c, !fa.bias_known && !fa.sd_known && strlen(fa.why) > 0, fa.why);
-  check_true(c, !ft.bias_known, "diagonal Sigma: no 1/d formula for (1/d) tr Sigma Q");
+  check_true(c, !ft.bias_known, "diagonal Sigma, Rademacher: no 1/d formula for (1/d) tr Sigma Q");
   rmtmc_resolvent_equiv_free(&e);
 }
 
