@@ -350,13 +350,15 @@ static rmtmc_status resolvent_complex_gp(FILE *f, const void *ctx, rmtmc_error *
   const rmtmc_resolvent_config *c = &r->config;
   int cols = P->npanel < 3 ? P->npanel : 3, rows = (P->npanel + cols - 1) / cols;
   header(f, "plot_resolvent_complex.gp", "resolvent functionals at the complex z (functionals.csv)");
-  fprintf(f, "set bars 2\nset key below\nset offsets 0.3, 0.3, graph 0.12, graph 0.12\n");
+  int64_t nc = 0;
+  for (int64_t j = 0; j < c->nz; ++j) nc += c->z_im[j] != 0.0;
+  fprintf(f, "set bars 2\nset offsets 0, 0, graph 0.12, graph 0.12\nset xrange [0.5:%lld.5]\n", (long long)nc);
   fprintf(f, "set xtics (");
-  int first = 1;
+  int64_t at = 0;
   for (int64_t j = 0; j < c->nz; ++j)
     if (c->z_im[j] != 0.0) {
-      fprintf(f, "%s\"%.4g%+.4gi\" %lld", first ? "" : ", ", c->z_re[j], c->z_im[j], (long long)(j + 1));
-      first = 0;
+      ++at;
+      fprintf(f, "%s\"%.4g%+.4gi\" %lld", at > 1 ? ", " : "", c->z_re[j], c->z_im[j], (long long)at);
     }
   fprintf(f, ")\nset xlabel \"z\"\n");
   rmtmc_plot_loop_begin(f, "resolvent_complex", 420 * cols, 360 * rows + 60);
@@ -368,16 +370,21 @@ static rmtmc_status resolvent_complex_gp(FILE *f, const void *ctx, rmtmc_error *
   for (int p = 0; p < P->npanel; ++p) {
     const rmtmc_rsv_fun_info *fi = rmtmc_rsv_fun_describe(P->fun[p]);
     fprintf(f, "  set title \"%s = %s\"\n", P->name[p], fi->symbol);
-    fprintf(f,
-            "  plot \"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"re\" ? $2-0.1 : NaN):8:(2*$9) "
-            "with yerrorbars pt 7 lc rgb \"#4477aa\" title \"Re, Monte Carlo\", \\\n"
-            "       \"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"re\" ? $2-0.1 : NaN):11 "
-            "with points pt 6 ps 2 lw 2 lc rgb \"#cc3311\" title \"Re, theory\", \\\n"
-            "       \"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"im\" ? $2+0.1 : NaN):8:(2*$9) "
-            "with yerrorbars pt 5 lc rgb \"#228833\" title \"Im, Monte Carlo\", \\\n"
-            "       \"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"im\" ? $2+0.1 : NaN):11 "
-            "with points pt 4 ps 2 lw 2 lc rgb \"#ee7733\" title \"Im, theory\"\n",
-            p + 1, p + 1, p + 1, p + 1);
+    fprintf(f, p == 0 ? "  set key top right box opaque font \",8\"\n" : "  unset key\n");
+    for (int im = 0; im < 2; ++im) {
+      const char *part = im ? "im" : "re";
+      double dx = im ? 0.1 : -0.1;
+      fprintf(f, "%s\"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $19%+.1f : NaN):"
+                 "($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $8 : NaN):(2*$9) with yerrorbars pt %d lc rgb \"%s\" "
+                 "title \"%s, Monte Carlo\", \\\n",
+              im ? "       " : "  plot ", p + 1, part, dx, p + 1, part, im ? 5 : 7, im ? "#228833" : "#4477aa",
+              im ? "Im" : "Re");
+      fprintf(f, "       \"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $19%+.1f : NaN):"
+                 "($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $11 : NaN) with points pt %d ps 2 lw 2 lc rgb \"%s\" "
+                 "title \"%s, theory\"%s\n",
+              p + 1, part, dx, p + 1, part, im ? 4 : 6, im ? "#ee7733" : "#cc3311", im ? "Im" : "Re",
+              im ? "" : ", \\");
+    }
   }
   fprintf(f, "  unset multiplot\n");
   rmtmc_plot_loop_end(f);

@@ -143,13 +143,15 @@ rmtmc_status rmtmc_resolvent_write_json(FILE *f, const void *result, rmtmc_error
 rmtmc_status rmtmc_resolvent_write_csv(FILE *f, const void *result, rmtmc_error *err) {
   const rmtmc_resolvent_result *r = result;
   fprintf(f, "panel,zindex,name,part,z_re,z_im,path,empirical,stderr,sd,theory,bias,zscore,zscore_corrected,order,"
-             "scaled_sd,sd_theory,verdict\n");
+             "scaled_sd,sd_theory,verdict,cindex\n");
   for (int64_t k = 0; k < r->nrows; ++k) {
     const rmtmc_resolvent_row *w = &r->rows[k];
-    fprintf(f, "%d,%lld,%s,%s,%.17g,%.17g,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s\n",
+    int64_t ci = 0; /* position among the complex z (1-based; 0 for a real z) */
+    for (int64_t j = 0; w->z_im != 0.0 && j <= w->zi; ++j) ci += r->config.z_im[j] != 0.0;
+    fprintf(f, "%d,%lld,%s,%s,%.17g,%.17g,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s,%lld\n",
             panel_of(r, k), (long long)(w->zi + 1), w->name, w->part ? "im" : "re", w->z_re, w->z_im, path_name(w->cholesky), w->emp.mean,
             w->emp.stderr_, w->emp.sd, w->theory, w->bias, w->zscore, w->zscore_corrected, w->order, w->scaled_sd,
-            w->sd_theory, row_verdict(w));
+            w->sd_theory, row_verdict(w), (long long)ci);
   }
   return RMTMC_OK;
 }

@@ -438,6 +438,7 @@ static rmtmc_status finish(rmtmc_resolvent_result *r, rsv_setup *S, const drv_re
     row->zscore_corrected = NAN;
     row->sd_theory = NAN;
     if (row->fun == RMTMC_RSV_FUN_DIAG_DEV) {
+      row->zscore = NAN; /* a maximum: no z-score against its limit 0 */
       row->judge = RMTMC_RSV_INFORMATIONAL;
       row->order = -0.5;
       row->scaled_sd = row->emp.sd * sqrt(d);
