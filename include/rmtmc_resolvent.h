@@ -94,7 +94,8 @@ rmtmc_status rmtmc_resolvent_validate(const rmtmc_resolvent_config *c, rmtmc_err
 typedef enum rmtmc_rsv_judge {
   RMTMC_RSV_JUDGED = 0,        /* in the verdict */
   RMTMC_RSV_INFORMATIONAL = 1, /* shown, not judged (diag_dev) */
-  RMTMC_RSV_UNJUDGEABLE = 2    /* in the verdict's set but without a finite z-score */
+  RMTMC_RSV_UNJUDGEABLE = 2    /* in the verdict's set but not judged: no finite z-score, or an
+                                  unknown O(1/d) bias the run's precision resolves */
 } rmtmc_rsv_judge;
 
 /* One real or imaginary part of one functional at one z. */
@@ -109,7 +110,7 @@ typedef struct rmtmc_resolvent_row {
   double theory;
   int bias_known;
   double bias;          /* predicted E - theory (NAN when unknown) */
-  char bias_source[160];
+  char bias_source[320];
   double zscore, zscore_corrected; /* (mean - theory) / stderr, (mean - theory - bias) / stderr */
   double order;         /* fluctuation exponent: -1 traces, -0.5 forms */
   double scaled_sd;     /* sd d^(-order): the fluctuation scale */

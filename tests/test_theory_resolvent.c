@@ -337,6 +337,116 @@ static void finite(check_ctx *c) {
   rmtmc_resolvent_equiv_free(&e);
 }
 
+/* The Gaussian bias of (U^T Q U)_kk (rmtmc_resolvent_equiv_bias, theory.md
+ * 10.4): the sensitivities g_k against finite differences of mu in one
+ * eigenvalue, sum_k B_k = mu(-z) (the trace's own bias), B_k = mu/d for
+ * Sigma = I, the scaling B_k(z; c Sigma) = B_k(z/c; Sigma)/c, and the Q^2
+ * rule (g_k + B_k)/z = -d/dz B_k. */
+static void gaussian_bias(check_ctx *c) {
+  const int64_t d = 40;
+  const int64_t ns[2] = {60, 25};
+  double complex zs[4] = {0.5, 2.0, CMPLX(0.3, 0.7), CMPLX(-1.0, 0.5)};
+  double *Sig = malloc((size_t)(d * d) * sizeof(double));
+  for (int q = 0; q < 2; ++q) {
+    lib_case lc = {.name = "ar1:0.6", .d = d, .n = ns[q], .Sig = Sig};
+    for (int64_t j = 0; j < d; ++j)
+      for (int64_t i = 0; i < d; ++i) Sig[i + j * d] = pow(0.6, fabs((double)(i - j)));
+    case_from_dense(&lc);
+    rmtmc_resolvent_sigma sg = {.d = d, .n = lc.n, .s = lc.s, .U = lc.U, .gaussian = 1};
+    for (int k = 0; k < 4; ++k) {
+      double complex z = zs[k];
+      rmtmc_resolvent_equiv e;
+      rmtmc_error err;
+      char what[200];
+      if (rmtmc_resolvent_equiv_init(&e, &sg, z, NULL, &err) != RMTMC_OK ||
+          rmtmc_resolvent_equiv_bias(&e, &sg, &err) != RMTMC_OK) {
+        check_true(c, 0, err.msg);
+        continue;
+      }
+      snprintf(what, sizeof what, "ar1:0.6 d %lld n %lld z = %g%+gi: sum_k B_k = mu(-z) (%.2g), quadrature %.2g",
+               (long long)d, (long long)lc.n, creal(z), cimag(z), e.sum_err, e.quad_err);
+      check_true(c, e.sum_err < 1e-9 && e.quad_err < 1e-8, what);
+      /* g_k against a central difference of mu in s_k (the d eigenvalues as atoms) */
+      double *t = malloc((size_t)d * sizeof(double)), *w = malloc((size_t)d * sizeof(double));
+      for (int64_t i = 0; i < d; ++i) w[i] = 1.0 / (double)d;
+      double worst = 0.0;
+      int64_t ks[3] = {0, d / 2, d - 1};
+      for (int kk = 0; kk < 3; ++kk) {
+        int64_t kx = ks[kk];
+        double complex mp, mm;
+        const double h = 1e-5;
+        for (int sgn = 0; sgn < 2; ++sgn) {
+          memcpy(t, lc.s, (size_t)d * sizeof(double));
+          t[kx] *= sgn ? 1.0 - h : 1.0 + h;
+          rmtmc_pop pop = {.k = d, .t = t, .w = w};
+          rmtmc_theory_stieltjes_bias(&pop, (double)d / (double)lc.n, -z, 0.0, NULL, sgn ? &mm : &mp, &err);
+        }
+        double complex fd = (mp - mm) / (2.0 * h);
+        worst = fmax(worst, cabs(fd - e.gk[kx]) / fmax(cabs(e.gk[kx]), 1e-12));
+      }
+      snprintf(what, sizeof what, "ar1:0.6 n %lld z = %g%+gi: g_k = s_k dmu/ds_k against central differences (%.2g)",
+               (long long)lc.n, creal(z), cimag(z), worst);
+      check_true(c, worst < 1e-6, what);
+      /* scaling: B_k(z; 3 Sigma) = B_k(z/3; Sigma)/3 */
+      double *s3 = malloc((size_t)d * sizeof(double));
+      for (int64_t i = 0; i < d; ++i) s3[i] = 3.0 * lc.s[i];
+      rmtmc_resolvent_sigma sg3 = sg;
+      sg3.s = s3;
+      rmtmc_resolvent_equiv e3, e13;
+      rmtmc_resolvent_equiv_init(&e3, &sg3, z, NULL, &err);
+      rmtmc_resolvent_equiv_bias(&e3, &sg3, &err);
+      rmtmc_resolvent_equiv_init(&e13, &sg, z / 3.0, NULL, &err);
+      rmtmc_resolvent_equiv_bias(&e13, &sg, &err);
+      worst = 0.0;
+      for (int64_t i = 0; i < d; ++i) worst = fmax(worst, cabs(e3.bk[i] - e13.bk[i] / 3.0) / cabs(e3.bk[i]));
+      snprintf(what, sizeof what, "n %lld z = %g%+gi: B_k(z; 3 Sigma) = B_k(z/3; Sigma)/3 (%.2g)", (long long)lc.n,
+               creal(z), cimag(z), worst);
+      check_true(c, worst < 1e-8, what);
+      /* the Q^2 rule against -d/dz B_k */
+      double hz = 1e-4 * cabs(z);
+      rmtmc_resolvent_equiv ep, em;
+      rmtmc_resolvent_equiv_init(&ep, &sg, z + hz, NULL, &err);
+      rmtmc_resolvent_equiv_bias(&ep, &sg, &err);
+      rmtmc_resolvent_equiv_init(&em, &sg, z - hz, NULL, &err);
+      rmtmc_resolvent_equiv_bias(&em, &sg, &err);
+      worst = 0.0;
+      for (int64_t i = 0; i < d; ++i) {
+        double complex fd = -(ep.bk[i] - em.bk[i]) / (2.0 * hz), rule = (e.gk[i] + e.bk[i]) / z;
+        worst = fmax(worst, cabs(fd - rule) / cabs(rule));
+      }
+      snprintf(what, sizeof what, "n %lld z = %g%+gi: the Q^2 bias (g_k + B_k)/z = -dB_k/dz (%.2g)", (long long)lc.n,
+               creal(z), cimag(z), worst);
+      check_true(c, worst < 1e-5, what);
+      rmtmc_resolvent_equiv_free(&ep);
+      rmtmc_resolvent_equiv_free(&em);
+      rmtmc_resolvent_equiv_free(&e3);
+      rmtmc_resolvent_equiv_free(&e13);
+      rmtmc_resolvent_equiv_free(&e);
+      free(s3);
+      free(t);
+      free(w);
+    }
+    free(lc.s);
+    free(lc.U);
+  }
+  /* Sigma = I: every B_k is mu/d */
+  double one[30];
+  for (int64_t i = 0; i < 30; ++i) one[i] = 1.0;
+  rmtmc_resolvent_sigma id = {.d = 30, .n = 50, .s = one, .U = NULL, .gaussian = 1};
+  rmtmc_resolvent_equiv e;
+  rmtmc_error err;
+  rmtmc_resolvent_equiv_init(&e, &id, CMPLX(0.7, 0.2), NULL, &err);
+  rmtmc_resolvent_equiv_bias(&e, &id, &err);
+  double complex mu = rmtmc_mp_bias(0.6, -CMPLX(0.7, 0.2));
+  double worst = 0.0;
+  for (int64_t i = 0; i < 30; ++i) worst = fmax(worst, cabs(e.bk[i] - mu / 30.0) / cabs(mu / 30.0));
+  char what[120];
+  snprintf(what, sizeof what, "Sigma = I: B_k = mu_MP(-z)/d for every k (%.2g)", worst);
+  check_true(c, worst < 1e-10, what);
+  rmtmc_resolvent_equiv_free(&e);
+  free(Sig);
+}
+
 static void messages(check_ctx *c) {
   double s[3] = {1, 2, 3};
   rmtmc_resolvent_sigma sg = {.d = 3, .n = 6, .s = s, .U = NULL, .gaussian = 1};
@@ -400,6 +510,7 @@ int main(int argc, char **argv) {
     free(lc.U);
   }
   finite(&c);
+  gaussian_bias(&c);
   messages(&c);
   return check_finish(&c);
 }

@@ -214,9 +214,14 @@ void rmtmc_resolvent_summary(FILE *f, const rmtmc_resolvent_result *r) {
       fprintf(f, "%-15s %-8s %-9.3g informational\n", "-", "-", w->scaled_sd);
       continue;
     }
+    if (w->judge == RMTMC_RSV_UNJUDGEABLE) {
+      fprintf(f, "%-15.9g %-8s %-9.3g not judged: %s (raw z %+.2f)\n", w->theory, "-", w->scaled_sd,
+              w->bias_known ? "no finite z-score" : "unknown, resolved by this run", w->zscore);
+      continue;
+    }
     fprintf(f, "%-15.9g %+-8.2f %-9.3g ", w->theory, rmtmc_resolvent_row_z(w), w->scaled_sd);
     if (w->bias_known) fprintf(f, "corrected for %.3g (raw z %+.2f)\n", w->bias, w->zscore);
-    else fprintf(f, "unknown (raw z)\n");
+    else fprintf(f, "unknown, below this run's resolution (raw z)\n");
   }
   const char *v = rmtmc_resolvent_verdict(r);
   int64_t judged = 0, corrected = 0;
@@ -229,8 +234,9 @@ void rmtmc_resolvent_summary(FILE *f, const rmtmc_resolvent_result *r) {
   fprintf(f, "max |z| = %.2f over %lld judged rows (%lld bias-corrected)", rmtmc_resolvent_max_abs_z(r),
           (long long)judged, (long long)corrected);
   if (rmtmc_resolvent_unjudgeable(r) > 0)
-    fprintf(f, ", %lld without a finite z-score", (long long)rmtmc_resolvent_unjudgeable(r));
-  fprintf(f, ": %s %s (%.2f s, %.1f trials/s)\n", v,
-          strcmp(v, "AGREES") == 0 ? "with the theory" : (strcmp(v, "DISAGREES") == 0 ? "with the theory" : "(see the rows not judged)"),
+    fprintf(f, ", %lld not judged (an O(1/d) bias no formula gives, resolved at this precision, or no finite z-score)",
+            (long long)rmtmc_resolvent_unjudgeable(r));
+  fprintf(f, ": %s%s (%.2f s, %.1f trials/s)\n", v,
+          strcmp(v, "AGREES") == 0 || strcmp(v, "DISAGREES") == 0 ? " with the theory" : "",
           r->seconds, r->trials_per_second);
 }

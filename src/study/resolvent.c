@@ -464,6 +464,23 @@ static rmtmc_status finish(rmtmc_resolvent_result *r, rsv_setup *S, const drv_re
       row->zscore_corrected = (row->emp.mean - row->theory - row->bias) / row->emp.stderr_;
     }
     row->judge = isfinite(rmtmc_resolvent_row_z(row)) ? RMTMC_RSV_JUDGED : RMTMC_RSV_UNJUDGEABLE;
+    if (!row->bias_known && row->judge == RMTMC_RSV_JUDGED) {
+      /* An unknown O(1/d) offset is of the order of the functional's scale
+       * over d (for a form: its value or (1/d) tr Qbar, whichever is
+       * larger).  The raw z-score is a test only while the standard error is
+       * at least that; below it the run resolves what no formula predicts. */
+      double scale = fabs(row->theory);
+      if (fs.order == -0.5) scale = fmax(scale, cabs(e->trace));
+      scale /= d;
+      if (row->emp.stderr_ < scale) {
+        row->judge = RMTMC_RSV_UNJUDGEABLE;
+        char tail[160];
+        snprintf(tail, sizeof tail, "; not judged: its standard error %.2g is below the O(1/d) scale %.2g of that offset",
+                 row->emp.stderr_, scale);
+        size_t used = strlen(row->bias_source);
+        snprintf(row->bias_source + used, sizeof row->bias_source - used, "%s", tail);
+      }
+    }
   }
   return RMTMC_OK;
 }
