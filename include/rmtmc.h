@@ -12,6 +12,9 @@
  *   rmtmc_spectrum.h the spectrum study
  *   rmtmc_studies.h  the generative and ridge studies
  *   rmtmc_sweep.h    the scaling sweep
+ *   rmtmc_resolvent.h  the resolvent study (Q(z) = (S + zI)^-1 functionals)
+ *   rmtmc_resolvent_method.h  the resolvent functionals a backend runs
+ *   rmtmc_theory_resolvent.h  their deterministic equivalents and O(1/d) biases
  *   rmtmc_theory_study.h  `rmtmc theory`: the closed forms alone
  *   rmtmc_study.h    every study behind one opaque API
  *   rmtmc_report.h   JSON / CSV / NumPy output and summaries

@@ -527,7 +527,8 @@ static rmtmc_status columns(const rmtmc_resolvent_result *r, rmtmc_column **out,
     const rmtmc_rsv_fun_info *fi = rmtmc_rsv_fun_describe(row->fun);
     char name[48], meaning[160];
     snprintf(name, sizeof name, "%s_%s_z%lld", row->name, row->part ? "im" : "re", (long long)row->zi);
-    snprintf(meaning, sizeof meaning, "%s %s", row->part ? "Im" : "Re", fi->meaning);
+    snprintf(meaning, sizeof meaning, "%s %s, Q = (S + zI)^-1%s", row->part ? "Im" : "Re", fi->symbol,
+             row->fun >= RMTMC_RSV_FUN_VECTOR ? " (w: the --vector, normalised)" : "");
     study_column(&col[k], name, meaning, "z", row->z_re, row->z_im);
   }
   *out = col;
