@@ -41,6 +41,7 @@ rmtmc_status rmtmc_resolvent_write_json(FILE *f, const void *result, rmtmc_error
   report_json_run_size(&j, c->d, c->n, r->eta, c->run.trials, c->run.seed);
   rmtmc_json_str(&j, "sigma", c->sigma);
   rmtmc_json_str(&j, "entries", c->entries);
+  rmtmc_json_int(&j, "device", c->run.device);
   rmtmc_json_array(&j, "z");
   for (int64_t k = 0; k < c->nz; ++k) {
     rmtmc_json_object(&j, NULL);

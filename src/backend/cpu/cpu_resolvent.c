@@ -233,9 +233,18 @@ static rmtmc_status rsv_item(void *ctx, int thread, int64_t i, rmtmc_error *err)
 
 /* ------------------------------------------------ the method's entries */
 
+/* The LAPACK solvers the trials run (cpu_info reports them). */
+static const char *rsv_solver(const rmtmc_resolvent_problem *p) {
+  int chol = 0;
+  for (int64_t j = 0; j < p->nz; ++j) chol |= rmtmc_resolvent_uses_cholesky(p, j);
+  if (!rmtmc_resolvent_needs_eigen(p)) return "LAPACKE dpotrf";
+  return chol ? "LAPACKE dpotrf+dsyevd" : "LAPACKE dsyevd";
+}
+
 static rmtmc_status rsv_limits(void *impl, const rmtmc_work *wk, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *ci = impl;
   const rmtmc_resolvent_problem *p = wk->resolvent;
+  ci->solver = rsv_solver(p);
   double avail = 0.8 * rmtmc_available_memory();
   double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_resolvent_nout(p) + 8.0;
   if (fixed + per > avail)
@@ -264,6 +273,7 @@ static void rsv_free(void *impl, void *batch) {
 static rmtmc_status rsv_alloc(void *impl, const rmtmc_work *wk, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *ci = impl;
   const rmtmc_resolvent_problem *p = wk->resolvent;
+  ci->solver = rsv_solver(p);
   cpu_rsv_batch *b = calloc(1, sizeof *b);
   if (!b) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   b->p = *p;

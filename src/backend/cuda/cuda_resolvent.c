@@ -73,14 +73,26 @@ static double rsv_bytes(const void *ctx, int64_t cap, size_t ws_bytes) {
   return 8.0 * fixed + (eigen ? (double)ws_bytes : 0.0) + RSV_ALLOC_SLACK * RSV_ALLOC_COUNT + 8.0 * per * (double)cap;
 }
 
+/* The solvers the trials run, for the backend info (after cuda_eig_plan). */
+static void name_solvers(cuda_impl *c, const rmtmc_resolvent_problem *p) {
+  int chol = 0;
+  for (int64_t j = 0; j < p->nz; ++j) chol |= rmtmc_resolvent_uses_cholesky(p, j);
+  if (!rmtmc_resolvent_needs_eigen(p))
+    snprintf(c->method_solver, sizeof c->method_solver, "potrfBatched");
+  else if (chol)
+    snprintf(c->method_solver, sizeof c->method_solver, "potrfBatched+%s", cuda_solver_name(c->solver_planned));
+}
+
 static rmtmc_status rsv_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cuda_impl *c = impl;
   const rmtmc_resolvent_problem *p = w->resolvent;
   char sizes[96];
   snprintf(sizes, sizeof sizes, "the resolvent of d = %lld, n = %lld", (long long)p->model->d, (long long)p->model->n);
   lim->bytes_per_trial = rsv_bytes(p, 2, 0) - rsv_bytes(p, 1, 0);
-  return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, p->model->d), p->model->d, 0, 1, rsv_bytes, p, sizes,
-                         &lim->max_trials, err);
+  rmtmc_status st = cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, p->model->d), p->model->d, 0, 1, rsv_bytes,
+                                    p, sizes, &lim->max_trials, err);
+  if (st == RMTMC_OK) name_solvers(c, p);
+  return st;
 }
 
 static void rsv_free(void *impl, void *batch) {
@@ -196,6 +208,7 @@ static rmtmc_status rsv_alloc(void *impl, const rmtmc_work *w, int64_t cap, void
     rsv_free(c, b);
     return st;
   }
+  name_solvers(c, p);
   *out = b;
   return RMTMC_OK;
 }
