@@ -21,15 +21,13 @@ static void usage(FILE *f) {
           "eigendecomposition of S per trial.\n"
           "\n"
           "  --d D              dimension (default %lld)\n"
-          "  --n N              samples per trial (default %lld); eta = d/n\n"
-          "  --sigma SPEC       population covariance (default identity):\n"
-          "                       identity | points:L1:W1,L2:W2,... | ar1:RHO | spike:T1[,T2...]\n"
-          "                       | file:PATH (one eigenvalue per line, d lines)\n"
-          "                       | matrix:PATH (a full symmetric PSD d x d Sigma: d lines of d numbers, or .npy)\n"
+          "  --n N              samples per trial (default %lld); eta = d/n\n",
+          (long long)c.d, (long long)c.n);
+  study_usage_sigma(f);
+  fprintf(f,
           "  --entries LAW      gaussian | rademacher | student:NU (NU > 4); unit variance (default gaussian)\n"
           "  --z LIST           real z > 0 and complex z, e.g. 0.1,1,0.5+0.5i (default 0.1,1,0.5+0.5i)\n"
-          "  --functionals LIST comma-separated, or all (default: all but diag_dev):\n",
-          (long long)c.d, (long long)c.n);
+          "  --functionals LIST comma-separated, or all (default: all but diag_dev):\n");
   for (int k = 0; k < RMTMC_RSV_FUN_VECTOR; ++k) {
     const rmtmc_rsv_fun_info *fi = rmtmc_rsv_fun_describe(k);
     fprintf(f, "                       %-16s %s\n", fi->name, fi->symbol);
