@@ -85,14 +85,16 @@ rmtmc_status rmtmc_resolvent_equiv_init(rmtmc_resolvent_equiv *e, const rmtmc_re
 void rmtmc_resolvent_equiv_free(rmtmc_resolvent_equiv *e);
 
 /* The O(1/d) bias of every diagonal entry (U^T Q U)_kk in Sigma's eigenbasis
- * for Gaussian entries (theory.md 10.4): with Sigma_t = Sigma (I + t P_k),
+ * (theory.md 10.4): with Sigma_t = Sigma (I + t P_k),
  * P_k = u_k u_k^T, the exact identity d/dt tr Q = -(1 + z d/dz) tr(P_k Q)
  * carries over to the 1/d terms, so B_k(z) = (1/z) int_z^inf g_k(zeta) dzeta
- * with g_k = s_k d mu(-zeta)/d s_k, mu the trace's bias (theory.md 6.1,
- * differentiated analytically in u), integrated along z + [0, inf) by
+ * with g_k = s_k d mu(-zeta)/d s_k, mu the trace's bias (theory.md 6.1-6.3,
+ * the fourth-cumulant term with Sigma's eigenvectors held fixed for
+ * non-Gaussian entries, differentiated analytically in u), integrated along z + [0, inf) by
  * Gauss-Legendre on panels that double in length from the distance of z
- * to the negated support, and a mapped tail.  For Gaussian data E[Q] commutes
- * with Sigma, so a^T Q b has the bias sum_k (U^T a)_k (U^T b)_k B_k and
+ * to the negated support, and a mapped tail.  Where U^T E[Q] U is diagonal
+ * (Gaussian entries, or a diagonal Sigma), a^T Q b has the bias
+ * sum_k (U^T a)_k (U^T b)_k B_k, and always
  * (1/d) tr Sigma Q the bias (1/d) sum_k s_k B_k; a^T Q^2 b (= -d/dz) has
  * sum_k (U^T a)_k (U^T b)_k (g_k + B_k)/z.  Fills e->bk, e->gk. */
 rmtmc_status rmtmc_resolvent_equiv_bias(rmtmc_resolvent_equiv *e, const rmtmc_resolvent_sigma *sg, rmtmc_error *err);
@@ -116,16 +118,18 @@ void rmtmc_resolvent_diag(const rmtmc_resolvent_equiv *e, const rmtmc_resolvent_
  *     trace        always: mu(-z)/d, the Bai-Silverstein mean with the
  *                  fourth-cumulant term (theory.md 6.1-6.3; the mixing of
  *                  a dense Sigma for non-Gaussian entries);
- *     Gaussian entries, any Sigma: every form and (1/d) tr Sigma Q from
- *                  rmtmc_resolvent_equiv_bias (computed here on demand);
  *     Sigma = s2 I (any iid entries): E[Q] = (E (1/d) tr Q) I exactly
  *                  (the law of X is invariant under signed permutations),
  *                  so a^T Q b has bias (a.b) mu/d, trace_sigma s2 mu/d, and
  *                  a^T Q^2 b (a.b) dmu/d (the derivative's bias, 6.1);
- *     diagonal Sigma, probes with disjoint supports: E a^T Q b = 0 exactly
- *                  (E[Q] is diagonal: invariance under sign flips), as is
- *                  the equivalent: bias 0;
- *     otherwise unknown (O(1/d), no formula here).
+ *     otherwise from rmtmc_resolvent_equiv_bias (computed here on demand),
+ *                  the bias of every (U^T Q U)_kk: (1/d) tr Sigma Q always;
+ *                  every form for Gaussian entries (E[Q] commutes with
+ *                  Sigma) or a diagonal Sigma (E[Q] is diagonal: sign
+ *                  flips); for non-Gaussian entries and a dense Sigma only a
+ *                  form of one eigenvector of Sigma with itself (quad_top),
+ *                  the rest unknown (O(1/d), no formula here).  A dense Sigma
+ *                  with non-Gaussian entries needs sg->mixing.
  *   spread (sd at finite d, leading order), Gaussian entries, Sigma = s2 I,
  *   real z (the eigenvectors of S are Haar distributed):
  *     trace        sqrt(Sch[mc](-z/s2)/3)/(s2 d) (theory.md 1.9);

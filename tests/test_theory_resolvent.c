@@ -325,15 +325,18 @@ static void finite(check_ctx *c) {
   rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_TRACE_SIGMA, NULL, NULL, NULL, NULL, &ft, &err);
   check_true(c, fb.bias_known && cabs(fb.bias) == 0.0, "diagonal Sigma, Gaussian, e1 and e4: bias 0 (E[Q] is diagonal)");
   check_true(c, fa.bias_known && ft.bias_known, "diagonal Sigma, Gaussian: e1^T Q e1 and (1/d) tr Sigma Q from the gradient rule");
-  /* Rademacher entries: only the exact zero survives */
+  /* Rademacher entries, diagonal Sigma: E[Q] is still diagonal (sign flips):
+   * every form from the gradient rule, with the fourth-cumulant term */
+  rmtmc_resolvent_equiv_free(&e);
   dg.gaussian = 0;
   dg.kurt_excess = -2.0;
+  rmtmc_resolvent_equiv_init(&e, &dg, 0.5, NULL, &err);
   rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, b, a, b, &fb, &err);
   rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_FORM, a, a, a, a, &fa, &err);
   rmtmc_resolvent_finite_size(&dg, &e, RMTMC_RFUN_TRACE_SIGMA, NULL, NULL, NULL, NULL, &ft, &err);
   check_true(c, fb.bias_known && cabs(fb.bias) == 0.0, "diagonal Sigma, Rademacher, e1 and e4: bias 0");
-  check_true(c, !fa.bias_known && !fa.sd_known && strlen(fa.why) > 0, fa.why);
-  check_true(c, !ft.bias_known, "diagonal Sigma, Rademacher: no 1/d formula for (1/d) tr Sigma Q");
+  check_true(c, fa.bias_known && ft.bias_known && !fa.sd_known && e.sum_err < 1e-12,
+             "diagonal Sigma, Rademacher: e1^T Q e1 and (1/d) tr Sigma Q (the sum rule holds with the kurtosis term)");
   rmtmc_resolvent_equiv_free(&e);
 }
 
@@ -447,6 +450,76 @@ static void gaussian_bias(check_ctx *c) {
   free(Sig);
 }
 
+/* The fourth-cumulant part of the gradient (non-Gaussian entries, a dense
+ * Sigma): g_k against central differences of mu (rmtmc_theory_stieltjes_bias_sigma
+ * with the eigenvectors held fixed), the sum rule, and which forms it gives. */
+static void kurtosis_bias(check_ctx *c) {
+  const int64_t d = 30, n = 45;
+  lib_case lc = {.name = "ar1:0.5", .d = d, .n = n};
+  lc.Sig = malloc((size_t)(d * d) * sizeof(double));
+  for (int64_t j = 0; j < d; ++j)
+    for (int64_t i = 0; i < d; ++i) lc.Sig[i + j * d] = pow(0.5, fabs((double)(i - j)));
+  case_from_dense(&lc);
+  rmtmc_resolvent_sigma sg = {.d = d, .n = n, .s = lc.s, .U = lc.U, .gaussian = 0, .kurt_excess = -2.0};
+  rmtmc_entry_mixing mx;
+  rmtmc_error err;
+  rmtmc_resolvent_mixing(&mx, &sg, &err);
+  sg.mixing = &mx;
+  double complex zs[2] = {0.7, CMPLX(0.2, 0.5)};
+  for (int q = 0; q < 2; ++q) {
+    double complex z = zs[q];
+    rmtmc_resolvent_equiv e;
+    char what[200];
+    rmtmc_resolvent_equiv_init(&e, &sg, z, NULL, &err);
+    if (rmtmc_resolvent_equiv_bias(&e, &sg, &err) != RMTMC_OK) {
+      check_true(c, 0, err.msg);
+      continue;
+    }
+    snprintf(what, sizeof what, "Rademacher ar1:0.5 z = %g%+gi: sum_k B_k = mu(-z) with the kurtosis term (%.2g), quadrature %.2g",
+             creal(z), cimag(z), e.sum_err, e.quad_err);
+    check_true(c, e.sum_err < 1e-9 && e.quad_err < 1e-8, what);
+    double worst = 0.0;
+    int64_t ks[3] = {0, d / 2, d - 1};
+    for (int kk = 0; kk < 3; ++kk) {
+      double complex mp, mm;
+      const double h = 1e-5;
+      for (int sgn = 0; sgn < 2; ++sgn) {
+        rmtmc_entry_mixing m2 = mx;
+        m2.s = malloc((size_t)d * sizeof(double));
+        memcpy(m2.s, mx.s, (size_t)d * sizeof(double));
+        m2.s[ks[kk]] *= sgn ? 1.0 - h : 1.0 + h;
+        rmtmc_theory_stieltjes_bias_sigma(&m2, (double)d / (double)n, -z, -2.0, NULL, sgn ? &mm : &mp, &err);
+        free(m2.s);
+      }
+      double complex fd = (mp - mm) / (2.0 * h);
+      worst = fmax(worst, cabs(fd - e.gk[ks[kk]]) / fmax(cabs(e.gk[ks[kk]]), 1e-12));
+    }
+    snprintf(what, sizeof what, "Rademacher ar1:0.5 z = %g%+gi: g_k with the kurtosis term against central differences (%.2g)",
+             creal(z), cimag(z), worst);
+    check_true(c, worst < 1e-6, what);
+    /* which forms: quad of an eigenvector yes, e1 (not one) no; trace_sigma yes */
+    double *e1 = calloc((size_t)d, sizeof(double)), *c1 = malloc((size_t)d * sizeof(double));
+    double *v = lc.U + (d - 1) * d, *cv = malloc((size_t)d * sizeof(double));
+    e1[0] = 1.0;
+    rmtmc_resolvent_coords(&sg, e1, c1);
+    rmtmc_resolvent_coords(&sg, v, cv);
+    rmtmc_resolvent_finite f1, fv, ft;
+    rmtmc_resolvent_finite_size(&sg, &e, RMTMC_RFUN_FORM, e1, e1, c1, c1, &f1, &err);
+    rmtmc_resolvent_finite_size(&sg, &e, RMTMC_RFUN_FORM, v, v, cv, cv, &fv, &err);
+    rmtmc_resolvent_finite_size(&sg, &e, RMTMC_RFUN_TRACE_SIGMA, NULL, NULL, NULL, NULL, &ft, &err);
+    check_true(c, !f1.bias_known && fv.bias_known && cabs(fv.bias - e.bk[d - 1]) < 1e-15 && ft.bias_known,
+               "dense Sigma, Rademacher: e1^T Q e1 unknown, v^T Q v (an eigenvector) = B_top, (1/d) tr Sigma Q known");
+    free(e1);
+    free(c1);
+    free(cv);
+    rmtmc_resolvent_equiv_free(&e);
+  }
+  rmtmc_entry_mixing_free(&mx);
+  free(lc.Sig);
+  free(lc.s);
+  free(lc.U);
+}
+
 static void messages(check_ctx *c) {
   double s[3] = {1, 2, 3};
   rmtmc_resolvent_sigma sg = {.d = 3, .n = 6, .s = s, .U = NULL, .gaussian = 1};
@@ -511,6 +584,7 @@ int main(int argc, char **argv) {
   }
   finite(&c);
   gaussian_bias(&c);
+  kurtosis_bias(&c);
   messages(&c);
   return check_finish(&c);
 }

@@ -241,7 +241,7 @@ static rmtmc_status probes_setup(rmtmc_resolvent_result *r, rsv_setup *S, rmtmc_
   S->sg = (rmtmc_resolvent_sigma){.d = d, .n = m->n, .s = S->s, .U = S->U,
                                   .kurt_excess = rmtmc_entries_kurt_excess(m->entries, m->nu),
                                   .gaussian = m->entries == RMTMC_ENTRIES_GAUSSIAN, .mixing = NULL};
-  if (S->U && !S->sg.gaussian && (c->functionals & RMTMC_RSV_FUN_BIT(RMTMC_RSV_FUN_TRACE))) {
+  if (S->U && !S->sg.gaussian) { /* the fourth-cumulant terms of a dense Sigma */
     st = rmtmc_resolvent_mixing(&S->mixing, &S->sg, err);
     if (st != RMTMC_OK) return st;
     S->have_mixing = 1;

@@ -209,10 +209,15 @@ static void gauss_legendre01(int n, double *x, double *w) {
 }
 
 /* g_k = s_k d mu/d s_k at the point u = u(w) of the Silverstein equation
- * (mu = N/D^2, N = -eta sum_j w_j t_j^2 r_j^3, D = 1 - eta sum_j w_j t_j^2
- * r_j^2, r_j = 1/(u - t_j), the d eigenvalues as atoms of weight 1/d; u moves
- * with t_k at fixed w by du/dt_k = -eta w_k u^2 r_k^2 / D). */
-static void mu_gradient(const rmtmc_resolvent_sigma *sg, double eta, double complex u, double complex *g) {
+ * (mu = N/D^2 + kx Nk/D, N = -eta sum_j w_j t_j^2 r_j^3, D = 1 - eta sum_j
+ * w_j t_j^2 r_j^2, r_j = 1/(u - t_j), the d eigenvalues as atoms of weight
+ * 1/d; u moves with t_k at fixed w by du/dt_k = -eta w_k u^2 r_k^2 / D).
+ * The fourth-cumulant term (theory.md 6.3) Nk = -(eta/d) sum_i alpha_i beta_i,
+ * alpha = v2 a, beta = v2 b, a_k = t_k r_k, b_k = t_k r_k^2 (v2 = U o U, NULL
+ * for the identity), its eigenvectors held fixed: kx = 0 skips it.  ws: 6 d
+ * complex. */
+static void mu_gradient(const rmtmc_resolvent_sigma *sg, double eta, double complex u, double kx, const double *v2,
+                        double complex *ws, double complex *g) {
   int64_t d = sg->d;
   double wk = 1.0 / (double)d;
   double complex psi = 0.0, p3 = 0.0, p4 = 0.0;
@@ -227,13 +232,64 @@ static void mu_gradient(const rmtmc_resolvent_sigma *sg, double eta, double comp
   p3 *= wk;
   p4 *= wk;
   double complex D = 1.0 - eta * psi, N = -eta * p3;
+  /* the fourth-cumulant term's sums */
+  double complex *al = ws, *be = ws + d, *alu = ws + 2 * d, *beu = ws + 3 * d, *val = ws + 4 * d, *vbe = ws + 5 * d;
+  double complex nk = 0.0, dnk_du = 0.0;
+  if (kx != 0.0) {
+    for (int64_t i = 0; i < d; ++i) al[i] = be[i] = alu[i] = beu[i] = 0.0;
+    for (int64_t k = 0; k < d; ++k) {
+      double t = sg->s[k];
+      double complex r = 1.0 / (u - t), ak = t * r, bk = t * r * r, uak = -t * r * r, ubk = -2.0 * t * r * r * r;
+      if (!v2) {
+        al[k] = ak;
+        be[k] = bk;
+        alu[k] = uak;
+        beu[k] = ubk;
+        continue;
+      }
+      const double *col = v2 + k * d;
+      for (int64_t i = 0; i < d; ++i) {
+        al[i] += col[i] * ak;
+        be[i] += col[i] * bk;
+        alu[i] += col[i] * uak;
+        beu[i] += col[i] * ubk;
+      }
+    }
+    for (int64_t i = 0; i < d; ++i) {
+      nk += al[i] * be[i];
+      dnk_du += alu[i] * be[i] + al[i] * beu[i];
+    }
+    nk *= -eta * wk;
+    dnk_du *= -eta * wk;
+    for (int64_t m = 0; m < d; ++m) { /* (v2^T alpha)_m, (v2^T beta)_m */
+      if (!v2) {
+        val[m] = al[m];
+        vbe[m] = be[m];
+        continue;
+      }
+      const double *col = v2 + m * d;
+      double complex sa = 0.0, sb = 0.0;
+      for (int64_t i = 0; i < d; ++i) {
+        sa += col[i] * al[i];
+        sb += col[i] * be[i];
+      }
+      val[m] = sa;
+      vbe[m] = sb;
+    }
+  }
   for (int64_t k = 0; k < d; ++k) {
     double t = sg->s[k];
     double complex r = 1.0 / (u - t), r2 = r * r, r3 = r2 * r;
     double complex du = -eta * wk * u * u * r2 / D;
     double complex dN = -eta * wk * (2.0 * t * r3 + 3.0 * t * t * r3 * r) + 3.0 * eta * p4 * du;
     double complex dD = -eta * wk * (2.0 * t * r2 + 2.0 * t * t * r3) + 2.0 * eta * p3 * du;
-    g[k] = t * (dN / (D * D) - 2.0 * N * dD / (D * D * D));
+    double complex dmu = dN / (D * D) - 2.0 * N * dD / (D * D * D);
+    if (kx != 0.0) {
+      double complex sak = u * r2, sbk = r2 + 2.0 * t * r3; /* d a_k/d t_k, d b_k/d t_k at fixed u */
+      double complex dnk = -eta * wk * (sak * vbe[k] + sbk * val[k]) + dnk_du * du;
+      dmu += kx * (dnk / D - nk * dD / (D * D));
+    }
+    g[k] = t * dmu;
   }
 }
 
@@ -244,8 +300,8 @@ static void mu_gradient(const rmtmc_resolvent_sigma *sg, double eta, double comp
  * is analytic there and each panel sees its nearest singularity at about
  * its own length. */
 static rmtmc_status bias_quadrature(const rmtmc_resolvent_sigma *sg, const rmtmc_pop *pop, double eta,
-                                    double complex z, double scale, int n, double complex *acc, double complex *g,
-                                    rmtmc_error *err) {
+                                    double kx, const double *v2, double complex z, double scale, int n,
+                                    double complex *acc, double complex *g, double complex *ws, rmtmc_error *err) {
   double x[32], w[32];
   gauss_legendre01(n, x, w);
   double l = cimag(z) != 0.0 ? fabs(cimag(z)) : creal(z);
@@ -266,7 +322,7 @@ static rmtmc_status bias_quadrature(const rmtmc_resolvent_sigma *sg, const rmtmc
       double complex mc;
       rmtmc_status st = rmtmc_theory_stieltjes(pop, eta, -(z + tau), NULL, NULL, &mc, err);
       if (st != RMTMC_OK) return st;
-      mu_gradient(sg, eta, -1.0 / mc, g);
+      mu_gradient(sg, eta, -1.0 / mc, kx, v2, ws, g);
       for (int64_t k = 0; k < sg->d; ++k) acc[k] += g[k] * dtau;
     }
     if (tail) break;
@@ -280,30 +336,43 @@ rmtmc_status rmtmc_resolvent_equiv_bias(rmtmc_resolvent_equiv *e, const rmtmc_re
   if (e->bk) return RMTMC_OK;
   int64_t d = sg->d;
   double eta = (double)d / (double)sg->n;
+  double kx = sg->gaussian ? 0.0 : sg->kurt_excess;
+  const double *v2 = NULL;
+  if (kx != 0.0 && sg->U) {
+    if (!sg->mixing || !sg->mixing->v2 || sg->mixing->d != d)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "the resolvent's bias for non-Gaussian entries and a dense Sigma needs the entry mixing "
+                             "(rmtmc_resolvent_mixing)");
+    v2 = sg->mixing->v2;
+  }
   double *t = malloc((size_t)d * sizeof(double)), *w = malloc((size_t)d * sizeof(double));
-  double complex *b32 = calloc((size_t)d, sizeof *b32), *tmp = malloc((size_t)d * sizeof *tmp);
+  double complex *b10 = calloc((size_t)d, sizeof *b10), *tmp = malloc((size_t)d * sizeof *tmp);
+  double complex *ws = malloc((size_t)(6 * d) * sizeof *ws);
   e->bk = calloc((size_t)d, sizeof *e->bk);
   e->gk = malloc((size_t)d * sizeof *e->gk);
   rmtmc_status st = RMTMC_OK;
-  if (!t || !w || !b32 || !tmp || !e->bk || !e->gk)
+  if (!t || !w || !b10 || !tmp || !ws || !e->bk || !e->gk)
     st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the resolvent's bias (d = %lld)", (long long)d);
   rmtmc_pop pop = {0};
   if (st == RMTMC_OK) pop = grouped(sg, t, w);
   double mean = 0.0;
   for (int64_t k = 0; k < d; ++k) mean += sg->s[k] / (double)d;
   double scale = mean * (1.0 + sqrt(eta)) * (1.0 + sqrt(eta));
-  if (st == RMTMC_OK) st = bias_quadrature(sg, &pop, eta, e->z, scale, 16, e->bk, tmp, err);
-  if (st == RMTMC_OK) st = bias_quadrature(sg, &pop, eta, e->z, scale, 10, b32, tmp, err);
+  if (st == RMTMC_OK) st = bias_quadrature(sg, &pop, eta, kx, v2, e->z, scale, 16, e->bk, tmp, ws, err);
+  if (st == RMTMC_OK) st = bias_quadrature(sg, &pop, eta, kx, v2, e->z, scale, 10, b10, tmp, ws, err);
   double complex mc, mu = 0.0;
   if (st == RMTMC_OK) st = rmtmc_theory_stieltjes(&pop, eta, -e->z, NULL, NULL, &mc, err);
-  if (st == RMTMC_OK) st = rmtmc_theory_stieltjes_bias(&pop, eta, -e->z, 0.0, NULL, &mu, err);
+  /* the sum rule's reference: the trace's own bias, with the same fourth-cumulant term */
+  if (st == RMTMC_OK)
+    st = v2 ? rmtmc_theory_stieltjes_bias_sigma(sg->mixing, eta, -e->z, kx, NULL, &mu, err)
+            : rmtmc_theory_stieltjes_bias(&pop, eta, -e->z, kx, NULL, &mu, err);
   if (st == RMTMC_OK) {
-    mu_gradient(sg, eta, -1.0 / mc, e->gk);
+    mu_gradient(sg, eta, -1.0 / mc, kx, v2, ws, e->gk);
     double num = 0.0, den = 0.0;
     double complex sum = 0.0;
     for (int64_t k = 0; k < d; ++k) {
       e->bk[k] /= e->z;
-      num += cabs(e->bk[k] - b32[k] / e->z);
+      num += cabs(e->bk[k] - b10[k] / e->z);
       den += cabs(e->bk[k]);
       sum += e->bk[k];
     }
@@ -312,8 +381,9 @@ rmtmc_status rmtmc_resolvent_equiv_bias(rmtmc_resolvent_equiv *e, const rmtmc_re
   }
   free(t);
   free(w);
-  free(b32);
+  free(b10);
   free(tmp);
+  free(ws);
   if (st != RMTMC_OK) {
     free(e->bk);
     free(e->gk);
@@ -339,12 +409,6 @@ static double dot(const double *a, const double *b, int64_t d) {
   double acc = 0.0;
   for (int64_t i = 0; i < d; ++i) acc += a[i] * b[i];
   return acc;
-}
-
-static int disjoint(const double *a, const double *b, int64_t d) {
-  for (int64_t i = 0; i < d; ++i)
-    if (a[i] != 0.0 && b[i] != 0.0) return 0;
-  return 1;
 }
 
 /* The trace's bias coefficient mu(-z) (E m_d = m + mu/d); 0 on failure with
@@ -380,7 +444,23 @@ static int trace_mu(const rmtmc_resolvent_sigma *sg, double complex z, double co
   return 1;
 }
 
-/* The Gaussian gradient rule is trusted when the quadrature agrees with
+/* Does the eigenvalue-derivative rule give this functional's bias?  It gives
+ * the bias of every (U^T Q U)_kk; that suffices for (1/d) tr Sigma Q always,
+ * for any form when E[Q] is diagonal in Sigma's eigenbasis (Gaussian entries:
+ * E[Q] commutes with Sigma; a diagonal Sigma: sign flips), and otherwise for
+ * a form of one eigenvector of Sigma with itself.  A dense Sigma with
+ * non-Gaussian entries needs the entry mixing. */
+static int gradient_applies(const rmtmc_resolvent_sigma *sg, rmtmc_rfun kind, const double *ca, const double *cb) {
+  if (sg->gaussian) return 1;
+  if (sg->U && !(sg->mixing && sg->mixing->v2)) return 0;
+  if (kind == RMTMC_RFUN_TRACE_SIGMA || !sg->U) return 1;
+  int64_t k = 0;
+  for (int64_t i = 1; i < sg->d; ++i)
+    if (fabs(ca[i]) > fabs(ca[k])) k = i;
+  return fabs(ca[k]) >= 1.0 - 1e-12 && fabs(cb[k]) >= 1.0 - 1e-12;
+}
+
+/* The gradient rule is trusted when the quadrature agrees with
  * itself and with the trace's own bias to this relative accuracy. */
 #define RSV_BIAS_QUAD_TOL 1e-6
 
@@ -411,24 +491,6 @@ rmtmc_status rmtmc_resolvent_finite_size(const rmtmc_resolvent_sigma *sg, rmtmc_
     } else {
       snprintf(out->why, sizeof out->why, "%s", why);
     }
-  } else if (sg->gaussian && !iso) {
-    st = rmtmc_resolvent_equiv_bias(e, sg, err);
-    if (st != RMTMC_OK) return st;
-    if (e->quad_err > RSV_BIAS_QUAD_TOL || e->sum_err > RSV_BIAS_QUAD_TOL) {
-      snprintf(out->why, sizeof out->why,
-               "the bias quadrature did not settle here (errors %.2g, %.2g): z too close to the negated support",
-               e->quad_err, e->sum_err);
-    } else {
-      double complex acc = 0.0;
-      for (int64_t k = 0; k < d; ++k) {
-        double wgt = kind == RMTMC_RFUN_TRACE_SIGMA ? sg->s[k] / (double)d : ca[k] * cb[k];
-        acc += wgt * (kind == RMTMC_RFUN_FORM2 ? (e->gk[k] + e->bk[k]) / z : e->bk[k]);
-      }
-      out->bias_known = 1;
-      out->bias = acc;
-      snprintf(out->why, sizeof out->why,
-               "Gaussian entries: from the trace's bias differentiated in Sigma's eigenvalues (theory.md 10.4)");
-    }
   } else if (iso) {
     if (kind == RMTMC_RFUN_FORM2) {
       rmtmc_pop one = {.k = 1, .t = &s2, .w = (const double[]){1.0}};
@@ -454,13 +516,30 @@ rmtmc_status rmtmc_resolvent_finite_size(const rmtmc_resolvent_sigma *sg, rmtmc_
     } else {
       snprintf(out->why, sizeof out->why, "%s", why);
     }
-  } else if (form && !sg->U && disjoint(a, b, d)) {
-    out->bias_known = 1;
-    out->bias = 0.0;
-    snprintf(out->why, sizeof out->why, "diagonal Sigma, vectors with disjoint supports: E a^T Q b = 0 exactly");
+  } else if (gradient_applies(sg, kind, ca, cb)) {
+    st = rmtmc_resolvent_equiv_bias(e, sg, err);
+    if (st != RMTMC_OK) return st;
+    if (e->quad_err > RSV_BIAS_QUAD_TOL || e->sum_err > RSV_BIAS_QUAD_TOL) {
+      snprintf(out->why, sizeof out->why,
+               "the bias quadrature did not settle here (errors %.2g, %.2g): z too close to the negated support",
+               e->quad_err, e->sum_err);
+    } else {
+      double complex acc = 0.0;
+      for (int64_t k = 0; k < d; ++k) {
+        double wgt = kind == RMTMC_RFUN_TRACE_SIGMA ? sg->s[k] / (double)d : ca[k] * cb[k];
+        acc += wgt * (kind == RMTMC_RFUN_FORM2 ? (e->gk[k] + e->bk[k]) / z : e->bk[k]);
+      }
+      out->bias_known = 1;
+      out->bias = acc;
+      snprintf(out->why, sizeof out->why, "%s",
+               sg->gaussian ? "Gaussian entries: from the trace's bias differentiated in Sigma's eigenvalues (theory.md 10.4)"
+                            : "from the trace's bias (fourth-cumulant term included) differentiated in Sigma's "
+                              "eigenvalues (theory.md 10.4)");
+    }
   } else {
     snprintf(out->why, sizeof out->why,
-             "non-Gaussian entries, Sigma not a multiple of I: no 1/d formula (an O(1/d) offset remains)");
+             "non-Gaussian entries, a dense Sigma and vectors that are not its eigenvectors: no 1/d formula (an O(1/d) "
+             "offset remains)");
   }
   /* the spread: Gaussian entries, Sigma = s2 I, real z */
   if (sg->gaussian && iso && cimag(z) == 0.0 && kind != RMTMC_RFUN_FORM2) {
