@@ -120,10 +120,11 @@ rmtmc_status rmtmc_resolvent_validate(const rmtmc_resolvent_config *c, rmtmc_err
   /* the host holds Sigma's eigenvectors (dense Sigma) and the diagonal of
    * Qbar per z (diag_dev); the backend checks its own */
   double d = (double)c->d, dense = strncmp(c->sigma, "ar1:", 4) == 0 || strncmp(c->sigma, "matrix:", 7) == 0;
-  double bytes = 8.0 * (dense ? 4.0 * d * d : 0.0) +
+  int gaussian = strcmp(c->entries, "gaussian") == 0; /* else the entry mixing, d x d */
+  double bytes = 8.0 * (dense ? (gaussian ? 4.0 : 5.0) * d * d : 0.0) +
                  8.0 * ((c->functionals & RMTMC_RSV_FUN_BIT(RMTMC_RSV_FUN_DIAG_DEV)) ? 2.0 * d * (double)c->nz : 0.0) +
                  8.0 * d * (double)(4 + c->nvectors) * 2.0;
-  return study_check_memory("the resolvent study (host side: Sigma's eigenvectors, probes, Qbar's diagonal)", bytes,
+  return study_check_memory("the resolvent study (host side: Sigma's eigenvectors and entry mixing, probes, Qbar's diagonal)", bytes,
                             "--d", err);
 }
 
