@@ -13,6 +13,11 @@
  *                       (fixes the trials; the backend may draw here or
  *                       later) and reduce (draw, fit, reduce to
  *                       rmtmc_fit_nout doubles per trial);
+ *   RMTMC_METHOD_RESOLVENT  functionals of Q(z) = (S + zI)^-1
+ *                       (rmtmc_resolvent_method.h): stages sample (fixes the
+ *                       trials; X may be drawn here or in solve), solve (S,
+ *                       the factorisations of every z, the functionals) and
+ *                       reduce (rmtmc_resolvent_nout doubles per trial);
  *   RMTMC_METHOD_TRIDIAGONAL  the same spectrum layout for Gaussian data with
  *                       Sigma = s2 I from the Dumitriu-Edelman band (THEORY
  *                       10.2, docs/fast_methods.md): stages sample (the band,
@@ -45,6 +50,7 @@
 #include "rmtmc_fit.h"
 #include "rmtmc_layout.h"
 #include "rmtmc_model.h"
+#include "rmtmc_resolvent_method.h"
 #include "rmtmc_status.h"
 
 #ifdef __cplusplus
@@ -159,8 +165,9 @@ void rmtmc_backend_policy(const rmtmc_backend *be, rmtmc_batch_policy *p);
 typedef enum rmtmc_method {
   RMTMC_METHOD_DENSE = 0,
   RMTMC_METHOD_FIT = 1,
-  RMTMC_METHOD_TRIDIAGONAL = 2,
-  RMTMC_METHOD_BARTLETT = 3,
+  RMTMC_METHOD_RESOLVENT = 2,
+  RMTMC_METHOD_TRIDIAGONAL = 3,
+  RMTMC_METHOD_BARTLETT = 4,
   RMTMC_METHOD_COUNT,
   /* Not a backend method: a study's request (--method auto) that
    * rmtmc_method_resolve turns into one of the spectrum methods. */
@@ -172,9 +179,10 @@ typedef struct rmtmc_work {
   const rmtmc_model *model;     /* the spectrum methods */
   const rmtmc_layout *layout;   /* the spectrum methods */
   const rmtmc_fit_problem *fit; /* FIT */
+  const rmtmc_resolvent_problem *resolvent; /* RESOLVENT */
 } rmtmc_work;
 
-/* "dense", "fit", "tridiagonal", "bartlett", "auto". */
+/* "dense", "fit", "resolvent", "tridiagonal", "bartlett", "auto". */
 const char *rmtmc_method_name(rmtmc_method m);
 
 /* ---- the spectrum methods (--method dense | bartlett | tridiagonal | auto) ---- */

@@ -205,6 +205,7 @@ const char *rmtmc_method_name(rmtmc_method m) {
   switch (m) {
     case RMTMC_METHOD_DENSE: return "dense";
     case RMTMC_METHOD_FIT: return "fit";
+    case RMTMC_METHOD_RESOLVENT: return "resolvent";
     case RMTMC_METHOD_TRIDIAGONAL: return "tridiagonal";
     case RMTMC_METHOD_BARTLETT: return "bartlett";
     case RMTMC_METHOD_AUTO: return "auto";
@@ -214,7 +215,11 @@ const char *rmtmc_method_name(rmtmc_method m) {
 
 int64_t rmtmc_work_nout(const rmtmc_work *w) {
   if (rmtmc_method_is_spectral(w->method)) return w->layout ? w->layout->nobs : 0;
-  return w->method == RMTMC_METHOD_FIT && w->fit ? rmtmc_fit_nout(w->fit) : 0;
+  switch (w->method) {
+    case RMTMC_METHOD_FIT: return w->fit ? rmtmc_fit_nout(w->fit) : 0;
+    case RMTMC_METHOD_RESOLVENT: return w->resolvent ? rmtmc_resolvent_nout(w->resolvent) : 0;
+    default: return 0;
+  }
 }
 
 int64_t rmtmc_work_nhist(const rmtmc_work *w) {
@@ -224,6 +229,7 @@ int64_t rmtmc_work_nhist(const rmtmc_work *w) {
 rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err) {
   if (!w) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "no work given to the backend");
   if (w->method == RMTMC_METHOD_FIT) return rmtmc_fit_check(w->fit, err);
+  if (w->method == RMTMC_METHOD_RESOLVENT) return rmtmc_resolvent_check(w->resolvent, err);
   if (!rmtmc_method_is_spectral(w->method))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "unknown method %d", (int)w->method);
   const rmtmc_model *m = w->model;

@@ -276,7 +276,8 @@ static void version_split(int v, int *major, int *minor) {
 /* The solver of the last plan and the algorithm syevBatched runs. */
 static void info_solver(const cuda_impl *c, rmtmc_backend_info *out) {
   if (c->solver_planned == SOLVER_AUTO) return; /* nothing planned yet */
-  snprintf(out->solver, sizeof out->solver, "%s", cuda_solver_name(c->solver_planned));
+  snprintf(out->solver, sizeof out->solver, "%s",
+           c->method_solver[0] ? c->method_solver : cuda_solver_name(c->solver_planned));
   if (c->solver_planned != SOLVER_BATCHED && c->solver_planned != SOLVER_BATCHED0) return;
   out->solver_alg1_refused = c->alg == CUSOLVER_ALG_1 && c->alg_refused;
   if (c->alg < 0)
@@ -338,7 +339,7 @@ static rmtmc_status cuda_info(void *impl, rmtmc_backend_info *out,
 
 /* ---- batch planning ---- */
 
-static gram_path choose_gram(gram_path pref, int64_t d) {
+gram_path cuda_choose_gram(gram_path pref, int64_t d) {
   if (pref != GRAM_AUTO) return pref;
   /* One strided-batched gemm amortises the launch over the batch but does
    * twice syrk's flops (it fills both triangles); a loop of syrk launches one
@@ -567,7 +568,7 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
   b->nu = m->nu;
   b->full = m->sqrt_full != NULL;
   b->L = *r;
-  b->gram = choose_gram(c->gram_pref, b->k);
+  b->gram = cuda_choose_gram(c->gram_pref, b->k);
   rmtmc_status st = batch_fill(c, b, m, r, w->method, err);
   if (st != RMTMC_OK) {
     dense_free(c, b);
@@ -588,23 +589,31 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
  * count) matrix, and a single gemm would do; per-trial products keep each
  * trial's problem shape (and so, as far as cuBLAS's heuristics allow, its
  * rounding) independent of the batch size. */
-static rmtmc_status apply_full_sigma(cuda_impl *c, cuda_batch *b, const void *src, void *dst, int64_t cols,
-                                     rmtmc_error *err) {
-  const int di = (int)b->d, ci = (int)cols;
-  const long long sx = (long long)(b->d * cols);
-  if (b->single) {
+static rmtmc_status apply_full_sigma(cuda_impl *c, const void *sqrt_full, const void *src, void *dst, int single,
+                                     int64_t d, int64_t cols, int64_t count, rmtmc_error *err) {
+  const int di = (int)d, ci = (int)cols;
+  const long long sx = (long long)(d * cols);
+  if (single) {
     const float one = 1.0f, zero = 0.0f;
-    CUBLAS_CHECK(cublasSgemmStridedBatched(
-        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
-        (const float *)b->sqrt_full, di, 0, (const float *)src, di, sx, &zero,
-        (float *)dst, di, sx, (int)b->count));
+    CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
+                                           (const float *)sqrt_full, di, 0, (const float *)src, di, sx, &zero,
+                                           (float *)dst, di, sx, (int)count));
   } else {
     const double one = 1.0, zero = 0.0;
-    CUBLAS_CHECK(cublasDgemmStridedBatched(
-        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
-        (const double *)b->sqrt_full, di, 0, (const double *)src, di, sx,
-        &zero, (double *)dst, di, sx, (int)b->count));
+    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
+                                           (const double *)sqrt_full, di, 0, (const double *)src, di, sx, &zero,
+                                           (double *)dst, di, sx, (int)count));
   }
+  return RMTMC_OK;
+}
+
+rmtmc_status cuda_draw_x(cuda_impl *c, void *x, void *g, int single, const double *sqrt_diag, const void *sqrt_full,
+                         int64_t d, int64_t n, int entries, double nu, uint64_t seed, uint64_t trial0, int64_t count,
+                         rmtmc_error *err) {
+  if (count <= 0) return RMTMC_OK;
+  CUDA_CHECK(rmtmc_cuda_sample(sqrt_full ? g : x, single, d, n, entries, nu, sqrt_full ? NULL : sqrt_diag, seed,
+                               trial0, count, c->stream));
+  if (sqrt_full) TRY(apply_full_sigma(c, sqrt_full, g, x, single, d, n, count, err));
   return RMTMC_OK;
 }
 
@@ -619,65 +628,66 @@ static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed,
   b->count = count;
   if (count > 0 && b->method == RMTMC_METHOD_BARTLETT) {
     /* L (row-scaled by a diagonal Sigma^(1/2) as it is drawn), then Y =
-     * Sigma^(1/2) L for a full root */
+     * Sigma^(1/2) L for a full root (double precision only) */
     CUDA_CHECK(rmtmc_cuda_bartlett_sample((double *)b->x, b->d, b->n, b->full ? NULL : b->sqrt_diag, seed, trial0,
                                           count, c->stream));
-    if (b->full) TRY(apply_full_sigma(c, b, b->x, b->g, b->k, err));
-  } else if (count > 0) {
-    CUDA_CHECK(rmtmc_cuda_sample(b->full ? b->g : b->x, b->single, b->d, b->n,
-                                 b->entries, b->nu,
-                                 b->full ? NULL : b->sqrt_diag, seed, trial0,
-                                 count, c->stream));
-    if (b->full) TRY(apply_full_sigma(c, b, b->g, b->x, b->n, err));
+    if (b->full) TRY(apply_full_sigma(c, b->sqrt_full, b->x, b->g, 0, b->d, b->k, count, err));
+    return RMTMC_OK;
+  }
+  return cuda_draw_x(c, b->x, b->g, b->single, b->sqrt_diag, b->full ? b->sqrt_full : NULL, b->d, b->n, b->entries,
+                     b->nu, seed, trial0, count, err);
+}
+
+/* C = op(A) op(A)^T / n for count trials into s: op(A) = A (d x inner,
+ * trans 0: the dense S = X X^T / n, order d) or A^T (A d x order, trans 1:
+ * Bartlett's W = Y^T Y / n, order k); A's leading dimension is d.  One
+ * strided-batched gemm (both triangles) or a loop of syrk (the upper
+ * triangle, what the eigensolver reads), as gram says. */
+static rmtmc_status gram_of(cuda_impl *c, gram_path gram, const void *a, void *s, int single, int64_t d, int trans,
+                            int64_t order, int64_t inner, int64_t n, int64_t count, rmtmc_error *err) {
+  const int di = (int)d, oi = (int)order, ii = (int)inner;
+  const long long sa = (long long)(d * (trans ? order : inner)), ss = (long long)(order * order);
+  const cublasOperation_t o1 = trans ? CUBLAS_OP_T : CUBLAS_OP_N, o2 = trans ? CUBLAS_OP_N : CUBLAS_OP_T;
+  const double alpha = 1.0 / (double)n, beta = 0.0;
+  const float alphaf = (float)(1.0 / (double)n), betaf = 0.0f;
+  if (gram == GRAM_GEMM) {
+    /* full C (both triangles); count <= cap <= INT_MAX */
+    if (count > 0) {
+      if (single)
+        CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alphaf, (const float *)a, di, sa,
+                                               (const float *)a, di, sa, &betaf, (float *)s, oi, ss, (int)count));
+      else
+        CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alpha, (const double *)a, di, sa,
+                                               (const double *)a, di, sa, &beta, (double *)s, oi, ss, (int)count));
+    }
+  } else {
+    /* upper triangle, one call per trial */
+    for (int64_t t = 0; t < count; ++t) {
+      if (single)
+        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alphaf, (const float *)a + t * sa, di,
+                                 &betaf, (float *)s + t * ss, oi));
+      else
+        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alpha, (const double *)a + t * sa, di,
+                                 &beta, (double *)s + t * ss, oi));
+    }
   }
   return RMTMC_OK;
 }
 
-/* C = op(A) op(A)^T / n for every trial into b->s: op(A) = A (d x inner,
- * trans 0: the dense S = X X^T / n, order d) or A^T (A d x order, trans 1:
- * Bartlett's W = Y^T Y / n, order k); A's leading dimension is d.  One
- * strided-batched gemm (both triangles) or a loop of syrk (the upper
- * triangle, what the eigensolver reads), as b->gram says. */
-static rmtmc_status gram_of(cuda_impl *c, cuda_batch *b, const void *a, int trans, int64_t order, int64_t inner,
-                            rmtmc_error *err) {
-  CUDA_CHECK(cudaSetDevice(c->device));
-  const int di = (int)b->d, oi = (int)order, ii = (int)inner;
-  const long long sa = (long long)(b->d * (trans ? order : inner)), ss = (long long)(order * order);
-  const cublasOperation_t o1 = trans ? CUBLAS_OP_T : CUBLAS_OP_N, o2 = trans ? CUBLAS_OP_N : CUBLAS_OP_T;
-  const double alpha = 1.0 / (double)b->n, beta = 0.0;
-  const float alphaf = (float)(1.0 / (double)b->n), betaf = 0.0f;
-  if (b->gram == GRAM_GEMM) {
-    /* full C (both triangles); count <= cap <= INT_MAX */
-    if (b->count > 0) {
-      if (b->single)
-        CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alphaf, (const float *)a, di, sa,
-                                               (const float *)a, di, sa, &betaf, (float *)b->s, oi, ss,
-                                               (int)b->count));
-      else
-        CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alpha, (const double *)a, di, sa,
-                                               (const double *)a, di, sa, &beta, (double *)b->s, oi, ss,
-                                               (int)b->count));
-    }
-  } else {
-    /* upper triangle, one call per trial */
-    for (int64_t t = 0; t < b->count; ++t) {
-      if (b->single)
-        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alphaf, (const float *)a + t * sa, di,
-                                 &betaf, (float *)b->s + t * ss, oi));
-      else
-        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alpha, (const double *)a + t * sa, di,
-                                 &beta, (double *)b->s + t * ss, oi));
-    }
-  }
-  return RMTMC_OK;
+rmtmc_status cuda_gram(cuda_impl *c, gram_path gram, const void *x, void *s, int single, int64_t d, int64_t n,
+                       int64_t count, rmtmc_error *err) {
+  return gram_of(c, gram, x, s, single, d, 0, d, n, n, count, err);
 }
 
 /* S = X X^T / n, or Bartlett's W = Y^T Y / n (k x k: its eigenvalues are
  * the non-trivial ones of S). */
 static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
+  cuda_impl *c = impl;
   cuda_batch *b = batch;
-  if (b->method == RMTMC_METHOD_BARTLETT) return gram_of(impl, b, b->full ? b->g : b->x, 1, b->k, b->d, err);
-  return gram_of(impl, b, b->x, 0, b->d, b->n, err);
+  CUDA_CHECK(cudaSetDevice(c->device));
+  if (b->method == RMTMC_METHOD_BARTLETT)
+    return gram_of(c, b->gram, b->full ? b->g : b->x, b->s, 0, b->d, 1, b->k, b->d, b->n, b->count, err);
+  return cuda_gram(c, b->gram, b->x, b->s, b->single, b->d, b->n, b->count, err);
 }
 
 static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
@@ -808,6 +818,7 @@ const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     .policy = cuda_policy,
     .method = {[RMTMC_METHOD_DENSE] = &cuda_dense,
                [RMTMC_METHOD_FIT] = &cuda_fit_method,
+               [RMTMC_METHOD_RESOLVENT] = &cuda_resolvent_method,
                [RMTMC_METHOD_TRIDIAGONAL] = &cuda_tridiag_method,
                [RMTMC_METHOD_BARTLETT] = &cuda_bartlett},
 };
