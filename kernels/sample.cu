@@ -8,7 +8,10 @@
  *               the words curand() returns after curand_init(s, t, e);
  *   student     one thread per entry e: curand_init(s, t, 64e) then up to 16
  *               blocks from curand4, each one try of Bailey's polar method
- *               (rmtmc_student_try, shared with the host).
+ *               (rmtmc_student_try, shared with the host);
+ *   complex     one thread per complex entry e: curand_init(s, t, 4e) then
+ *               curand_normal2_double (block e), (re, im) = (x, y) / sqrt(2)
+ *               at doubles 2e, 2e + 1 of the trial's 2 d n.
  * The diagonal Sigma^(1/2) is applied on the fly (row i times sqrt_diag[i],
  * in double, then rounded to the buffer type); a full Sigma^(1/2) is a cuBLAS
  * gemm afterwards (cuda_backend.c).
@@ -71,6 +74,25 @@ __global__ void sample_rademacher(T *x, int64_t d, int64_t dn, int64_t nquads,
   }
 }
 
+/* Complex Gaussian: thread per complex entry e = i + j d, block e through
+ * the double Box-Muller, (re, im) = (x, y) / sqrt(2) at x[2e], x[2e + 1]. */
+template <typename T>
+__global__ void sample_complex(T *x, int64_t d, int64_t dn,
+                               const double *sqrt_diag, uint64_t seed,
+                               uint64_t trial0, int64_t count) {
+  const int64_t total = dn * count;
+  for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+       idx < total; idx += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = idx / dn, e = idx - b * dn;
+    curandStatePhilox4_32_10_t st;
+    curand_init(seed, trial0 + (uint64_t)b, 4ull * (uint64_t)e, &st);
+    const double2 r = curand_normal2_double(&st);
+    T *xb = x + 2 * b * dn;
+    xb[2 * e] = (T)scaled(r.x * RMTMC_SQRT1_2, sqrt_diag, e, d);
+    xb[2 * e + 1] = (T)scaled(r.y * RMTMC_SQRT1_2, sqrt_diag, e, d);
+  }
+}
+
 template <typename T>
 __global__ void sample_student(T *x, int64_t d, int64_t dn, double nu,
                                const double *sqrt_diag, uint64_t seed,
@@ -121,6 +143,10 @@ cudaError_t launch_sample(T *x, int64_t d, int64_t n, int entries, double nu,
       sample_student<T><<<(unsigned)blocks_for(dn * count), kThreads, 0,
                           stream>>>(x, d, dn, nu, sqrt_diag, seed, trial0,
                                     count);
+      break;
+    case RMTMC_KERNEL_COMPLEX_GAUSSIAN:
+      sample_complex<T><<<(unsigned)blocks_for(dn * count), kThreads, 0,
+                          stream>>>(x, d, dn, sqrt_diag, seed, trial0, count);
       break;
     default:
       return cudaErrorInvalidValue;
