@@ -72,6 +72,8 @@ typedef struct rmtmc_edge_side {
   int first_order;        /* centring of first order only (general Sigma):
                              the mean and the KS/quantile rows carry an
                              O(n^-1/3) finite-size bias, not judged */
+  int scale_first_order;  /* the scaling too (complex data, bottom edge:
+                             no refined constants known): sd not judged */
   rmtmc_stat raw;         /* the eigenvalue itself (units of S) */
   double raw_theory_mean, raw_theory_sd;
   rmtmc_moments_est z;    /* the standardised statistic */
@@ -99,6 +101,8 @@ typedef struct rmtmc_edge_spike_row {
   double overlap_theory;  /* limit of |<v_hat, v>|^2 (0 when side = 0) */
   rmtmc_stat overlap;     /* squared norm of e_index projected on the group's eigenvectors */
   double z_overlap;
+  double overlap_bias_scale; /* the order of its unpredicted O(1/n) bias:
+                                Var(overlap) / limit (second-order delta method) */
 } rmtmc_edge_spike_row;
 
 typedef struct rmtmc_edge_result {

@@ -232,6 +232,7 @@ static rmtmc_status finish_spikes(rmtmc_edge_result *r, const rmtmc_trials *t, c
                                   : NAN;
     s->z_sd = s->side ? (s->eig.sd - s->sd_theory) / s->eig_sd_se : NAN;
     s->z_overlap = (s->overlap.mean - s->overlap_theory) / s->overlap.stderr_;
+    s->overlap_bias_scale = s->side ? s->overlap.sd * s->overlap.sd / s->overlap_theory : NAN;
   }
   free(x);
   return RMTMC_OK;
@@ -255,8 +256,10 @@ static rmtmc_status theory_setup(rmtmc_edge_result *r, rmtmc_tw *tw, spike_pos *
     s->scaling = *sc[k];
     s->applies = sc[k]->status == RMTMC_OK;
     s->log_scale = c->scale < 0 ? sc[k]->log_scale : c->scale;
-    s->first_order = !r->scaling.white || c->correction != RMTMC_EDGE_SECOND_ORDER ||
-                     (r->beta == 2 && k == 1 && !s->log_scale);
+    /* second-order constants exist for white data only, and for complex
+     * data at the top edge only (docs/theory_edge.md 3.1) */
+    s->scale_first_order = r->beta == 2 && k == 1;
+    s->first_order = !r->scaling.white || c->correction != RMTMC_EDGE_SECOND_ORDER || s->scale_first_order;
   }
   int64_t ntop = 0, nbot = 0, mn = m->d < m->n ? m->d : m->n;
   r->nspikes = m->sigma_kind == RMTMC_SIGMA_SPIKE ? m->nspikes : 0;

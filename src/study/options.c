@@ -75,6 +75,26 @@ rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im,
   return RMTMC_OK;
 }
 
+rmtmc_status study_opt_list(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
+                            rmtmc_error *err) {
+  *count = 0;
+  const char *p = s;
+  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs at least one value", opt);
+  for (;;) {
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(p, &end);
+    if (end == p || errno || !isfinite(v) || (*end != ',' && *end != '\0'))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s': not a comma-separated list of finite numbers", opt, s);
+    if (*count >= cap)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: at most %lld values", opt, (long long)cap);
+    out[(*count)++] = v;
+    if (*end == '\0') break;
+    p = end + 1;
+  }
+  return RMTMC_OK;
+}
+
 rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
                             rmtmc_error *err) {
   *count = 0;

@@ -24,6 +24,9 @@ rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im,
 /* Comma-separated finite numbers > 0 (a gamma or lambda grid, at most cap). */
 rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
                             rmtmc_error *err);
+/* Comma-separated finite numbers, any sign (at most cap). */
+rmtmc_status study_opt_list(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
+                            rmtmc_error *err);
 /* A spec string into dst[cap]. */
 rmtmc_status study_opt_spec(char *dst, size_t cap, const char *opt, const char *val, rmtmc_error *err);
 
