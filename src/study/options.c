@@ -158,6 +158,14 @@ int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observab
   return 1;
 }
 
+int study_opt_no_entries(const char *study, const char *name, rmtmc_status *st, rmtmc_error *err) {
+  if (strcmp(name, "entries") != 0) return 0;
+  *st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                        "--entries: rmtmc %s draws real Gaussian data only (its theory is for real data); other entry laws, complex-gaussian included, are taken by rmtmc spectrum, edge and sweep",
+                        study);
+  return 1;
+}
+
 /* The options every Monte Carlo study shares, in its usage text. */
 void study_usage_run(FILE *f, const char *trials_default) {
   fprintf(f,

@@ -26,7 +26,8 @@ static void usage(FILE *f) {
           "  --sigma SPEC       population covariance (default identity):\n"
           "                       identity | points:L1:W1,L2:W2,... | ar1:RHO | spike:T1[,T2...]\n"
           "                       | file:PATH (one eigenvalue per line, d lines)\n"
-          "  --entries LAW      gaussian | rademacher | student:NU (NU > 4); unit variance (default gaussian)\n"
+          "  --entries LAW      gaussian | rademacher | student:NU (NU > 4) | complex-gaussian (complex\n"
+          "                     Hermitian data, beta = 2: S = X X^H / n); unit variance (default gaussian)\n"
           "  --z LIST           points for m(z), e.g. -1,4.5,1+0.2i (default: -1, 1.5 lam_max + 0.5\n"
           "                     and three points in the bulk with imaginary part 0.1 x support width)\n"
           "  --observables LIST per-z observables, comma-separated (default m):\n",

@@ -7,6 +7,7 @@
  * zsymm).  The fit method is in cpu_fit.c, the edge method in cpu_edge.c;
  * the sample and Gram stages below serve the edge method too. */
 #include <cblas.h>
+#include <complex.h>
 #include <lapacke.h>
 #include <math.h>
 #include <omp.h>
@@ -138,8 +139,13 @@ rmtmc_status cpu_xs_alloc(cpu_impl *c, const rmtmc_model *m, int64_t cap, cpu_ba
   b->cap = cap;
   b->threads = c->threads;
   size_t parts = b->cplx ? 2 : 1;
-  b->x = malloc(k * d * n * parts * sizeof(double));
-  b->s = malloc(k * d * d * parts * sizeof(double));
+  /* PAD: OpenBLAS 0.3.21's zgemv kernels (zhetrd inside zheevd) read past
+   * the end of their operands (valgrind: 16-byte reads beyond the last
+   * matrix of a batch; a segmentation fault when that is the end of a
+   * mapping), so X and S end in a page of slack. */
+  const size_t PAD = 512;
+  b->x = malloc((k * d * n * parts + PAD) * sizeof(double));
+  b->s = malloc((k * d * d * parts + PAD) * sizeof(double));
   b->info = calloc(k, sizeof(int));
   if (m->sqrt_full) b->g = malloc((size_t)c->threads * d * n * parts * sizeof(double));
   if (m->sqrt_full && b->cplx) {
@@ -256,6 +262,36 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, vo
   return RMTMC_OK;
 }
 
+int cpu_padded_work(int query, size_t elem, size_t pad, void **out) {
+  *out = malloc(((size_t)(query > 1 ? query : 1) + pad) * elem);
+  return *out ? 0 : -1011; /* LAPACK_WORK_MEMORY_ERROR */
+}
+
+/* zheevd (eigenvalues only) with workspaces of our own, padded: OpenBLAS
+ * 0.3.21's zgemv reads past the end of zhetrd's work array (valgrind), so
+ * LAPACKE's exactly sized one is not used. */
+static lapack_int zheevd_padded(lapack_int d, double *a, double *w) {
+  lapack_complex_double qw;
+  double qrw;
+  lapack_int qiw, info;
+  info = LAPACKE_zheevd_work(LAPACK_COL_MAJOR, 'N', 'U', d, (lapack_complex_double *)a, d, w, &qw, -1, &qrw, -1,
+                             &qiw, -1);
+  if (info != 0) return info;
+  lapack_int lw = (lapack_int)creal(qw), lrw = (lapack_int)qrw, liw = qiw;
+  size_t pad = 4 * (size_t)d + 64;
+  void *work = NULL, *rwork = NULL, *iwork = NULL;
+  info = cpu_padded_work(lw, sizeof(lapack_complex_double), pad, &work);
+  if (info == 0) info = cpu_padded_work(lrw, sizeof(double), pad, &rwork);
+  if (info == 0) info = cpu_padded_work(liw, sizeof(lapack_int), pad, &iwork);
+  if (info == 0)
+    info = LAPACKE_zheevd_work(LAPACK_COL_MAJOR, 'N', 'U', d, (lapack_complex_double *)a, d, w, work, lw, rwork, lrw,
+                               iwork, liw);
+  free(work);
+  free(rwork);
+  free(iwork);
+  return info;
+}
+
 /* Eigenvalues ascending; the max(0, d - n) structural zeros set to 0. */
 static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
   cpu_impl *c = impl;
@@ -267,8 +303,7 @@ static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
   for (int64_t t = 0; t < b->count; ++t) {
     size_t so = (size_t)t * (size_t)(d * d), eo = (size_t)t * (size_t)d;
     if (b->cplx) {
-      b->info[t] = LAPACKE_zheevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, (lapack_complex_double *)(b->s + 2 * so),
-                                  (lapack_int)d, b->ev + eo);
+      b->info[t] = zheevd_padded((lapack_int)d, b->s + 2 * so, b->ev + eo);
     } else if (single) {
       b->info[t] = LAPACKE_ssyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, b->sf + so, (lapack_int)d, b->evf + eo);
       for (int64_t i = 0; i < d; ++i) b->ev[eo + (size_t)i] = (double)b->evf[eo + (size_t)i];

@@ -15,6 +15,7 @@
  * single-threaded OpenBLAS, so the numbers do not depend on the thread
  * count. */
 #include <cblas.h>
+#include <complex.h>
 #include <lapacke.h>
 #include <math.h>
 #include <omp.h>
@@ -84,9 +85,28 @@ static lapack_int edge_trial(const cpu_batch *b, double *s, double *row, double 
   double *dd = ws, *ee = dd + d, *dc = ee + d, *ec = dc + d, *tau = ec + d, *w = tau + 2 * d, *z = w + kmax;
   double *zc = z + (size_t)d * (size_t)kmax;
   lapack_int *isuppz = (lapack_int *)(zc + 2 * (size_t)d * (size_t)kmax);
-  lapack_int info = b->cplx ? LAPACKE_zhetrd(LAPACK_COL_MAJOR, 'U', d, (lapack_complex_double *)s, d, dd, ee,
-                                             (lapack_complex_double *)tau)
-                            : LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'U', d, s, d, dd, ee, tau);
+  lapack_int ws_lw = 0;
+  lapack_int info;
+  void *work = NULL;
+  if (b->cplx) { /* own padded workspaces (cpu_padded_work) */
+    lapack_complex_double q;
+    info = LAPACKE_zhetrd_work(LAPACK_COL_MAJOR, 'U', d, (lapack_complex_double *)s, d, dd, ee,
+                               (lapack_complex_double *)tau, &q, -1);
+    lapack_int lw = (lapack_int)creal(q), lw2 = 0;
+    if (info == 0 && vec) {
+      info = LAPACKE_zunmtr_work(LAPACK_COL_MAJOR, 'L', 'U', 'N', d, (lapack_int)kmax, (lapack_complex_double *)s, d,
+                                 (lapack_complex_double *)tau, (lapack_complex_double *)zc, d, &q, -1);
+      lw2 = (lapack_int)creal(q);
+    }
+    if (lw2 > lw) lw = lw2;
+    if (info == 0) info = cpu_padded_work(lw, sizeof(lapack_complex_double), 4 * (size_t)d + 64, &work);
+    if (info == 0)
+      info = LAPACKE_zhetrd_work(LAPACK_COL_MAJOR, 'U', d, (lapack_complex_double *)s, d, dd, ee,
+                                 (lapack_complex_double *)tau, work, lw);
+    ws_lw = lw;
+  } else {
+    info = LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'U', d, s, d, dd, ee, tau);
+  }
   for (int side = 0; side < 2 && info == 0; ++side) {
     int64_t k = side == 0 ? E->ktop : E->kbot;
     lapack_int il = side == 0 ? d - (lapack_int)k + 1 : (lapack_int)z0 + 1, iu = il + (lapack_int)k - 1;
@@ -97,8 +117,8 @@ static lapack_int edge_trial(const cpu_batch *b, double *s, double *row, double 
           zc[2 * e] = z[e];
           zc[2 * e + 1] = 0.0;
         }
-        info = LAPACKE_zunmtr(LAPACK_COL_MAJOR, 'L', 'U', 'N', d, (lapack_int)k, (lapack_complex_double *)s, d,
-                              (lapack_complex_double *)tau, (lapack_complex_double *)zc, d);
+        info = LAPACKE_zunmtr_work(LAPACK_COL_MAJOR, 'L', 'U', 'N', d, (lapack_int)k, (lapack_complex_double *)s, d,
+                                   (lapack_complex_double *)tau, (lapack_complex_double *)zc, d, work, ws_lw);
       } else {
         info = LAPACKE_dormtr(LAPACK_COL_MAJOR, 'L', 'U', 'N', d, (lapack_int)k, s, d, tau, z, d);
       }
@@ -116,6 +136,7 @@ static lapack_int edge_trial(const cpu_batch *b, double *s, double *row, double 
       }
     }
   }
+  free(work);
   return info;
 }
 

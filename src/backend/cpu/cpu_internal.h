@@ -56,6 +56,11 @@ rmtmc_status cpu_batch_fit(const rmtmc_model *m, double per, double fixed, rmtmc
  * Sigma^(1/2) copies). */
 double cpu_xs_fixed_bytes(const cpu_impl *c, const rmtmc_model *m);
 
+/* A LAPACK workspace of max(query, 1) + pad elements (OpenBLAS 0.3.21's
+ * complex kernels read past the end of exactly sized ones); 0 or
+ * LAPACK_WORK_MEMORY_ERROR. */
+int cpu_padded_work(int query, size_t elem, size_t pad, void **out);
+
 /* The method tables of cpu_fit.c and cpu_edge.c. */
 extern const rmtmc_method_ops cpu_fit_method;
 extern const rmtmc_method_ops cpu_edge_method;
