@@ -92,6 +92,10 @@ typedef struct rmtmc_edge_spike_row {
                              on its side (1 = lambda_max / lambda_min) */
   int64_t multiplicity;   /* spikes of equal ell sharing it (group) */
   double threshold;       /* BBP threshold on its side */
+  int critical;           /* an outlier within the critical window
+                             |ell - threshold| < sqrt(eta) n^(-1/3): the
+                             Gaussian outlier theory is not reliable there,
+                             its rows are not judged */
   double location;        /* rho(ell) (or the bulk edge when side = 0) */
   double location_bias;   /* predicted O(1/n) offset of the mean (NAN: not known) */
   double sd_theory;       /* sd of the group-mean eigenvalue (0 when side = 0) */

@@ -85,6 +85,8 @@ static void check_spikes(check_ctx *c, const rmtmc_edge_result *r, const char *l
   for (int64_t i = 0; i < r->nspikes; ++i) {
     const rmtmc_edge_spike_row *s = &r->spikes[i];
     char what[200];
+    snprintf(what, sizeof what, "%s: spike %lld (ell %g) outside the BBP critical window", label, (long long)i, s->ell);
+    check_true(c, !s->critical, what);
     if (!s->side) {
       snprintf(what, sizeof what, "%s: spike %lld (ell %g) subcritical: overlap limit 0, no sd", label, (long long)i,
                s->ell);
@@ -139,10 +141,10 @@ int main(int argc, char **argv) {
     check_true(&c, said, "two-point: the mean row says 'first-order centring, finite-size bias'");
     rmtmc_edge_result_free(&r);
   }
-  if (run(&c, &r, "real spikes spike:2,1,0.1,-0.8 d=100 n=200", 100, 200, 800, 104, "spike:2,1,0.1,-0.8", "gaussian")) {
+  if (run(&c, &r, "real spikes spike:2,1,0.1,-0.9 d=100 n=200", 100, 200, 800, 104, "spike:2,1,0.1,-0.9", "gaussian")) {
     check_true(&c, r.nspikes == 4 && r.spikes[0].side == 1 && r.spikes[1].side == 1 && r.spikes[2].side == 0 &&
                        r.spikes[3].side == -1,
-               "spikes: ell 3, 2 above, 1.1 subcritical, 0.2 below the bulk (threshold 0.293)");
+               "spikes: ell 3, 2 above, 1.1 subcritical, 0.1 below the bulk (threshold 0.293)");
     check_true(&c, r.spikes[0].position == 1 && r.spikes[1].position == 2 && r.spikes[2].position == 3 &&
                        r.spikes[3].position == 1,
                "spikes: positions 1, 2, 3 from the top, 1 from the bottom");

@@ -96,14 +96,19 @@ int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap)
               "at or inside the BBP threshold: the overlap tends to 0, slowly", 1);
       continue;
     }
+    char crit[160] = "";
+    if (s->critical)
+      snprintf(crit, sizeof crit,
+               "within the BBP critical window |ell - %.4g| < sqrt(eta) n^-1/3 = %.3g: Gaussian outlier theory not reliable",
+               s->threshold, sqrt(r->eta) * pow((double)r->model.n, -1.0 / 3.0));
     snprintf(what, sizeof what, "spike %lld outlier: mean%s", (long long)i,
              isfinite(s->z_location_corrected) ? " (z: 1/n bias corrected)" : "");
     n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location,
-            isfinite(s->z_location_corrected) ? s->z_location_corrected : s->z_location, NULL, 0);
+            isfinite(s->z_location_corrected) ? s->z_location_corrected : s->z_location, crit, 0);
     snprintf(what, sizeof what, "spike %lld outlier: sd", (long long)i);
-    n = add(rows, n, cap, what, at, s->eig.sd, s->eig_sd_se, s->sd_theory, s->z_sd, NULL, 0);
+    n = add(rows, n, cap, what, at, s->eig.sd, s->eig_sd_se, s->sd_theory, s->z_sd, crit, 0);
     snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
-    n = add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, s->z_overlap, NULL, 0);
+    n = add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, s->z_overlap, crit, 0);
     /* The limit is first order; its O(1/n) bias is of the order of the
      * delta method's Var/limit and not predicted: a deviation within
      * 4 se + OVERLAP_BIAS_FACTOR x that scale is not judged. */
@@ -231,6 +236,7 @@ rmtmc_status rmtmc_edge_write_json(FILE *f, const void *res, rmtmc_error *err) {
     rmtmc_json_int(&j, "position", s->position);
     rmtmc_json_int(&j, "multiplicity", s->multiplicity);
     rmtmc_json_num(&j, "threshold", s->threshold);
+    rmtmc_json_bool(&j, "critical_window", s->critical);
     rmtmc_json_object(&j, "eigenvalue");
     report_json_stat_fields(&j, &s->eig);
     rmtmc_json_num(&j, "sd_stderr", s->eig_sd_se);

@@ -286,6 +286,7 @@ static rmtmc_status theory_setup(rmtmc_edge_result *r, rmtmc_tw *tw, spike_pos *
       s->sd_theory = sp[i].sd / sqrt((double)pos[i].r);
       s->overlap_theory = sp[i].overlap;
       s->location_bias = s->side ? location_bias(m, r->beta, s->ell, s->location) : NAN;
+      s->critical = s->side && fabs(s->ell - s->threshold) < sqrt(r->eta) * pow((double)m->n, -1.0 / 3.0);
     }
     req->ktop = ntop > 1 ? ntop : 1;
     req->kbot = nbot > 1 ? nbot : 1;
