@@ -177,7 +177,7 @@ static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layou
    * entries with a dense Sigma. */
   int bias_known = m->entries == RMTMC_ENTRIES_GAUSSIAN || !m->sqrt_full;
   /* Complex Gaussian data: the O(1/d) mean bias vanishes (the real-data
-   * bias is the beta = 1 term; docs/theory.md 10.4), any Sigma. */
+   * bias is the beta = 1 term; docs/theory.md 5.3), any Sigma. */
   int complex_data = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
   double kx = rmtmc_entries_kurt_excess(m->entries, m->nu);
   rmtmc_stieltjes_row *rows = calloc((size_t)r->nz, sizeof *rows);
