@@ -35,7 +35,11 @@ __device__ inline double scaled(double g, const double *sqrt_diag, int64_t e,
   return sqrt_diag ? g * sqrt_diag[e % d] : g;
 }
 
-template <typename T>
+/* Block p through the double Box-Muller: real data, entries 2p, 2p + 1
+ * (dn numbers a trial); complex data (CPLX), complex entry p = i + j d as
+ * (re, im) = (x, y) / sqrt(2) at x[2p], x[2p + 1] (2 dn numbers a trial, dn
+ * = npairs complex entries), both parts scaled by row i. */
+template <typename T, bool CPLX>
 __global__ void sample_gaussian(T *x, int64_t d, int64_t dn, int64_t npairs,
                                 const double *sqrt_diag, uint64_t seed,
                                 uint64_t trial0, int64_t count) {
@@ -46,10 +50,15 @@ __global__ void sample_gaussian(T *x, int64_t d, int64_t dn, int64_t npairs,
     curandStatePhilox4_32_10_t st;
     curand_init(seed, trial0 + (uint64_t)b, 4ull * (uint64_t)p, &st);
     const double2 r = curand_normal2_double(&st);
-    T *xb = x + b * dn;
+    T *xb = x + b * (CPLX ? 2 * dn : dn);
     const int64_t e = 2 * p;
-    xb[e] = (T)scaled(r.x, sqrt_diag, e, d);
-    if (e + 1 < dn) xb[e + 1] = (T)scaled(r.y, sqrt_diag, e + 1, d);
+    if (CPLX) {
+      xb[e] = (T)scaled(r.x * RMTMC_SQRT1_2, sqrt_diag, p, d);
+      xb[e + 1] = (T)scaled(r.y * RMTMC_SQRT1_2, sqrt_diag, p, d);
+    } else {
+      xb[e] = (T)scaled(r.x, sqrt_diag, e, d);
+      if (e + 1 < dn) xb[e + 1] = (T)scaled(r.y, sqrt_diag, e + 1, d);
+    }
   }
 }
 
@@ -71,25 +80,6 @@ __global__ void sample_rademacher(T *x, int64_t d, int64_t dn, int64_t nquads,
       if (e < dn)
         xb[e] = (T)scaled(rmtmc_rademacher_from_word(words[k]), sqrt_diag, e, d);
     }
-  }
-}
-
-/* Complex Gaussian: thread per complex entry e = i + j d, block e through
- * the double Box-Muller, (re, im) = (x, y) / sqrt(2) at x[2e], x[2e + 1]. */
-template <typename T>
-__global__ void sample_complex(T *x, int64_t d, int64_t dn,
-                               const double *sqrt_diag, uint64_t seed,
-                               uint64_t trial0, int64_t count) {
-  const int64_t total = dn * count;
-  for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
-       idx < total; idx += (int64_t)gridDim.x * blockDim.x) {
-    const int64_t b = idx / dn, e = idx - b * dn;
-    curandStatePhilox4_32_10_t st;
-    curand_init(seed, trial0 + (uint64_t)b, 4ull * (uint64_t)e, &st);
-    const double2 r = curand_normal2_double(&st);
-    T *xb = x + 2 * b * dn;
-    xb[2 * e] = (T)scaled(r.x * RMTMC_SQRT1_2, sqrt_diag, e, d);
-    xb[2 * e + 1] = (T)scaled(r.y * RMTMC_SQRT1_2, sqrt_diag, e, d);
   }
 }
 
@@ -127,9 +117,9 @@ cudaError_t launch_sample(T *x, int64_t d, int64_t n, int entries, double nu,
   switch (entries) {
     case RMTMC_KERNEL_GAUSSIAN: {
       const int64_t npairs = (dn + 1) / 2;
-      sample_gaussian<T><<<(unsigned)blocks_for(npairs * count), kThreads, 0,
-                           stream>>>(x, d, dn, npairs, sqrt_diag, seed, trial0,
-                                     count);
+      sample_gaussian<T, false><<<(unsigned)blocks_for(npairs * count), kThreads,
+                                  0, stream>>>(x, d, dn, npairs, sqrt_diag,
+                                               seed, trial0, count);
       break;
     }
     case RMTMC_KERNEL_RADEMACHER: {
@@ -145,8 +135,9 @@ cudaError_t launch_sample(T *x, int64_t d, int64_t n, int entries, double nu,
                                     count);
       break;
     case RMTMC_KERNEL_COMPLEX_GAUSSIAN:
-      sample_complex<T><<<(unsigned)blocks_for(dn * count), kThreads, 0,
-                          stream>>>(x, d, dn, sqrt_diag, seed, trial0, count);
+      sample_gaussian<T, true><<<(unsigned)blocks_for(dn * count), kThreads, 0,
+                                 stream>>>(x, d, dn, dn, sqrt_diag, seed, trial0,
+                                           count);
       break;
     default:
       return cudaErrorInvalidValue;

@@ -97,23 +97,10 @@ rmtmc_status study_opt_list(const char *opt, const char *s, double *out, int64_t
 
 rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
                             rmtmc_error *err) {
-  *count = 0;
-  const char *p = s;
-  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs at least one value", opt);
-  for (;;) {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(p, &end);
-    if (end == p || errno || !isfinite(v) || (*end != ',' && *end != '\0'))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s': not a comma-separated list of numbers", opt, s);
-    if (!(v > 0)) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: every value must be > 0 (got %g)", opt, v);
-    if (*count >= cap)
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: at most %lld values", opt, (long long)cap);
-    out[(*count)++] = v;
-    if (*end == '\0') break;
-    p = end + 1;
-  }
-  return RMTMC_OK;
+  rmtmc_status st = study_opt_list(opt, s, out, cap, count, err);
+  for (int64_t i = 0; st == RMTMC_OK && i < *count; ++i)
+    if (!(out[i] > 0)) st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: every value must be > 0 (got %g)", opt, out[i]);
+  return st;
 }
 
 rmtmc_status study_opt_spec(char *dst, size_t cap, const char *opt, const char *val, rmtmc_error *err) {

@@ -350,26 +350,19 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   if (b->full) {
     size_t dd = (size_t)(b->d * b->d);
     TRY(dev_alloc(&b->sqrt_full, (double)dd * es, b, "Sigma^(1/2)", err));
-    if (b->cplx) { /* Sigma^(1/2) as a complex matrix (imaginary part 0) */
-      double *tmp = malloc(2 * dd * sizeof(double));
+    if (b->cplx || b->single) { /* a converted copy: complex (imaginary part 0) or float */
+      size_t bytes = b->cplx ? 2 * dd * sizeof(double) : dd * sizeof(float);
+      void *tmp = malloc(bytes);
       if (!tmp) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
       for (size_t i = 0; i < dd; ++i) {
-        tmp[2 * i] = m->sqrt_full[i];
-        tmp[2 * i + 1] = 0.0;
+        if (b->cplx) {
+          ((double *)tmp)[2 * i] = m->sqrt_full[i];
+          ((double *)tmp)[2 * i + 1] = 0.0;
+        } else {
+          ((float *)tmp)[i] = (float)m->sqrt_full[i];
+        }
       }
-      cudaError_t e = cudaMemcpyAsync(b->sqrt_full, tmp, 2 * dd * sizeof(double),
-                                      cudaMemcpyHostToDevice, c->stream);
-      cudaError_t e2 = e == cudaSuccess ? cudaStreamSynchronize(c->stream) : e;
-      free(tmp);
-      if (e2 != cudaSuccess)
-        return cuda_fail_call(err, "CUDA", "cudaMemcpyAsync", cudaGetErrorString(e2),
-                         __FILE__, __LINE__);
-    } else if (b->single) {
-      float *tmp = malloc(dd * sizeof(float));
-      if (!tmp) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-      for (size_t i = 0; i < dd; ++i) tmp[i] = (float)m->sqrt_full[i];
-      cudaError_t e = cudaMemcpyAsync(b->sqrt_full, tmp, dd * sizeof(float),
-                                      cudaMemcpyHostToDevice, c->stream);
+      cudaError_t e = cudaMemcpyAsync(b->sqrt_full, tmp, bytes, cudaMemcpyHostToDevice, c->stream);
       cudaError_t e2 = e == cudaSuccess ? cudaStreamSynchronize(c->stream) : e;
       free(tmp);
       if (e2 != cudaSuccess)
