@@ -127,10 +127,13 @@ typedef struct rmtmc_edge_result {
 rmtmc_status rmtmc_edge_run(const rmtmc_edge_config *cfg, rmtmc_edge_result *res, rmtmc_error *err);
 void rmtmc_edge_result_free(rmtmc_edge_result *res);
 
-/* Verdict: per row AGREES (|z| <= 4), DISAGREES, or INCONCLUSIVE (no
- * finite standard error, or a known finite-size bias the theory does not
- * predict: first-order centring, subcritical spikes); overall AGREES when
- * no judged row disagrees and at least one agrees. */
+/* Verdict (docs/theory_edge.md 4.2, src/report/edge_report.c): per row
+ * AGREES (|z| <= 4; KS p >= 6.3e-5), DISAGREES, or INCONCLUSIVE (no finite
+ * standard error; beyond |z| 4 for a limit whose finite-size bias is not
+ * predicted: first-order centring, the overlaps); informational rows (no
+ * outlier, the BBP critical window, a refused edge) are kept out.  Overall:
+ * DISAGREES when a row disagrees, else INCONCLUSIVE when a judged row is
+ * inconclusive or none was judged, else AGREES. */
 typedef enum rmtmc_edge_verdict { RMTMC_EDGE_AGREES = 0, RMTMC_EDGE_DISAGREES = 1, RMTMC_EDGE_INCONCLUSIVE = 2 } rmtmc_edge_verdict;
 const char *rmtmc_edge_verdict_name(rmtmc_edge_verdict v);
 /* The overall verdict and the largest |z| among the judged rows. */

@@ -9,17 +9,33 @@
 #include "rmtmc_report.h"
 #include "report/report_common.h"
 
-/* |z| <= RMTMC_VERDICT_Z agrees; a KS p-value below the two-sided normal
- * tail beyond RMTMC_VERDICT_Z (6.3e-5) disagrees, the same false-alarm
- * rate. */
+/* The rules (those of the verdict shared by the studies, docs/theory_edge.md
+ * 4.2):
+ *   CORRECTED    the theory carries every finite-size correction known to
+ *                matter at this resolution: |z| <= RMTMC_VERDICT_Z agrees,
+ *                beyond it DISAGREES;
+ *   UNCORRECTED  a limit whose finite-size bias is not predicted here
+ *                (first-order centring, the overlaps): |z| <= threshold
+ *                agrees, beyond it INCONCLUSIVE (the gap may be that bias),
+ *                unless the gap exceeds a stated bound on that bias
+ *                (overlaps: 4 se + OVERLAP_BIAS_FACTOR Var/limit), which
+ *                DISAGREES;
+ *   OUT          informational, kept out with its reason (no outlier, the
+ *                BBP critical window, Tracy-Widom refused).
+ * A row without a finite z is INCONCLUSIVE.  KS rows: z is replaced by the
+ * p-value, judged against KS_P_MIN, the two-sided normal tail beyond
+ * RMTMC_VERDICT_Z (the same false-alarm rate). */
 #define KS_P_MIN 6.334e-5
-/* An overlap deviation beyond 4 se is not judged while within this many
- * times Var(overlap)/limit (measured: the O(1/n) bias is 0.7 to 2.9 times
- * that scale at d = 200, n = 400, docs/theory_edge.md 4.2). */
+/* Measured: the overlaps' O(1/n) bias is 0.7 to 2.9 times Var/limit at
+ * d = 100-200 (docs/theory_edge.md 4.2). */
 #define OVERLAP_BIAS_FACTOR 5.0
 
-static int add(report_edge_row *rows, int n, int cap, const char *what, const char *at, double emp, double se,
-               double theory, double z, const char *why, int informational) {
+enum { RULE_CORRECTED = 0, RULE_UNCORRECTED = 1, RULE_OUT = 2 };
+
+/* One row; ok < 0: judge by |z|; else ok is the pass/fail of another test
+ * (the KS p-value); bound > 0: an UNCORRECTED row beyond it disagrees. */
+static int add_row(report_edge_row *rows, int n, int cap, const char *what, const char *at, double emp, double se,
+                   double theory, double z, int rule, const char *note, int ok, double bound) {
   if (n >= cap) return n;
   report_edge_row *w = &rows[n];
   memset(w, 0, sizeof *w);
@@ -29,15 +45,35 @@ static int add(report_edge_row *rows, int n, int cap, const char *what, const ch
   w->se = se;
   w->theory = theory;
   w->z = z;
-  snprintf(w->why, sizeof w->why, "%s", why ? why : "");
-  w->judged = !informational && !(why && *why) && isfinite(z);
-  if (w->judged) w->v = fabs(z) <= RMTMC_VERDICT_Z ? RMTMC_EDGE_AGREES : RMTMC_EDGE_DISAGREES;
-  else {
+  snprintf(w->why, sizeof w->why, "%s", note ? note : "");
+  w->judged = rule != RULE_OUT;
+  if (!w->judged) {
     w->v = RMTMC_EDGE_INCONCLUSIVE;
-    if (!informational && !(why && *why) && !isfinite(z))
-      snprintf(w->why, sizeof w->why, "no finite standard error");
+    return n + 1;
+  }
+  int pass;
+  if (ok >= 0) pass = ok;
+  else if (!isfinite(z)) {
+    w->v = RMTMC_EDGE_INCONCLUSIVE;
+    snprintf(w->why, sizeof w->why, "no finite standard error");
+    return n + 1;
+  } else pass = fabs(z) <= RMTMC_VERDICT_Z;
+  if (pass) w->v = RMTMC_EDGE_AGREES;
+  else if (rule == RULE_CORRECTED) w->v = RMTMC_EDGE_DISAGREES;
+  else if (bound > 0 && fabs(emp - theory) > bound) {
+    w->v = RMTMC_EDGE_DISAGREES;
+    snprintf(w->why, sizeof w->why, "%s; the difference %.3g exceeds the bound %.3g on that bias", note ? note : "",
+             emp - theory, bound);
+  } else {
+    w->v = RMTMC_EDGE_INCONCLUSIVE;
+    snprintf(w->why, sizeof w->why, "%s: the gap may be that bias", note ? note : "a limit without its finite-size bias");
   }
   return n + 1;
+}
+
+static int add(report_edge_row *rows, int n, int cap, const char *what, const char *at, double emp, double se,
+               double theory, double z, int rule, const char *note) {
+  return add_row(rows, n, cap, what, at, emp, se, theory, z, rule, note, -1, 0.0);
 }
 
 static const char *FIRST_ORDER = "first-order centring, finite-size bias";
@@ -47,33 +83,29 @@ static int side_rows(const rmtmc_edge_result *r, const rmtmc_edge_side *s, repor
   char what[96], at[64];
   if (!s->applies) {
     snprintf(what, sizeof what, "%s: Tracy-Widom does not apply", edge);
-    return add(rows, n, cap, what, "", NAN, NAN, NAN, NAN, s->scaling.note, 1);
+    return add(rows, n, cap, what, "", NAN, NAN, NAN, NAN, RULE_OUT, s->scaling.note);
   }
-  const char *fo = s->first_order ? FIRST_ORDER : NULL;
+  int fo = s->first_order ? RULE_UNCORRECTED : RULE_CORRECTED;
+  const char *fo_note = s->first_order ? FIRST_ORDER : NULL;
   snprintf(at, sizeof at, "TW%d, %s scale", r->beta, s->log_scale ? "log" : "linear");
   snprintf(what, sizeof what, "%s standardised: mean", edge);
-  n = add(rows, n, cap, what, at, s->z.mean, s->z.mean_se, r->tw.mean, s->z_mean, fo, 0);
+  n = add(rows, n, cap, what, at, s->z.mean, s->z.mean_se, r->tw.mean, s->z_mean, fo, fo_note);
   snprintf(what, sizeof what, "%s standardised: sd", edge);
   n = add(rows, n, cap, what, at, s->z.sd, s->z.sd_se, r->tw.sd, s->z_sd,
-          s->scale_first_order ? "first-order scaling (no refined constants for complex data at the bottom edge)" : NULL,
-          0);
+          s->scale_first_order ? RULE_UNCORRECTED : RULE_CORRECTED,
+          s->scale_first_order ? "first-order scaling (no refined constants for complex data at the bottom edge)" : NULL);
   snprintf(what, sizeof what, "%s standardised: skewness", edge);
-  n = add(rows, n, cap, what, at, s->z.skewness, s->z.skewness_se, r->tw.skewness, s->z_skew, NULL, 0);
-  /* KS: judged by its p-value (z column: the normal quantile of p) */
+  n = add(rows, n, cap, what, at, s->z.skewness, s->z.skewness_se, r->tw.skewness, s->z_skew, RULE_CORRECTED, NULL);
+  /* KS: judged by its p-value */
   snprintf(what, sizeof what, "%s: KS distance to TW%d", edge, r->beta);
   snprintf(at, sizeof at, "p-value %.3g", s->ks_p);
-  n = add(rows, n, cap, what, at, s->ks, NAN, 0.0, NAN, fo ? fo : "", 1);
-  if (!fo && n <= cap) {
-    report_edge_row *w = &rows[n - 1];
-    w->judged = isfinite(s->ks_p);
-    w->v = !w->judged ? RMTMC_EDGE_INCONCLUSIVE : s->ks_p >= KS_P_MIN ? RMTMC_EDGE_AGREES : RMTMC_EDGE_DISAGREES;
-    w->why[0] = '\0';
-  }
+  n = add_row(rows, n, cap, what, at, s->ks, NAN, 0.0, NAN, isfinite(s->ks_p) ? fo : RULE_OUT,
+              isfinite(s->ks_p) ? fo_note : "no p-value", s->ks_p >= KS_P_MIN, 0.0);
   for (int k = 0; k < RMTMC_EDGE_NQ; ++k) {
     const rmtmc_edge_qrow *q = &s->q[k];
     snprintf(what, sizeof what, "%s: P(stat <= F%d^-1(%g))", edge, r->beta, q->p);
     snprintf(at, sizeof at, "F^-1 = %.4f", q->theory);
-    n = add(rows, n, cap, what, at, q->frac, q->frac_se, q->p, q->zscore, fo, 0);
+    n = add(rows, n, cap, what, at, q->frac, q->frac_se, q->p, q->zscore, fo, fo_note);
   }
   return n;
 }
@@ -89,11 +121,11 @@ int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap)
              s->multiplicity > 1 ? " (group)" : "");
     if (!s->side) {
       snprintf(what, sizeof what, "spike %lld eigenvalue (no outlier)", (long long)i);
-      n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location, s->z_location,
-              "at or inside the BBP threshold: sticks to the bulk edge (Tracy-Widom)", 1);
+      n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location, s->z_location, RULE_OUT,
+              "at or inside the BBP threshold: sticks to the bulk edge (Tracy-Widom)");
       snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
-      n = add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, 0.0, s->z_overlap,
-              "at or inside the BBP threshold: the overlap tends to 0, slowly", 1);
+      n = add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, 0.0, s->z_overlap, RULE_OUT,
+              "at or inside the BBP threshold: the overlap tends to 0, slowly");
       continue;
     }
     char crit[160] = "";
@@ -101,27 +133,20 @@ int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap)
       snprintf(crit, sizeof crit,
                "within the BBP critical window |ell - %.4g| < sqrt(eta) n^-1/3 = %.3g: Gaussian outlier theory not reliable",
                s->threshold, sqrt(r->eta) * pow((double)r->model.n, -1.0 / 3.0));
+    int out = s->critical ? RULE_OUT : RULE_CORRECTED;
     snprintf(what, sizeof what, "spike %lld outlier: mean%s", (long long)i,
              isfinite(s->z_location_corrected) ? " (z: 1/n bias corrected)" : "");
     n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location,
-            isfinite(s->z_location_corrected) ? s->z_location_corrected : s->z_location, crit, 0);
+            isfinite(s->z_location_corrected) ? s->z_location_corrected : s->z_location, out, crit);
     snprintf(what, sizeof what, "spike %lld outlier: sd", (long long)i);
-    n = add(rows, n, cap, what, at, s->eig.sd, s->eig_sd_se, s->sd_theory, s->z_sd, crit, 0);
+    n = add(rows, n, cap, what, at, s->eig.sd, s->eig_sd_se, s->sd_theory, s->z_sd, out, crit);
     snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
-    n = add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, s->z_overlap, crit, 0);
-    /* The limit is first order; its O(1/n) bias is of the order of the
-     * delta method's Var/limit and not predicted: a deviation within
-     * 4 se + OVERLAP_BIAS_FACTOR x that scale is not judged. */
-    report_edge_row *w = &rows[n - 1];
-    double diff = fabs(s->overlap.mean - s->overlap_theory);
-    if (n <= cap && w->judged && w->v == RMTMC_EDGE_DISAGREES &&
-        diff <= 4.0 * s->overlap.stderr_ + OVERLAP_BIAS_FACTOR * s->overlap_bias_scale) {
-      w->judged = 0;
-      w->v = RMTMC_EDGE_INCONCLUSIVE;
-      snprintf(w->why, sizeof w->why,
-               "first-order limit: its O(1/n) bias (order Var/limit = %.2g) is not predicted; difference %.2g",
-               s->overlap_bias_scale, s->overlap.mean - s->overlap_theory);
-    }
+    char note[200];
+    snprintf(note, sizeof note, "first-order limit: its O(1/n) bias (order Var/limit = %.2g) is not predicted",
+             s->overlap_bias_scale);
+    n = add_row(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, s->z_overlap,
+                s->critical ? RULE_OUT : RULE_UNCORRECTED, s->critical ? crit : note, -1,
+                4.0 * s->overlap.stderr_ + OVERLAP_BIAS_FACTOR * s->overlap_bias_scale);
   }
   return n;
 }
@@ -129,16 +154,19 @@ int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap)
 rmtmc_edge_verdict rmtmc_edge_overall(const rmtmc_edge_result *r, double *max_abs_z) {
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
   int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS);
-  int agree = 0, disagree = 0;
+  int agree = 0, disagree = 0, judged = 0;
   double mz = 0.0;
   for (int i = 0; i < n; ++i) {
     if (!rows[i].judged) continue;
+    ++judged;
     if (rows[i].v == RMTMC_EDGE_AGREES) ++agree;
     if (rows[i].v == RMTMC_EDGE_DISAGREES) ++disagree;
     if (isfinite(rows[i].z) && fabs(rows[i].z) > mz) mz = fabs(rows[i].z);
   }
   if (max_abs_z) *max_abs_z = mz;
-  return disagree ? RMTMC_EDGE_DISAGREES : agree ? RMTMC_EDGE_AGREES : RMTMC_EDGE_INCONCLUSIVE;
+  /* DISAGREES when a row disagrees; else INCONCLUSIVE when a judged row is
+   * inconclusive or none agrees; else AGREES */
+  return disagree ? RMTMC_EDGE_DISAGREES : agree && agree == judged ? RMTMC_EDGE_AGREES : RMTMC_EDGE_INCONCLUSIVE;
 }
 
 /* ---- JSON ---- */
@@ -428,14 +456,16 @@ void rmtmc_edge_summary(FILE *f, const rmtmc_edge_result *r) {
   double mz;
   rmtmc_edge_verdict v = rmtmc_edge_overall(r, &mz);
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
-  int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS), judged = 0, inc = 0;
+  int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS), cnt[3] = {0, 0, 0}, out = 0;
   for (int i = 0; i < n; ++i) {
-    judged += rows[i].judged;
-    inc += !rows[i].judged;
+    if (rows[i].judged) cnt[rows[i].v]++;
+    else ++out;
   }
-  fprintf(f, "\n  verdict: %s: largest |z| %.2f over %d judged rows (|z| <= %.0f, KS p >= %.2g); %d rows not judged\n",
-          rmtmc_edge_verdict_name(v), mz, judged, RMTMC_VERDICT_Z, KS_P_MIN, inc);
+  fprintf(f, "\n  verdict: %s: %d rows agree, %d disagree, %d inconclusive (|z| <= %.0f, KS p >= %.2g; largest judged |z| %.2f); %d informational\n",
+          rmtmc_edge_verdict_name(v), cnt[RMTMC_EDGE_AGREES], cnt[RMTMC_EDGE_DISAGREES], cnt[RMTMC_EDGE_INCONCLUSIVE],
+          RMTMC_VERDICT_Z, KS_P_MIN, mz, out);
   for (int i = 0; i < n; ++i)
-    if (rows[i].judged && rows[i].v == RMTMC_EDGE_DISAGREES)
-      fprintf(f, "    disagrees: %s (%s): z %+.2f\n", rows[i].what, rows[i].at, rows[i].z);
+    if (rows[i].judged && rows[i].v != RMTMC_EDGE_AGREES)
+      fprintf(f, "    %s: %s (%s): z %+.2f%s%s\n", rows[i].v == RMTMC_EDGE_DISAGREES ? "disagrees" : "inconclusive",
+              rows[i].what, rows[i].at, rows[i].z, rows[i].why[0] ? "; " : "", rows[i].why);
 }

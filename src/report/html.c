@@ -326,9 +326,10 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
   run_rows(f, &r->run);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
   fprintf(f, "<p>Standardised statistic: (lambda_max - mu)/sigma at the top, (mu - lambda_min)/sigma at the bottom "
-             "(log scale: log(lambda/mu)/tau), against TW<sub>beta</sub>. KS rows are judged by their p-value. Rows "
-             "marked not judged carry a finite-size bias the theory does not predict (first-order centring for a "
-             "general Sigma) or have no outlier.</p>\n");
+             "(log scale: log(lambda/mu)/tau), against TW<sub>beta</sub>. KS rows are judged by their p-value. A row "
+             "whose finite-size bias the theory does not predict (first-order centring for a general Sigma, the "
+             "overlaps) agrees within |z| &le; 4 and is INCONCLUSIVE beyond; informational rows (no outlier, the BBP "
+             "critical window) are kept out.</p>\n");
   table_head(f, "at");
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
   int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS);
@@ -345,10 +346,17 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
     num(f, w->emp - w->theory);
     if (isfinite(w->z)) fprintf(f, "<td>%+.2f</td>", w->z);
     else fprintf(f, "<td class=\"na\">&ndash;</td>");
-    if (w->judged)
-      fprintf(f, "<td class=\"%s\">%s</td>", w->v == RMTMC_EDGE_AGREES ? "ok" : "bad", rmtmc_edge_verdict_name(w->v));
-    else {
-      fprintf(f, "<td class=\"na\">not judged: ");
+    if (w->judged) {
+      fprintf(f, "<td class=\"%s\">%s", w->v == RMTMC_EDGE_AGREES ? "ok" : w->v == RMTMC_EDGE_DISAGREES ? "bad" : "na",
+              rmtmc_edge_verdict_name(w->v));
+      if (w->why[0]) {
+        fprintf(f, "<br><span class=\"note\">");
+        esc(f, w->why);
+        fprintf(f, "</span>");
+      }
+      fprintf(f, "</td>");
+    } else {
+      fprintf(f, "<td class=\"na\">informational: ");
       esc(f, w->why);
       fprintf(f, "</td>");
     }

@@ -83,9 +83,9 @@ double report_rows_max_z(const report_rows *s);
 typedef struct report_edge_row {
   char what[96], at[64];
   double emp, se, theory, z;
-  int judged;             /* counts toward the overall verdict */
-  rmtmc_edge_verdict v;   /* when judged, or INCONCLUSIVE with `why` */
-  char why[RMTMC_ERRMSG_LEN]; /* why a row is not judged ("" when it is) */
+  int judged;             /* 0: informational, kept out of the verdict */
+  rmtmc_edge_verdict v;   /* when judged */
+  char why[RMTMC_ERRMSG_LEN]; /* the rule's note, why a row is inconclusive or kept out */
 } report_edge_row;
 #define REPORT_EDGE_MAX_ROWS (2 * (4 + RMTMC_EDGE_NQ) + 3 * RMTMC_EDGE_MAX_SPIKES + 4)
 int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap);
