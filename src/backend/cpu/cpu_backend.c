@@ -60,6 +60,8 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *e
   }
   out->threads = c->threads;
   out->memory_bytes = rmtmc_physical_memory(0.0);
+  out->device_ordinal = -1; /* not a GPU */
+  snprintf(out->solver, sizeof out->solver, "%s", c->solver ? c->solver : "");
 #if defined(OPENBLAS_VERSION)
   const char *v = OPENBLAS_VERSION;
   while (*v == ' ') ++v;
@@ -228,8 +230,16 @@ rmtmc_status cpu_xs_gram(void *impl, void *batch, rmtmc_error *err) {
 
 /* ------------------------------------------------------------ dense */
 
+/* The eigensolver a work runs, as cpu_info reports it. */
+const char *cpu_dense_solver(const rmtmc_model *m) {
+  return m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN  ? "LAPACKE zheevd"
+         : m->precision == RMTMC_PRECISION_SINGLE      ? "LAPACKE ssyevd"
+                                                       : "LAPACKE dsyevd";
+}
+
 static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   const rmtmc_model *m = w->model;
+  ((cpu_impl *)impl)->solver = cpu_dense_solver(m);
   return cpu_batch_fit(m, cpu_xs_bytes(m) + 8.0 * (double)m->d, cpu_xs_fixed_bytes(impl, m), lim, err);
 }
 
@@ -239,6 +249,7 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, vo
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
   const rmtmc_layout *L = w->layout;
+  c->solver = cpu_dense_solver(m);
   cpu_batch *b = NULL;
   rmtmc_status st = cpu_xs_alloc(c, m, cap, &b, err);
   if (st != RMTMC_OK) return st;

@@ -33,9 +33,15 @@ static int64_t ws_doubles(const rmtmc_model *m, const rmtmc_edge_layout *E) {
   return 6 * d + 2 * d + k + 3 * d * k + 2 * k + 8;
 }
 
+static const char *edge_solver(const rmtmc_model *m) {
+  return m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN ? "LAPACKE zhetrd + dstemr by index + zunmtr"
+                                                      : "LAPACKE dsytrd + dstemr by index + dormtr";
+}
+
 static rmtmc_status edge_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
+  c->solver = edge_solver(m);
   double fixed = cpu_xs_fixed_bytes(c, m) + 8.0 * (double)c->threads * (double)ws_doubles(m, w->edge);
   return cpu_batch_fit(m, cpu_xs_bytes(m) + 8.0 * (double)w->edge->nobs, fixed, lim, err);
 }
@@ -44,6 +50,7 @@ static void edge_free(void *impl, void *batch) { cpu_batch_release(batch); }
 
 static rmtmc_status edge_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *c = impl;
+  c->solver = edge_solver(w->model);
   cpu_batch *b = NULL;
   rmtmc_status st = cpu_xs_alloc(c, w->model, cap, &b, err);
   if (st != RMTMC_OK) return st;

@@ -13,6 +13,8 @@
 typedef struct cpu_impl {
   int threads;
   rmtmc_backend_debug *debug; /* the test hooks (backend_check_info) */
+  const char *solver;         /* the eigensolver of the last work planned
+                                 (limits, alloc), which cpu_info reports */
 } cpu_impl;
 
 /* A batch of the dense or edge method.  Complex data (cplx) keep X and S
@@ -46,6 +48,8 @@ void cpu_batch_release(cpu_batch *b);
 rmtmc_status cpu_xs_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
                            rmtmc_error *err);
 rmtmc_status cpu_xs_gram(void *impl, void *batch, rmtmc_error *err);
+/* The dense method's eigensolver, as cpu_info names it. */
+const char *cpu_dense_solver(const rmtmc_model *m);
 /* The copy entry of X (rmtmc_batch_copy_sample). */
 rmtmc_status cpu_xs_copy_sample(void *impl, void *batch, double *x, rmtmc_error *err);
 /* What a batch may hold in the memory available: per trial `per` bytes, a
