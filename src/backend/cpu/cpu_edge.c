@@ -34,8 +34,8 @@ static int64_t ws_doubles(const rmtmc_model *m, const rmtmc_edge_layout *E) {
 }
 
 static const char *edge_solver(const rmtmc_model *m) {
-  return m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN ? "LAPACKE zhetrd + dstemr by index + zunmtr"
-                                                      : "LAPACKE dsytrd + dstemr by index + dormtr";
+  return m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN ? "LAPACKE zhetrd+dstemr+zunmtr"
+                                                      : "LAPACKE dsytrd+dstemr+dormtr";
 }
 
 static rmtmc_status edge_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
