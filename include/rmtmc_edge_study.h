@@ -14,7 +14,7 @@
  *     overlap |<v_hat, v>|^2 of its eigenvector(s) with the planted
  *     direction against the limit, from the extreme eigenvectors only (the
  *     edge method's partial eigensolver, rmtmc_backend.h).
- * Verdict rules, schema rmtmc.edge/1: docs/schema_studies.md. */
+ * Verdict rules, schema rmtmc.edge/1: docs/schema.md. */
 #ifndef RMTMC_EDGE_STUDY_H
 #define RMTMC_EDGE_STUDY_H
 

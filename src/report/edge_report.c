@@ -1,5 +1,5 @@
 /* edge_report.c: the edge study's rows and verdict, JSON (schema
- * rmtmc.edge/1, docs/schema_studies.md), CSV tables and text summary. */
+ * rmtmc.edge/1, docs/schema.md), CSV tables and text summary. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
