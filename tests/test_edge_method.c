@@ -130,6 +130,40 @@ int main(int argc, char **argv) {
   run_case(&c, be, "complex d=24 n=40 spike:2,2", 24, 40, "spike:2,2", RMTMC_ENTRIES_COMPLEX_GAUSSIAN, 2, 2, 2, tol);
   run_case(&c, be, "complex d=30 n=20 (d > n) points:1:0.5,4:0.5", 30, 20, "points:1:0.5,4:0.5",
            RMTMC_ENTRIES_COMPLEX_GAUSSIAN, 2, 1, 0, tol);
+  /* the backend contract for the edge method: stage order, no eigenvalue
+   * copy, the solver-status rule through the test hooks */
+  {
+    rmtmc_model m;
+    rmtmc_model_init(&m, 12, 20, "spike:2", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, &err);
+    rmtmc_edge_request rq = {.ktop = 1, .kbot = 1, .ndir = 1};
+    rmtmc_edge_layout L;
+    rmtmc_edge_layout_build(&L, &rq, 12, 20, &err);
+    rmtmc_work w = {.method = RMTMC_METHOD_EDGE, .model = &m, .edge = &L};
+    rmtmc_batch *b = NULL;
+    double out[64], ev[64];
+    check_true(&c, rmtmc_batch_alloc(be, &w, 3, &b, &err) == RMTMC_OK, "contract: edge batch allocated");
+    check_true(&c, rmtmc_batch_reduce(b, out, NULL, &err) == RMTMC_ERR_INVALID, "contract: reduce before sample refused");
+    check_true(&c, rmtmc_batch_sample(b, 1, 0, 2, &err) == RMTMC_OK && rmtmc_batch_solve(b, &err) == RMTMC_ERR_INVALID,
+               "contract: solve before gram refused");
+    check_true(&c, rmtmc_batch_copy_eigvals(b, ev, &err) == RMTMC_ERR_UNSUPPORTED,
+               "contract: the edge method has no eigenvalue copy (unsupported)");
+    rmtmc_batch_free(b);
+    rmtmc_backend_opts oh;
+    rmtmc_backend_opts_default(&oh);
+    oh.threads = 2;
+    oh.debug.fail_trial[0] = 4;
+    rmtmc_backend *bh = NULL;
+    if (rmtmc_backend_open(&bh, kind, &oh, &err) == RMTMC_OK && rmtmc_batch_alloc(bh, &w, 3, &b, &err) == RMTMC_OK) {
+      rmtmc_status st = rmtmc_batch_run(b, 1, 3, 3, out, NULL, &err);
+      check_true(&c, st == RMTMC_ERR_NOCONV && strstr(err.msg, "trial 4") != NULL,
+                 "contract: a forced solver failure names trial 4 (fail_trial hook)");
+      rmtmc_batch_free(b);
+    } else {
+      check_true(&c, 0, "contract: backend with hooks");
+    }
+    rmtmc_backend_close(bh);
+    rmtmc_model_free(&m);
+  }
   /* the layout and the work check */
   rmtmc_edge_request bad = {.ktop = 0, .kbot = 1, .ndir = 0};
   rmtmc_edge_layout E;
