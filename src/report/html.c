@@ -374,8 +374,14 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
   fprintf(f, "<p>Overall: largest |z| over the judged rows = %.2f: <span class=\"%s\">%s</span></p>\n", mz,
           v == RMTMC_EDGE_AGREES ? "ok" : v == RMTMC_EDGE_DISAGREES ? "bad" : "na", rmtmc_edge_verdict_name(v));
   fprintf(f, "<h2>Pictures</h2>\n");
-  image(f, ec->dir, "edge_hist.png", "standardised extreme eigenvalues vs the Tracy-Widom density");
-  image(f, ec->dir, "edge_qq.png", "QQ plot against Tracy-Widom");
+  if (r->top.sorted || r->bottom.sorted) {
+    image(f, ec->dir, "edge_hist.png", "standardised extreme eigenvalues vs the Tracy-Widom density");
+    image(f, ec->dir, "edge_qq.png", "QQ plot against Tracy-Widom");
+  } else {
+    fprintf(f, "<p class=\"note\">No picture: neither edge is a Tracy-Widom edge here (the extreme eigenvalues "
+               "are outliers); the spike rows above are the comparison. The BBP transition against the spike "
+               "strength: rmtmc sweep --param spike (docs/pictures.md).</p>\n");
+  }
   fprintf(f, "<h2>Timing</h2>\n<table>\n");
   kv(f, "Monte Carlo", "%.3f s for %lld trials (%.1f trials/s)", r->seconds, (long long)c->run.trials,
      r->trials_per_second);
