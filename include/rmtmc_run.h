@@ -21,8 +21,10 @@
 extern "C" {
 #endif
 
-/* Called after every batch with the trials done and the trials in all. */
-typedef void (*rmtmc_progress_fn)(void *ctx, int64_t done, int64_t total);
+/* Called after every batch with the trials done and the trials in all.
+ * Return 0 to go on; anything else asks the run to stop: it ends there
+ * with RMTMC_ERR_CANCELLED and no result (a front end's Ctrl-C). */
+typedef int (*rmtmc_progress_fn)(void *ctx, int64_t done, int64_t total);
 
 typedef struct rmtmc_run_opts {
   int64_t trials;

@@ -46,14 +46,16 @@ rmtmc_status cli_write_outputs(const char *cmd, const rmtmc_result *r, const cli
  * gnuplot is missing, says on stderr how to get the pictures. */
 int cli_run_plots(const char *cmd, const char *dir, const rmtmc_plot_scripts *s);
 
-/* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet). */
+/* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet).
+ * A count that goes back (the next run of a sweep) restarts the clock. */
 typedef struct cli_progress {
   int enabled;
   double start;
   int shown;
+  int64_t last, base; /* the last count; the count the clock restarted at */
 } cli_progress;
 void cli_progress_init(cli_progress *p, int quiet);
-void cli_progress_update(void *ctx, int64_t done, int64_t total);
+int cli_progress_update(void *ctx, int64_t done, int64_t total);
 void cli_progress_done(cli_progress *p);
 
 /* Run the study `name` on the options in argv (after the command words). */

@@ -204,7 +204,9 @@ rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, dr
         in_block = 0;
       }
     }
-    if (st == RMTMC_OK && o->progress) o->progress(o->progress_ctx, t + cnt - t_begin, ntr);
+    if (st == RMTMC_OK && o->progress && o->progress(o->progress_ctx, t + cnt - t_begin, ntr) != 0)
+      st = rmtmc_error_set(err, RMTMC_ERR_CANCELLED, "stopped at the caller's request after %lld of %lld trials",
+                           (long long)(t + cnt - t_begin), (long long)ntr);
   }
   r->nblocks = range->keep_blocks ? blocks_done : 0;
   free(out);

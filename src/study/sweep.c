@@ -28,8 +28,8 @@ static void point_config(const rmtmc_sweep_config *c, int64_t i, rmtmc_spectrum_
     s->n = c->values[i];
   }
   s->run.seed = c->base.run.seed + (uint64_t)i;
-  s->run.progress = NULL;
-  s->run.progress_ctx = NULL;
+  /* progress (and a stop request: the sweep then ends with the points done
+   * so far kept in points.jsonl) comes from each point's run */
   s->run.save_trials = s->run.save_eigenvalues = 0;
 }
 

@@ -29,14 +29,27 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   c->threads = opts && opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
   c->debug = debug;
+  /* BLAS single-threaded while the backend is open; the process's setting
+   * comes back at close, so whatever runs next in the same process (model
+   * set-up of the next study, a front end's second run) sees the same
+   * OpenBLAS as a fresh process: a run's numbers do not depend on the
+   * runs before it (the Python package runs many in one process). */
+  c->blas_threads = 0;
 #if defined(OPENBLAS_VERSION)
+  c->blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1);
 #endif
   *impl = c;
   return RMTMC_OK;
 }
 
-static void cpu_close(void *impl) { free(impl); }
+static void cpu_close(void *impl) {
+  cpu_impl *c = impl;
+#if defined(OPENBLAS_VERSION)
+  if (c && c->blas_threads > 0) openblas_set_num_threads(c->blas_threads);
+#endif
+  free(c);
+}
 
 static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *err) {
   cpu_impl *c = impl;
