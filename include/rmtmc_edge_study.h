@@ -58,6 +58,7 @@ typedef struct rmtmc_edge_qrow {
   double p;          /* probability */
   double theory;     /* F_beta^-1(p) */
   double empirical;  /* sample quantile of the standardised statistic */
+  double empirical_se; /* its standard error sqrt(p (1 - p) / trials) / f(theory) */
   double frac;       /* fraction of trials with statistic <= theory */
   double frac_se;    /* binomial standard error sqrt(p (1 - p) / trials) */
   double zscore;     /* (frac - p) / frac_se */

@@ -17,6 +17,12 @@ assert r["config"]["beta"] == 1
 top = r["top"]
 assert top["tracy_widom_applies"] and 0.0 <= top["ks"]["pvalue"] <= 1.0
 assert len(top["quantiles"]) == 9 and top["quantiles"][0]["p"] == 0.01
+# qq[]: the top edge's quantiles in the common comparison shape (empirical {mean, stderr}, theory)
+assert len(r["qq"]) == 9
+for q, row in zip(top["quantiles"], r["qq"]):
+    assert row["edge"] == "top" and row["p"] == q["p"] and row["theory"] == q["theory"]
+    assert row["empirical"] == {"mean": q["empirical"], "stderr": q["empirical_stderr"]}
+    assert q["empirical_stderr"] > (q["p"] * (1 - q["p"]) / r["config"]["trials"]) ** 0.5  # f_beta < 1
 assert r["verdict"]["overall"] in ("AGREES", "DISAGREES", "INCONCLUSIVE")
 cols = [c["name"] for c in json.load(open(sys.argv[2]))["observables"]["columns"]]
 assert cols[:4] == ["lambda_max", "lambda_min", "tw_top", "tw_bottom"], cols

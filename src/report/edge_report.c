@@ -214,6 +214,7 @@ static void side_json(rmtmc_json *j, const char *key, const rmtmc_edge_result *r
       rmtmc_json_num(j, "p", q->p);
       rmtmc_json_num(j, "theory", q->theory);
       rmtmc_json_num(j, "empirical", q->empirical);
+      rmtmc_json_num(j, "empirical_stderr", q->empirical_se);
       rmtmc_json_num(j, "fraction_below", q->frac);
       rmtmc_json_num(j, "fraction_stderr", q->frac_se);
       rmtmc_json_num(j, "zscore", q->zscore);
@@ -254,6 +255,22 @@ rmtmc_status rmtmc_edge_write_json(FILE *f, const void *res, rmtmc_error *err) {
   rmtmc_json_object_end(&j);
   side_json(&j, "top", r, &r->top);
   side_json(&j, "bottom", r, &r->bottom);
+  /* The QQ table of the first Tracy-Widom edge (top, else bottom): sample
+   * quantiles of the standardised statistic against TW_beta's. */
+  const rmtmc_edge_side *qs = r->top.applies ? &r->top : r->bottom.applies ? &r->bottom : NULL;
+  rmtmc_json_array(&j, "qq");
+  for (int k = 0; qs && k < RMTMC_EDGE_NQ; ++k) {
+    rmtmc_json_object(&j, NULL);
+    rmtmc_json_num(&j, "p", qs->q[k].p);
+    rmtmc_json_str(&j, "edge", qs->sign > 0 ? "top" : "bottom");
+    rmtmc_json_object(&j, "empirical");
+    rmtmc_json_num(&j, "mean", qs->q[k].empirical);
+    rmtmc_json_num(&j, "stderr", qs->q[k].empirical_se);
+    rmtmc_json_object_end(&j);
+    rmtmc_json_num(&j, "theory", qs->q[k].theory);
+    rmtmc_json_object_end(&j);
+  }
+  rmtmc_json_array_end(&j);
   rmtmc_json_array(&j, "spikes");
   for (int64_t i = 0; i < r->nspikes; ++i) {
     const rmtmc_edge_spike_row *s = &r->spikes[i];

@@ -203,6 +203,10 @@ static rmtmc_status finish_side(rmtmc_edge_result *r, rmtmc_edge_side *sd, rmtmc
     st = rmtmc_tw_quantile(tw, r->beta, q->p, &q->theory, err);
     if (st != RMTMC_OK) break;
     q->empirical = rmtmc_sample_quantile(sd->sorted, T, q->p);
+    rmtmc_tw_point pt;
+    st = rmtmc_tw_eval(tw, r->beta, q->theory, 1, &pt, err);
+    if (st != RMTMC_OK) break;
+    q->empirical_se = sqrt(q->p * (1.0 - q->p) / (double)T) / pt.pdf;
     int64_t below = 0;
     while (below < T && sd->sorted[below] <= q->theory) ++below;
     q->frac = (double)below / (double)T;
