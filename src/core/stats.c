@@ -2,6 +2,8 @@
  * with influence-function standard errors (rmtmc_stats.h). */
 #include "rmtmc_stats.h"
 
+#include "core/blas.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -53,8 +55,10 @@ double rmtmc_ks_onesided_sf(int64_t n, double d) {
   return p > 1.0 ? 1.0 : p;
 }
 
-/* C <- A B for m x m row-major matrices (through BLAS). */
+/* C <- A B for m x m row-major matrices (through BLAS, on one thread: the
+ * p-value's last bits must not depend on the machine, core/blas.h). */
 static void matmul(const double *A, const double *B, double *C, int m) {
+  rmtmc_blas_serial();
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, m, m, 1.0, A, m, B, m, 0.0, C, m);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/comm.h"
 #include "engine/driver.h"
 #include "rmtmc_stats.h"
 #include "rmtmc_theory.h"
@@ -299,6 +300,56 @@ static rmtmc_status theory_setup(rmtmc_edge_result *r, rmtmc_tw *tw, spike_pos *
   return RMTMC_OK;
 }
 
+/* MPI: the KS test, the quantiles and the sample moments need every trial's
+ * row, which only rank 0 holds after the run (the driver sends the other
+ * ranks the folded totals only); rank 0 sends its rows to every rank, so
+ * that the finish step gives the same numbers everywhere (docs/extending.md,
+ * MPI ranks).  *rows views acc's table on rank 0 and in one process, a copy
+ * (*own, freed by the caller) on the other ranks.  Collective: every rank
+ * calls it, failed or not. */
+static rmtmc_status share_rows(rmtmc_comm *comm, rmtmc_status st, const rmtmc_trials *acc, rmtmc_trials *rows,
+                               double **own, rmtmc_error *err) {
+  *own = NULL;
+  memset(rows, 0, sizeof *rows);
+  if (st == RMTMC_OK) {
+    rows->rows = acc->rows;
+    rows->cols = acc->cols;
+    rows->data = acc->data;
+  }
+  if (!comm_active(comm)) return st;
+  int root = rmtmc_comm_rank(comm) == 0;
+  comm_buf part = {NULL, 0}, out = {NULL, 0};
+  if (st == RMTMC_OK && root) {
+    comm_pack p;
+    comm_pack_init(&p, &part);
+    comm_pack_bytes(&p, &acc->rows, sizeof acc->rows);
+    comm_pack_bytes(&p, &acc->cols, sizeof acc->cols);
+    comm_pack_bytes(&p, acc->data, (size_t)acc->rows * (size_t)acc->cols * sizeof(double));
+    if (p.failed) st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the trials' rows");
+  }
+  st = comm_exchange(comm, st, err, &part, NULL, NULL, &out);
+  if (st == RMTMC_OK && !root) {
+    comm_unpack u = {.b = &out, .at = 0};
+    int64_t nr = 0, nc = 0;
+    const void *src = NULL;
+    if (comm_unpack_bytes(&u, &nr, sizeof nr) && comm_unpack_bytes(&u, &nc, sizeof nc) && nr >= 0 && nc >= 0)
+      src = comm_unpack_view(&u, (size_t)nr * (size_t)nc * sizeof(double));
+    if (!src || nr * nc == 0) {
+      st = rmtmc_error_set(err, RMTMC_ERR_BACKEND, "internal error: malformed trial rows from rank 0");
+    } else if (!(*own = malloc((size_t)nr * (size_t)nc * sizeof(double)))) {
+      st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the trials' rows");
+    } else {
+      memcpy(*own, src, (size_t)nr * (size_t)nc * sizeof(double));
+      rows->rows = nr;
+      rows->cols = nc;
+      rows->data = *own;
+    }
+  }
+  comm_buf_free(&out);
+  /* a failure on one rank (out of memory) must reach every rank */
+  return rmtmc_comm_agree(comm, st, err);
+}
+
 rmtmc_status rmtmc_edge_run(const rmtmc_edge_config *cfg, rmtmc_edge_result *r, rmtmc_error *err) {
   memset(r, 0, sizeof *r);
   rmtmc_status st = rmtmc_edge_validate(cfg, err);
@@ -352,11 +403,15 @@ rmtmc_status rmtmc_edge_run(const rmtmc_edge_config *cfg, rmtmc_edge_result *r, 
     r->trials_per_second = (double)cfg->run.trials / r->seconds;
   }
   free(cols);
+  rmtmc_trials rows;
+  double *own_rows;
+  st = share_rows(cfg->run.comm, st, &acc.trials, &rows, &own_rows, err);
   t0 = rmtmc_now_seconds();
-  if (st == RMTMC_OK) st = finish_side(r, &r->top, tw, &acc.trials, COL_ZTOP, COL_LMAX, acc.w, err);
-  if (st == RMTMC_OK) st = finish_side(r, &r->bottom, tw, &acc.trials, COL_ZBOT, COL_LMIN, acc.w, err);
-  if (st == RMTMC_OK) st = finish_spikes(r, &acc.trials, acc.w, err);
+  if (st == RMTMC_OK) st = finish_side(r, &r->top, tw, &rows, COL_ZTOP, COL_LMAX, acc.w, err);
+  if (st == RMTMC_OK) st = finish_side(r, &r->bottom, tw, &rows, COL_ZBOT, COL_LMIN, acc.w, err);
+  if (st == RMTMC_OK) st = finish_spikes(r, &rows, acc.w, err);
   r->theory_seconds += rmtmc_now_seconds() - t0;
+  free(own_rows);
   if (st == RMTMC_OK && cfg->run.save_trials) {
     r->trials = acc.trials; /* moved */
     memset(&acc.trials, 0, sizeof acc.trials);

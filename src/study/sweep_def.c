@@ -45,6 +45,8 @@ static void usage(FILE *f) {
           "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg\n"
           "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
           "  --stop-after K     stop after K newly computed points (for testing resume)\n"
+          "  (mpirun -n K rmtmc sweep ... or srun: each point's trials divided among K MPI ranks, or\n"
+          "  whole points on the ranks when trials < 64 K; the numbers of one process; docs/cluster.md)\n"
           "  --quiet            no summary on stdout\n"
           "  --help             this text\n"
           "\n"

@@ -17,8 +17,8 @@ static void point_config(const rmtmc_sweep_config *c, int64_t i, rmtmc_edge_conf
   if (e->n < 1) e->n = 1;
   e->run = c->base.run;
   e->run.seed = c->base.run.seed + (uint64_t)i;
-  e->run.progress = NULL;
-  e->run.progress_ctx = NULL;
+  /* progress (and a stop request, which ends the sweep with
+   * RMTMC_ERR_CANCELLED) comes from each point's run */
   e->run.save_trials = e->run.save_eigenvalues = 0;
   snprintf(e->entries, sizeof e->entries, "%s", c->base.entries);
   snprintf(e->sigma, sizeof e->sigma, "spike:%.17g", c->xvalues[i]);

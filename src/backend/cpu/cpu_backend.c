@@ -20,6 +20,7 @@
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
 #include "core/sysinfo.h"
+#include "core/blas.h"
 
 
 static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug *debug, void **impl,
@@ -29,16 +30,15 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   c->threads = opts && opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
   c->debug = debug;
-  /* BLAS single-threaded while the backend is open; the process's setting
-   * comes back at close, so whatever runs next in the same process (model
-   * set-up of the next study, a front end's second run) sees the same
-   * OpenBLAS as a fresh process: a run's numbers do not depend on the
-   * runs before it (the Python package runs many in one process). */
+  /* BLAS single-threaded while the backend is open (trials run in
+   * parallel, each on one BLAS thread: rmtmc_blas_serial); the process's
+   * setting comes back at close, so a front end running many studies in one
+   * process (the Python package) leaves OpenBLAS as it found it. */
   c->blas_threads = 0;
 #if defined(OPENBLAS_VERSION)
   c->blas_threads = openblas_get_num_threads();
-  openblas_set_num_threads(1);
 #endif
+  rmtmc_blas_serial();
   *impl = c;
   return RMTMC_OK;
 }
