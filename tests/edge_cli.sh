@@ -13,6 +13,7 @@ if "$RMTMC" edge --d 20 --n 40 --trials 60 --seed 2 --backend cpu --quiet --no-p
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["schema"] == "rmtmc.edge/1"
+assert r["ranks"]["count"] == 1
 assert r["config"]["beta"] == 1
 top = r["top"]
 assert top["tracy_widom_applies"] and 0.0 <= top["ks"]["pvalue"] <= 1.0
@@ -73,6 +74,7 @@ if "$RMTMC" sweep --param spike --d 20 --values 0.3,2 --trials 30 --backend cpu 
 import json
 r = json.load(open('$work/sw/sweep.json'))
 assert r['schema'] == 'rmtmc.sweep_spike/1'
+assert r['ranks']['count'] == 1 and r['ranks']['divided'] == 'none'
 p = r['points']
 assert len(p) == 2 and not p[0]['outlier'] and p[1]['outlier'] and p[0]['overlap']['theory'] == 0.0
 " && grep -q "overlap(l)" "$work/sw/plot_sweep.gp"; then ok "sweep --param spike: sweep.json (rmtmc.sweep_spike/1), plot_sweep.gp with the BBP curves"

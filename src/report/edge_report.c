@@ -246,6 +246,7 @@ rmtmc_status rmtmc_edge_write_json(FILE *f, const void *res, rmtmc_error *err) {
   rmtmc_json_int(&j, "batch", c->run.batch);
   rmtmc_json_object_end(&j);
   report_json_backend(&j, &r->run.backend, r->run.backend_note, r->run.batch);
+  report_json_ranks(&j, &r->run, NULL);
   rmtmc_json_object(&j, "tracy_widom");
   rmtmc_json_int(&j, "beta", r->beta);
   rmtmc_json_num(&j, "mean", r->tw.mean);
@@ -482,7 +483,10 @@ void rmtmc_edge_summary(FILE *f, const rmtmc_edge_result *r) {
           rmtmc_edge_verdict_name(v), cnt[RMTMC_EDGE_AGREES], cnt[RMTMC_EDGE_DISAGREES], cnt[RMTMC_EDGE_INCONCLUSIVE],
           RMTMC_VERDICT_Z, KS_P_MIN, mz, out);
   for (int i = 0; i < n; ++i)
-    if (rows[i].judged && rows[i].v != RMTMC_EDGE_AGREES)
-      fprintf(f, "    %s: %s (%s): z %+.2f%s%s\n", rows[i].v == RMTMC_EDGE_DISAGREES ? "disagrees" : "inconclusive",
-              rows[i].what, rows[i].at, rows[i].z, rows[i].why[0] ? "; " : "", rows[i].why);
+    if (rows[i].judged && rows[i].v != RMTMC_EDGE_AGREES) {
+      char zt[32] = ""; /* a KS row has its p-value in `at`, no z */
+      if (isfinite(rows[i].z)) snprintf(zt, sizeof zt, ": z %+.2f", rows[i].z);
+      fprintf(f, "    %s: %s (%s)%s%s%s\n", rows[i].v == RMTMC_EDGE_DISAGREES ? "disagrees" : "inconclusive",
+              rows[i].what, rows[i].at, zt, rows[i].why[0] ? "; " : "", rows[i].why);
+    }
 }

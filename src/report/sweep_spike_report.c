@@ -8,6 +8,7 @@
 #include "rmtmc_plot.h"
 #include "rmtmc_report.h"
 #include "rmtmc_sweep.h"
+#include "report/report_common.h"
 
 rmtmc_status rmtmc_sweep_spike_write_json(FILE *f, const void *ctx, rmtmc_error *err) {
   const rmtmc_sweep_result *r = ctx;
@@ -59,6 +60,7 @@ rmtmc_status rmtmc_sweep_spike_write_json(FILE *f, const void *ctx, rmtmc_error 
     rmtmc_json_object_end(&j);
   }
   rmtmc_json_array_end(&j);
+  report_json_ranks(&j, &r->run, r->divided[0] ? r->divided : "none");
   rmtmc_json_end(&j);
   return RMTMC_OK;
 }

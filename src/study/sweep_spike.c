@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/comm.h"
 #include "rmtmc_edge_study.h"
 #include "rmtmc_sweep.h"
 
@@ -54,6 +55,9 @@ rmtmc_status rmtmc_sweep_spike_run(const rmtmc_sweep_config *cfg, rmtmc_sweep_re
   const rmtmc_sweep_config *c = &res->config;
   res->spike = calloc((size_t)c->npoints, sizeof *res->spike);
   if (!res->spike) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  /* MPI: each point's trials are divided among the ranks (the edge study) */
+  res->run.ranks = rmtmc_comm_size(c->base.run.comm);
+  if (comm_active(c->base.run.comm)) snprintf(res->divided, sizeof res->divided, "trials");
   for (int64_t i = 0; i < c->npoints && st == RMTMC_OK; ++i) {
     rmtmc_edge_config e;
     point_config(c, i, &e);
@@ -81,6 +85,7 @@ rmtmc_status rmtmc_sweep_spike_run(const rmtmc_sweep_config *cfg, rmtmc_sweep_re
     p->overlap_stderr = s->overlap.stderr_;
     p->overlap_sd = s->overlap.sd;
     p->seconds = er.seconds + er.theory_seconds;
+    res->run = er.run; /* where the trials ran: the last point's */
     rmtmc_edge_result_free(&er);
     res->done = i + 1;
     if (c->on_point) {
