@@ -86,6 +86,7 @@ expect_bad "edge: bad scale" "linear" edge --scale cubic --trials 10
 expect_bad "edge: too many spikes" "at most 16 spikes" edge --sigma spike:1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1 --trials 10
 expect_bad "ridge: complex entries" "real Gaussian data only" ridge --entries complex-gaussian --trials 10
 expect_bad "generative: complex entries" "real Gaussian data only" generative contexts --entries complex-gaussian --trials 10
+expect_bad "resolvent: complex entries" "draws real data" resolvent --entries complex-gaussian --trials 10
 expect_bad "spectrum: complex single precision" "precision single" spectrum --entries complex-gaussian --precision single --trials 10
 expect_bad "theory: TW beta 3" "1, 2 or 4" theory --tracy-widom 3
 expect_bad "theory: --s without --tracy-widom" "tracy-widom" theory --s 1,2
@@ -103,6 +104,8 @@ sweep_bad() {
 sweep_bad "sweep spike: with --sigma" "spike:T" --param spike --values 1,2 --sigma ar1:0.5
 sweep_bad "sweep spike: T <= -1" "> -1" --param spike --values -1,2
 sweep_bad "sweep spike: non-Gaussian entries" "Gaussian data" --param spike --values 1,2 --entries rademacher
+sweep_bad "sweep spike: --study resolvent" "edge study" --param spike --study resolvent --values 1,2
+sweep_bad "sweep resolvent: complex entries" "draws real data" --study resolvent --param d --values 10,20 --entries complex-gaussian
 sweep_bad "sweep d: non-integer values" "integers" --param d --values 10.5,20
 expect_cuda "edge" edge --d 12 --n 24 --trials 8
 finish

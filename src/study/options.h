@@ -46,6 +46,8 @@ int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observab
  * other entry laws.  1 when name is "entries" (*st set). */
 int study_opt_no_entries(const char *study, const char *name, rmtmc_status *st, rmtmc_error *err);
 
+/* The usage lines of --sigma: every spec of rmtmc_model.h. */
+void study_usage_sigma(FILE *f);
 /* The usage lines of the run options (trials_default: the study's). */
 void study_usage_run(FILE *f, const char *trials_default);
 /* The usage lines of the outputs (--json, --out: out_what, --no-plots,

@@ -4,8 +4,10 @@
  * (reduce_common.h); trials of a batch in parallel across OpenMP threads
  * (BLAS itself single-threaded, so results do not depend on the thread
  * count).  Complex data: zherk and zheevd (a full Sigma^(1/2) through
- * zsymm).  The fit method is in cpu_fit.c, the edge method in cpu_edge.c;
- * the sample and Gram stages below serve the edge method too. */
+ * zsymm).  The fit method is in cpu_fit.c, the edge method in cpu_edge.c,
+ * the resolvent method in cpu_resolvent.c; the sample and Gram stages below
+ * serve the edge method too, and their per-trial draw and Gram matrix
+ * (cpu_draw_x, cpu_gram_x) the resolvent method. */
 #include <cblas.h>
 #include <complex.h>
 #include <lapacke.h>
@@ -197,25 +199,40 @@ rmtmc_status cpu_xs_sample(void *impl, void *batch, uint64_t seed, uint64_t tria
 #pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
   for (int64_t t = 0; t < count; ++t) {
     double *x = b->x + (size_t)t * (size_t)(d * n * parts);
-    if (m->sqrt_full) {
-      double *g = b->g + (size_t)omp_get_thread_num() * (size_t)(d * n * parts);
+    double *g = m->sqrt_full ? b->g + (size_t)omp_get_thread_num() * (size_t)(d * n * parts) : NULL;
+    if (!b->cplx) {
+      cpu_draw_x(m, seed, trial0 + (uint64_t)t, g, x);
+    } else if (m->sqrt_full) {
+      const double one[2] = {1.0, 0.0}, zero[2] = {0.0, 0.0};
       rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, g);
-      if (b->cplx) {
-        const double one[2] = {1.0, 0.0}, zero[2] = {0.0, 0.0};
-        cblas_zsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, one, b->sqrt_c, (int)d, g, (int)d, zero,
-                    x, (int)d);
-      } else {
-        cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0, m->sqrt_full, (int)d, g, (int)d,
-                    0.0, x, (int)d);
-      }
+      cblas_zsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, one, b->sqrt_c, (int)d, g, (int)d, zero, x,
+                  (int)d);
     } else {
       rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, x);
       for (int64_t j = 0; j < n; ++j)
         for (int64_t i = 0; i < d; ++i)
-          for (int64_t p = 0; p < parts; ++p) x[(i + j * d) * parts + p] *= m->sqrt_diag[i];
+          for (int64_t p = 0; p < 2; ++p) x[(i + j * d) * 2 + p] *= m->sqrt_diag[i];
     }
   }
   return RMTMC_OK;
+}
+
+void cpu_draw_x(const rmtmc_model *m, uint64_t seed, uint64_t trial, double *g, double *x) {
+  int64_t d = m->d, n = m->n;
+  if (m->sqrt_full) {
+    rmtmc_sample_entries(m, seed, trial, g);
+    cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0, m->sqrt_full, (int)d, g, (int)d, 0.0, x,
+                (int)d);
+  } else {
+    rmtmc_sample_entries(m, seed, trial, x);
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t i = 0; i < d; ++i) x[i + j * d] *= m->sqrt_diag[i];
+  }
+}
+
+void cpu_gram_x(const rmtmc_model *m, const double *x, double *s) {
+  cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)m->d, (int)m->n, 1.0 / (double)m->n, x, (int)m->d, 0.0, s,
+              (int)m->d);
 }
 
 rmtmc_status cpu_xs_gram(void *impl, void *batch, rmtmc_error *err) {
@@ -234,8 +251,7 @@ rmtmc_status cpu_xs_gram(void *impl, void *batch, rmtmc_error *err) {
       cblas_ssyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, (float)(1.0 / (double)n), b->xf + xo,
                   (int)d, 0.0f, b->sf + so, (int)d);
     } else {
-      cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, b->x + xo, (int)d, 0.0,
-                  b->s + so, (int)d);
+      cpu_gram_x(m, b->x + xo, b->s + so);
     }
   }
   return RMTMC_OK;
@@ -421,5 +437,5 @@ const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     .info = cpu_info,
     .policy = cpu_policy,
     .method = {[RMTMC_METHOD_DENSE] = &cpu_dense, [RMTMC_METHOD_FIT] = &cpu_fit_method,
-               [RMTMC_METHOD_EDGE] = &cpu_edge_method},
+               [RMTMC_METHOD_RESOLVENT] = &cpu_resolvent_method, [RMTMC_METHOD_EDGE] = &cpu_edge_method},
 };

@@ -1,8 +1,8 @@
 /* cpu_internal.h: what the CPU backend's files share (cpu_backend.c holds
- * the table and the dense spectrum method, cpu_edge.c the extreme
- * eigenpairs, cpu_fit.c the linear-model fits).  The dense and edge methods
- * share one batch: X, S and the sample and Gram stages (real or complex
- * data). */
+ * the table, the dense spectrum method and its sampling, cpu_edge.c the
+ * extreme eigenpairs, cpu_fit.c the linear-model fits, cpu_resolvent.c the
+ * resolvent functionals).  The dense and edge methods share one batch: X, S
+ * and the sample and Gram stages (real or complex data). */
 #ifndef RMTMC_CPU_INTERNAL_H
 #define RMTMC_CPU_INTERNAL_H
 
@@ -69,5 +69,15 @@ int cpu_padded_work(int query, size_t elem, size_t pad, void **out);
 /* The method tables of cpu_fit.c and cpu_edge.c. */
 extern const rmtmc_method_ops cpu_fit_method;
 extern const rmtmc_method_ops cpu_edge_method;
+/* The resolvent method's table (cpu_resolvent.c). */
+extern const rmtmc_method_ops cpu_resolvent_method;
+
+/* X = Sigma^(1/2) G of trial `trial` (d x n, real data) as the dense method
+ * draws it; g: d x n scratch for a full Sigma^(1/2) (unused, may be NULL,
+ * for a diagonal one).  BLAS single-threaded by the caller. */
+void cpu_draw_x(const rmtmc_model *m, uint64_t seed, uint64_t trial, double *g, double *x);
+/* The upper triangle of S = X X^T / n (dsyrk, real data), as the dense
+ * method forms it. */
+void cpu_gram_x(const rmtmc_model *m, const double *x, double *s);
 
 #endif
