@@ -30,6 +30,14 @@
  *                       eigenvalues of S), solve, reduce (as dense).
  * The three spectrum methods agree in distribution, not draw for draw: each
  * reads its own words of the trial's stream (docs/fast_methods.md).
+ *   RMTMC_METHOD_EDGE   the extreme eigenpairs of S: stages sample, gram,
+ *                       solve (a partial eigensolver: the ktop largest and
+ *                       kbot smallest non-trivial eigenvalues, and their
+ *                       eigenvectors' overlaps with the first ndir
+ *                       coordinates when ndir > 0) and reduce (the row of
+ *                       rmtmc_edge_layout, rmtmc_layout.h).
+ * Complex entries (RMTMC_ENTRIES_COMPLEX_GAUSSIAN) run through DENSE and
+ * EDGE: X is complex, S = X X^H / n Hermitian, its eigenvalues real.
  * A method whose stages differ is a new value here and a new entry in a
  * backend's table; the run driver only calls rmtmc_batch_run.
  *
@@ -166,8 +174,9 @@ typedef enum rmtmc_method {
   RMTMC_METHOD_DENSE = 0,
   RMTMC_METHOD_FIT = 1,
   RMTMC_METHOD_RESOLVENT = 2,
-  RMTMC_METHOD_TRIDIAGONAL = 3,
-  RMTMC_METHOD_BARTLETT = 4,
+  RMTMC_METHOD_EDGE = 3,
+  RMTMC_METHOD_TRIDIAGONAL = 4,
+  RMTMC_METHOD_BARTLETT = 5,
   RMTMC_METHOD_COUNT,
   /* Not a backend method: a study's request (--method auto) that
    * rmtmc_method_resolve turns into one of the spectrum methods. */
@@ -176,13 +185,14 @@ typedef enum rmtmc_method {
 
 typedef struct rmtmc_work {
   rmtmc_method method;
-  const rmtmc_model *model;     /* the spectrum methods */
+  const rmtmc_model *model;     /* the spectrum methods, EDGE */
   const rmtmc_layout *layout;   /* the spectrum methods */
   const rmtmc_fit_problem *fit; /* FIT */
   const rmtmc_resolvent_problem *resolvent; /* RESOLVENT */
+  const rmtmc_edge_layout *edge; /* EDGE (rmtmc_edge_layout_build) */
 } rmtmc_work;
 
-/* "dense", "fit", "resolvent", "tridiagonal", "bartlett", "auto". */
+/* "dense", "fit", "resolvent", "edge", "tridiagonal", "bartlett", "auto". */
 const char *rmtmc_method_name(rmtmc_method m);
 
 /* ---- the spectrum methods (--method dense | bartlett | tridiagonal | auto) ---- */
@@ -262,10 +272,11 @@ rmtmc_status rmtmc_batch_gram(rmtmc_batch *b, rmtmc_error *err);
 rmtmc_status rmtmc_batch_solve(rmtmc_batch *b, rmtmc_error *err);
 rmtmc_status rmtmc_batch_reduce(rmtmc_batch *b, double *out, int64_t *hist,
                                 rmtmc_error *err);
-/* Optional: the batch's X (count x d x n, after sample) or its ascending
+/* Optional: the batch's X (count x d x n, after sample; complex entries:
+ * count x d x n (re, im) pairs, rmtmc_model.h) or its ascending
  * eigenvalues (count x d, after the stage before reduce: solve, or sample
  * for the tridiagonal method, whose eigenvalues come from LAPACK dsterf on
- * the band; the structural zeros exactly 0). */
+ * the band; the structural zeros exactly 0; the spectrum methods only). */
 rmtmc_status rmtmc_batch_copy_sample(rmtmc_batch *b, double *x, rmtmc_error *err);
 rmtmc_status rmtmc_batch_copy_eigvals(rmtmc_batch *b, double *ev, rmtmc_error *err);
 

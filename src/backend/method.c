@@ -33,6 +33,9 @@ int rmtmc_model_isotropic(const rmtmc_model *m, double *s2) {
 /* The reason a fast method does not fit, or NULL. */
 static const char *misfit(rmtmc_method meth, const rmtmc_model *m, unsigned zobs) {
   if (meth == RMTMC_METHOD_DENSE) return NULL;
+  if (m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN)
+    return "runs on real data only (the complex, beta = 2 form is not implemented); use --method dense for "
+           "complex entries";
   if (m->entries != RMTMC_ENTRIES_GAUSSIAN)
     return meth == RMTMC_METHOD_TRIDIAGONAL
                ? "needs Gaussian entries (the Dumitriu-Edelman band has the law of the eigenvalues of Gaussian data only); "
@@ -89,7 +92,8 @@ rmtmc_status rmtmc_method_resolve(rmtmc_method want, const rmtmc_model *m, unsig
     } else {
       *got = RMTMC_METHOD_DENSE;
       snprintf(buf, sizeof buf, "auto: %s%s", pre,
-               m->entries != RMTMC_ENTRIES_GAUSSIAN ? "non-Gaussian entries need the real X"
+               m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN ? "complex entries run on the dense method only"
+               : m->entries != RMTMC_ENTRIES_GAUSSIAN ? "non-Gaussian entries need the real X"
                : m->precision != RMTMC_PRECISION_DOUBLE ? "single precision runs on the dense method only"
                : !tri_misfit || !rmtmc_model_isotropic(m, NULL) ? "n <= d: no exact fast method is cheaper"
                : "n <= d and the observables asked for need the eigenvalues of S (the tridiagonal method gives m(z) "
