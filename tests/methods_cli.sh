@@ -60,6 +60,8 @@ expect_bad "tridiagonal with ar1" "Sigma = s2 I" spectrum --d 20 --n 40 --trials
 expect_bad "tridiagonal with a spike" "Sigma = s2 I" spectrum --d 20 --n 40 --trials 4 --method tridiagonal --sigma spike:2
 expect_bad "tridiagonal with rademacher" "Gaussian entries" spectrum --d 20 --n 40 --trials 4 --method tridiagonal --entries rademacher
 expect_bad "bartlett with student" "Gaussian entries" spectrum --d 20 --n 40 --trials 4 --method bartlett --entries student:6
+expect_bad "tridiagonal with complex entries" "real data only" spectrum --d 20 --n 40 --trials 4 --method tridiagonal --entries complex-gaussian
+expect_bad "bartlett with complex entries" "real data only" spectrum --d 20 --n 40 --trials 4 --method bartlett --entries complex-gaussian
 expect_bad "tridiagonal in single precision" "double precision" spectrum --d 20 --n 40 --trials 4 --method tridiagonal --precision single
 expect_bad "bartlett in single precision" "double precision" spectrum --d 20 --n 40 --trials 4 --method bartlett --precision single
 expect_bad "tridiagonal with m'(z)" "m(z) only" spectrum --d 20 --n 40 --trials 4 --method tridiagonal --observables m,dm

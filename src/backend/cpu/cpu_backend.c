@@ -346,22 +346,21 @@ static void dense_free(void *impl, void *batch) { cpu_batch_release(batch); }
 /* The batch's own copy of the layout and cap x d eigenvalues (dense and
  * Bartlett). */
 static rmtmc_status own_layout_ev(cpu_batch *b, const rmtmc_layout *L, rmtmc_error *err) {
-  b->L = *L;
-  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
-  b->z_re = malloc(nz * sizeof(double));
-  b->z_im = malloc(nz * sizeof(double));
+  cpu_layout o;
+  rmtmc_status st = cpu_layout_own(&o, L, err);
+  if (st != RMTMC_OK) {
+    cpu_batch_release(b);
+    return st;
+  }
+  b->L = o.L;
+  b->z_re = o.z_re;
+  b->z_im = o.z_im;
   b->ev = malloc((size_t)b->cap * (size_t)b->m->d * sizeof(double));
-  if (!b->z_re || !b->z_im || !b->ev) {
+  if (!b->ev) {
     cpu_batch_release(b);
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %lld)",
                            (long long)b->cap, (long long)b->m->d);
   }
-  if (L->nz > 0) {
-    memcpy(b->z_re, L->z_re, (size_t)L->nz * sizeof(double));
-    memcpy(b->z_im, L->z_im, (size_t)L->nz * sizeof(double));
-  }
-  b->L.z_re = b->z_re;
-  b->L.z_im = b->z_im;
   return RMTMC_OK;
 }
 
