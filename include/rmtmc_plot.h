@@ -15,6 +15,7 @@
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
 #include "rmtmc_studies.h"
+#include "rmtmc_theory_study.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,15 @@ rmtmc_status rmtmc_plot_mixture(const char *dir, const rmtmc_mixture_result *r,
 rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
                               rmtmc_plot_scripts *scripts, rmtmc_error *err);
 
+/* `rmtmc theory`: DIR/plot_density.gp (density.png/.svg: the density of
+ * the law at the finite-d population on its refined grid, the atom at 0 as
+ * a labelled spike, the outliers' BBP locations) and DIR/plot_stieltjes.gp
+ * with stieltjes_curve.csv (stieltjes.png/.svg: m along the real axis off
+ * the support and along the lines of the complex z, the z asked for
+ * marked). */
+rmtmc_status rmtmc_plot_theory(const char *dir, const rmtmc_theory_study_result *r,
+                               rmtmc_plot_scripts *scripts, rmtmc_error *err);
+
 /* DIR/report.html (single file).  Pictures: the PNG files named in the
  * writers above, embedded when present in DIR. */
 rmtmc_status rmtmc_html_spectrum(const char *dir, const rmtmc_spectrum_result *r,
@@ -57,12 +67,18 @@ rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r,
                                 rmtmc_error *err);
 rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r,
                               rmtmc_error *err);
+rmtmc_status rmtmc_html_theory(const char *dir, const rmtmc_theory_study_result *r,
+                               rmtmc_error *err);
 
 /* Shared with the sweep's script: opens a gnuplot loop that draws what
  * follows twice, into STEM.png (pngcairo when gnuplot has it, else png) and
  * STEM.svg; close it with rmtmc_plot_loop_end. */
 void rmtmc_plot_loop_begin(FILE *f, const char *stem, int width, int height);
 void rmtmc_plot_loop_end(FILE *f);
+/* The key below the plot (never over the data), at most maxcols entries a
+ * row, with the bottom margin it needs (gnuplot's own estimate lets a
+ * boxed key touch the x label); rotated_tics: room for rotated x tics. */
+void rmtmc_plot_key_below(FILE *f, const char *indent, int entries, int maxcols, int rotated_tics);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* rmtmc_sweep.h: the scaling sweep (`rmtmc sweep`): the spectrum study over
  * a list of values of one size parameter, the error of m_d(z) against the
  * theory and its trial-to-trial sd at every point, and log-log slopes beside
- * the rates predicted in THEORY 6 (docs/pictures.md, docs/schema.md).
+ * the rates predicted in docs/theory.md 6.8 (docs/pictures.md, docs/schema.md).
  *
  * Seeds: point i (0-based, in the order of the values) runs with seed
  * base.run.seed + i, so points are independent and any point can be rerun
@@ -17,7 +17,7 @@
  *                 config is an error (RMTMC_ERR_INVALID).
  *   sweep.json    schema rmtmc.sweep/1, sweep.csv, plot_sweep.gp: the
  *                 writers below, once every point is done (the command line
- *                 writes them with the other outputs). */
+ *                 writes them with the other outputs), and report.html. */
 #ifndef RMTMC_SWEEP_H
 #define RMTMC_SWEEP_H
 
@@ -26,6 +26,7 @@
 
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
+#include "rmtmc_verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -81,7 +82,7 @@ rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err);
 typedef struct rmtmc_sweep_fit {
   double slope, stderr_, intercept; /* stderr_: NAN with fewer than 3 points */
   int64_t used;                     /* points with finite y > 0 */
-  double predicted;                 /* THEORY 6 rate */
+  double predicted;                 /* predicted rate (docs/theory.md 6.8) */
 } rmtmc_sweep_fit;
 
 typedef struct rmtmc_sweep_result {
@@ -116,6 +117,14 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *result, rmtmc_error *er
 rmtmc_status rmtmc_sweep_write_csv(FILE *f, const void *result, rmtmc_error *err);
 rmtmc_status rmtmc_sweep_write_gnuplot(FILE *f, const void *result, rmtmc_error *err);
 void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r);
+/* The verdict over the fitted slopes (docs/verdict.md): with n/d fixed,
+ * each slope against its predicted rate -1 (rule uncorrected: the rates are
+ * asymptotic, so a slope off by more than the Student-t threshold of its
+ * fit is inconclusive; fewer than 5 points cannot be judged); with d fixed
+ * the rates are heuristics, kept out.  Release with rmtmc_verdict_free. */
+void rmtmc_sweep_verdict(const rmtmc_sweep_result *r, rmtmc_verdict *v);
+/* DIR/report.html of a finished sweep (html.c). */
+rmtmc_status rmtmc_html_sweep(const char *dir, const rmtmc_sweep_result *r, rmtmc_error *err);
 
 #ifdef __cplusplus
 }

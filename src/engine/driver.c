@@ -74,6 +74,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   if (batch > o->trials) batch = o->trials;
   if (batch < 1) batch = 1;
   d->batch = d->info.batch = batch;
+  if (o->started) o->started(o->started_ctx, &d->info);
   return RMTMC_OK;
 }
 

@@ -57,7 +57,7 @@ STUDY_TYPED_FNS(spectrum, rmtmc_spectrum_config, rmtmc_spectrum_result)
 const rmtmc_study_def study_def_spectrum = {
     .name = "spectrum",
     .about = "Monte Carlo study of S = X X^T / n against the theory",
-    .traits = {.monte_carlo = 1, .eigenvalues = 1},
+    .traits = {.monte_carlo = 1, .eigenvalues = 1, .verdict = 1},
     .flags = " save-trials save-eigenvalues ",
     .usage = usage,
     .option = option,

@@ -22,8 +22,8 @@ static void usage(FILE *f) {
           "\n"
           "Runs the spectrum study at each value of one size parameter and fits log-log\n"
           "slopes of |mean m_d(z) - m(z)| and of the trial-to-trial sd of m_d(z),\n"
-          "m_d(z) = (1/d) tr (S - zI)^-1, beside the predicted rates (THEORY 6: both O(1/d),\n"
-          "slope -1, with n/d fixed).\n"
+          "m_d(z) = (1/d) tr (S - zI)^-1, beside the predicted rates (docs/theory.md 6.8: both\n"
+          "O(1/d), slope -1, with n/d fixed).\n"
           "\n"
           "  --param P          d (n = ratio d) or n (d fixed by --d) (default d)\n"
           "  --values LIST      comma-separated sizes, e.g. 50,100,200,400 (required)\n"
@@ -36,13 +36,17 @@ static void usage(FILE *f) {
           "  --precision P      as for rmtmc spectrum\n"
           "  --out DIR          output directory (required): points.jsonl (one line per finished\n"
           "                     point; a rerun with the same config resumes from it), sweep.json\n"
-          "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg\n"
+          "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg,\n"
+          "                     report.html\n"
           "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
           "  --stop-after K     stop after K newly computed points (for testing resume)\n"
           "  --quiet            no summary on stdout\n"
+          "  --fail-on V        exit status 3 when the verdict on the slopes is DISAGREES (V = disagrees)\n"
+          "                     or not AGREES (V = inconclusive) (docs/verdict.md)\n"
           "  --help             this text\n"
           "\n"
-          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n");
+          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written), 3 the verdict --fail-on\n"
+          "names.\n");
 }
 
 static rmtmc_status parse_values_(const char *s, rmtmc_sweep_config *c, rmtmc_error *err) {
@@ -152,11 +156,13 @@ static rmtmc_status plots(const char *dir, const void *res, rmtmc_plot_scripts *
 }
 
 static void summary(FILE *f, const void *res) { rmtmc_sweep_summary(f, res); }
+static void verdict(const void *res, rmtmc_verdict *v) { rmtmc_sweep_verdict(res, v); }
+static rmtmc_status html(const char *dir, const void *res, rmtmc_error *err) { return rmtmc_html_sweep(dir, res, err); }
 
 const rmtmc_study_def study_def_sweep = {
     .name = "sweep",
-    .about = "the spectrum study over a list of sizes: error slopes vs THEORY 6 rates",
-    .traits = {.needs_dir = 1},
+    .about = "the spectrum study over a list of sizes: error slopes vs the predicted rates",
+    .traits = {.needs_dir = 1, .verdict = 1},
     .flags = " save-trials ", /* refused with a message (option) */
     .config_size = sizeof(sweep_cfg),
     .result_size = sizeof(rmtmc_sweep_result),
@@ -174,4 +180,6 @@ const rmtmc_study_def study_def_sweep = {
     .files = files,
     .plots = plots,
     .summary = summary,
+    .verdict = verdict,
+    .html = html,
 };
