@@ -246,10 +246,10 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
       if (w->z_im != 0.0) row(f, what, at, w->im.mean, w->im.stderr_, w->theory_im, rmtmc_verdict_find(&v, w, 1), &ns);
     }
   }
-  static const char *sup[4] = {"\u00b9", "\u00b2", "\u00b3", "\u2074"};
+  static const char *power[4] = {"\u00b9", "\u00b2", "\u00b3", "\u2074"};
   for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) {
     char what[64], at[64];
-    snprintf(what, sizeof what, "(1/d) tr S%s", sup[k]);
+    snprintf(what, sizeof what, "(1/d) tr S%s", power[k]);
     int exact = isfinite(r->moments_exact[k]);
     snprintf(at, sizeof at, exact ? "exact finite-n" : "limit (no exact value)");
     double th = exact ? r->moments_exact[k] : r->moments_theory[k];
