@@ -1,6 +1,6 @@
 /* rmtmc_studies.h: Monte Carlo studies of the ridge "linear generative
- * model" (THEORY 3: Proposition A, discrete contexts; Proposition B, Gaussian
- * mixture, corrected) and of ridge regression (THEORY 4), each set beside
+ * model" (docs/theory.md 3: Proposition A, discrete contexts; Proposition B, Gaussian
+ * mixture, corrected) and of ridge regression (docs/theory.md 4), each set beside
  * the deterministic equivalents of rmtmc_theory_models.h.
  *
  * Every trial runs on a backend (rmtmc_backend.h, the fit method) through

@@ -2,7 +2,7 @@
  * mixture` (Proposition B) studies.  The trials run on a backend
  * (rmtmc_fit.h: one eigendecomposition per trial serves the whole gamma
  * grid); here the study parameters are drawn, the deterministic equivalents
- * evaluated (THEORY 3) and each trial's predictions set beside them, merged
+ * evaluated (docs/theory.md 3) and each trial's predictions set beside them, merged
  * in trial order. */
 #include "rmtmc_studies.h"
 

@@ -1,4 +1,4 @@
-/* ridge_study.c: the `ridge` study (THEORY 4): per trial X (n x d, rows
+/* ridge_study.c: the `ridge` study (docs/theory.md 4): per trial X (n x d, rows
  * ~ N(0, Sigma)), y = X beta + eps, ridge on a lambda grid from one
  * eigendecomposition per trial on a backend (rmtmc_fit.h); here beta is
  * drawn, the limits evaluated (rmtmc_ridge_grid, rmtmc_ridge_optimum) and

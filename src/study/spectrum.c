@@ -217,9 +217,9 @@ static void row_rule(const rmtmc_spectrum_result *r, rmtmc_stieltjes_row *row, d
   } else if (M0.bias_rel_err * cabs(off) > 0.5 * se) {
     row->rule = RMTMC_RULE_UNCORRECTED;
     snprintf(row->note, sizeof row->note,
-             "bias correction dropped: z is %.3g from the support edge %.17g, which is known to %.2g only; the "
-             "correction needs a distance of at least %.3g at this precision (docs/theory.md 6.5)",
-             M0.dist, M0.edge, M0.edge_tol, M0.min_dist);
+             "bias correction dropped: z is %.3g from the support edge %.17g, which is known to %.2g only, so "
+             "the correction mu(z)/d is not resolved there (docs/theory.md 6.5)",
+             M0.dist, M0.edge, M0.edge_tol);
   } else if (!(M1.bias_rel_err <= 1.0)) {
     row->rule = RMTMC_RULE_UNCORRECTED;
     snprintf(row->note, sizeof row->note,

@@ -1,7 +1,7 @@
 /* sweep.c: the scaling sweep: the spectrum study at each value of one size
  * parameter, resumable through DIR/points.jsonl (read and written by the
  * report layer, src/report/sweep_points.c), then log-log slopes of the
- * error of m_d(z) and of its sd beside the THEORY 6 rates.  Layout and seeds:
+ * error of m_d(z) and of its sd beside the rates of docs/theory.md 6.8.  Layout and seeds:
  * rmtmc_sweep.h; schema rmtmc.sweep/1: docs/schema.md. */
 #include <math.h>
 #include <stdio.h>
@@ -134,8 +134,8 @@ static rmtmc_sweep_fit fit(const double *x, const double *y, int64_t n, double p
 }
 
 static void predicted_rates(rmtmc_sweep_param p, double *err_rate, double *sd_rate) {
-  /* THEORY 6: with n/d fixed, E m_d - m = mu(w)/d and sd(m_d) ~ sqrt(Sch/3)/d.
-   * With d fixed and n growing (not in THEORY 6; heuristic): the bias is
+  /* docs/theory.md 6.8: with n/d fixed, E m_d - m = mu(w)/d and sd(m_d) ~ sqrt(Sch/3)/d.
+   * With d fixed and n growing (not in docs/theory.md 6.8; heuristic): the bias is
    * O(1/n) and the CLT variance of tr scales with eta, sd ~ 1/sqrt(d n). */
   *err_rate = -1.0;
   *sd_rate = p == RMTMC_SWEEP_D ? -1.0 : -0.5;
