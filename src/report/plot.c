@@ -302,7 +302,7 @@ typedef struct zobs_plot {
   const rmtmc_spectrum_result *r;
   int kind;
   int user_label;
-  char script[80], csv[80], curve_csv[80], stem[64];
+  char script[64], csv[80], curve_csv[80], stem[64];
 } zobs_plot;
 
 static rmtmc_status zobs_gp(FILE *f, const void *ctx, rmtmc_error *err) {

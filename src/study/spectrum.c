@@ -221,12 +221,23 @@ static void row_rule(const rmtmc_spectrum_result *r, rmtmc_stieltjes_row *row, d
              "the correction mu(z)/d is not resolved there (docs/theory.md 6.5)",
              M0.dist, M0.edge, M0.edge_tol);
   } else if (!(M1.bias_rel_err <= 1.0)) {
+    /* which of the margin's terms binds: the eigenvalues within Im z of an
+     * interior Re z, or the distance to the edge */
+    double f = 0.0, near = INFINITY;
+    if (row->z_im != 0.0 && rmtmc_theory_density(&ls->pop, ls->eta, row->z_re, NULL, &f, NULL) == RMTMC_OK && f > 0)
+      near = 2.0 * (double)ls->d * f * fabs(row->z_im);
     row->rule = RMTMC_RULE_UNCORRECTED;
-    snprintf(row->note, sizeof row->note,
-             "bias correction dropped: z is %.3g from the support edge %.10g, where the neglected terms of the 1/d "
-             "expansion are as large as the correction (it needs a distance of about %.3g at d = %lld; "
-             "docs/theory.md 6.5)",
-             M1.dist, M1.edge, M1.min_dist, (long long)ls->d);
+    if (near <= 1.0)
+      snprintf(row->note, sizeof row->note,
+               "bias correction dropped: only %.2g of the d = %lld eigenvalues lie within Im z of Re z, so the "
+               "neglected terms of the 1/d expansion are as large as the correction (docs/theory.md 6.5)",
+               near, (long long)ls->d);
+    else
+      snprintf(row->note, sizeof row->note,
+               "bias correction dropped: z is %.3g from the support edge %.10g, where the neglected terms of the 1/d "
+               "expansion are as large as the correction (it needs a distance of about %.3g at d = %lld; "
+               "docs/theory.md 6.5)",
+               M1.dist, M1.edge, M1.min_dist, (long long)ls->d);
   }
 }
 
