@@ -451,6 +451,24 @@ typedef struct theory_pic {
   int user_label;
 } theory_pic;
 
+/* The p-quantile of the finite values of part im of a curve, in [a, b]
+ * (bisection on the count below). */
+static double curve_quantile(const rmtmc_zcurve *cv, int im, double p, double a, double b) {
+  int64_t cnt = 0, n = cv->nline * cv->npts;
+  for (int64_t i = 0; i < n; ++i) cnt += isfinite(im ? cv->im[i] : cv->re[i]);
+  for (int it = 0; it < 60; ++it) {
+    double mid = 0.5 * (a + b);
+    int64_t below = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      double y = im ? cv->im[i] : cv->re[i];
+      below += isfinite(y) && y <= mid;
+    }
+    if (below < p * (double)cnt) a = mid;
+    else b = mid;
+  }
+  return p < 0.5 ? a : b;
+}
+
 static rmtmc_status theory_m_gp(FILE *f, const void *ctx, rmtmc_error *err) {
   const theory_pic *tp = ctx;
   const rmtmc_theory_study_result *t = tp->t;
@@ -480,32 +498,8 @@ static rmtmc_status theory_m_gp(FILE *f, const void *ctx, rmtmc_error *err) {
      * 96 % of the curve's values plus the points */
     double q[2] = {a, b};
     if (isfinite(a)) {
-      int64_t cnt = 0;
-      for (int64_t i = 0; i < cv->nline * cv->npts; ++i) cnt += isfinite(im ? cv->im[i] : cv->re[i]);
-      double lo = a, hi = b;
-      for (int it = 0; it < 60; ++it) { /* bisect the 2 % and 98 % quantiles */
-        double mid = 0.5 * (lo + hi);
-        int64_t below = 0;
-        for (int64_t i = 0; i < cv->nline * cv->npts; ++i) {
-          double y = im ? cv->im[i] : cv->re[i];
-          below += isfinite(y) && y <= mid;
-        }
-        if (below < 0.02 * (double)cnt) lo = mid;
-        else hi = mid;
-      }
-      q[0] = lo;
-      lo = a, hi = b;
-      for (int it = 0; it < 60; ++it) {
-        double mid = 0.5 * (lo + hi);
-        int64_t below = 0;
-        for (int64_t i = 0; i < cv->nline * cv->npts; ++i) {
-          double y = im ? cv->im[i] : cv->re[i];
-          below += isfinite(y) && y <= mid;
-        }
-        if (below < 0.98 * (double)cnt) lo = mid;
-        else hi = mid;
-      }
-      q[1] = hi;
+      q[0] = curve_quantile(cv, im, 0.02, a, b);
+      q[1] = curve_quantile(cv, im, 0.98, a, b);
     }
     for (int64_t k = 0; k < nv; ++k)
       if (isfinite(vals[im][k])) {

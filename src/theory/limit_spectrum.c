@@ -218,6 +218,16 @@ static rmtmc_status bias_check(const rmtmc_limit_spectrum *ls,
   return RMTMC_OK;
 }
 
+/* The coefficient mu and the offset mu/d of a bias, once computed. */
+static rmtmc_status bias_out(const rmtmc_limit_spectrum *ls, rmtmc_status st,
+                             double complex mu, double complex *offset,
+                             double complex *coef) {
+  if (st != RMTMC_OK) return st;
+  if (coef) *coef = mu;
+  if (offset) *offset = mu / (double)ls->d;
+  return RMTMC_OK;
+}
+
 rmtmc_status rmtmc_limit_spectrum_deriv_bias(const rmtmc_limit_spectrum *ls,
                                              double complex z,
                                              double kurt_excess,
@@ -230,10 +240,7 @@ rmtmc_status rmtmc_limit_spectrum_deriv_bias(const rmtmc_limit_spectrum *ls,
   if (st != RMTMC_OK) return st;
   st = rmtmc_theory_stieltjes_deriv_bias_mixing(&ls->pop, mx, ls->eta, z,
                                                 kurt_excess, NULL, &mu, err);
-  if (st != RMTMC_OK) return st;
-  if (coef) *coef = mu;
-  if (offset) *offset = mu / (double)ls->d;
-  return RMTMC_OK;
+  return bias_out(ls, st, mu, offset, coef);
 }
 
 rmtmc_status rmtmc_limit_spectrum_bias(const rmtmc_limit_spectrum *ls,
@@ -251,10 +258,7 @@ rmtmc_status rmtmc_limit_spectrum_bias(const rmtmc_limit_spectrum *ls,
   else
     st = rmtmc_theory_stieltjes_bias(&ls->pop, ls->eta, z, kurt_excess, NULL,
                                      &mu, err);
-  if (st != RMTMC_OK) return st;
-  if (coef) *coef = mu;
-  if (offset) *offset = mu / (double)ls->d;
-  return RMTMC_OK;
+  return bias_out(ls, st, mu, offset, coef);
 }
 
 rmtmc_status rmtmc_limit_spectrum_margin(const rmtmc_limit_spectrum *ls,
