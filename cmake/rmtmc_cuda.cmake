@@ -63,16 +63,25 @@ set_target_properties(rmtmc_lib PROPERTIES
   CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}"
   CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON)
 
+# The architectures as "80,90" (cuda_open names them when a GPU has none).
+string(REPLACE ";" "," _rmtmc_archs "${CMAKE_CUDA_ARCHITECTURES}")
 # nvcc's host pass gets the warnings (the C flags are C-only in CMakeLists.txt).
 target_compile_options(rmtmc_lib PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall>)
 target_compile_definitions(rmtmc_lib
   PUBLIC RMTMC_HAVE_CUDA
   PRIVATE RMTMC_CUSOLVER_HAS_SYEVBATCHED=${RMTMC_CUSOLVER_HAS_SYEVBATCHED}
-          RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG=${RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG})
+          RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG=${RMTMC_CUSOLVER_HAS_SYEVBATCHED_ALG}
+          "RMTMC_CUDA_ARCHS=\"${_rmtmc_archs}\"")
 target_link_libraries(rmtmc_lib PUBLIC
   CUDA::cudart_static CUDA::cublas CUDA::cusolver CUDA::curand)
 
-string(REPLACE ";" "," _rmtmc_archs "${CMAKE_CUDA_ARCHITECTURES}")
+# The eigensolver benchmark (bench/eig_bench.c, not a test): built with the
+# backend so that it always compiles; bench/device_check.sh runs it.
+add_executable(rmtmc_eig_bench ${PROJECT_SOURCE_DIR}/bench/eig_bench.c)
+target_compile_definitions(rmtmc_eig_bench PRIVATE
+  RMTMC_CUSOLVER_HAS_SYEVBATCHED=${RMTMC_CUSOLVER_HAS_SYEVBATCHED} _POSIX_C_SOURCE=200809L)
+target_link_libraries(rmtmc_eig_bench PRIVATE CUDA::cudart_static CUDA::cusolver CUDA::curand m)
+
 set(RMTMC_CUDA_SUMMARY ",cuda (archs ${_rmtmc_archs})")
 if(RMTMC_CUSOLVER_HAS_SYEVBATCHED)
   set(_rmtmc_solver "cusolverDnXsyevBatched")

@@ -55,6 +55,9 @@ typedef struct rmtmc_run_info {
   char backend_note[256];     /* why it is not the one asked for ("" if it is) */
   int64_t batch;              /* trials per backend call */
   double seconds;             /* the trials, sampling to accumulation */
+  double setup_seconds;       /* opening the backend (on a GPU: the CUDA
+                                 context and library handles), planning and
+                                 allocating the batch: paid once per run */
 } rmtmc_run_info;
 
 /* One column of the per-trial table. */

@@ -42,7 +42,7 @@ static void write_point_line(FILE *f, const rmtmc_sweep_point *p) {
   jarr(f, "sd_im", p->sd_im, p->nz);
   fprintf(f, ",\"seconds\":");
   jnum(f, p->seconds);
-  fprintf(f, "}\n");
+  fprintf(f, ",\"backend\":\"%s\"}\n", p->backend); /* plain text (src/study/sweep.c) */
 }
 
 static int parse_num(const char **s, double *v) {
@@ -105,6 +105,19 @@ static int get_arr(const char *line, const char *key, double *v, int64_t n) {
   return *p == ']';
 }
 
+/* A string value without escapes ("" when the key is absent). */
+static void get_plain_str(const char *line, const char *key, char *dst, size_t size) {
+  const char *p = find_key(line, key);
+  dst[0] = '\0';
+  if (!p || *p != '"') return;
+  const char *end = strchr(p + 1, '"');
+  if (!end) return;
+  size_t len = (size_t)(end - p - 1);
+  if (len >= size) len = size - 1;
+  memcpy(dst, p + 1, len);
+  dst[len] = '\0';
+}
+
 /* A complete point line of this sweep (matching its index's value and z). */
 static int parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc_sweep_point *p) {
   size_t len = strlen(line);
@@ -130,6 +143,7 @@ static int parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc
       !get_arr(line, "sd_re", p->sd_re, p->nz) || !get_arr(line, "sd_im", p->sd_im, p->nz) ||
       !get_num(line, "seconds", &p->seconds))
     return 0;
+  get_plain_str(line, "backend", p->backend, sizeof p->backend);
   p->resumed = 1;
   return 1;
 }

@@ -71,6 +71,8 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *e
   }
   out->threads = c->threads;
   out->memory_bytes = rmtmc_physical_memory(0.0);
+  out->device_ordinal = -1; /* not a GPU */
+  snprintf(out->solver, sizeof out->solver, "%s", c->solver ? c->solver : "");
 #if defined(OPENBLAS_VERSION)
   const char *v = OPENBLAS_VERSION;
   while (*v == ' ') ++v;
@@ -105,9 +107,14 @@ static double bytes_per_trial(const rmtmc_model *m) {
   return b;
 }
 
+static const char *dense_solver(const rmtmc_model *m) {
+  return m->precision == RMTMC_PRECISION_SINGLE ? "LAPACKE ssyevd" : "LAPACKE dsyevd";
+}
+
 static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
+  c->solver = dense_solver(m);
   double per = bytes_per_trial(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
@@ -141,6 +148,7 @@ static void dense_free(void *impl, void *batch) {
 static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
+  c->solver = dense_solver(m);
   const rmtmc_layout *L = w->layout;
   size_t d = (size_t)m->d, n = (size_t)m->n, k = (size_t)cap;
   cpu_batch *b = calloc(1, sizeof *b);
