@@ -52,7 +52,7 @@ static void image(FILE *f, const char *dir, const char *name, const char *alt) {
   fprintf(f, " (%s; SVG beside it)</figcaption></figure>\n", name);
 }
 
-static void begin(FILE *f, const char *title) {
+static void begin(FILE *f, const char *title, int with_verdict) {
   fprintf(f,
           "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
   esc(f, title);
@@ -65,6 +65,10 @@ static void begin(FILE *f, const char *title) {
           ".note{color:#555;font-style:italic}img{max-width:100%%;border:1px solid #ddd}\n"
           "</style>\n</head>\n<body>\n<h1>");
   esc(f, title);
+  if (!with_verdict) {
+    fprintf(f, "</h1>\n<p>rmtmc %s.</p>\n", rmtmc_version());
+    return;
+  }
   fprintf(f, "</h1>\n<p>rmtmc %s. Verdict per row (docs/verdict.md): z = (empirical mean - reference) / standard "
              "error; rule <i>corrected</i>: the reference is the theory plus its predicted finite-size bias, "
              "<i>exact</i>: the exact finite-n expectation (|z| &gt; %.0f DISAGREES); <i>uncorrected</i>: the theory "
@@ -203,7 +207,7 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const spec_ctx *sc = ctx;
   const rmtmc_spectrum_result *r = sc->r;
   const rmtmc_spectrum_config *c = &r->config;
-  begin(f, "rmtmc spectrum: S = X X\u1d40 / n against its deterministic equivalent");
+  begin(f, "rmtmc spectrum: S = X X\u1d40 / n against its deterministic equivalent", 1);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
   kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
@@ -311,7 +315,7 @@ typedef struct {
 
 static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const grid_ctx *g = ctx;
-  begin(f, g->title);
+  begin(f, g->title, 1);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "study", "%s", g->config);
   run_rows(f, g->run);
@@ -394,7 +398,7 @@ static rmtmc_status theory_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const rmtmc_theory_study_result *t = tc->t;
   const rmtmc_theory_study_config *c = &t->config;
   const rmtmc_limit_spectrum *ls = &t->limit;
-  begin(f, "rmtmc theory: the limit spectrum of S = X X\u1d40 / n");
+  begin(f, "rmtmc theory: the limit spectrum of S = X X\u1d40 / n", 0);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "population covariance Sigma", "%s, realised at d = %lld", c->sigma, (long long)t->model.d);
   kv(f, "eta = d/n", "%.10g (n = %lld: the spectrum study at these d and n uses the same population and code)",
@@ -446,7 +450,7 @@ static rmtmc_status sweep_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const sweep_ctx *sc = ctx;
   const rmtmc_sweep_result *r = sc->r;
   const rmtmc_sweep_config *c = &r->config;
-  begin(f, "rmtmc sweep: the error of m_d(z) against its limit as the size grows");
+  begin(f, "rmtmc sweep: the error of m_d(z) against its limit as the size grows", 1);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   if (c->param == RMTMC_SWEEP_D) kv(f, "parameter", "d varies, n = %.6g d", c->ratio);
   else kv(f, "parameter", "n varies, d = %lld fixed", (long long)c->base.d);

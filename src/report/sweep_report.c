@@ -291,8 +291,10 @@ void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r) {
       const rmtmc_sweep_point *p = &r->points[i];
       char zs[40];
       snprintf(zs, sizeof zs, "%.4g%+.4gi", p->z_re[k], p->z_im[k]);
-      fprintf(f, "  %-8lld %-8lld %-18s %-14.4e %-14.4e\n", (long long)p->d, (long long)p->n, zs,
-              rmtmc_sweep_abs_error(p, k), rmtmc_sweep_sd(p, k));
+      char e1[32], e2[32];
+      fprintf(f, "  %-8lld %-8lld %-18s %-14s %-14s\n", (long long)p->d, (long long)p->n, zs,
+              report_num(e1, sizeof e1, "%.4e", rmtmc_sweep_abs_error(p, k)),
+              report_num(e2, sizeof e2, "%.4e", rmtmc_sweep_sd(p, k)));
     }
   rmtmc_verdict v;
   rmtmc_sweep_verdict(r, &v);
