@@ -72,7 +72,7 @@ typedef struct rmtmc_stieltjes_row {
   double zscore_corr_re, zscore_corr_im; /* (empirical - theory - bias) / stderr (NAN: no bias) */
   int rule;        /* how the verdict judges the row (rmtmc_verdict.h: RMTMC_RULE_CORRECTED,
                       _UNCORRECTED or _OUT) */
-  char note[256];  /* why that rule: the bias unknown, dropped near an edge, the entries'
+  char note[400];  /* why that rule: the bias unknown, dropped near an edge, the entries'
                       moments ("" for the plain bias correction) */
 } rmtmc_stieltjes_row;
 

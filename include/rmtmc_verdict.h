@@ -89,7 +89,7 @@ typedef struct rmtmc_verdict_row {
   rmtmc_row_verdict verdict;
   double z;          /* the z-score the rule judged (NAN: none) */
   double threshold;
-  char reason[320];  /* why inconclusive or kept out, or a note on the rule */
+  char reason[512];  /* why inconclusive or kept out, or a note on the rule */
   const void *src;
   int part;
 } rmtmc_verdict_row;

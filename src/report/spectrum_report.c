@@ -389,11 +389,13 @@ void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r) {
       char zs[32], em[160], th[112];
       snprintf(zs, sizeof zs, "%.4g%+.4gi", w->z_re, w->z_im);
       double se = fmax(w->re.stderr_, w->z_im != 0.0 ? w->im.stderr_ : 0.0);
-      snprintf(em, sizeof em, "%s%s%si +- %s", report_num(a, sizeof a, "%.6f", w->re.mean),
-               w->im.mean >= 0 || !isfinite(w->im.mean) ? "+" : "", report_num(b, sizeof b, "%.6f", w->im.mean),
-               report_num(e, sizeof e, "%.1e", se));
-      snprintf(th, sizeof th, "%s%s%si", report_num(a, sizeof a, "%.6f", w->theory_re), w->theory_im >= 0 ? "+" : "",
-               report_num(b, sizeof b, "%.6f", w->theory_im));
+#define FIXED(v) (fabs(v) < 1e6 ? "%.6f" : "%.6e")
+      snprintf(em, sizeof em, "%s%s%si +- %s", report_num(a, sizeof a, FIXED(w->re.mean), w->re.mean),
+               w->im.mean >= 0 || !isfinite(w->im.mean) ? "+" : "",
+               report_num(b, sizeof b, FIXED(w->im.mean), w->im.mean), report_num(e, sizeof e, "%.1e", se));
+      snprintf(th, sizeof th, "%s%s%si", report_num(a, sizeof a, FIXED(w->theory_re), w->theory_re),
+               w->theory_im >= 0 ? "+" : "", report_num(b, sizeof b, FIXED(w->theory_im), w->theory_im));
+#undef FIXED
       /* the largest |z| over the parts, raw and as judged */
       const rmtmc_verdict_row *vr[2] = {rmtmc_verdict_find(&v, w, 0), rmtmc_verdict_find(&v, w, 1)};
       double raw = fabs(w->zscore_re), judged = vr[0] ? fabs(vr[0]->z) : NAN;
@@ -401,12 +403,14 @@ void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r) {
         raw = isnan(raw) || fabs(w->zscore_im) > raw ? fabs(w->zscore_im) : raw;
         if (vr[1] && (isnan(judged) || fabs(vr[1]->z) > judged)) judged = fabs(vr[1]->z);
       }
-      const rmtmc_verdict_row *worst = vr[1] && vr[1]->verdict < RMTMC_ROW_KEPT_OUT &&
-                                               (vr[0]->verdict == RMTMC_ROW_AGREES || vr[0]->verdict == RMTMC_ROW_KEPT_OUT)
-                                           ? vr[1]
-                                           : vr[0];
+      /* the part to show: the more severe verdict */
+      static const int severity[4] = {[RMTMC_ROW_AGREES] = 1, [RMTMC_ROW_DISAGREES] = 3,
+                                      [RMTMC_ROW_INCONCLUSIVE] = 2, [RMTMC_ROW_KEPT_OUT] = 0};
+      const rmtmc_verdict_row *worst =
+          vr[1] && (!vr[0] || severity[vr[1]->verdict] > severity[vr[0]->verdict]) ? vr[1] : vr[0];
       fprintf(f, "  %-20s %-32s %-24s %-9s %-9s %-12s %s\n", zs, em, th, report_num(z1, sizeof z1, "%.2f", raw),
-              report_num(z2, sizeof z2, "%.2f", judged), rmtmc_rule_name((rmtmc_rule)w->rule),
+              w->rule == RMTMC_RULE_OUT ? "-" : report_num(z2, sizeof z2, "%.2f", judged),
+              rmtmc_rule_name((rmtmc_rule)w->rule),
               worst ? rmtmc_row_verdict_name(worst->verdict) : "");
     }
   }

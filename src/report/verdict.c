@@ -94,7 +94,7 @@ void rmtmc_verdict_add(rmtmc_verdict *v, const rmtmc_judge *j) {
     snprintf(r->reason, sizeof r->reason, "%s", note ? note : "informational");
     return;
   }
-  char why[256];
+  char why[320];
   unjudgeable(j, v->trials, why, sizeof why);
   if (!why[0] && !isfinite(r->z)) snprintf(why, sizeof why, "the z-score is %s", nonfinite(r->z));
   if (why[0]) {
@@ -204,8 +204,8 @@ void rmtmc_verdict_line(const rmtmc_verdict *v, char *buf, size_t len) {
   const rmtmc_verdict_row *w = v->worst >= 0 ? &v->rows[v->worst] : NULL;
   switch (v->outcome) {
     case RMTMC_OUTCOME_AGREES:
-      snprintf(buf, len, "AGREES: largest |z| %.2f <= %.3g over %lld rows (%s)%s", v->max_abs_z,
-               w ? w->threshold : RMTMC_VERDICT_Z, (long long)v->judged, rules, out);
+      snprintf(buf, len, "AGREES: largest |z| %.2f <= %.3g over %lld row%s (%s)%s", v->max_abs_z,
+               w ? w->threshold : RMTMC_VERDICT_Z, (long long)v->judged, v->judged == 1 ? "" : "s", rules, out);
       break;
     case RMTMC_OUTCOME_DISAGREES: {
       const rmtmc_verdict_row *d = NULL;
