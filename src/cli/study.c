@@ -60,53 +60,62 @@ static int is_flag(void *ctx, const char *name) {
 typedef struct notice_ctx {
   const char *cmd;
   int quiet;
+  cli_progress *prog; /* a notice ends the progress line */
 } notice_ctx;
 
 static void notice(void *ctx, int level, const char *line) {
   const notice_ctx *n = ctx;
   if (level == RMTMC_NOTICE_PROGRESS && n->quiet) return;
+  cli_progress_done(n->prog);
+  n->prog->shown = 0;
   fprintf(stderr, "rmtmc %s: %s\n", n->cmd, line);
 }
 
-static int fail_free(const char *cmd, rmtmc_study *s, const rmtmc_error *err) {
-  int rc = cli_fail(cmd, err);
+/* A failure every rank agrees on: rank 0 says it, every rank exits the same. */
+static int fail_free(const char *cmd, rmtmc_study *s, const rmtmc_error *err, int root) {
+  int rc = root ? cli_fail(cmd, err) : cli_exit_code(err->code);
   rmtmc_study_free(s);
   return rc;
 }
 
-int cli_study(const char *name, const char *cmd, int argc, char **argv) {
+int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_comm *comm) {
+  int root = rmtmc_comm_rank(comm) == 0;
   rmtmc_error err;
   rmtmc_error_clear(&err);
   rmtmc_study *s = NULL;
-  if (rmtmc_study_new(name, &s, &err) != RMTMC_OK) return cli_fail(cmd, &err);
+  if (rmtmc_study_new(name, &s, &err) != RMTMC_OK) return root ? cli_fail(cmd, &err) : cli_exit_code(err.code);
   rmtmc_study_traits tr;
   rmtmc_study_traits_of(s, &tr);
   rmtmc_backend_debug dbg;
   rmtmc_backend_debug_default(&dbg);
   rmtmc_backend_debug_from_env(&dbg);
   rmtmc_study_set_debug(s, &dbg);
+  rmtmc_study_set_comm(s, comm);
   cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0};
-  int save_eig = 0, fail_on = FAIL_ON_NONE;
+  int save_eig = 0, help = 0, fail_on = FAIL_ON_NONE;
   cli_args a = {.argc = argc, .argv = argv, .pos = 0};
   const char *opt, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&a, is_flag, s, &opt, &val, &err)) != 0) {
-    if (r < 0) return fail_free(cmd, s, &err);
-    if (strcmp(opt, "help") == 0) {
-      rmtmc_study_usage(s, stdout);
-      rmtmc_study_free(s);
-      return 0;
-    }
-    if (strcmp(opt, "quiet") == 0) o.quiet = 1;
+  /* Every rank parses the same argv alike; the outputs are rank 0's to check. */
+  while (st == RMTMC_OK && !help && (r = cli_next(&a, is_flag, s, &opt, &val, &err)) != 0) {
+    if (r < 0) st = err.code != RMTMC_OK ? err.code : RMTMC_ERR_INVALID;
+    else if (strcmp(opt, "help") == 0) help = 1;
+    else if (strcmp(opt, "quiet") == 0) o.quiet = 1;
     else if (strcmp(opt, "no-plots") == 0) o.no_plots = 1;
-    else if (strcmp(opt, "json") == 0 && !tr.needs_dir) st = cli_check_output(opt, o.json = val, 0, &err);
-    else if (strcmp(opt, "out") == 0) st = cli_check_output(opt, o.out = val, 1, &err);
-    else if (strcmp(opt, "fail-on") == 0) st = parse_fail_on(cmd, &tr, val, &fail_on, &err);
-    else if (strcmp(opt, "save-trials") == 0) {
+    else if (strcmp(opt, "json") == 0 && !tr.needs_dir) {
+      o.json = val;
+      if (root) st = cli_check_output(opt, val, 0, &err);
+    } else if (strcmp(opt, "out") == 0) {
+      o.out = val;
+      if (root) st = cli_check_output(opt, val, 1, &err);
+    } else if (strcmp(opt, "fail-on") == 0) {
+      st = parse_fail_on(cmd, &tr, val, &fail_on, &err);
+    } else if (strcmp(opt, "save-trials") == 0) {
       if (!rmtmc_study_flag(s, "save-trials"))
         st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-trials: `rmtmc %s` runs no Monte Carlo trials", cmd);
-      if (st == RMTMC_OK) st = cli_check_output(opt, o.trials_dir = val, 1, &err);
+      o.trials_dir = val;
+      if (st == RMTMC_OK && root) st = cli_check_output(opt, val, 1, &err);
       if (st == RMTMC_OK) st = rmtmc_study_set(s, "save-trials", NULL, &err);
     } else {
       st = rmtmc_study_set(s, opt, val, &err);
@@ -117,34 +126,48 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
       }
     }
   }
+  if (st == RMTMC_OK && help) {
+    if (root) rmtmc_study_usage(s, stdout);
+    rmtmc_study_free(s);
+    return 0;
+  }
   if (st == RMTMC_OK && save_eig && !o.trials_dir)
     st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-eigenvalues needs --save-trials DIR (where they go)");
   if (st == RMTMC_OK) st = rmtmc_study_check(s, &err);
   if (st == RMTMC_OK && tr.needs_dir && !o.out) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--out DIR is required");
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+  st = rmtmc_comm_agree(comm, st, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &err, root);
 
   cli_progress prog;
-  cli_progress_init(&prog, o.quiet);
-  notice_ctx nc = {.cmd = cmd, .quiet = o.quiet};
-  rmtmc_study_set_progress(s, cli_progress_update, &prog);
-  rmtmc_study_set_notice(s, notice, &nc);
+  cli_progress_init(&prog, o.quiet || !root, rmtmc_comm_size(comm) > 1);
+  notice_ctx nc = {.cmd = cmd, .quiet = o.quiet, .prog = &prog};
+  if (root) { /* progress counts every rank's trials (rmtmc_comm.h) */
+    rmtmc_study_set_progress(s, cli_progress_update, &prog);
+    rmtmc_study_set_notice(s, notice, &nc);
+  }
   rmtmc_result *res = NULL;
   st = rmtmc_study_run(s, tr.needs_dir ? o.out : NULL, &res, &err);
   cli_progress_done(&prog);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+  st = rmtmc_comm_agree(comm, st, &err); /* a rank that failed outside a run says so here */
+  if (st != RMTMC_OK) {
+    rmtmc_result_free(res);
+    return fail_free(cmd, s, &err, root);
+  }
   if (!rmtmc_result_complete(res)) { /* stopped early on purpose: nothing more to write */
     rmtmc_result_free(res);
     rmtmc_study_free(s);
     return 0;
   }
   const char *note = rmtmc_result_note(res);
-  if (note[0] && o.quiet) fprintf(stderr, "rmtmc %s: %s\n", cmd, note);
-  st = cli_write_outputs(cmd, res, &o, &err);
-  if (st == RMTMC_OK && tr.json_to_stdout && !o.json && !o.out) st = rmtmc_result_write_json(res, stdout, &err);
-  if (st == RMTMC_OK && !o.quiet) rmtmc_result_summary(res, stdout);
-  int rc = st == RMTMC_OK ? verdict_exit(cmd, res, fail_on) : RMTMC_EXIT_OK;
+  if (root && note[0] && o.quiet) fprintf(stderr, "rmtmc %s: %s\n", cmd, note);
+  if (root) st = cli_write_outputs(cmd, res, &o, &err);
+  if (root && st == RMTMC_OK && tr.json_to_stdout && !o.json && !o.out) st = rmtmc_result_write_json(res, stdout, &err);
+  st = rmtmc_comm_agree(comm, st, &err); /* every rank exits with rank 0's outcome */
+  if (st == RMTMC_OK && root && !o.quiet) rmtmc_result_summary(res, stdout);
+  /* The verdict is rank 0's to judge; the launcher reports its non-zero exit. */
+  int rc = st == RMTMC_OK && root ? verdict_exit(cmd, res, fail_on) : RMTMC_EXIT_OK;
   rmtmc_result_free(res);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &err, root);
   rmtmc_study_free(s);
   return rc;
 }

@@ -14,6 +14,18 @@ const char *rmtmc_status_str(rmtmc_status s) {
   return text[s];
 }
 
+int rmtmc_status_is_input(rmtmc_status s) {
+  switch (s) {
+    case RMTMC_OK:
+    case RMTMC_ERR_NOMEM:
+    case RMTMC_ERR_NUMERIC:
+    case RMTMC_ERR_NOCONV:
+    case RMTMC_ERR_BACKEND:
+    case RMTMC_ERR_CANCELLED: return 0;
+    default: return 1;
+  }
+}
+
 rmtmc_status rmtmc_error_set(rmtmc_error *err, rmtmc_status code,
                              const char *fmt, ...) {
   if (err) {

@@ -159,6 +159,7 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
   rmtmc_json_array_end(&j);
   rmtmc_json_num(&j, "seconds", tot);
   rmtmc_json_object_end(&j);
+  report_json_ranks(&j, &r->run, r->divided[0] ? r->divided : "none");
   rmtmc_json_end(&j);
   return RMTMC_OK;
 }

@@ -40,6 +40,8 @@ static void usage(FILE *f) {
           "                     report.html\n"
           "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
           "  --stop-after K     stop after K newly computed points (for testing resume)\n"
+          "  (mpirun -n K rmtmc sweep ... or srun: each point's trials divided among K MPI ranks, or\n"
+          "  whole points on the ranks when trials < 64 K; the numbers of one process; docs/cluster.md)\n"
           "  --quiet            no summary on stdout\n"
           "  --fail-on V        exit status 3 when the verdict on the slopes is DISAGREES (V = disagrees)\n"
           "                     or not AGREES (V = inconclusive) (docs/verdict.md)\n"

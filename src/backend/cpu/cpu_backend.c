@@ -17,6 +17,7 @@
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
 #include "core/sysinfo.h"
+#include "core/blas.h"
 
 typedef struct cpu_batch {
   const rmtmc_model *m;
@@ -40,14 +41,26 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   c->threads = opts && opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
   c->debug = debug;
+  /* BLAS single-threaded while the backend is open (trials run in
+   * parallel, each on one BLAS thread: rmtmc_blas_serial); the process's
+   * setting comes back at close, so a front end running many studies in one
+   * process (the Python package) leaves OpenBLAS as it found it. */
+  c->blas_threads = 0;
 #if defined(OPENBLAS_VERSION)
-  openblas_set_num_threads(1);
+  c->blas_threads = openblas_get_num_threads();
 #endif
+  rmtmc_blas_serial();
   *impl = c;
   return RMTMC_OK;
 }
 
-static void cpu_close(void *impl) { free(impl); }
+static void cpu_close(void *impl) {
+  cpu_impl *c = impl;
+#if defined(OPENBLAS_VERSION)
+  if (c && c->blas_threads > 0) openblas_set_num_threads(c->blas_threads);
+#endif
+  free(c);
+}
 
 static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *err) {
   cpu_impl *c = impl;

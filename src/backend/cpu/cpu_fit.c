@@ -13,6 +13,7 @@
 #include "backend/cpu/cpu_internal.h"
 #include "backend/fit_common.h"
 #include "core/parallel.h"
+#include "core/blas.h"
 #include "core/sysinfo.h"
 #include "rmtmc_rng.h"
 
@@ -404,9 +405,7 @@ static rmtmc_status fit_item(void *ctx, int thread, int64_t i, rmtmc_error *err)
 static rmtmc_status fit_reduce(void *impl, void *batch, double *out, int64_t *hist, rmtmc_error *err) {
   cpu_impl *ci = impl;
   cpu_fit_batch *fb = batch;
-#if defined(OPENBLAS_VERSION)
-  openblas_set_num_threads(1);
-#endif
+  rmtmc_blas_serial();
   fit_job j = {.fb = fb, .out = out};
   memset(fb->info, 0, (size_t)fb->count * sizeof(int));
   rmtmc_status st = rmtmc_parallel_for(fb->threads, fb->count, fit_item, &j, err);
