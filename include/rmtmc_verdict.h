@@ -79,6 +79,7 @@ typedef struct rmtmc_judge {
   double offset;     /* corrected: the predicted bias; exact: exact - theory */
   double threshold;  /* 0: RMTMC_VERDICT_Z */
   const char *note;  /* why this rule (out: the reason; may be NULL) */
+  const char *cannot_judge; /* non-NULL: the row cannot be judged, for this reason (INCONCLUSIVE) */
   const void *src;   /* the study's row, to find the verdict row again */
   int part;          /* 0 (real part, or a real row), 1 (imaginary part) */
 } rmtmc_judge;

@@ -80,6 +80,14 @@ if [ $have_gnuplot = 1 ]; then
     ok "theory report.html embeds both pictures" || bad "theory report.html pictures"
 fi
 
+# A law over more than two decades (26 intervals): log lambda axis, lambda x density, a fine curve.
+"$RMTMC" theory --sigma ar1:0.9 --d 200 --eta 0.1 --out "$work/t9" 2>/dev/null &&
+  grep -q "set logscale x" "$work/t9/plot_density.gp" && grep -q 'using 1:(\$1\*\$2)' "$work/t9/plot_density.gp" &&
+  [ "$(wc -l < "$work/t9/density_curve.csv")" -ge 4000 ] &&
+  ! grep -q "set logscale x" "$work/t/plot_density.gp" &&
+  ok "theory density over 2.8 decades: log axis, lambda x density, 4000 points (not for a narrow law)" ||
+  bad "theory log-axis density"
+
 # A spiked density: the BBP location and the empirical outlier are marked.
 "$RMTMC" spectrum --d 40 --n 80 --trials 10 --sigma spike:3 --z=-1 --threads 2 --quiet --out "$work/k" &&
   grep -q "BBP: spike 4" "$work/k/plot_density.gp" && grep -q "empirical extreme eigenvalue" "$work/k/plot_density.gp" &&

@@ -63,6 +63,18 @@ static void rules(check_ctx *c) {
              "rule: uncorrected row 5 s.e. off is inconclusive (the gap may be the bias), not a disagreement");
   check_true(c, one(RMTMC_RULE_UNCORRECTED, 1.01, 1.0, 0.1, NAN, 100, &o, NULL, 0) == RMTMC_ROW_AGREES,
              "rule: uncorrected row within 4 s.e. agrees");
+  {
+    rmtmc_verdict v;
+    rmtmc_verdict_init(&v, 100);
+    rmtmc_judge j = {.what = "slope", .at = "z = -1", .rule = RMTMC_RULE_UNCORRECTED, .estimate = -1.0, .theory = -1.0,
+                     .stderr_ = 0.1, .offset = NAN, .cannot_judge = "too few points"};
+    rmtmc_verdict_add(&v, &j);
+    rmtmc_verdict_finish(&v);
+    check_true(c, v.outcome == RMTMC_OUTCOME_INCONCLUSIVE && v.rows[0].verdict == RMTMC_ROW_INCONCLUSIVE &&
+                      strcmp(v.rows[0].reason, "too few points") == 0 && isnan(v.rows[0].z),
+               "rule: a row the study cannot judge (cannot_judge) is inconclusive with that reason alone");
+    rmtmc_verdict_free(&v);
+  }
   /* false agreement: rows that cannot be judged */
   struct {
     const char *what;

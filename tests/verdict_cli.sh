@@ -68,6 +68,16 @@ grep -q "spike 4 (weight 0.025): outlier above the bulk at 4.66667 (BBP" "$work/
   grep -q "empirical lambda_max" "$work/k.txt" && ok "a spiked study names its outlier, its BBP location and the empirical one" ||
   { bad "spiked summary"; cat "$work/k.txt"; }
 
+# z in the gap between the bulk and the spike's outlier: the correction is
+# dropped for the distance to the outlier's edge, not for a density that is
+# rounding noise in the gap.
+"$RMTMC" spectrum --d 200 --n 400 --trials 20 --sigma spike:3 --z=4+0.2i --backend cpu --quiet --json "$work/g.json" &&
+  python3 - "$work/g.json" <<'PY2' && ok "a z in a gap: its dropped correction names the support edge" || bad "gap note"
+import json, sys
+r = json.load(open(sys.argv[1]))["stieltjes"][0]
+assert r["rule"] == "uncorrected" and "from the support edge 4.2853" in r["note"] and "lie within" not in r["note"], r
+PY2
+
 "$RMTMC" --help >"$work/h.txt"
 ! grep -q "ridge linear generative" "$work/h.txt" && ! grep -q "THEORY" "$work/h.txt" &&
   ok "top-level help: no stray word, no THEORY citation" || bad "top-level help"

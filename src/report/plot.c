@@ -147,6 +147,12 @@ static rmtmc_status density_curve_csv(FILE *f, const void *ctx, rmtmc_error *err
   return RMTMC_OK;
 }
 
+/* Whether the density picture takes a log λ axis: a theory-only law, no
+ * atom, spread over more than two decades. */
+static int density_logx(int histogram, double atom, double lo, double hi) {
+  return !histogram && !(atom > 0) && lo > 0 && hi >= 100.0 * lo;
+}
+
 static rmtmc_status density_gp(FILE *f, const void *ctx, rmtmc_error *err) {
   const density_pic *p = ctx;
   const rmtmc_limit_spectrum *ls = p->ls;
@@ -160,18 +166,27 @@ static rmtmc_status density_gp(FILE *f, const void *ctx, rmtmc_error *err) {
       hi = fmax(hi, ls->outliers[i].location);
     }
   if (atom > 0) lo = fmin(lo, 0.0);
-  double pad = 0.04 * (hi - lo), ydata = p->ymax_data;
+  /* A law spread over more than two decades (no histogram, no atom): log λ
+   * axis and λ times the density, the mass per unit of ln λ, so that every
+   * part of the support shows (ar1:0.9 at eta = 0.1 spans 0.03 to 20). */
+  int logx = density_logx(p->histogram, atom, lo, hi);
+  double pad = 0.04 * (hi - lo), ydata = logx ? 0.0 : p->ymax_data;
   for (int64_t i = 0; i < p->curve->n; ++i) /* the curve, but not its rise at a hard edge */
-    if (!(p->curve->hard_edge_at_zero && p->curve->x[i] < lo + 0.02 * (hi - lo))) ydata = fmax(ydata, p->curve->f[i]);
+    if (!(p->curve->hard_edge_at_zero && p->curve->x[i] < lo + 0.02 * (hi - lo)))
+      ydata = fmax(ydata, logx ? p->curve->x[i] * p->curve->f[i] : p->curve->f[i]);
   double ymax = ydata > 0 ? 1.2 * ydata : 1.0;
   if (p->user_label >= 0) label_read(f, p->user_label, "user_text");
-  fprintf(f, "set xrange [%.17g:%.17g]\n", lo - pad, hi + pad);
+  if (logx)
+    fprintf(f, "set logscale x\nset xrange [%.17g:%.17g]\n", lo / 1.2, hi * 1.2);
+  else
+    fprintf(f, "set xrange [%.17g:%.17g]\n", lo - pad, hi + pad);
   fprintf(f, "set yrange [0:%.17g]\n", ymax);
   fprintf(f, "set title \"%s\"\n", p->title);
   if (p->user_label >= 0) fprintf(f, "set label 20 user_text at graph 0.5, graph 1.02 center noenhanced front\n");
   fprintf(f, "set xlabel \"eigenvalue λ of S%s\"\n",
-          p->histogram ? "  (histogram pooled over the trials)" : "");
-  fprintf(f, "set ylabel \"density of the absolutely continuous part\"\n");
+          p->histogram ? "  (histogram pooled over the trials)" : logx ? " (log scale)" : "");
+  fprintf(f, "set ylabel \"%s\"\n", logx ? "λ × density: mass per unit of ln λ (absolutely continuous part)"
+                                            : "density of the absolutely continuous part");
   fprintf(f, "set tmargin 5\nset style fill solid 0.35 border lc rgb \"#4477aa\"\n");
   if (atom > 0) { /* the atom at 0: a spike of its mass on the right axis */
     fprintf(f, "set y2range [0:1.05]\nset y2tics 0.2 nomirror\nset ytics nomirror\n"
@@ -227,9 +242,9 @@ static rmtmc_status density_gp(FILE *f, const void *ctx, rmtmc_error *err) {
             (long long)p->bins);
     sep = ", \\\n       ";
   }
-  fprintf(f, "%s\"density_curve.csv\" skip 1 using 1:2 with lines lw 2.2 lc rgb \"#cc3311\" title \"theory "
-             "(finite-d population, η = d/n)\"",
-          sep);
+  fprintf(f, "%s\"density_curve.csv\" skip 1 using 1:%s with lines lw 2.2 lc rgb \"#cc3311\" title \"theory "
+             "(finite-d population, η = d/n)%s\"",
+          sep, logx ? "($1*$2)" : "2", logx ? ", λ × density" : "");
   if (atom > 0)
     fprintf(f, ", \\\n       $atom using 1:2 axes x1y2 with impulses lw 5 lc rgb \"#cc3311\" title \"atom at 0, "
                "theory (mass: right axis)\""
@@ -555,9 +570,16 @@ rmtmc_status rmtmc_plot_theory(const char *dir, const rmtmc_theory_study_result 
   density_pic dp = {.title = title, .ls = ls, .curve = &t->curve, .histogram = 0, .lo = ls->support.lo[0],
                     .hi = ls->support.hi[ls->support.nint - 1], .ymax_data = ymax, .atom_emp = NAN,
                     .user_label = user};
+  /* On a log λ axis the points shared out by width leave the low decades
+   * coarse: the picture draws its own curve of 4000 points there. */
+  rmtmc_density_curve fine = {0};
+  if (density_logx(0, ls->atom, dp.lo, dp.hi) && t->curve.n < 4000 && st == RMTMC_OK &&
+      (st = rmtmc_limit_spectrum_density(ls, RMTMC_LAW_FINITE_D, 4000, &fine, err)) == RMTMC_OK)
+    dp.curve = &fine;
   theory_pic tp = {.t = t, .user_label = user};
-  if (st == RMTMC_OK) st = write_in(dir, "density_curve.csv", density_curve_csv, &t->curve, err);
+  if (st == RMTMC_OK) st = write_in(dir, "density_curve.csv", density_curve_csv, dp.curve, err);
   if (st == RMTMC_OK) st = write_in(dir, "plot_density.gp", density_gp, &dp, err);
+  rmtmc_density_curve_free(&fine);
   if (st == RMTMC_OK) add_script(scripts, "plot_density.gp");
   if (st == RMTMC_OK && t->zcurve.nline > 0) {
     st = write_in(dir, "stieltjes_curve.csv", zcurve_csv, &t->zcurve, err);

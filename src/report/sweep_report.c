@@ -39,7 +39,7 @@ void rmtmc_sweep_verdict(const rmtmc_sweep_result *r, rmtmc_verdict *v) {
   for (int64_t k = 0; r->points && k < r->nz; ++k)
     for (int o = 0; o < 2; ++o) {
       const rmtmc_sweep_fit *F = o ? &r->sd_fit[k] : &r->err_fit[k];
-      char at[64], note[200] = "";
+      char at[64], note[200] = "", cannot[200] = "";
       snprintf(at, sizeof at, "z = %.4g%+.4gi", r->points[0].z_re[k], r->points[0].z_im[k]);
       int64_t dof = F->used - 2;
       double se = F->stderr_;
@@ -48,15 +48,15 @@ void rmtmc_sweep_verdict(const rmtmc_sweep_result *r, rmtmc_verdict *v) {
         rule = RMTMC_RULE_OUT;
         snprintf(note, sizeof note, "informational: with d fixed and n growing the predicted rate is a heuristic");
       } else if (dof < 3) {
-        se = NAN;
-        snprintf(note, sizeof note,
-                 "a slope fitted to %lld points has %lld degrees of freedom, too few to judge it: give at least 5 "
-                 "values", (long long)F->used, (long long)(dof > 0 ? dof : 0));
+        snprintf(cannot, sizeof cannot,
+                 "a slope fitted to %lld points has %lld degree%s of freedom, too few to judge it: give at least "
+                 "5 values", (long long)F->used, (long long)(dof > 0 ? dof : 0), dof == 1 ? "" : "s");
       }
       rmtmc_judge j = {.what = o ? "log-log slope of the sd of m_d(z)" : "log-log slope of |mean m_d(z) - m(z)|",
                        .at = at, .rule = rule, .estimate = F->slope, .theory = F->predicted,
                        .diff = F->slope - F->predicted, .stderr_ = se,
-                       .threshold = dof >= 1 ? rmtmc_verdict_t_threshold(dof) : 0.0, .note = note, .src = F};
+                       .threshold = dof >= 1 ? rmtmc_verdict_t_threshold(dof) : 0.0, .note = note,
+                       .cannot_judge = cannot, .src = F};
       rmtmc_verdict_add(v, &j);
     }
   rmtmc_verdict_finish(v);

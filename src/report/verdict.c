@@ -53,7 +53,8 @@ static const char *nonfinite(double x) { return isnan(x) ? "not a number" : (x >
 /* Why the row cannot be judged ("" when it can). */
 static void unjudgeable(const rmtmc_judge *j, int64_t trials, char *why, size_t len) {
   why[0] = '\0';
-  if (!isfinite(j->estimate)) snprintf(why, len, "the estimate is %s", nonfinite(j->estimate));
+  if (j->cannot_judge && j->cannot_judge[0]) snprintf(why, len, "%s", j->cannot_judge);
+  else if (!isfinite(j->estimate)) snprintf(why, len, "the estimate is %s", nonfinite(j->estimate));
   else if (!isfinite(j->theory)) snprintf(why, len, "the theory value is %s", nonfinite(j->theory));
   else if (trials < 2) snprintf(why, len, "no standard error from %lld trial (needs at least 2)", (long long)trials);
   else if (isnan(j->stderr_)) snprintf(why, len, "the standard error is not a number");

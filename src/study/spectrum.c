@@ -224,7 +224,11 @@ static void row_rule(const rmtmc_spectrum_result *r, rmtmc_stieltjes_row *row, d
     /* which of the margin's terms binds: the eigenvalues within Im z of an
      * interior Re z, or the distance to the edge */
     double f = 0.0, near = INFINITY;
-    if (row->z_im != 0.0 && rmtmc_theory_density(&ls->pop, ls->eta, row->z_re, NULL, &f, NULL) == RMTMC_OK && f > 0)
+    int inside = 0; /* Re z in a support interval (in a gap the density is rounding noise) */
+    for (int64_t i = 0; i < ls->support.nint && !inside; ++i)
+      inside = row->z_re > ls->support.lo[i] && row->z_re < ls->support.hi[i];
+    if (inside && row->z_im != 0.0 &&
+        rmtmc_theory_density(&ls->pop, ls->eta, row->z_re, NULL, &f, NULL) == RMTMC_OK && f > 0)
       near = 2.0 * (double)ls->d * f * fabs(row->z_im);
     row->rule = RMTMC_RULE_UNCORRECTED;
     if (near <= 1.0)
