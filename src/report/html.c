@@ -444,6 +444,106 @@ static rmtmc_status theory_html(FILE *f, const void *ctx, rmtmc_error *err) {
   return RMTMC_OK;
 }
 
+/* ------------------------------ resolvent ----------------------------- */
+typedef struct { const char *dir; const rmtmc_resolvent_result *r; } rsv_ctx;
+
+/* The resolvent study judges its rows itself (rmtmc_resolvent_verdict), not
+ * yet through rmtmc_verdict.h: its rows have no rule column. */
+static void rsv_row(FILE *f, const char *what, const char *at, double emp, double se, double th, double z,
+                    int informational) {
+  fprintf(f, "<tr><td class=\"l\">");
+  esc(f, what);
+  fprintf(f, "</td><td class=\"l\">");
+  esc(f, at);
+  fprintf(f, "</td>");
+  num(f, emp);
+  num(f, se);
+  num(f, th);
+  num(f, emp - th);
+  if (isfinite(z)) fprintf(f, "<td>%+.2f</td>", z);
+  else fprintf(f, "<td class=\"na\">n/a</td>");
+  if (!isfinite(z)) fprintf(f, "<td class=\"na\">n/a</td>");
+  else if (informational) fprintf(f, "<td class=\"na\">informational</td>");
+  else if (fabs(z) <= RMTMC_VERDICT_Z) fprintf(f, "<td class=\"ok\">agrees</td>");
+  else fprintf(f, "<td class=\"bad\">DISAGREES</td>");
+  fprintf(f, "</tr>\n");
+}
+
+static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rsv_ctx *rc = ctx;
+  const rmtmc_resolvent_result *r = rc->r;
+  const rmtmc_resolvent_config *c = &r->config;
+  begin(f, "rmtmc resolvent: Q(z) = (S + zI)^-1 against its deterministic equivalent", 0);
+  fprintf(f, "<p>Verdict per row: agrees when |z| &le; %.0f, z = (empirical mean - theory) / standard error.</p>\n",
+          RMTMC_VERDICT_Z);
+  fprintf(f, "<h2>Configuration</h2>\n<table>\n");
+  kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
+  kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
+  kv(f, "population covariance Sigma", "%s (largest eigenvalue %.6g)", c->sigma, r->sigma_top);
+  kv(f, "entries", "%s", c->entries);
+  for (int64_t v = 0; v < c->nvectors; ++v) {
+    char key[32];
+    snprintf(key, sizeof key, "--vector %lld", (long long)(v + 1));
+    kv(f, key, "%s (norm %.6g before normalising)", c->vectors[v], r->vector_norms[v]);
+  }
+  run_rows(f, &r->run);
+  fprintf(f, "</table>\n<h2>The equivalent at each z</h2>\n<table>\n<tr><th class=\"l\">z</th><th class=\"l\">path</th>"
+             "<th>delta(z)</th><th>kappa = z (1 + delta)</th></tr>\n");
+  for (int64_t j = 0; j < c->nz; ++j) {
+    const rmtmc_resolvent_zinfo *z = &r->zinfo[j];
+    fprintf(f, "<tr><td class=\"l\">%.6g%+.6gi</td><td class=\"l\">%s</td><td>%.8g%+.8gi</td><td>%.8g%+.8gi</td></tr>\n",
+            z->z_re, z->z_im, z->cholesky ? "Cholesky of S + zI" : "eigendecomposition of S", z->delta_re, z->delta_im,
+            z->kappa_re, z->kappa_im);
+  }
+  fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
+  fprintf(f, "<p>Qbar(z) = (Sigma/(1 + delta) + zI)<sup>-1</sup>, delta = (1/n) tr Sigma Qbar (docs/theory.md 10). "
+             "The z-score subtracts the predicted O(1/d) bias where it is known (the theory column shows the limit); "
+             "where it is not known the raw z-score is judged and an O(1/d) offset may remain. diag_dev is a maximum "
+             "over the diagonal, positive at every finite d: shown, not judged.</p>\n");
+  fprintf(f, "<table>\n<tr><th class=\"l\">quantity</th><th class=\"l\">at</th><th>empirical mean</th>"
+             "<th>standard error</th><th>theory</th><th>difference</th><th>z</th><th>verdict</th></tr>\n");
+  for (int64_t k = 0; k < r->nrows; ++k) {
+    const rmtmc_resolvent_row *w = &r->rows[k];
+    char what[96], at[64];
+    snprintf(what, sizeof what, "%s %s%s", w->part ? "Im" : "Re", w->name, w->bias_known ? " (z: bias-corrected)" : "");
+    snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
+    rsv_row(f, what, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_resolvent_row_z(w),
+        w->judge == RMTMC_RSV_INFORMATIONAL);
+  }
+  fprintf(f, "</table>\n");
+  const char *v = rmtmc_resolvent_verdict(r);
+  fprintf(f, "<p>Overall: largest |z| = %.2f: <span class=\"%s\">%s</span>%s</p>\n", rmtmc_resolvent_max_abs_z(r),
+          strcmp(v, "AGREES") == 0 ? "ok" : (strcmp(v, "DISAGREES") == 0 ? "bad" : "na"),
+          strcmp(v, "AGREES") == 0 ? "AGREES with the theory"
+                                   : (strcmp(v, "DISAGREES") == 0 ? "DISAGREES with the theory" : "INCONCLUSIVE"),
+          strcmp(v, "INCONCLUSIVE") == 0 ? " (some rows have no finite z-score)" : "");
+  fprintf(f, "<h2>Fluctuations</h2>\n<p>sd of each functional over the trials, times d (traces) or d<sup>1/2</sup> "
+             "(quadratic forms): O(1) when the fluctuations scale as predicted; the prediction where it is known "
+             "(Gaussian entries, Sigma = s2 I, real z).</p>\n<table>\n<tr><th class=\"l\">functional</th>"
+             "<th class=\"l\">at</th><th>sd</th><th>sd d<sup>-order</sup></th><th>predicted sd</th></tr>\n");
+  for (int64_t k = 0; k < r->nrows; ++k) {
+    const rmtmc_resolvent_row *w = &r->rows[k];
+    fprintf(f, "<tr><td class=\"l\">%s %s</td><td class=\"l\">z = %.4g%+.4gi</td>", w->part ? "Im" : "Re", w->name,
+            w->z_re, w->z_im);
+    num(f, w->emp.sd);
+    num(f, w->scaled_sd);
+    num(f, w->sd_theory);
+    fprintf(f, "</tr>\n");
+  }
+  fprintf(f, "</table>\n<h2>Pictures</h2>\n");
+  if (r->ncurve > 0) image(f, rc->dir, "resolvent.png", "resolvent functionals against real z vs theory");
+  int have_complex = 0;
+  for (int64_t j = 0; j < c->nz; ++j) have_complex |= c->z_im[j] != 0.0;
+  if (have_complex) image(f, rc->dir, "resolvent_complex.png", "resolvent functionals at complex z vs theory");
+  fprintf(f, "<h2>Timing</h2>\n<table>\n");
+  kv(f, "Monte Carlo", "%.3f s for %lld trials (%.1f trials/s, %.3g s per trial)", r->seconds,
+     (long long)c->run.trials, r->trials_per_second, r->seconds / (double)c->run.trials);
+  kv(f, "theory", "%.3f s", r->theory_seconds);
+  fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.resolvent/1), functionals.csv, resolvent_curve.csv.</p>\n");
+  end(f);
+  return RMTMC_OK;
+}
+
 rmtmc_status rmtmc_html_theory(const char *dir, const rmtmc_theory_study_result *t, rmtmc_error *err) {
   theory_ctx tc = {.dir = dir, .t = t};
   return write_html(dir, theory_html, &tc, err);
@@ -507,4 +607,9 @@ static rmtmc_status sweep_html(FILE *f, const void *ctx, rmtmc_error *err) {
 rmtmc_status rmtmc_html_sweep(const char *dir, const rmtmc_sweep_result *r, rmtmc_error *err) {
   sweep_ctx sc = {.dir = dir, .r = r};
   return write_html(dir, sweep_html, &sc, err);
+}
+
+rmtmc_status rmtmc_html_resolvent(const char *dir, const rmtmc_resolvent_result *r, rmtmc_error *err) {
+  rsv_ctx rc = {.dir = dir, .r = r};
+  return write_html(dir, resolvent_html, &rc, err);
 }

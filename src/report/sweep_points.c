@@ -27,9 +27,14 @@ static void jarr(FILE *f, const char *key, const double *v, int64_t n) {
   fputc(']', f);
 }
 
-static void write_point_line(FILE *f, const rmtmc_sweep_point *p) {
+static void write_point_line(FILE *f, const rmtmc_sweep_result *r, const rmtmc_sweep_point *p) {
   fprintf(f, "{\"index\":%lld,\"value\":%lld,\"d\":%lld,\"n\":%lld,\"seed\":%llu,\"nz\":%lld", (long long)p->index,
           (long long)p->value, (long long)p->d, (long long)p->n, (unsigned long long)p->seed, (long long)p->nz);
+  if (r->config.study == RMTMC_SWEEP_RESOLVENT) { /* the rows' functionals (rebuilt from the config on reading) */
+    fprintf(f, ",\"functional\":[");
+    for (int64_t k = 0; k < p->nz; ++k) fprintf(f, "%s\"%s\"", k ? "," : "", r->label[k]);
+    fputc(']', f);
+  }
   jarr(f, "z_re", p->z_re, p->nz);
   jarr(f, "z_im", p->z_im, p->nz);
   jarr(f, "empirical_re", p->emp_re, p->nz);
@@ -118,8 +123,9 @@ static void get_plain_str(const char *line, const char *key, char *dst, size_t s
   dst[len] = '\0';
 }
 
-/* A complete point line of this sweep (matching its index's value and z). */
-static int parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc_sweep_point *p) {
+/* A complete point line of this sweep (matching its index's value and its
+ * number of rows). */
+static int parse_point_line(const char *line, const rmtmc_sweep_config *c, int64_t rows, rmtmc_sweep_point *p) {
   size_t len = strlen(line);
   if (len < 2 || line[len - 1] != '\n' || line[len - 2] != '}') return 0;
   long long idx, val, d, n, nz;
@@ -127,7 +133,7 @@ static int parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc
   if (!get_int(line, "index", &idx) || !get_int(line, "value", &val) || !get_int(line, "d", &d) ||
       !get_int(line, "n", &n) || !get_uint(line, "seed", &seed) || !get_int(line, "nz", &nz))
     return 0;
-  if (!(idx >= 0 && idx < c->npoints) || c->values[idx] != val || nz != c->base.nz || nz > RMTMC_SWEEP_MAX_Z)
+  if (!(idx >= 0 && idx < c->npoints) || c->values[idx] != val || nz != rows || nz > RMTMC_SWEEP_MAX_ROWS)
     return 0;
   memset(p, 0, sizeof *p);
   p->index = (int64_t)idx;
@@ -165,7 +171,7 @@ static rmtmc_status points_rewrite(FILE *f, const void *ctx, rmtmc_error *err) {
   const rewrite_ctx *rc = ctx;
   points_header(f, rc->r);
   for (int64_t i = 0; i < rc->r->config.npoints; ++i)
-    if (rc->have[i]) write_point_line(f, &rc->r->points[i]);
+    if (rc->have[i]) write_point_line(f, rc->r, &rc->r->points[i]);
   return RMTMC_OK;
 }
 
@@ -198,7 +204,7 @@ static rmtmc_status points_load(const char *path, rmtmc_sweep_result *r, int *ha
       continue;
     }
     rmtmc_sweep_point p;
-    if (parse_point_line(line, &r->config, &p) && !have[p.index]) {
+    if (parse_point_line(line, &r->config, r->nz, &p) && !have[p.index]) {
       r->points[p.index] = p;
       have[p.index] = 1;
     } else
@@ -232,13 +238,14 @@ rmtmc_status rmtmc_sweep_points_resume(const char *dir, rmtmc_sweep_result *res,
   return rmtmc_write_atomic(path, points_rewrite, &rc, err);
 }
 
-rmtmc_status rmtmc_sweep_points_append(const char *dir, const rmtmc_sweep_point *p, rmtmc_error *err) {
+rmtmc_status rmtmc_sweep_points_append(const char *dir, const rmtmc_sweep_result *res, const rmtmc_sweep_point *p,
+                                       rmtmc_error *err) {
   char path[4096];
   rmtmc_status st = points_path(dir, path, sizeof path, 0, err);
   if (st != RMTMC_OK) return st;
   FILE *out = fopen(path, "a");
   if (!out) return rmtmc_error_set(err, RMTMC_ERR_IO, "cannot append to %s: %s", path, strerror(errno));
-  write_point_line(out, p);
+  write_point_line(out, res, p);
   if (fflush(out) != 0 || ferror(out)) st = rmtmc_error_set(err, RMTMC_ERR_IO, "cannot append to %s", path);
   if (st == RMTMC_OK) fsync(fileno(out));
   if (fclose(out) != 0 && st == RMTMC_OK) st = rmtmc_error_set(err, RMTMC_ERR_IO, "cannot close %s", path);

@@ -111,7 +111,9 @@ static int mixture_option(void *cfg, const char *name, const char *val, rmtmc_st
 }
 
 STUDY_TYPED_FNS(contexts, rmtmc_contexts_config, rmtmc_contexts_result)
+STUDY_VERDICT_FNS(contexts)
 STUDY_TYPED_FNS(mixture, rmtmc_mixture_config, rmtmc_mixture_result)
+STUDY_VERDICT_FNS(mixture)
 
 const rmtmc_study_def study_def_contexts =
     STUDY_MC_ROW(contexts, rmtmc_contexts_config, rmtmc_contexts_result, "generative contexts",

@@ -10,7 +10,7 @@
 /* The table: one line per study. */
 static const rmtmc_study_def *const studies[] = {
     &study_def_spectrum, &study_def_theory, &study_def_contexts,
-    &study_def_mixture,  &study_def_ridge,  &study_def_sweep,
+    &study_def_mixture,  &study_def_ridge,  &study_def_sweep, &study_def_resolvent,
 };
 #define NSTUDIES ((int)(sizeof studies / sizeof studies[0]))
 
@@ -125,7 +125,8 @@ static void study_started(void *ctx, const rmtmc_run_info *info) {
   const rmtmc_study *s = ctx;
   if (!s->hooks.notice) return;
   char cfg[1400], line[2048];
-  s->def->describe(s->cfg, cfg, sizeof cfg);
+  if (s->def->describe) s->def->describe(s->cfg, cfg, sizeof cfg);
+  else snprintf(cfg, sizeof cfg, "rmtmc %s", s->def->name);
   int u = snprintf(line, sizeof line, "running %s; backend %s (%s", cfg, info->backend.name, info->backend.device);
   if (u > 0 && (size_t)u < sizeof line && info->backend.threads > 0)
     u += snprintf(line + u, sizeof line - (size_t)u, ", %d threads", info->backend.threads);

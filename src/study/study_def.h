@@ -69,23 +69,29 @@ typedef struct rmtmc_study_def {
   static rmtmc_status study_##p##_html(const char *dir, const void *r, rmtmc_error *e) {                        \
     return rmtmc_html_##p(dir, r, e);                                                                          \
   }                                                                                                            \
-  static void study_##p##_summary(FILE *f, const void *r) { rmtmc_##p##_summary(f, r); }                        \
+  static void study_##p##_summary(FILE *f, const void *r) { rmtmc_##p##_summary(f, r); }
+
+/* A study with the shared verdict (rmtmc_<p>_verdict, rmtmc_verdict.h) and a
+ * configuration line (rmtmc_<p>_describe): STUDY_VERDICT_FNS(p) beside
+ * STUDY_TYPED_FNS, STUDY_VERDICT_ROW(p) in the row (STUDY_MC_ROW has it). */
+#define STUDY_VERDICT_FNS(p)                                                                                   \
   static void study_##p##_verdict(const void *r, rmtmc_verdict *v) { rmtmc_##p##_verdict(r, v); }              \
   static void study_##p##_describe(const void *c, char *b, size_t n) { rmtmc_##p##_describe(c, b, n); }
+#define STUDY_VERDICT_ROW(p) .verdict = study_##p##_verdict, .describe = study_##p##_describe
 
 #define STUDY_TYPED_ROW(p, cfg_t, res_t)                                                                       \
   .config_size = sizeof(cfg_t), .result_size = sizeof(res_t), .defaults = study_##p##_defaults,               \
   .check = study_##p##_check, .run = study_##p##_run, .result_free = study_##p##_free,                         \
   .run_opts_at = offsetof(cfg_t, run), .run_info_at = offsetof(res_t, run), .trials_at = offsetof(res_t, trials), \
   .json = rmtmc_##p##_write_json, .plots = study_##p##_plots, .html = study_##p##_html,                       \
-  .summary = study_##p##_summary, .verdict = study_##p##_verdict, .describe = study_##p##_describe
+  .summary = study_##p##_summary
 
 /* A whole row for such a study drawing trials, keeping a per-trial table
  * and writing result.json as its data file. */
 #define STUDY_MC_ROW(p, cfg_t, res_t, nm, text, usage_fn, option_fn)                                          \
   {.name = nm, .about = text, .traits = {.monte_carlo = 1, .verdict = 1}, .flags = " save-trials ",           \
    .usage = usage_fn,                                                                                           \
-   .option = option_fn, STUDY_TYPED_ROW(p, cfg_t, res_t)}
+   .option = option_fn, STUDY_TYPED_ROW(p, cfg_t, res_t), STUDY_VERDICT_ROW(p)}
 
 /* The rows (each in its study's *_def.c file). */
 extern const rmtmc_study_def study_def_spectrum;
@@ -94,6 +100,7 @@ extern const rmtmc_study_def study_def_contexts;
 extern const rmtmc_study_def study_def_mixture;
 extern const rmtmc_study_def study_def_ridge;
 extern const rmtmc_study_def study_def_sweep;
+extern const rmtmc_study_def study_def_resolvent;
 
 /* One file for a files() list. */
 void study_file(rmtmc_out_file *f, const char *name, rmtmc_writer_fn fn, const void *ctx);
