@@ -57,6 +57,15 @@ rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
  * marked). */
 rmtmc_status rmtmc_plot_theory(const char *dir, const rmtmc_theory_study_result *r,
                                rmtmc_plot_scripts *scripts, rmtmc_error *err);
+/* Edge study: DIR/plot_edge.gp (edge_hist.png/.svg: histogram of the
+ * standardised lambda_max (and lambda_min) against the TW_beta density;
+ * edge_qq.png/.svg: sample quantiles against TW_beta quantiles).  They read
+ * edge_density.csv and edge_samples.csv (rmtmc_edge_files). */
+struct rmtmc_edge_result;
+rmtmc_status rmtmc_plot_edge(const char *dir, const struct rmtmc_edge_result *r,
+                             rmtmc_plot_scripts *scripts, rmtmc_error *err);
+rmtmc_status rmtmc_html_edge(const char *dir, const struct rmtmc_edge_result *r,
+                             rmtmc_error *err);
 /* Resolvent study: DIR/plot_resolvent.gp (resolvent.png/.svg: every
  * functional against the real z, the theory as a curve from
  * resolvent_curve.csv, Monte Carlo means with 2-standard-error bars from
@@ -86,6 +95,9 @@ rmtmc_status rmtmc_html_resolvent(const char *dir, const rmtmc_resolvent_result 
  * follows twice, into STEM.png (pngcairo when gnuplot has it, else png) and
  * STEM.svg; close it with rmtmc_plot_loop_end. */
 void rmtmc_plot_loop_begin(FILE *f, const char *stem, int width, int height);
+/* The same for a script whose labels are plain text (noenhanced, font 10):
+ * the resolvent, edge and spike-sweep pictures. */
+void rmtmc_plot_loop_begin_plain(FILE *f, const char *stem, int width, int height);
 void rmtmc_plot_loop_end(FILE *f);
 /* The key below the plot (never over the data), at most maxcols entries a
  * row, with the bottom margin it needs (gnuplot's own estimate lets a

@@ -22,6 +22,8 @@
 extern "C" {
 #endif
 
+#define RMTMC_TW_MAX_S 10000
+
 typedef struct rmtmc_theory_study_config {
   char sigma[RMTMC_SPEC_LEN]; /* Sigma spec (rmtmc_model.h) */
   int64_t d;                  /* dimension used to realise the spec */
@@ -29,6 +31,11 @@ typedef struct rmtmc_theory_study_config {
   int64_t nz;
   double z_re[RMTMC_MAX_Z], z_im[RMTMC_MAX_Z];
   int64_t grid;               /* density curve points (>= 16; rmtmc_limit_spectrum_density) */
+  /* --tracy-widom BETA --s LIST: the Tracy-Widom law TW_BETA (1, 2, 4) at
+   * the points s instead (schema rmtmc.tracy_widom/1); tw_beta 0: off */
+  int tw_beta;
+  int64_t ns;                 /* 0: the default grid -8, -7.5, ..., 6 */
+  double s[RMTMC_TW_MAX_S];
 } rmtmc_theory_study_config;
 
 /* Defaults: identity, d = 1000, eta = 0.5, z = -1, 400 grid points. */
@@ -45,6 +52,9 @@ typedef struct rmtmc_theory_study_result {
   rmtmc_density_curve curve;           /* the density (law at the finite-d population) */
   double lam_top;         /* largest separated outlier above the bulk, or NAN */
   rmtmc_zcurve zcurve;    /* m along the real axis and the lines of the complex z (pictures) */
+  /* --tracy-widom: the law at config.s (ns points) and its moments */
+  double *tw_cdf, *tw_sf, *tw_logcdf, *tw_pdf;
+  double tw_mean, tw_sd, tw_skewness, tw_kurtosis;
 } rmtmc_theory_study_result;
 
 rmtmc_status rmtmc_theory_study_run(const rmtmc_theory_study_config *cfg,
@@ -58,6 +68,10 @@ void rmtmc_theory_study_result_free(rmtmc_theory_study_result *res);
 rmtmc_status rmtmc_theory_study_write_json(FILE *f, const void *res, rmtmc_error *err);
 rmtmc_status rmtmc_theory_study_write_density(FILE *f, const void *res, rmtmc_error *err);
 rmtmc_status rmtmc_theory_study_write_stieltjes(FILE *f, const void *res, rmtmc_error *err);
+/* --tracy-widom: result.json (rmtmc.tracy_widom/1) and tracy_widom.csv
+ * (s, cdf, sf, logcdf, pdf). */
+rmtmc_status rmtmc_theory_study_write_tw_json(FILE *f, const void *res, rmtmc_error *err);
+rmtmc_status rmtmc_theory_study_write_tw_csv(FILE *f, const void *res, rmtmc_error *err);
 
 #ifdef __cplusplus
 }

@@ -164,8 +164,10 @@ static void exact_moments(const rmtmc_spectrum_result *r) {
   }
   for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) ex[k] = NAN;
   ex[0] = s1 / d;
-  double mu4 = 3.0 + rmtmc_entries_kurt_excess(m->entries, m->nu);
-  if (m->entries == RMTMC_ENTRIES_GAUSSIAN || !m->sqrt_full)
+  /* E|g|^4: 3 + kurtosis for real laws, 2 for complex Gaussian entries
+   * (E (x^H x)^2 = (tr Sigma)^2 + tr Sigma^2) */
+  double mu4 = rmtmc_entries_abs4(m->entries, m->nu);
+  if (m->entries == RMTMC_ENTRIES_GAUSSIAN || m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN || !m->sqrt_full)
     ex[1] = ((s1 * s1 - s2) / n + (mu4 / n + 1.0 - 1.0 / n) * s2) / d;
 }
 
@@ -251,6 +253,9 @@ static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layou
   const rmtmc_model *m = &r->model;
   const rmtmc_spectrum_config *c = &r->config;
   const spectrum_zobs_def *def = spectrum_zobs(k);
+  /* Complex Gaussian data: the O(1/d) mean bias vanishes (the real-data
+   * bias is the beta = 1 term; docs/theory.md 5.3), any Sigma. */
+  int complex_data = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
   double kx = rmtmc_entries_kurt_excess(m->entries, m->nu);
   rmtmc_stieltjes_row *rows = calloc((size_t)r->nz, sizeof *rows);
   if (!rows) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
@@ -270,7 +275,8 @@ static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layou
      * fourth-cumulant term (any Sigma, through the entry mixing). */
     rmtmc_error berr;
     const char *bias_err = NULL;
-    if (def->bias(&r->limit, z, kx, mx, &off, &berr) != RMTMC_OK) bias_err = berr.msg;
+    if (complex_data) off = 0.0;
+    else if (def->bias(&r->limit, z, kx, mx, &off, &berr) != RMTMC_OK) bias_err = berr.msg;
     else if (!isfinite(creal(off)) || !isfinite(cimag(off))) bias_err = "the predicted bias is not finite";
     row_rule(r, row, th, off, bias_err);
     if (bias_err || row->rule == RMTMC_RULE_UNCORRECTED) off = CMPLX(NAN, NAN); /* unknown in both parts */
