@@ -1,6 +1,6 @@
 /* rmtmc_edge_study.h: the `edge` study: the extreme eigenvalues of
  * S = X X^T / n (X X^H / n for complex data) trial by trial, against the
- * edge theory of rmtmc_edge_theory.h (docs/theory_edge.md):
+ * edge theory of rmtmc_edge_theory.h (docs/theory.md 5.1):
  *
  *   - lambda_max (and lambda_min when d < n), standardised by the
  *     Tracy-Widom centring and scaling of rmtmc_edge_scaling_compute on the
@@ -128,7 +128,7 @@ typedef struct rmtmc_edge_result {
 rmtmc_status rmtmc_edge_run(const rmtmc_edge_config *cfg, rmtmc_edge_result *res, rmtmc_error *err);
 void rmtmc_edge_result_free(rmtmc_edge_result *res);
 
-/* Verdict (docs/theory_edge.md 4.2, src/report/edge_report.c): per row
+/* Verdict (docs/theory.md 5.2.2, src/report/edge_report.c): per row
  * AGREES (|z| <= 4; KS p >= 6.3e-5), DISAGREES, or INCONCLUSIVE (no finite
  * standard error; beyond |z| 4 for a limit whose finite-size bias is not
  * predicted: first-order centring, the overlaps); informational rows (no

@@ -1,5 +1,5 @@
 /* rmtmc_edge_theory.h: edge statistics of a sample covariance matrix
- * S = X X^T / n, X = Sigma^(1/2) G (d x n), eta = d / n (docs/theory_edge.md):
+ * S = X X^T / n, X = Sigma^(1/2) G (d x n), eta = d / n (docs/theory.md 5.1):
  *
  *   - the Airy function Ai, Ai' in double precision;
  *   - the Tracy-Widom laws TW1, TW2, TW4: CDF, survival function, density,
@@ -73,7 +73,7 @@ typedef struct rmtmc_tw_point {
 
 /* F, 1 - F, log F and (want_pdf != 0) the density at s.  Any s: the
  * Fredholm determinant for s >= -8 (beta 1, 2; -8.5/sqrt(2) for beta 4),
- * the left-tail expansions below (docs/theory_edge.md); +-inf give the
+ * the left-tail expansions below (docs/theory.md 5.1.2.4); +-inf give the
  * limits.  Cost: 20-60 us (CDF), up to 150 us with the density.
  * Errors: RMTMC_ERR_INVALID (beta not 1, 2, 4; NaN s). */
 rmtmc_status rmtmc_tw_eval(rmtmc_tw *tw, int beta, double s, int want_pdf,
@@ -141,7 +141,7 @@ typedef struct rmtmc_edge {
    * They agree to first order and differ by about tau E[TW^2] / 2
    * standardised units (0.07 at the bottom edge for d = 200, n = 400;
    * 0.15 for complex data at d = 100, n = 200).  Measured
-   * (tests/test_theory_edge_scaling.c, docs/theory_edge.md): the linear
+   * (tests/test_theory_edge_scaling.c, docs/theory.md 5.1.3.4): the linear
    * form fits the top edge, the log form the bottom edge.  mean and sd are
    * the recommended one: linear at the top (log_scale = 0), log at the
    * bottom (log_scale = 1); rmtmc_edge_z standardises the same way. */

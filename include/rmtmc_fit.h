@@ -8,16 +8,16 @@
  * grid point come back (the layouts below).  The study layer (src/study)
  * sets them beside the theory.
  *
- *   contexts (Proposition A, THEORY 3.1): contexts z_1..z_c ~ N(0, I_d)
+ *   contexts (Proposition A, docs/theory.md 3.1): contexts z_1..z_c ~ N(0, I_d)
  *     redrawn per trial, n samples each equal to one context (fixed counts
  *     n_a in context order, or contexts drawn with P(a) = alpha_a / c),
  *     labels y ~ Cat(p_a); W = (1/n) Q(gamma) X Y^T and Phat = W^T Z =
  *     Ybar Pi G (Pi G + gamma I_c)^-1 from the c x c eigenproblem of
  *     Pi^(1/2) G Pi^(1/2), G = Z^T Z, Pi = diag(n_a / n).
- *   mixture (Proposition B, THEORY 3.2): class a = floor(c u) uniform,
+ *   mixture (Proposition B, docs/theory.md 3.2): class a = floor(c u) uniform,
  *     x = mu_a + z, z ~ N(0, I_d), y ~ Cat(p_a); eigenproblem of X X^T / n
  *     (d <= n) or of the Gram X^T X / n (d > n).
- *   ridge (THEORY 4): x = Sigma^(1/2) g, y = x^T beta + sqrt(sigma2) eps,
+ *   ridge (docs/theory.md 4): x = Sigma^(1/2) g, y = x^T beta + sqrt(sigma2) eps,
  *     bhat(lam) = (X^T X/n + lam I)^-1 X^T y / n (columns of X = samples
  *     here, as in the model: X is d x n); lam = 0 is the ridgeless
  *     (min-norm) estimator, the pseudo-inverse over eigenvalues above

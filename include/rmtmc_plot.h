@@ -16,6 +16,7 @@
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
 #include "rmtmc_studies.h"
+#include "rmtmc_theory_study.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,6 +49,14 @@ rmtmc_status rmtmc_plot_mixture(const char *dir, const rmtmc_mixture_result *r,
 rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
                               rmtmc_plot_scripts *scripts, rmtmc_error *err);
 
+/* `rmtmc theory`: DIR/plot_density.gp (density.png/.svg: the density of
+ * the law at the finite-d population on its refined grid, the atom at 0 as
+ * a labelled spike, the outliers' BBP locations) and DIR/plot_stieltjes.gp
+ * with stieltjes_curve.csv (stieltjes.png/.svg: m along the real axis off
+ * the support and along the lines of the complex z, the z asked for
+ * marked). */
+rmtmc_status rmtmc_plot_theory(const char *dir, const rmtmc_theory_study_result *r,
+                               rmtmc_plot_scripts *scripts, rmtmc_error *err);
 /* Edge study: DIR/plot_edge.gp (edge_hist.png/.svg: histogram of the
  * standardised lambda_max (and lambda_min) against the TW_beta density;
  * edge_qq.png/.svg: sample quantiles against TW_beta quantiles).  They read
@@ -77,6 +86,8 @@ rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r,
                                 rmtmc_error *err);
 rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r,
                               rmtmc_error *err);
+rmtmc_status rmtmc_html_theory(const char *dir, const rmtmc_theory_study_result *r,
+                               rmtmc_error *err);
 rmtmc_status rmtmc_html_resolvent(const char *dir, const rmtmc_resolvent_result *r,
                                   rmtmc_error *err);
 
@@ -84,7 +95,14 @@ rmtmc_status rmtmc_html_resolvent(const char *dir, const rmtmc_resolvent_result 
  * follows twice, into STEM.png (pngcairo when gnuplot has it, else png) and
  * STEM.svg; close it with rmtmc_plot_loop_end. */
 void rmtmc_plot_loop_begin(FILE *f, const char *stem, int width, int height);
+/* The same for a script whose labels are plain text (noenhanced, font 10):
+ * the resolvent, edge and spike-sweep pictures. */
+void rmtmc_plot_loop_begin_plain(FILE *f, const char *stem, int width, int height);
 void rmtmc_plot_loop_end(FILE *f);
+/* The key below the plot (never over the data), at most maxcols entries a
+ * row, with the bottom margin it needs (gnuplot's own estimate lets a
+ * boxed key touch the x label); rotated_tics: room for rotated x tics. */
+void rmtmc_plot_key_below(FILE *f, const char *indent, int entries, int maxcols, int rotated_tics);
 
 #ifdef __cplusplus
 }

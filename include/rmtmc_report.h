@@ -10,6 +10,7 @@
 #include "rmtmc_run.h"
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
+#include "rmtmc_verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,11 +86,23 @@ rmtmc_status rmtmc_spectrum_write_csv_density(FILE *f, const void *result, rmtmc
 int rmtmc_spectrum_files(const rmtmc_spectrum_result *r, rmtmc_out_file *files, int cap);
 /* Human-readable summary with a verdict line (to a caller's stream). */
 void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r);
+/* "rmtmc spectrum: d = 500, n = 1000 (eta = d/n = 0.5), 200 trials, seed 1,
+ * sigma identity, entries gaussian" (the summary's first line). */
+void rmtmc_spectrum_describe(const rmtmc_spectrum_config *c, char *buf, size_t len);
 
-/* Verdict: the largest |z-score| over the Stieltjes rows (bias-corrected
- * where the bias is known) and the exact moments; pass iff <= threshold. */
-double rmtmc_spectrum_max_abs_z(const rmtmc_spectrum_result *r);
-#define RMTMC_VERDICT_Z 4.0
+/* The verdict (rmtmc_verdict.h) over every part of every per-z row
+ * (rule from the row), the moments (exact, or kept out) and the extreme
+ * eigenvalues (kept out); the JSON, summary and HTML read it.  Release
+ * with rmtmc_verdict_free. */
+void rmtmc_spectrum_verdict(const rmtmc_spectrum_result *r, rmtmc_verdict *v);
+
+/* ---- verdicts in JSON (docs/schema.md "verdict") ---- */
+/* "key": {"outcome", "pass", "max_abs_z", "threshold", counts, "rules",
+ * "line", "warnings"} */
+void rmtmc_verdict_write_json(rmtmc_json *j, const char *key, const rmtmc_verdict *v);
+/* "rule", "verdict", "verdict_note" of one row, inside an open object
+ * (nothing when r is NULL). */
+void rmtmc_verdict_row_json(rmtmc_json *j, const rmtmc_verdict_row *r);
 
 #ifdef __cplusplus
 }

@@ -195,7 +195,7 @@ RMTMC_HD double rmtmc_draw_student(uint64_t seed, uint64_t trial, uint64_t e,
   return 0.0;
 }
 
-/* ---- gamma and chi variates (the exact fast samplers, THEORY 10) ----
+/* ---- gamma and chi variates (the exact fast samplers, docs/theory.md 7.1) ----
  *
  * Gamma(a, 1), a > 0, by Marsaglia and Tsang (ACM TOMS 26, 2000).  With
  * a' = a (a >= 1) or a' = a + 1 (a < 1), dd = a' - 1/3, c = 1/sqrt(9 dd), a

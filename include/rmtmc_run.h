@@ -30,6 +30,11 @@ extern "C" {
  * with RMTMC_ERR_CANCELLED and no result (a front end's Ctrl-C). */
 typedef int (*rmtmc_progress_fn)(void *ctx, int64_t done, int64_t total);
 
+struct rmtmc_run_info;
+/* Called once the backend is open and the batch chosen, before the first
+ * trial: where the trials will run (info->seconds is 0). */
+typedef void (*rmtmc_started_fn)(void *ctx, const struct rmtmc_run_info *info);
+
 typedef struct rmtmc_run_opts {
   int64_t trials;
   uint64_t seed;
@@ -39,6 +44,8 @@ typedef struct rmtmc_run_opts {
   int64_t batch;              /* trials per backend call, 0 = the backend's policy */
   rmtmc_progress_fn progress; /* optional */
   void *progress_ctx;
+  rmtmc_started_fn started;   /* optional */
+  void *started_ctx;
   int save_trials;            /* keep every trial's row (rmtmc_trials) */
   int save_eigenvalues;       /* spectrum: keep every trial's eigenvalues */
   rmtmc_backend_debug debug;  /* test hooks, measurement overrides */

@@ -17,6 +17,7 @@
 #include "rmtmc_model.h"
 #include "rmtmc_run.h"
 #include "rmtmc_status.h"
+#include "rmtmc_theory_limit.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,15 +78,38 @@ typedef struct rmtmc_stieltjes_row {
   double theory_re, theory_im;
   double bias_re, bias_im;    /* predicted finite-d offset mu(z)/d (NAN: unknown) */
   double zscore_re, zscore_im;           /* (empirical - theory) / stderr */
-  double zscore_corr_re, zscore_corr_im; /* (empirical - theory - bias) / stderr */
+  double zscore_corr_re, zscore_corr_im; /* (empirical - theory - bias) / stderr (NAN: no bias) */
+  int rule;        /* how the verdict judges the row (rmtmc_verdict.h: RMTMC_RULE_CORRECTED,
+                      _UNCORRECTED or _OUT) */
+  char note[400];  /* why that rule: the bias unknown, dropped near an edge, the entries'
+                      moments ("" for the plain bias correction) */
 } rmtmc_stieltjes_row;
+
+/* The theory of a per-z observable along lines Im z = line_im[l] for
+ * pictures (docs/pictures.md): npts values of Re z per line, increasing;
+ * NAN where the theory is not defined (a real z on the support, a pole). */
+#define RMTMC_ZCURVE_LINES 3
+typedef struct rmtmc_zcurve {
+  int64_t nline, npts;             /* 0 lines: the grid is drawn as labelled points */
+  double line_im[RMTMC_ZCURVE_LINES];
+  double *x, *re, *im;             /* [nline * npts], line l at l * npts */
+} rmtmc_zcurve;
+void rmtmc_zcurve_free(rmtmc_zcurve *c);
 
 /* The rows of one per-z observable. */
 typedef struct rmtmc_zobs_table {
   int kind;                   /* rmtmc_zobs */
   int64_t nz;
   rmtmc_stieltjes_row *rows;  /* [nz]; NULL when the observable was not asked for */
+  rmtmc_zcurve curve;         /* its theory along the grid's lines */
 } rmtmc_zobs_table;
+
+/* Which O(1/d) bias formula the rows use (docs/theory.md 6.1-6.3). */
+typedef enum rmtmc_bias_kind {
+  RMTMC_BIAS_GAUSSIAN = 0, /* the Gaussian CLT mean (Bai-Silverstein) */
+  RMTMC_BIAS_DIAGONAL = 1, /* plus the fourth-cumulant term, Sigma diagonal (Pan-Zhou) */
+  RMTMC_BIAS_GENERAL = 2   /* plus the fourth-cumulant term for a dense Sigma (entry mixing) */
+} rmtmc_bias_kind;
 
 typedef struct rmtmc_spectrum_result {
   rmtmc_spectrum_config config; /* resolved (grid filled in) */
@@ -94,10 +118,14 @@ typedef struct rmtmc_spectrum_result {
   rmtmc_run_info run;           /* backend, note, batch */
   rmtmc_method method;          /* the spectrum method that ran */
   char method_why[256];         /* why (auto's reason, or "asked for") */
-  /* Theory */
-  int64_t nint;                 /* support intervals of the a.c. part */
-  double support[2 * 16];
-  double atom;                  /* theory mass at 0 */
+  /* Theory: the limit at the finite-d population (rmtmc_theory_limit.h):
+   * limit.support (any number of intervals, spikes' outlier intervals
+   * included), limit.bulk, limit.outliers (one per spike, BBP), the atom */
+  rmtmc_limit_spectrum limit;
+  double atom;                  /* theory mass at 0 (= limit.atom) */
+  double p_max;                 /* E|g|^p finite for p < p_max (INFINITY; student:NU: NU) */
+  rmtmc_bias_kind bias_kind;
+  rmtmc_density_curve density_curve; /* the theory density on a refined grid (pictures) */
   /* Per-z observables: zobs[k] for every k (rows NULL unless in config.zobs) */
   int64_t nz;
   rmtmc_zobs_table zobs[RMTMC_ZOBS_COUNT];
@@ -106,8 +134,10 @@ typedef struct rmtmc_spectrum_result {
   double lam_min_theory, lam_max_theory;
   /* Moments (1/d) tr S^k, k = 1..4; exact finite-n expectations for k = 1, 2 */
   rmtmc_stat moments[RMTMC_SPECTRUM_KMAX];
-  double moments_theory[RMTMC_SPECTRUM_KMAX];   /* limit, eta_n (NAN for k = 4 unless MP) */
+  double moments_theory[RMTMC_SPECTRUM_KMAX];   /* limit at the finite-d population, eta = d/n */
   double moments_exact[RMTMC_SPECTRUM_KMAX];    /* finite-n expectation (NAN: unknown) */
+  int moment_rule[RMTMC_SPECTRUM_KMAX];         /* rmtmc_rule: exact, or out */
+  char moment_note[RMTMC_SPECTRUM_KMAX][200];   /* why out */
   /* Pooled density */
   int64_t bins;
   double hist_lo, hist_hi;

@@ -1,6 +1,6 @@
 /* rmtmc_studies.h: Monte Carlo studies of the ridge "linear generative
- * model" (THEORY 3: Proposition A, discrete contexts; Proposition B, Gaussian
- * mixture, corrected) and of ridge regression (THEORY 4), each set beside
+ * model" (docs/theory.md 3: Proposition A, discrete contexts; Proposition B, Gaussian
+ * mixture, corrected) and of ridge regression (docs/theory.md 4), each set beside
  * the deterministic equivalents of rmtmc_theory_models.h.
  *
  * Every trial runs on a backend (rmtmc_backend.h, the fit method) through
@@ -26,6 +26,7 @@
 #include "rmtmc_spectrum.h" /* rmtmc_stat */
 #include "rmtmc_status.h"
 #include "rmtmc_theory_models.h" /* rmtmc_ridge_limits */
+#include "rmtmc_verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,10 +54,19 @@ typedef struct rmtmc_grid_row {
   double zscore_corrected; /* (diff.mean - bias) / diff.stderr (NAN: no bias known) */
 } rmtmc_grid_row;
 
-/* The z-score a verdict uses: bias-corrected where a bias is known. */
-static inline double rmtmc_grid_row_z(const rmtmc_grid_row *r) {
-  return r->zscore_corrected == r->zscore_corrected ? r->zscore_corrected : r->zscore;
-}
+
+/* The theory as a continuous curve for pictures: n points x, log-spaced
+ * over the grid's range (widened by 1.25 each side), and the theory of
+ * observable q there, y[q][i] (NAN where it could not be evaluated). */
+#define RMTMC_CURVE_MAX 5
+#define RMTMC_CURVE_POINTS 300
+typedef struct rmtmc_curve {
+  int64_t n;
+  int nq;
+  double *x;
+  double *y[RMTMC_CURVE_MAX];
+} rmtmc_curve;
+void rmtmc_curve_free(rmtmc_curve *c);
 
 /* ================= Proposition A: `rmtmc generative contexts` =========== */
 typedef enum rmtmc_counts_kind {
@@ -100,6 +110,8 @@ typedef struct rmtmc_contexts_result {
   double *phat_dev;   /* [ngamma] sqrt((1/c) sum_a ||mean_t(phat_a - m_a)||^2) */
   double *phat_noise; /* [ngamma] its noise floor sqrt(mean_t (1/c) sum_a
                          (tr C_a - ||m_a||^2) / T) */
+  rmtmc_curve theory_curve; /* etrain, shrinkage, spread (theory at the fixed
+                               counts' alpha, or the nominal alpha) */
   rmtmc_run_info run;   /* where the trials ran */
   rmtmc_trials trials;  /* per-trial rows (run.save_trials) */
   double seconds, trials_per_second;
@@ -136,6 +148,7 @@ typedef struct rmtmc_mixture_result {
   double *G;             /* c x c = M^T M */
   rmtmc_grid_row *etest; /* [ngamma] E_test (expectation over test noise) */
   double *theory_first, *theory_trC; /* [ngamma] the two parts */
+  rmtmc_curve theory_curve; /* etest */
   rmtmc_run_info run;   /* where the trials ran */
   rmtmc_trials trials;  /* per-trial rows (run.save_trials) */
   double seconds, trials_per_second;
@@ -192,6 +205,7 @@ typedef struct rmtmc_ridge_result {
   int has_ridgeless;
   rmtmc_ridge_limits ridgeless_theory;
   rmtmc_grid_row ridgeless;
+  rmtmc_curve theory_curve; /* risk, train, gcv, 1 - tr H/n over lambda */
   rmtmc_run_info run;   /* where the trials ran */
   rmtmc_trials trials;  /* per-trial rows (run.save_trials) */
   double seconds, trials_per_second;
@@ -212,6 +226,15 @@ rmtmc_status rmtmc_mixture_write_json(FILE *f, const void *result,
                                       rmtmc_error *err);
 rmtmc_status rmtmc_ridge_write_json(FILE *f, const void *result,
                                     rmtmc_error *err);
+/* The configuration line of each study (the summary's first line, and the
+ * line printed before a run starts); contexts: the number of contexts c. */
+void rmtmc_contexts_describe(const rmtmc_contexts_config *c, char *buf, size_t len);
+void rmtmc_mixture_describe(const rmtmc_mixture_config *c, char *buf, size_t len);
+void rmtmc_ridge_describe(const rmtmc_ridge_config *c, char *buf, size_t len);
+/* The verdicts (rmtmc_verdict.h; release with rmtmc_verdict_free). */
+void rmtmc_contexts_verdict(const rmtmc_contexts_result *r, rmtmc_verdict *v);
+void rmtmc_mixture_verdict(const rmtmc_mixture_result *r, rmtmc_verdict *v);
+void rmtmc_ridge_verdict(const rmtmc_ridge_result *r, rmtmc_verdict *v);
 void rmtmc_contexts_summary(FILE *f, const rmtmc_contexts_result *r);
 void rmtmc_mixture_summary(FILE *f, const rmtmc_mixture_result *r);
 void rmtmc_ridge_summary(FILE *f, const rmtmc_ridge_result *r);

@@ -60,7 +60,9 @@ int rmtmc_study_flag(const rmtmc_study *s, const char *option);
  * option the study does not have, RMTMC_ERR_INVALID for a bad value (the
  * message names the option). */
 rmtmc_status rmtmc_study_set(rmtmc_study *s, const char *option, const char *value, rmtmc_error *err);
-/* Monte Carlo studies: progress after every batch. */
+/* Monte Carlo studies: progress after every batch; once the backend is
+ * chosen, a notice (RMTMC_NOTICE_PROGRESS) with the configuration and the
+ * backend, before the first trial. */
 void rmtmc_study_set_progress(rmtmc_study *s, rmtmc_progress_fn fn, void *ctx);
 void rmtmc_study_set_notice(rmtmc_study *s, rmtmc_notice_fn fn, void *ctx);
 /* Test hooks and measurement overrides (Monte Carlo studies). */
@@ -79,6 +81,7 @@ typedef struct rmtmc_study_traits {
   int needs_dir;           /* runs into a directory it keeps (the sweep: --out) */
   int json_to_stdout;      /* with neither --json nor --out, JSON goes to stdout */
   int eigenvalues;         /* can keep every trial's eigenvalues */
+  int verdict;             /* compares with the theory: has a verdict (rmtmc_result_verdict) */
 } rmtmc_study_traits;
 void rmtmc_study_traits_of(const rmtmc_study *s, rmtmc_study_traits *t);
 
@@ -110,6 +113,11 @@ rmtmc_status rmtmc_result_plots(const rmtmc_result *r, const char *dir, rmtmc_pl
                                 rmtmc_error *err);
 /* dir/report.html, when the study has one (RMTMC_OK otherwise). */
 rmtmc_status rmtmc_result_html(const rmtmc_result *r, const char *dir, rmtmc_error *err);
+/* The study's verdict (rmtmc_verdict.h, docs/verdict.md): the list the
+ * summary, the JSON and the HTML are written from.  RMTMC_OK with *v
+ * filled (release with rmtmc_verdict_free); RMTMC_ERR_UNSUPPORTED for a
+ * study without a verdict (theory) or a run that stopped early. */
+rmtmc_status rmtmc_result_verdict(const rmtmc_result *r, rmtmc_verdict *v, rmtmc_error *err);
 /* The human-readable summary with its verdict line. */
 void rmtmc_result_summary(const rmtmc_result *r, FILE *f);
 /* The files of the per-trial table (rmtmc_trials_files_list); 0 without. */

@@ -28,7 +28,7 @@
  *                 config is an error (RMTMC_ERR_INVALID).
  *   sweep.json    schema rmtmc.sweep/1, sweep.csv, plot_sweep.gp: the
  *                 writers below, once every point is done (the command line
- *                 writes them with the other outputs). */
+ *                 writes them with the other outputs), and report.html. */
 #ifndef RMTMC_SWEEP_H
 #define RMTMC_SWEEP_H
 
@@ -38,6 +38,7 @@
 #include "rmtmc_resolvent.h"
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
+#include "rmtmc_verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -130,7 +131,7 @@ rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err);
 typedef struct rmtmc_sweep_fit {
   double slope, stderr_, intercept; /* stderr_: NAN with fewer than 3 points */
   int64_t used;                     /* points with finite y > 0 */
-  double predicted;                 /* THEORY 6 rate */
+  double predicted;                 /* predicted rate (docs/theory.md 6.8) */
 } rmtmc_sweep_fit;
 
 typedef struct rmtmc_sweep_result {
@@ -172,6 +173,14 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *result, rmtmc_error *er
 rmtmc_status rmtmc_sweep_write_csv(FILE *f, const void *result, rmtmc_error *err);
 rmtmc_status rmtmc_sweep_write_gnuplot(FILE *f, const void *result, rmtmc_error *err);
 void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r);
+/* The verdict over the fitted slopes (docs/verdict.md): with n/d fixed,
+ * each slope against its predicted rate -1 (rule uncorrected: the rates are
+ * asymptotic, so a slope off by more than the Student-t threshold of its
+ * fit is inconclusive; fewer than 5 points cannot be judged); with d fixed
+ * the rates are heuristics, kept out.  Release with rmtmc_verdict_free. */
+void rmtmc_sweep_verdict(const rmtmc_sweep_result *r, rmtmc_verdict *v);
+/* DIR/report.html of a finished sweep (html.c). */
+rmtmc_status rmtmc_html_sweep(const char *dir, const rmtmc_sweep_result *r, rmtmc_error *err);
 /* --param spike (src/study/sweep_spike.c, src/report/sweep_spike_report.c):
  * the run, and sweep.json (schema rmtmc.sweep_spike/1), sweep.csv,
  * plot_sweep.gp (sweep.png/.svg: overlap and top eigenvalue against ell with

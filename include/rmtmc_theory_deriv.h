@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-/* Marchenko-Pastur (Sigma = I), THEORY 1.4:
+/* Marchenko-Pastur (Sigma = I), theory.md 1.4:
  * m'(w) = -(eta m^2 + m) / (2 eta w m + w + eta - 1), m = rmtmc_mp_stieltjes;
  * NaN where the denominator vanishes (the support edges) or eta <= 0. */
 double complex rmtmc_mp_stieltjes_deriv(double eta, double complex w);
@@ -48,6 +48,19 @@ rmtmc_status rmtmc_theory_stieltjes_deriv_bias(const rmtmc_pop *H, double eta,
                                                const rmtmc_theory_opts *opts,
                                                double complex *dmu,
                                                rmtmc_error *err);
+
+/* The same for any Sigma: the Cauchy integral of the bias coefficient of
+ * rmtmc_theory_stieltjes_bias_sigma with the entry mixing mx of a dense
+ * Sigma (theory.md 6.3), so the fourth-cumulant term of m_d'(w) is exact
+ * for any Sigma; H is Sigma's spectrum (it places the circle).  mx NULL
+ * (or diagonal): rmtmc_theory_stieltjes_deriv_bias. */
+rmtmc_status rmtmc_theory_stieltjes_deriv_bias_mixing(const rmtmc_pop *H,
+                                                      const rmtmc_entry_mixing *mx,
+                                                      double eta, double complex w,
+                                                      double kurt_excess,
+                                                      const rmtmc_theory_opts *opts,
+                                                      double complex *dmu,
+                                                      rmtmc_error *err);
 
 #ifdef __cplusplus
 }

@@ -114,6 +114,16 @@ rmtmc_status rmtmc_limit_spectrum_bias(const rmtmc_limit_spectrum *ls,
                                        double complex *coef,
                                        rmtmc_error *err);
 
+/* The same for m_d'(z): E m_d'(z) - m'(z) ~ *offset = dmu(z)/d
+ * (rmtmc_theory_stieltjes_deriv_bias_mixing at H_d; mx as above). */
+rmtmc_status rmtmc_limit_spectrum_deriv_bias(const rmtmc_limit_spectrum *ls,
+                                             double complex z,
+                                             double kurt_excess,
+                                             const rmtmc_entry_mixing *mx,
+                                             double complex *offset,
+                                             double complex *coef,
+                                             rmtmc_error *err);
+
 /* rmtmc_theory_edge_margin at H_d with the dimension d of ls. */
 rmtmc_status rmtmc_limit_spectrum_margin(const rmtmc_limit_spectrum *ls,
                                          double complex z, double rel,

@@ -1,8 +1,12 @@
 /* rmtmc_theory_study.h: `rmtmc theory`, the closed forms alone (no
  * simulation): for a population covariance realised at dimension d and a
- * ratio eta = d/n, the support edges, the atom at 0, the moments, m(z) and
- * mc(z) on a z list and the density on a grid across the support.  Schema
- * rmtmc.theory/1 (docs/schema.md). */
+ * ratio eta = d/n, the support (any number of intervals), the atom at 0,
+ * the outliers of the spikes, four moments, m(z) and mc(z) on a z list and
+ * the density on a grid refined near the edges.  Everything is evaluated
+ * through the limit spectrum at the finite-d population
+ * (rmtmc_theory_limit.h), the same code and population as `rmtmc
+ * spectrum` at d and n = round(d / eta).  Schema rmtmc.theory/1
+ * (docs/schema.md). */
 #ifndef RMTMC_THEORY_STUDY_H
 #define RMTMC_THEORY_STUDY_H
 
@@ -12,6 +16,7 @@
 #include "rmtmc_model.h"
 #include "rmtmc_spectrum.h" /* RMTMC_MAX_Z */
 #include "rmtmc_status.h"
+#include "rmtmc_theory_limit.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,7 +30,7 @@ typedef struct rmtmc_theory_study_config {
   double eta;                 /* d / n */
   int64_t nz;
   double z_re[RMTMC_MAX_Z], z_im[RMTMC_MAX_Z];
-  int64_t grid;               /* density points across the support */
+  int64_t grid;               /* density curve points (>= 16; rmtmc_limit_spectrum_density) */
   /* --tracy-widom BETA --s LIST: the Tracy-Widom law TW_BETA (1, 2, 4) at
    * the points s instead (schema rmtmc.tracy_widom/1); tw_beta 0: off */
   int tw_beta;
@@ -33,19 +38,20 @@ typedef struct rmtmc_theory_study_config {
   double s[RMTMC_TW_MAX_S];
 } rmtmc_theory_study_config;
 
-/* Defaults: identity, d = 1000, eta = 0.5, z = -1, 200 grid points. */
+/* Defaults: identity, d = 1000, eta = 0.5, z = -1, 400 grid points. */
 void rmtmc_theory_study_config_default(rmtmc_theory_study_config *c);
 
 typedef struct rmtmc_theory_study_result {
   rmtmc_theory_study_config config;
   rmtmc_model model;      /* n = round(d / eta) */
-  int64_t nint;
-  double support[32];
+  rmtmc_limit_spectrum limit; /* support, bulk, outliers, atom, moments */
   double atom;
-  double moments[3];
-  double *m_re, *m_im, *mc_re, *mc_im; /* [nz] */
-  double *x, *f;          /* [grid] density */
-  double lam_top;         /* largest BBP outlier (spike:), or NAN */
+  double moments[4];      /* lim (1/d) tr S^k, k = 1..4 */
+  double *m_re, *m_im, *mc_re, *mc_im; /* [nz]; NAN at a pole */
+  unsigned char *m_pole, *mc_pole;     /* [nz]: 1 where the transform has a pole (z = 0) */
+  rmtmc_density_curve curve;           /* the density (law at the finite-d population) */
+  double lam_top;         /* largest separated outlier above the bulk, or NAN */
+  rmtmc_zcurve zcurve;    /* m along the real axis and the lines of the complex z (pictures) */
   /* --tracy-widom: the law at config.s (ns points) and its moments */
   double *tw_cdf, *tw_sf, *tw_logcdf, *tw_pdf;
   double tw_mean, tw_sd, tw_skewness, tw_kurtosis;
@@ -56,7 +62,9 @@ rmtmc_status rmtmc_theory_study_run(const rmtmc_theory_study_config *cfg,
 void rmtmc_theory_study_result_free(rmtmc_theory_study_result *res);
 
 /* Writers (rmtmc_writer_fn shape, ctx = the result): result.json
- * (rmtmc.theory/1), density.csv, stieltjes.csv. */
+ * (rmtmc.theory/1), density.csv, stieltjes.csv; the pictures (density.png,
+ * stieltjes.png from plot_density.gp, plot_stieltjes.gp and
+ * stieltjes_curve.csv) and report.html (docs/pictures.md). */
 rmtmc_status rmtmc_theory_study_write_json(FILE *f, const void *res, rmtmc_error *err);
 rmtmc_status rmtmc_theory_study_write_density(FILE *f, const void *res, rmtmc_error *err);
 rmtmc_status rmtmc_theory_study_write_stieltjes(FILE *f, const void *res, rmtmc_error *err);

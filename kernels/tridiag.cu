@@ -1,4 +1,4 @@
-/* tridiag.cu: the exact fast samplers on the device (THEORY 10), with the
+/* tridiag.cu: the exact fast samplers on the device (docs/theory.md 7.1), with the
  * rules of src/backend/tridiag_common.h and src/backend/bartlett_common.h
  * (shared with the CPU driver, so each trial draws what the CPU draws):
  *   de_sample        one thread per row i of T (grid-stride over count x m):

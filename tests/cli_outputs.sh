@@ -46,14 +46,18 @@ assert strip(a) == strip(b), "results differ between --threads 1 and --threads 2
 PY
 
 "$RMTMC" theory --sigma points:1:0.5,4:0.5 --eta 0.5 --z -1 --grid 50 --json "$work/t.json" &&
-python3 - "$work/t.json" <<'PY' && ok "theory: two-point edges and m(-1) match THEORY 2.4" || bad "theory output"
+python3 - "$work/t.json" <<'PY' && ok "theory: two-point edges and m(-1) match docs/theory.md 2.12" || bad "theory output"
 import json, sys
 t = json.load(open(sys.argv[1]))
 assert t["schema"] == "rmtmc.theory/1"
-lo, hi = t["support"][0]
+lo, hi, mass = t["support"][0]
 assert abs(lo - 0.1222241) < 1e-6 and abs(hi - 9.2999500) < 1e-6, (lo, hi)
+assert abs(mass - 1) < 1e-9, mass
 assert abs(t["stieltjes"][0]["m_re"] - 0.4222598) < 1e-6
-assert len(t["density"]["x"]) == 50
+x, f = t["density"]["x"], t["density"]["f"]
+assert len(x) >= 50 and len(x) == len(f), len(x)
+assert all(a < b for a, b in zip(x, x[1:])), "density grid not increasing"
+assert f[0] == 0 and f[-1] == 0 and min(f) >= 0, "density not 0 at the soft edges"
 PY
 
 finish

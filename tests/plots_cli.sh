@@ -62,5 +62,47 @@ grep -q "gnuplot-nox" "$work/np.err" && grep -q "gnuplot plot_" "$work/np.err" &
 [ $have_gnuplot = 1 ] && check_pictures "$work/r" curves
 "$RMTMC" generative mixture --d 40 --n 80 --trials 6 --threads 2 --quiet --out "$work/g" &&
   grep -q "^1,etest," "$work/g/curves.csv" && [ -s "$work/g/report.html" ] && ok "generative mixture --out: curves.csv, report.html" || bad "generative --out"
+[ -s "$work/r/theory_curves.csv" ] && [ "$(wc -l < "$work/r/theory_curves.csv")" -ge 300 ] &&
+  grep -q "ridgeless limit" "$work/r/plot_curves.gp" && grep -q "λ\*" "$work/r/plot_curves.gp" &&
+  ok "ridge picture: the theory as a curve of 300 points, lambda* and the ridgeless point marked" || bad "ridge theory curve"
+"$RMTMC" generative contexts --contexts 9 --k 3 --d 12 --n 90 --trials 6 --threads 2 --quiet --out "$work/c" &&
+  grep -q "^3,spread," "$work/c/curves.csv" && grep -q "spread" "$work/c/plot_curves.gp" &&
+  ok "contexts picture: every verdict row is plotted, the spread included" || bad "contexts spread panel"
+[ $have_gnuplot = 1 ] && check_pictures "$work/c" curves
+
+# rmtmc theory --out: the density and m(z) pictures and a report
+"$RMTMC" theory --sigma points:1:0.5,4:0.5 --eta 0.5 --z=-1,2+0.1i --out "$work/t" 2>/dev/null &&
+  [ -s "$work/t/plot_density.gp" ] && [ -s "$work/t/plot_stieltjes.gp" ] && [ -s "$work/t/stieltjes_curve.csv" ] &&
+  grep -q "<html" "$work/t/report.html" && ok "theory --out: density and m(z) scripts, report.html" || bad "theory --out"
+if [ $have_gnuplot = 1 ]; then
+  check_pictures "$work/t" density stieltjes
+  [ "$(grep -o 'src="data:image/png;base64,' "$work/t/report.html" | wc -l)" -eq 2 ] &&
+    ok "theory report.html embeds both pictures" || bad "theory report.html pictures"
+fi
+
+# A law over more than two decades (26 intervals): log lambda axis, lambda x density, a fine curve.
+"$RMTMC" theory --sigma ar1:0.9 --d 200 --eta 0.1 --out "$work/t9" 2>/dev/null &&
+  grep -q "set logscale x" "$work/t9/plot_density.gp" && grep -q 'using 1:(\$1\*\$2)' "$work/t9/plot_density.gp" &&
+  [ "$(wc -l < "$work/t9/density_curve.csv")" -ge 4000 ] &&
+  ! grep -q "set logscale x" "$work/t/plot_density.gp" &&
+  ok "theory density over 2.8 decades: log axis, lambda x density, 4000 points (not for a narrow law)" ||
+  bad "theory log-axis density"
+
+# A spiked density: the BBP location and the empirical outlier are marked.
+"$RMTMC" spectrum --d 40 --n 80 --trials 10 --sigma spike:3 --z=-1 --threads 2 --quiet --out "$work/k" &&
+  grep -q "BBP: spike 4" "$work/k/plot_density.gp" && grep -q "empirical extreme eigenvalue" "$work/k/plot_density.gp" &&
+  grep -q "density_curve.csv" "$work/k/plot_density.gp" && [ "$(wc -l < "$work/k/density_curve.csv")" -ge 400 ] &&
+  ok "spiked density: theory on a refined grid, BBP and empirical outliers marked" || bad "spiked density picture"
+
+# User text never enters a script: a Sigma file whose path has quotes,
+# a backquote and $(...) is named in plot_labels.txt only, and gnuplot
+# draws the pictures without running anything.
+odd="$work/odd \"dir\" \`touch pwned1\` \$(touch pwned2)"
+mkdir -p "$odd" && for i in 1 2 3 4 5 6 7 8 9 10; do echo "$i"; done > "$odd/s.txt"
+"$RMTMC" spectrum --d 10 --n 20 --trials 6 --sigma "file:$odd/s.txt" --threads 2 --quiet --out "$work/u" 2>/dev/null &&
+  ! grep -q "touch pwned" "$work/u"/*.gp && grep -q "touch pwned" "$work/u/plot_labels.txt" &&
+  [ ! -e "$work/pwned1" ] && [ ! -e "$work/pwned2" ] && [ ! -e "$work/u/pwned1" ] && [ ! -e "$work/u/pwned2" ] &&
+  ok "user text: the Sigma spec is data (plot_labels.txt), never part of a gnuplot script" || bad "user text in scripts"
+[ $have_gnuplot = 1 ] && check_pictures "$work/u" density stieltjes
 
 finish

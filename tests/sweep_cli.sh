@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # rmtmc sweep: (1) over d = 25..200 (n = 2d, fixed seeds) the log-log slope
-# of the trial-to-trial sd of m_d(-1) recovers the THEORY 6 rate -1 within
+# of the trial-to-trial sd of m_d(-1) recovers the docs/theory.md 6.8 rate -1 within
 # 3 fit standard errors + 0.15 (the allowance for curvature at small d:
-# THEORY 6 measured -1.10); (2) an interrupted sweep (--stop-after, plus a
+# docs/theory.md 6.8 measured -1.10); (2) an interrupted sweep (--stop-after, plus a
 # torn last line) resumes without recomputing finished points and ends with
 # the same sweep.json numbers as an uninterrupted run; (3) a different
 # config in the same directory is refused.

@@ -11,7 +11,7 @@
  *     the mean carries an O(n^-1/3) bias that is not predicted, so only
  *     the sd is asserted and the mean row must be reported as not judged;
  *   - spikes: the outlier mean is compared after the predicted O(1/n) bias
- *     (docs/theory_edge.md 4.1: bulk ratio (d - k)/n, repulsion of the
+ *     (docs/theory.md 5.2.1: bulk ratio (d - k)/n, repulsion of the
  *     other spikes, the bulk's Stieltjes bias for real data); the overlap's
  *     O(1/n) bias is not predicted: its row may be not judged, never
  *     DISAGREES for these correct runs. */

@@ -1,7 +1,7 @@
 /* test_theory_deriv.c: m'(w) = dm/dw and the derivative of the O(1/d) bias
  * (rmtmc_theory_deriv.h), the theory of the spectrum study's observable
  * m_d'(z) = (1/d) tr (S - zI)^-2:
- *   - the Marchenko-Pastur closed form (THEORY 1.4) against the implicit
+ *   - the Marchenko-Pastur closed form (docs/theory.md 1.4) against the implicit
  *     differentiation of the Silverstein equation (H = delta_1 given as two
  *     equal atoms, so the general path runs), both sides of eta = 1;
  *   - the general path against central differences of m for a two-point H
@@ -42,7 +42,7 @@ static double complex fd(const rmtmc_pop *H, double eta, double complex w, doubl
   return (a - b) / (2.0 * h);
 }
 
-/* d/dw of the MP bias (THEORY 1.9): R(w) = sqrt(w - lo) sqrt(w - hi),
+/* d/dw of the MP bias (docs/theory.md 1.9): R(w) = sqrt(w - lo) sqrt(w - hi),
  * R' = (2w - lo - hi) / (2R), so mu' = (1/4)[(lo - w)^-2 + (hi - w)^-2] - R'/(2R^2). */
 static double complex mp_bias_deriv(double eta, double complex w) {
   double lo, hi;
@@ -72,7 +72,7 @@ int main(void) {
       }
       check_rel(&c, a, b, 1e-11, what);
     }
-  /* two-point H of THEORY 2.4 */
+  /* two-point H of docs/theory.md 2.12 */
   double t[2] = {1.0, 4.0}, w2[2] = {0.5, 0.5};
   rmtmc_pop H = {2, t, w2};
   const double complex hw[4] = {-1.0, -0.05, 2.0 + 0.5 * I, 12.0};
@@ -105,7 +105,7 @@ int main(void) {
       double complex a;
       st = rmtmc_theory_stieltjes_deriv_bias(&mp, etas[e], ws[k], 0.0, NULL, &a, &err);
       char what[160];
-      snprintf(what, sizeof what, "MP eta=%g w=%g%+gi: bias derivative = d/dw of THEORY 1.9's mu", etas[e],
+      snprintf(what, sizeof what, "MP eta=%g w=%g%+gi: bias derivative = d/dw of theory.md 1.9's mu", etas[e],
                creal(ws[k]), cimag(ws[k]));
       if (st != RMTMC_OK) {
         printf("  (%s)\n", err.msg);

@@ -1,6 +1,6 @@
 /* test_theory_edge_scaling.c: centring and scaling of the extreme
  * eigenvalues (Johnstone / Ma / El Karoui) and the spike limits (BBP), in
- * include/rmtmc_edge_theory.h; THEORY.md 5.1, 5.2, 10.1.
+ * include/rmtmc_edge_theory.h; docs/theory.md 5.1.3, 5.2.
  *
  * Usage: test_theory_edge_scaling reference_values.json [--no-sim]
  *   - edge.johnstone.* cases: Johnstone (n - 1, p) and Ma (n - 1/2, p - 1/2)
@@ -10,7 +10,7 @@
  *   - two-point Sigma against an independent evaluation written here: the
  *     critical point of x(u) by long-double bisection on x'(u) = 0 and
  *     sigma^3 = x''(u) u^4 / 2 (a different parametrisation from the
- *     library's c-form), and the edges of THEORY 2.4;
+ *     library's c-form), and the edges of docs/theory.md 2.12;
  *   - refusals with a reason: a spike beyond the BBP threshold (above and
  *     below), d >= n and a singular Sigma for the bottom edge; acceptance
  *     of a subcritical spike and of a separated component of large weight;
@@ -214,8 +214,8 @@ static void test_two_point(tally *t) {
   indep_edge(tt, ww, 2, 0.5, -1, 400, &mu, &sg);
   check_close(t, "  bottom mu vs long-double bisection", es.bottom.mu, mu, 0, 1e-12);
   check_close(t, "  bottom sigma vs x''(u) u^4 / 2 form", es.bottom.sigma, sg, 0, 1e-11);
-  check_close(t, "  top edge = THEORY 2.4 (9.2999500)", es.top.edge, 9.2999500, 5e-8, 0);
-  check_close(t, "  bottom edge = THEORY 2.4 (0.1222241)", es.bottom.edge, 0.1222241, 5e-8, 0);
+  check_close(t, "  top edge = docs/theory.md 2.12 (9.2999500)", es.top.edge, 9.2999500, 5e-8, 0);
+  check_close(t, "  bottom edge = docs/theory.md 2.12 (0.1222241)", es.bottom.edge, 0.1222241, 5e-8, 0);
   if (rmtmc_theory_edges(&H, 0.5, 2, edges, &nint, NULL) == RMTMC_OK && nint == 1) {
     check_close(t, "  top edge = rmtmc_theory_edges (support solver)", es.top.edge, edges[1], 0, 1e-10);
     check_close(t, "  bottom edge = rmtmc_theory_edges", es.bottom.edge, edges[0], 0, 1e-9);
@@ -266,7 +266,7 @@ static void test_refusals(tally *t) {
   /* the spike's weight 1/d pulls the finite-d edge above the white one
    * (2.937 against 2.914 here; a simulation at d = 200, n = 400 agrees
    * with the finite-d constants far better than with the white ones:
-   * docs/theory_edge.md) */
+   * docs/theory.md 5.1.3.5) */
   check_true(t, "  its mu lies above the white edge (1 + sqrt eta)^2, below rho(1.5)",
              e1.mu > (1 + sqrt(0.5)) * (1 + sqrt(0.5)) && e1.mu < 1.5 * (1 + 0.5 / 0.5), e1.note);
   /* spike below the bulk: ell = 0.1 < 1 - sqrt(1/2) */
@@ -286,12 +286,12 @@ static void test_refusals(tally *t) {
   check_true(t, "singular Sigma: bottom edge refused (lambda_min = 0)",
              es.bottom.status != RMTMC_OK && has(es.bottom.note, "singular"), es.bottom.note);
   check_true(t, "  top edge: El Karoui with the zero atoms", es.top.status == RMTMC_OK, es.top.note);
-  /* two separated components of weight 1/2 (THEORY 2.4, t = (1, 10),
+  /* two separated components of weight 1/2 (docs/theory.md 2.12, t = (1, 10),
    * eta = 0.1): Tracy-Widom at the top of the upper one */
   tt[0] = 1, ww[0] = 0.5, tt[1] = 10, ww[1] = 0.5;
   st = rmtmc_edge_compute(&H, 100, 1000, 1, 1, RMTMC_EDGE_SECOND_ORDER, &tw1, &e1, &e);
   check_status(t, "two components of weight 1/2 (t = 1, 10; eta = 0.1): top accepted", st, RMTMC_OK, &e);
-  check_close(t, "  top edge 15.02659 (THEORY 2.4)", e1.edge, 15.02659, 1e-5, 0);
+  check_close(t, "  top edge 15.02659 (docs/theory.md 2.12)", e1.edge, 15.02659, 1e-5, 0);
   /* bad input */
   check_status(t, "beta = 4 data is rejected", rmtmc_edge_scaling_compute(&H, 100, 200, 4, 0, &tw1, &es, &e),
                RMTMC_ERR_INVALID, &e);

@@ -1,5 +1,5 @@
 /* test_theory_edge_tw.c: the Airy function and the Tracy-Widom laws
- * (include/rmtmc_edge_theory.h; THEORY.md 5.1; docs/theory_edge.md).
+ * (include/rmtmc_edge_theory.h; docs/theory.md 5.1.1-5.1.2).
  *
  * Usage: test_theory_edge_tw reference_values.json edge_reference.json
  *   - Ai, Ai' against 40-digit values and the tabulated zeros (and the
@@ -10,7 +10,7 @@
  *     F1 = F2^(1/2) exp(-1/2 int q), F4(s/sqrt2) = F2^(1/2) cosh(1/2 int q);
  *   - the survival function's relative accuracy in the right tail (same
  *     route) and the continuity of the left-tail switch;
- *   - moments and quantiles against the reference file (THEORY 5.1) and
+ *   - moments and quantiles against the reference file (docs/theory.md 5.1.2.6) and
  *     literature values, quantile round trips;
  *   - bad input; the time of a 1000-point table (printed, not asserted).
  * Prints one line per check; exit 0 iff nothing failed. */
@@ -309,7 +309,7 @@ static void ref_moments(tally *t, rmtmc_tw *tw, const json_value *root, const js
   {
     rmtmc_tw_moments m;
     rmtmc_tw_moments_get(tw, 1, &m, NULL);
-    check_close(t, "TW1 mean to 13 digits (THEORY 5.1)", m.mean, -1.2065335745820, 1e-12, 0);
+    check_close(t, "TW1 mean to 13 digits (docs/theory.md 5.1.2)", m.mean, -1.2065335745820, 1e-12, 0);
     check_close(t, "TW1 variance to 12 digits", m.variance, 1.607781034581, 1e-12, 0);
     rmtmc_tw_moments_get(tw, 2, &m, NULL);
     check_close(t, "TW2 mean to 12 digits", m.mean, -1.771086807411, 1e-12, 0);

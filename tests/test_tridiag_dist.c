@@ -236,7 +236,7 @@ static void versus_theory(check_ctx *c, setup *s, int64_t trials, uint64_t seed)
   }
   check_exact(c, s, "tridiagonal", o, trials);
   if (s->beta == 1) {
-    /* Tracy-Widom 1 (THEORY 5.1, Ma's second-order centring) */
+    /* Tracy-Widom 1 (docs/theory.md 5.1.3.1, Ma's second-order centring) */
     double np = (double)s->n - 0.5, pp = (double)s->d - 0.5;
     double mu = pow(sqrt(np) + sqrt(pp), 2.0);
     double sg = (sqrt(np) + sqrt(pp)) * cbrt(1.0 / sqrt(np) + 1.0 / sqrt(pp));

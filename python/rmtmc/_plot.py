@@ -52,7 +52,7 @@ def _spectrum(r, plt, **kw):
     width = (den.hi - den.lo) / den.bins
     ax.bar(den.centers, den.empirical, width=width, color="#9ecae1", edgecolor="#6baed6", label="pooled eigenvalues")
     ax.plot(den.centers, den.theory, color="#d62728", lw=1.5, label="theory (bin average)")
-    for lo, hi in np.atleast_2d(r.theory.support):
+    for lo, hi, *_ in np.atleast_2d(r.theory.support):  # [lo, hi, mass]
         for e in (lo, hi):
             ax.axvline(e, color="#555555", lw=0.8, ls="--")
     ax.set_xlabel("eigenvalue x")
@@ -90,7 +90,7 @@ def _zlabel(z):
 def _theory(r, plt, **kw):
     fig, ax = plt.subplots(figsize=(6, 4.2))
     ax.plot(r.density.x, r.density.f, color="#d62728")
-    for lo, hi in np.atleast_2d(r.support):
+    for lo, hi, *_ in np.atleast_2d(r.support):  # [lo, hi, mass]
         ax.axvspan(lo, hi, color="#fdd0a2", alpha=0.4)
     ax.set_xlabel("x")
     ax.set_ylabel("density of the limit law")

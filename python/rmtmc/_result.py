@@ -30,7 +30,10 @@ def _is_number(v):
 
 
 def _is_complex_obj(v):
-    return isinstance(v, dict) and len(v) == 2 and "re" in v and "im" in v
+    """{"re": number, "im": number}; a row's verdict {"re": "agrees", "im": ""}
+    stays a Record of strings."""
+    return isinstance(v, dict) and len(v) == 2 and _is_number(v.get("re", 0)) and _is_number(v.get("im", 0)) \
+        and "re" in v and "im" in v
 
 
 def _nan(v):

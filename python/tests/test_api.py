@@ -53,7 +53,7 @@ def test_spectrum_result_arrays():
     assert isinstance(r.verdict["pass"], bool)
     assert r.config.d == 30 and r.config.trials == 16
     assert r.backend.name == "cpu" and isinstance(r.note, str)
-    assert np.asarray(r.theory.support).shape == (1, 2)
+    assert np.asarray(r.theory.support).shape == (1, 3)  # one interval: [lo, hi, mass]
     assert "verdict" in r.summary() or "Verdict" in r.summary() or "PASS" in r.summary().upper()
     assert r.trials is None
 

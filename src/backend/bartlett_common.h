@@ -2,7 +2,7 @@
  * sampler (src/backend/cpu/cpu_bartlett.c) and the CUDA kernel
  * (kernels/tridiag.cu): plain C, RMTMC_HD.
  *
- * The model (THEORY 10.3).  For real Gaussian G (d x n), G G^T has the law
+ * The model (docs/theory.md 7.1, Bartlett).  For real Gaussian G (d x n), G G^T has the law
  * of L L^T with L d x m (m = min(d, n)) lower triangular (trapezoidal when
  * d > n), independent entries
  *     L_jj ~ chi_{n - j}        j = 0..m-1 (0-based)

@@ -2,7 +2,7 @@
  * shared by the CPU driver (src/backend/cpu/cpu_tridiag.c) and the CUDA
  * kernels (kernels/tridiag.cu): plain C, RMTMC_HD, one piece of code.
  *
- * The model (THEORY 10.2).  Real (beta = 1) or complex (beta = 2) Gaussian
+ * The model (docs/theory.md 7.1, Dumitriu-Edelman).  Real (beta = 1) or complex (beta = 2) Gaussian
  * data X = sqrt(s2) G, G d x n, S = X X^* / n.  With m = min(d, n) and
  * M = max(d, n), the m non-trivial eigenvalues of S have exactly the law of
  * those of T = s2 B B^T / n, B m x m lower bidiagonal with independent

@@ -13,6 +13,9 @@
 #define RMTMC_EXIT_OK 0
 #define RMTMC_EXIT_FAIL 1
 #define RMTMC_EXIT_USAGE 2
+/* --fail-on: the run finished and wrote its outputs, and its verdict is the
+ * one --fail-on names (docs/verdict.md) */
+#define RMTMC_EXIT_VERDICT 3
 
 /* argv iteration: --name value, --name=value, or a bare flag (is_flag). */
 typedef struct cli_args {

@@ -13,7 +13,41 @@ static int cli_option_flag(const char *name) {
 
 static int cli_option_known(const char *name) {
   return cli_option_flag(name) || strcmp(name, "json") == 0 || strcmp(name, "out") == 0 ||
-         strcmp(name, "save-trials") == 0;
+         strcmp(name, "save-trials") == 0 || strcmp(name, "fail-on") == 0;
+}
+
+/* --fail-on: which verdicts make the exit status RMTMC_EXIT_VERDICT. */
+enum { FAIL_ON_NONE = 0, FAIL_ON_DISAGREES = 1, FAIL_ON_INCONCLUSIVE = 2 };
+
+static rmtmc_status parse_fail_on(const char *cmd, const rmtmc_study_traits *tr, const char *val, int *out,
+                                  rmtmc_error *err) {
+  if (!tr->verdict)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--fail-on: `rmtmc %s` compares nothing with the theory (no verdict)",
+                           cmd);
+  if (strcmp(val, "disagrees") == 0) *out = FAIL_ON_DISAGREES;
+  else if (strcmp(val, "inconclusive") == 0) *out = FAIL_ON_INCONCLUSIVE;
+  else
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--fail-on '%s': use disagrees (exit %d when the verdict is DISAGREES) or inconclusive "
+                           "(exit %d unless it AGREES)",
+                           val, RMTMC_EXIT_VERDICT, RMTMC_EXIT_VERDICT);
+  return RMTMC_OK;
+}
+
+/* The exit status the verdict asks for (after every output is written). */
+static int verdict_exit(const char *cmd, const rmtmc_result *res, int fail_on) {
+  if (fail_on == FAIL_ON_NONE) return RMTMC_EXIT_OK;
+  rmtmc_verdict v;
+  rmtmc_error err;
+  if (rmtmc_result_verdict(res, &v, &err) != RMTMC_OK) return RMTMC_EXIT_OK;
+  rmtmc_outcome o = v.outcome;
+  rmtmc_verdict_free(&v);
+  if (o == RMTMC_OUTCOME_DISAGREES || (fail_on == FAIL_ON_INCONCLUSIVE && o == RMTMC_OUTCOME_INCONCLUSIVE)) {
+    fprintf(stderr, "rmtmc %s: the verdict is %s (--fail-on %s): exit status %d\n", cmd, rmtmc_outcome_name(o),
+            fail_on == FAIL_ON_DISAGREES ? "disagrees" : "inconclusive", RMTMC_EXIT_VERDICT);
+    return RMTMC_EXIT_VERDICT;
+  }
+  return RMTMC_EXIT_OK;
 }
 
 /* Value-less options: the command line's, the study's, and
@@ -58,7 +92,7 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_co
   rmtmc_study_set_debug(s, &dbg);
   rmtmc_study_set_comm(s, comm);
   cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0};
-  int save_eig = 0, help = 0;
+  int save_eig = 0, help = 0, fail_on = FAIL_ON_NONE;
   cli_args a = {.argc = argc, .argv = argv, .pos = 0};
   const char *opt, *val;
   int r;
@@ -75,6 +109,8 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_co
     } else if (strcmp(opt, "out") == 0) {
       o.out = val;
       if (root) st = cli_check_output(opt, val, 1, &err);
+    } else if (strcmp(opt, "fail-on") == 0) {
+      st = parse_fail_on(cmd, &tr, val, &fail_on, &err);
     } else if (strcmp(opt, "save-trials") == 0) {
       if (!rmtmc_study_flag(s, "save-trials"))
         st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-trials: `rmtmc %s` runs no Monte Carlo trials", cmd);
@@ -128,8 +164,10 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_co
   if (root && st == RMTMC_OK && tr.json_to_stdout && !o.json && !o.out) st = rmtmc_result_write_json(res, stdout, &err);
   st = rmtmc_comm_agree(comm, st, &err); /* every rank exits with rank 0's outcome */
   if (st == RMTMC_OK && root && !o.quiet) rmtmc_result_summary(res, stdout);
+  /* The verdict is rank 0's to judge; the launcher reports its non-zero exit. */
+  int rc = st == RMTMC_OK && root ? verdict_exit(cmd, res, fail_on) : RMTMC_EXIT_OK;
   rmtmc_result_free(res);
   if (st != RMTMC_OK) return fail_free(cmd, s, &err, root);
   rmtmc_study_free(s);
-  return 0;
+  return rc;
 }

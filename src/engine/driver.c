@@ -95,6 +95,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   if (batch < 1) batch = 1;
   d->batch = d->info.batch = batch;
   d->info.setup_seconds = rmtmc_now_seconds() - t_open;
+  if (o->started) o->started(o->started_ctx, &d->info);
   return RMTMC_OK;
 }
 

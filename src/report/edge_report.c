@@ -9,7 +9,7 @@
 #include "rmtmc_report.h"
 #include "report/report_common.h"
 
-/* The rules (those of the verdict shared by the studies, docs/theory_edge.md
+/* The rules (those of the verdict shared by the studies, docs/theory.md 5.1
  * 4.2):
  *   CORRECTED    the theory carries every finite-size correction known to
  *                matter at this resolution: |z| <= RMTMC_VERDICT_Z agrees,
@@ -27,7 +27,7 @@
  * RMTMC_VERDICT_Z (the same false-alarm rate). */
 #define KS_P_MIN 6.334e-5
 /* Measured: the overlaps' O(1/n) bias is 0.7 to 2.9 times Var/limit at
- * d = 100-200 (docs/theory_edge.md 4.2). */
+ * d = 100-200 (docs/theory.md 5.2.2). */
 #define OVERLAP_BIAS_FACTOR 5.0
 
 enum { RULE_CORRECTED = 0, RULE_UNCORRECTED = 1, RULE_OUT = 2 };

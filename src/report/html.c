@@ -12,6 +12,7 @@
 #include "rmtmc_plot.h"
 #include "rmtmc_report.h"
 #include "report/report_common.h"
+#include "rmtmc_sweep.h"
 
 static void esc(FILE *f, const char *s) {
   for (; *s; ++s) {
@@ -51,7 +52,7 @@ static void image(FILE *f, const char *dir, const char *name, const char *alt) {
   fprintf(f, " (%s; SVG beside it)</figcaption></figure>\n", name);
 }
 
-static void begin(FILE *f, const char *title) {
+static void begin(FILE *f, const char *title, int with_verdict) {
   fprintf(f,
           "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
   esc(f, title);
@@ -64,8 +65,16 @@ static void begin(FILE *f, const char *title) {
           ".note{color:#555;font-style:italic}img{max-width:100%%;border:1px solid #ddd}\n"
           "</style>\n</head>\n<body>\n<h1>");
   esc(f, title);
-  fprintf(f, "</h1>\n<p>rmtmc %s. Verdict per row: agrees when |z| &le; %.0f, z = (empirical mean - theory) / standard error.</p>\n",
-          rmtmc_version(), RMTMC_VERDICT_Z);
+  if (!with_verdict) {
+    fprintf(f, "</h1>\n<p>rmtmc %s.</p>\n", rmtmc_version());
+    return;
+  }
+  fprintf(f, "</h1>\n<p>rmtmc %s. Verdict per row (docs/verdict.md): z = (empirical mean - reference) / standard "
+             "error; rule <i>corrected</i>: the reference is the theory plus its predicted finite-size bias, "
+             "<i>exact</i>: the exact finite-n expectation (|z| &gt; %.0f DISAGREES); <i>uncorrected</i>: the theory "
+             "where no finite-size bias is known (|z| &gt; %.0f is inconclusive); a row that cannot be judged is "
+             "inconclusive, with the reason.</p>\n",
+          rmtmc_version(), RMTMC_VERDICT_Z, RMTMC_VERDICT_Z);
 }
 
 static void end(FILE *f) { fprintf(f, "</body>\n</html>\n"); }
@@ -106,20 +115,52 @@ static void run_rows(FILE *f, const rmtmc_run_info *run) {
   }
 }
 
-static void verdict_cell(FILE *f, double z, int informational) {
-  if (!isfinite(z)) fprintf(f, "<td class=\"na\">n/a</td>");
-  else if (informational) fprintf(f, "<td class=\"na\">informational</td>");
-  else if (fabs(z) <= RMTMC_VERDICT_Z) fprintf(f, "<td class=\"ok\">agrees</td>");
-  else fprintf(f, "<td class=\"bad\">DISAGREES</td>");
+/* The reasons of a table, each once, numbered as footnotes. */
+typedef struct notes {
+  int n;
+  const char *text[64];
+} notes;
+
+static int note_id(notes *ns, const char *text) {
+  if (!text || !text[0]) return 0;
+  for (int i = 0; i < ns->n; ++i)
+    if (strcmp(ns->text[i], text) == 0) return i + 1;
+  if (ns->n >= 64) return 0;
+  ns->text[ns->n++] = text;
+  return ns->n;
+}
+
+static void notes_list(FILE *f, const notes *ns) {
+  if (ns->n == 0) return;
+  fprintf(f, "<ol class=\"note\">\n");
+  for (int i = 0; i < ns->n; ++i) {
+    fprintf(f, "<li>");
+    esc(f, ns->text[i]);
+    fprintf(f, "</li>\n");
+  }
+  fprintf(f, "</ol>\n");
+}
+
+static void verdict_cell(FILE *f, const rmtmc_verdict_row *v, notes *ns) {
+  if (!v) {
+    fprintf(f, "<td></td><td></td>");
+    return;
+  }
+  static const char *cls[4] = {"ok", "bad", "na", "na"};
+  int id = note_id(ns, v->reason);
+  fprintf(f, "<td class=\"l\">%s</td><td class=\"%s\">%s", rmtmc_rule_name(v->rule), cls[v->verdict],
+          rmtmc_row_verdict_name(v->verdict));
+  if (id) fprintf(f, " <sup>[%d]</sup>", id);
+  fprintf(f, "</td>");
 }
 
 static void num(FILE *f, double v) {
   if (isfinite(v)) fprintf(f, "<td>%.6g</td>", v);
-  else fprintf(f, "<td class=\"na\">&ndash;</td>");
+  else fprintf(f, "<td class=\"na\">%s</td>", isnan(v) ? "n/a" : (v > 0 ? "inf" : "-inf"));
 }
 
 static void row(FILE *f, const char *what, const char *at, double emp, double se, double th,
-                double z, int informational) {
+                const rmtmc_verdict_row *v, notes *ns) {
   fprintf(f, "<tr><td class=\"l\">");
   esc(f, what);
   fprintf(f, "</td><td class=\"l\">");
@@ -129,22 +170,33 @@ static void row(FILE *f, const char *what, const char *at, double emp, double se
   num(f, se);
   num(f, th);
   num(f, emp - th);
+  double z = v ? v->z : NAN;
   if (isfinite(z)) fprintf(f, "<td>%+.2f</td>", z);
-  else fprintf(f, "<td class=\"na\">&ndash;</td>");
-  verdict_cell(f, z, informational);
+  else fprintf(f, "<td class=\"na\">n/a</td>");
+  verdict_cell(f, v, ns);
   fprintf(f, "</tr>\n");
 }
 
 static void table_head(FILE *f, const char *xname) {
   fprintf(f, "<table>\n<tr><th class=\"l\">quantity</th><th class=\"l\">%s</th><th>empirical mean</th>"
-             "<th>standard error</th><th>theory</th><th>difference</th><th>z</th><th>verdict</th></tr>\n",
+             "<th>standard error</th><th>theory</th><th>difference</th><th>z</th><th class=\"l\">rule</th>"
+             "<th>verdict</th></tr>\n",
           xname);
 }
 
-static void overall(FILE *f, double mz) {
-  fprintf(f, "<p>Overall: largest |z| = %.2f: <span class=\"%s\">%s</span></p>\n", mz,
-          mz <= RMTMC_VERDICT_Z ? "ok" : "bad",
-          mz <= RMTMC_VERDICT_Z ? "AGREES with the theory" : "DISAGREES with the theory");
+static void overall(FILE *f, const rmtmc_verdict *v) {
+  static const char *cls[3] = {"ok", "na", "bad"};
+  char line[768];
+  rmtmc_verdict_line(v, line, sizeof line);
+  fprintf(f, "<p>Overall: <span class=\"%s\">%s</span></p>\n", cls[v->outcome], rmtmc_outcome_name(v->outcome));
+  fprintf(f, "<p>");
+  esc(f, line);
+  fprintf(f, "</p>\n");
+  for (int i = 0; i < v->nwarn; ++i) {
+    fprintf(f, "<p class=\"bad\">Warning: ");
+    esc(f, v->warnings[i]);
+    fprintf(f, "</p>\n");
+  }
 }
 
 static rmtmc_status write_html(const char *dir, rmtmc_writer_fn fn, const void *ctx, rmtmc_error *err) {
@@ -161,7 +213,7 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const spec_ctx *sc = ctx;
   const rmtmc_spectrum_result *r = sc->r;
   const rmtmc_spectrum_config *c = &r->config;
-  begin(f, "rmtmc spectrum: S = X X^T / n against its deterministic equivalent");
+  begin(f, "rmtmc spectrum: S = X X\u1d40 / n against its deterministic equivalent", 1);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
   kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
@@ -169,19 +221,32 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
   kv(f, "entries", "%s", c->entries);
   kv(f, "precision", "%s", c->precision == RMTMC_PRECISION_SINGLE ? "single" : "double");
   run_rows(f, &r->run);
-  char sup[512] = "";
-  size_t used = 0;
-  for (int64_t i = 0; i < r->nint && used < sizeof sup - 64; ++i)
-    used += (size_t)snprintf(sup + used, sizeof sup - used, "%s[%.6g, %.6g]", i ? " " : "",
-                             r->support[2 * i], r->support[2 * i + 1]);
-  if (r->atom > 0) snprintf(sup + used, sizeof sup - used, " plus an atom of mass %.6g at 0", r->atom);
-  kv(f, "limiting support", "%s", sup);
+  char sup[1024];
+  report_support_text(sup, sizeof sup, &r->limit.support, r->atom, 12);
+  kv(f, "limiting support", "%s (at the finite-d population, eta = d/n)", sup);
+  if (r->limit.noutliers > 0) {
+    report_support_text(sup, sizeof sup, &r->limit.bulk, r->limit.bulk.atom, 12);
+    kv(f, "bulk support", "%s (spikes removed)", sup);
+    for (int64_t i = 0; i < r->limit.noutliers; ++i) {
+      const rmtmc_outlier *o = &r->limit.outliers[i];
+      char k[48];
+      snprintf(k, sizeof k, "spike %.6g", o->ell);
+      if (o->separated)
+        kv(f, k, "outlier %s the bulk at %.6g (BBP location; threshold %.6g)", o->above ? "above" : "below",
+           o->location, o->threshold);
+      else
+        kv(f, k, "no outlier (inside the BBP threshold %.6g): its eigenvalue sticks to the bulk edge", o->threshold);
+    }
+  }
   fprintf(f, "</table>\n");
 
+  rmtmc_verdict v;
+  rmtmc_spectrum_verdict(r, &v);
+  notes ns = {.n = 0};
   fprintf(f, "<h2>Theory vs empirical</h2>\n");
   fprintf(f, "<p>m(z) = (1/d) tr (S - zI)<sup>-1</sup>; theory: the Silverstein equation at eta = d/n and the "
-             "finite-d population spectrum. The z-score of a Stieltjes row subtracts the predicted O(1/d) bias "
-             "mu(z)/d where it is known (the theory column shows the limit). Moments: z against the exact finite-n "
+             "finite-d population spectrum (spikes included). Rule <i>corrected</i> subtracts the predicted O(1/d) "
+             "bias mu(z)/d (the theory column shows the limit). Moments: z against the exact finite-n "
              "expectation. Extreme eigenvalues are informational: offsets of order d<sup>-2/3</sup> are expected "
              "at soft edges.</p>\n");
   table_head(f, "at");
@@ -191,32 +256,32 @@ static rmtmc_status spectrum_html(FILE *f, const void *ctx, rmtmc_error *err) {
       const rmtmc_stieltjes_row *w = &r->zobs[q].rows[k];
       char at[64], what[96];
       snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
-      double zr = isfinite(w->zscore_corr_re) ? w->zscore_corr_re : w->zscore_re;
-      double zi = isfinite(w->zscore_corr_im) ? w->zscore_corr_im : w->zscore_im;
-      snprintf(what, sizeof what, "Re %s%s", o->symbol, isfinite(w->zscore_corr_re) ? " (z: bias-corrected)" : "");
-      row(f, what, at, w->re.mean, w->re.stderr_, w->theory_re, zr, 0);
-      snprintf(what, sizeof what, "Im %s%s", o->symbol, isfinite(w->zscore_corr_im) ? " (z: bias-corrected)" : "");
-      if (w->z_im != 0.0) row(f, what, at, w->im.mean, w->im.stderr_, w->theory_im, zi, 0);
+      snprintf(what, sizeof what, "Re %s", o->symbol);
+      row(f, what, at, w->re.mean, w->re.stderr_, w->theory_re, rmtmc_verdict_find(&v, w, 0), &ns);
+      snprintf(what, sizeof what, "Im %s", o->symbol);
+      if (w->z_im != 0.0) row(f, what, at, w->im.mean, w->im.stderr_, w->theory_im, rmtmc_verdict_find(&v, w, 1), &ns);
     }
   }
+  static const char *power[4] = {"\u00b9", "\u00b2", "\u00b3", "\u2074"};
   for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) {
     char what[64], at[64];
-    snprintf(what, sizeof what, "(1/d) tr S^%d", k + 1);
+    snprintf(what, sizeof what, "(1/d) tr S%s", power[k]);
     int exact = isfinite(r->moments_exact[k]);
     snprintf(at, sizeof at, exact ? "exact finite-n" : "limit (no exact value)");
     double th = exact ? r->moments_exact[k] : r->moments_theory[k];
-    double z = exact ? (r->moments[k].mean - th) / r->moments[k].stderr_ : NAN;
-    row(f, what, at, r->moments[k].mean, r->moments[k].stderr_, th, z, 0);
+    row(f, what, at, r->moments[k].mean, r->moments[k].stderr_, th, rmtmc_verdict_find(&v, &r->moments[k], 0), &ns);
   }
   row(f, "lambda_min", "smallest non-zero", r->lam_min.mean, r->lam_min.stderr_, r->lam_min_theory,
-      (r->lam_min.mean - r->lam_min_theory) / r->lam_min.stderr_, 1);
+      rmtmc_verdict_find(&v, &r->lam_min, 0), &ns);
   row(f, "lambda_max", "largest", r->lam_max.mean, r->lam_max.stderr_, r->lam_max_theory,
-      (r->lam_max.mean - r->lam_max_theory) / r->lam_max.stderr_, 1);
+      rmtmc_verdict_find(&v, &r->lam_max, 0), &ns);
   fprintf(f, "</table>\n");
+  notes_list(f, &ns);
   fprintf(f, "<p>Pooled eigenvalue distribution vs theory (%lld bins on [%.4g, %.4g]): L1 = %.4g, KS = %.4g; "
              "atom at 0: empirical %.4g, theory %.4g.</p>\n",
           (long long)r->bins, r->hist_lo, r->hist_hi, r->l1, r->ks, r->atom_emp, r->atom);
-  overall(f, rmtmc_spectrum_max_abs_z(r));
+  overall(f, &v);
+  rmtmc_verdict_free(&v);
 
   fprintf(f, "<h2>Pictures</h2>\n");
   image(f, sc->dir, "density.png", "pooled eigenvalue density vs theory");
@@ -256,24 +321,28 @@ typedef struct {
 
 static rmtmc_status grid_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const grid_ctx *g = ctx;
-  begin(f, g->title);
+  begin(f, g->title, 1);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "study", "%s", g->config);
   run_rows(f, g->run);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
   table_head(f, g->rows.xname);
+  rmtmc_verdict v;
+  notes ns = {.n = 0};
+  report_rows_verdict(&g->rows, g->trials, &v);
   for (int o = 0; o < g->rows.nsets; ++o) {
     const report_rowset *set = &g->rows.set[o];
     for (int64_t i = 0; i < set->n; ++i) {
       const rmtmc_grid_row *w = &set->rows[i];
       char at[64];
       snprintf(at, sizeof at, "%s = %.4g", g->rows.xname, w->x);
-      row(f, set->label, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_grid_row_z(w), !set->verdict);
+      row(f, set->label, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_verdict_find(&v, w, 0), &ns);
     }
   }
-  double mz = report_rows_max_z(&g->rows);
   fprintf(f, "</table>\n");
-  overall(f, mz);
+  notes_list(f, &ns);
+  overall(f, &v);
+  rmtmc_verdict_free(&v);
   fprintf(f, "<h2>Pictures</h2>\n");
   image(f, g->dir, "curves.png", "empirical vs theory curves");
   fprintf(f, "<h2>Timing</h2>\n<table>\n");
@@ -320,6 +389,68 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
   return write_html(dir, grid_html, &g, err);
 }
 
+/* ------------------------------ theory -------------------------------- */
+typedef struct { const char *dir; const rmtmc_theory_study_result *t; } theory_ctx;
+
+/* A transform's value in a cell: "pole" where it has one. */
+static void value_cell(FILE *f, double re, double im, int pole) {
+  if (pole) fprintf(f, "<td class=\"na\">pole</td>");
+  else if (!isfinite(re) || !isfinite(im)) fprintf(f, "<td class=\"na\">n/a</td>");
+  else fprintf(f, "<td>%.10g %s %.10g i</td>", re, im < 0 ? "&minus;" : "+", fabs(im));
+}
+
+static rmtmc_status theory_html(FILE *f, const void *ctx, rmtmc_error *err) {
+  const theory_ctx *tc = ctx;
+  const rmtmc_theory_study_result *t = tc->t;
+  const rmtmc_theory_study_config *c = &t->config;
+  const rmtmc_limit_spectrum *ls = &t->limit;
+  begin(f, "rmtmc theory: the limit spectrum of S = X X\u1d40 / n", 0);
+  fprintf(f, "<h2>Configuration</h2>\n<table>\n");
+  kv(f, "population covariance Sigma", "%s, realised at d = %lld", c->sigma, (long long)t->model.d);
+  kv(f, "eta = d/n", "%.10g (n = %lld: the spectrum study at these d and n uses the same population and code)",
+     c->eta, (long long)t->model.n);
+  char sup[4096];
+  report_support_text(sup, sizeof sup, &ls->support, t->atom, 40);
+  kv(f, "support", "%s", sup);
+  if (ls->noutliers > 0) {
+    report_support_text(sup, sizeof sup, &ls->bulk, ls->bulk.atom, 40);
+    kv(f, "bulk support", "%s (spikes removed)", sup);
+    for (int64_t i = 0; i < ls->noutliers; ++i) {
+      const rmtmc_outlier *o = &ls->outliers[i];
+      char k[48];
+      snprintf(k, sizeof k, "spike %.6g", o->ell);
+      if (o->separated)
+        kv(f, k, "outlier %s the bulk at %.10g (BBP; threshold %.6g, cos^2 %.4f)", o->above ? "above" : "below",
+           o->location, o->threshold, o->cos2);
+      else
+        kv(f, k, "no outlier (inside the BBP threshold %.6g)", o->threshold);
+    }
+  }
+  fprintf(f, "</table>\n<h2>Moments</h2>\n<table>\n<tr><th>k</th><th>lim (1/d) tr S<sup>k</sup></th></tr>\n");
+  for (int k = 0; k < 4; ++k) fprintf(f, "<tr><td>%d</td><td>%.12g</td></tr>\n", k + 1, t->moments[k]);
+  fprintf(f, "</table>\n<h2>Stieltjes transform</h2>\n<p>m(z) = &int; d&nu;(x)/(x &minus; z); companion "
+             "mc(z) = eta m(z) &minus; (1 &minus; eta)/z.</p>\n<table>\n<tr><th>z</th><th>m(z)</th><th>mc(z)</th></tr>\n");
+  for (int64_t k = 0; k < c->nz; ++k) {
+    fprintf(f, "<tr><td>%.6g %s %.6g i</td>", c->z_re[k], c->z_im[k] < 0 ? "&minus;" : "+", fabs(c->z_im[k]));
+    value_cell(f, t->m_re[k], t->m_im[k], t->m_pole[k]);
+    value_cell(f, t->mc_re[k], t->mc_im[k], t->mc_pole[k]);
+    fprintf(f, "</tr>\n");
+  }
+  fprintf(f, "</table>\n<h2>Pictures</h2>\n");
+  image(f, tc->dir, "density.png", "density of the limit law at the finite-d population");
+  image(f, tc->dir, "stieltjes.png", "m(z) along the real axis and the lines of the z asked for");
+  fprintf(f, "<p>Data: result.json (schema rmtmc.theory/1), density.csv, stieltjes.csv.</p>\n");
+  end(f);
+  return RMTMC_OK;
+}
+
+/* The table head of a study that still judges its rows itself (resolvent,
+ * edge): no rule column. */
+static void local_table_head(FILE *f) {
+  fprintf(f, "<table>\n<tr><th class=\"l\">quantity</th><th class=\"l\">at</th><th>empirical mean</th>"
+             "<th>standard error</th><th>theory</th><th>difference</th><th>z</th><th>verdict</th></tr>\n");
+}
+
 /* -------------------------------- edge -------------------------------- */
 typedef struct { const char *dir; const rmtmc_edge_result *r; } edge_ctx;
 
@@ -327,7 +458,7 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const edge_ctx *ec = ctx;
   const rmtmc_edge_result *r = ec->r;
   const rmtmc_edge_config *c = &r->config;
-  begin(f, "rmtmc edge: extreme eigenvalues against Tracy-Widom and BBP");
+  begin(f, "rmtmc edge: extreme eigenvalues against Tracy-Widom and BBP", 0);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
   kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
@@ -342,7 +473,7 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
              "whose finite-size bias the theory does not predict (first-order centring for a general Sigma, the "
              "overlaps) agrees within |z| &le; 4 and is INCONCLUSIVE beyond; informational rows (no outlier, the BBP "
              "critical window) are kept out.</p>\n");
-  table_head(f, "at");
+  local_table_head(f);
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
   int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS);
   for (int i = 0; i < n; ++i) {
@@ -401,11 +532,35 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
 /* ------------------------------ resolvent ----------------------------- */
 typedef struct { const char *dir; const rmtmc_resolvent_result *r; } rsv_ctx;
 
+/* The resolvent study judges its rows itself (rmtmc_resolvent_verdict), not
+ * yet through rmtmc_verdict.h: its rows have no rule column. */
+static void rsv_row(FILE *f, const char *what, const char *at, double emp, double se, double th, double z,
+                    int informational) {
+  fprintf(f, "<tr><td class=\"l\">");
+  esc(f, what);
+  fprintf(f, "</td><td class=\"l\">");
+  esc(f, at);
+  fprintf(f, "</td>");
+  num(f, emp);
+  num(f, se);
+  num(f, th);
+  num(f, emp - th);
+  if (isfinite(z)) fprintf(f, "<td>%+.2f</td>", z);
+  else fprintf(f, "<td class=\"na\">n/a</td>");
+  if (!isfinite(z)) fprintf(f, "<td class=\"na\">n/a</td>");
+  else if (informational) fprintf(f, "<td class=\"na\">informational</td>");
+  else if (fabs(z) <= RMTMC_VERDICT_Z) fprintf(f, "<td class=\"ok\">agrees</td>");
+  else fprintf(f, "<td class=\"bad\">DISAGREES</td>");
+  fprintf(f, "</tr>\n");
+}
+
 static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const rsv_ctx *rc = ctx;
   const rmtmc_resolvent_result *r = rc->r;
   const rmtmc_resolvent_config *c = &r->config;
-  begin(f, "rmtmc resolvent: Q(z) = (S + zI)^-1 against its deterministic equivalent");
+  begin(f, "rmtmc resolvent: Q(z) = (S + zI)^-1 against its deterministic equivalent", 0);
+  fprintf(f, "<p>Verdict per row: agrees when |z| &le; %.0f, z = (empirical mean - theory) / standard error.</p>\n",
+          RMTMC_VERDICT_Z);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
   kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
@@ -430,13 +585,13 @@ static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
              "The z-score subtracts the predicted O(1/d) bias where it is known (the theory column shows the limit); "
              "where it is not known the raw z-score is judged and an O(1/d) offset may remain. diag_dev is a maximum "
              "over the diagonal, positive at every finite d: shown, not judged.</p>\n");
-  table_head(f, "at");
+  local_table_head(f);
   for (int64_t k = 0; k < r->nrows; ++k) {
     const rmtmc_resolvent_row *w = &r->rows[k];
     char what[96], at[64];
     snprintf(what, sizeof what, "%s %s%s", w->part ? "Im" : "Re", w->name, w->bias_known ? " (z: bias-corrected)" : "");
     snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
-    row(f, what, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_resolvent_row_z(w),
+    rsv_row(f, what, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_resolvent_row_z(w),
         w->judge == RMTMC_RSV_INFORMATIONAL);
   }
   fprintf(f, "</table>\n");
@@ -471,6 +626,71 @@ static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
   fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.resolvent/1), functionals.csv, resolvent_curve.csv.</p>\n");
   end(f);
   return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_html_theory(const char *dir, const rmtmc_theory_study_result *t, rmtmc_error *err) {
+  theory_ctx tc = {.dir = dir, .t = t};
+  return write_html(dir, theory_html, &tc, err);
+}
+
+/* ------------------------------ sweep --------------------------------- */
+typedef struct { const char *dir; const rmtmc_sweep_result *r; } sweep_ctx;
+
+static rmtmc_status sweep_html(FILE *f, const void *ctx, rmtmc_error *err) {
+  const sweep_ctx *sc = ctx;
+  const rmtmc_sweep_result *r = sc->r;
+  const rmtmc_sweep_config *c = &r->config;
+  begin(f, "rmtmc sweep: the error of m_d(z) against its limit as the size grows", 1);
+  fprintf(f, "<h2>Configuration</h2>\n<table>\n");
+  if (c->param == RMTMC_SWEEP_D) kv(f, "parameter", "d varies, n = %.6g d", c->ratio);
+  else kv(f, "parameter", "n varies, d = %lld fixed", (long long)c->base.d);
+  char vals[1024] = "";
+  size_t u = 0;
+  for (int64_t i = 0; i < c->npoints && u < sizeof vals - 24; ++i)
+    u += (size_t)snprintf(vals + u, sizeof vals - u, "%s%lld", i ? ", " : "", (long long)c->values[i]);
+  kv(f, "values", "%s", vals);
+  kv(f, "trials, seed", "%lld trials per point, point i runs with seed %llu + i", (long long)c->base.run.trials,
+     (unsigned long long)c->base.run.seed);
+  kv(f, "population covariance Sigma", "%s", c->base.sigma);
+  kv(f, "entries", "%s", c->base.entries);
+  fprintf(f, "</table>\n<h2>Points</h2>\n<table>\n<tr><th>d</th><th>n</th><th class=\"l\">z</th><th>|mean error|</th>"
+             "<th>standard error</th><th>sd of m_d</th></tr>\n");
+  for (int64_t i = 0; i < c->npoints; ++i)
+    for (int64_t k = 0; k < r->nz; ++k) {
+      const rmtmc_sweep_point *p = &r->points[i];
+      fprintf(f, "<tr><td>%lld</td><td>%lld</td><td class=\"l\">%.4g%+.4gi</td>", (long long)p->d, (long long)p->n,
+              p->z_re[k], p->z_im[k]);
+      num(f, rmtmc_sweep_abs_error(p, k));
+      num(f, hypot(p->se_re[k], isfinite(p->se_im[k]) ? p->se_im[k] : 0.0));
+      num(f, rmtmc_sweep_sd(p, k));
+      fprintf(f, "</tr>\n");
+    }
+  rmtmc_verdict v;
+  notes ns = {.n = 0};
+  rmtmc_sweep_verdict(r, &v);
+  fprintf(f, "</table>\n<h2>Slopes against the predicted rates</h2>\n<table>\n<tr><th class=\"l\">quantity</th>"
+             "<th class=\"l\">at</th><th>fitted slope</th><th>standard error</th><th>predicted</th><th>difference</th>"
+             "<th>z</th><th class=\"l\">rule</th><th>verdict</th></tr>\n");
+  for (int64_t k = 0; k < r->nz; ++k)
+    for (int o = 0; o < 2; ++o) {
+      const rmtmc_sweep_fit *F = o ? &r->sd_fit[k] : &r->err_fit[k];
+      const rmtmc_verdict_row *vr = rmtmc_verdict_find(&v, F, 0);
+      row(f, vr ? vr->what : "", vr ? vr->at : "", F->slope, F->stderr_, F->predicted, vr, &ns);
+    }
+  fprintf(f, "</table>\n");
+  notes_list(f, &ns);
+  overall(f, &v);
+  rmtmc_verdict_free(&v);
+  fprintf(f, "<h2>Pictures</h2>\n");
+  image(f, sc->dir, "sweep.png", "log-log scaling of the error of m_d(z) and of its sd");
+  fprintf(f, "<p>Data: sweep.json (schema rmtmc.sweep/1), sweep.csv, points.jsonl.</p>\n");
+  end(f);
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_html_sweep(const char *dir, const rmtmc_sweep_result *r, rmtmc_error *err) {
+  sweep_ctx sc = {.dir = dir, .r = r};
+  return write_html(dir, sweep_html, &sc, err);
 }
 
 rmtmc_status rmtmc_html_edge(const char *dir, const rmtmc_edge_result *r, rmtmc_error *err) {

@@ -85,3 +85,34 @@ void rmtmc_json_bool(rmtmc_json *j, const char *key, int v) {
   member(j, key);
   fputs(v ? "true" : "false", j->f);
 }
+
+void rmtmc_verdict_write_json(rmtmc_json *j, const char *key, const rmtmc_verdict *v) {
+  char line[768];
+  rmtmc_verdict_line(v, line, sizeof line);
+  rmtmc_json_object(j, key);
+  rmtmc_json_str(j, "outcome", rmtmc_outcome_name(v->outcome));
+  rmtmc_json_bool(j, "pass", v->outcome == RMTMC_OUTCOME_AGREES);
+  rmtmc_json_num(j, "max_abs_z", v->max_abs_z);
+  rmtmc_json_num(j, "threshold", RMTMC_VERDICT_Z);
+  rmtmc_json_int(j, "rows", v->nrows);
+  rmtmc_json_int(j, "judged", v->judged);
+  rmtmc_json_int(j, "agrees", v->agrees);
+  rmtmc_json_int(j, "disagrees", v->disagrees);
+  rmtmc_json_int(j, "inconclusive", v->inconclusive);
+  rmtmc_json_int(j, "kept_out", v->kept_out);
+  rmtmc_json_object(j, "rules");
+  for (int k = 0; k < RMTMC_RULE_OUT; ++k) rmtmc_json_int(j, rmtmc_rule_name((rmtmc_rule)k), v->by_rule[k]);
+  rmtmc_json_object_end(j);
+  rmtmc_json_str(j, "line", line);
+  rmtmc_json_array(j, "warnings");
+  for (int i = 0; i < v->nwarn; ++i) rmtmc_json_str(j, NULL, v->warnings[i]);
+  rmtmc_json_array_end(j);
+  rmtmc_json_object_end(j);
+}
+
+void rmtmc_verdict_row_json(rmtmc_json *j, const rmtmc_verdict_row *r) {
+  if (!r) return;
+  rmtmc_json_str(j, "rule", rmtmc_rule_name(r->rule));
+  rmtmc_json_str(j, "verdict", rmtmc_row_verdict_name(r->verdict));
+  rmtmc_json_str(j, "verdict_note", r->reason);
+}

@@ -12,6 +12,8 @@
 #include "rmtmc_report.h"
 #include "rmtmc_edge_study.h"
 #include "rmtmc_studies.h"
+#include "rmtmc_theory_limit.h"
+#include "rmtmc_verdict.h"
 
 /* Opens the top object and writes "schema" and "rmtmc_version". */
 static inline void report_json_begin(rmtmc_json *j, FILE *f, const char *schema) {
@@ -59,6 +61,26 @@ static inline void report_json_backend(rmtmc_json *j, const rmtmc_backend_info *
   rmtmc_json_object_end(j);
 }
 
+/* A number for a printed table: "n/a" for NaN, "inf" / "-inf", else fmt. */
+static inline const char *report_num(char *buf, size_t len, const char *fmt, double v) {
+  if (isnan(v)) snprintf(buf, len, "n/a");
+  else if (isinf(v)) snprintf(buf, len, "%s", v > 0 ? "inf" : "-inf");
+  else snprintf(buf, len, fmt, v);
+  return buf;
+}
+
+/* The limit spectrum's members of a JSON object (spectrum_report.c):
+ * "support" [[lo, hi, mass], ...] of the law at the finite-d population,
+ * "bulk_support" (spikes removed), "atom_at_zero", "outliers" [...]. */
+void report_json_limit(rmtmc_json *j, const rmtmc_limit_spectrum *ls);
+/* "[a, b] [c, d] plus an atom of mass m at 0" (at most max intervals, then
+ * "... (N intervals)"). */
+void report_support_text(char *buf, size_t len, const rmtmc_support *s, double atom, int max);
+/* The outliers' lines of a summary: each spike, its BBP location or why it
+ * has none (emp_top / emp_bottom: the empirical extremes, NULL: none). */
+void report_outliers_text(FILE *f, const rmtmc_limit_spectrum *ls, const rmtmc_stat *emp_top,
+                          const rmtmc_stat *emp_bottom, const char *indent);
+
 /* The "ranks" object: the processes (MPI ranks) that ran the trials and
  * where (docs/schema.md); divided: the sweep's "trials" or "points" (NULL:
  * no such key). */
@@ -98,16 +120,19 @@ static inline const char *report_solver_text(const rmtmc_backend_info *b, char *
 void report_backend_line(FILE *f, const rmtmc_run_info *run);
 
 /* The rows a generative or ridge study reports, in report order, each set
- * with its label and whether it counts toward the verdict (else it is
- * informational).  The one place that decides what the verdict uses: the
- * JSON's max_abs_z, the summary's verdict line and the HTML table all read
- * it (studies_report.c). */
+ * with its label and its verdict rule: `rule` for a row with no predicted
+ * bias (uncorrected, or out with `note` as the reason), `biased_rule` for a
+ * row whose bias is set (corrected, or exact when the bias is the exact
+ * finite-n expectation minus the limit).  The one place that decides what
+ * the verdict uses: the JSON, the summary and the HTML table all read the
+ * verdict built from it (studies_report.c). */
 #define REPORT_MAX_SETS 6
 typedef struct report_rowset {
   const char *label;
   const rmtmc_grid_row *rows;
   int64_t n;
-  int verdict;
+  rmtmc_rule rule, biased_rule;
+  const char *note;
 } report_rowset;
 typedef struct report_rows {
   const char *xname; /* "gamma" or "lambda" */
@@ -118,8 +143,8 @@ typedef struct report_rows {
 void report_rows_contexts(report_rows *s, const rmtmc_contexts_result *r);
 void report_rows_mixture(report_rows *s, const rmtmc_mixture_result *r);
 void report_rows_ridge(report_rows *s, const rmtmc_ridge_result *r);
-/* Largest |z| (bias-corrected where known) over the verdict's rows. */
-double report_rows_max_z(const report_rows *s);
+/* The verdict over the sets' rows (release with rmtmc_verdict_free). */
+void report_rows_verdict(const report_rows *s, int64_t trials, rmtmc_verdict *v);
 
 /* The edge study's rows, in report order, each with its verdict (the one
  * place that decides them: JSON, summary and HTML read this list;

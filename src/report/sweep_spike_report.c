@@ -103,7 +103,7 @@ rmtmc_status rmtmc_sweep_spike_write_gnuplot(FILE *f, const void *ctx, rmtmc_err
           "set xrange [%.17g:%.17g]\nset samples 800\n"
           "set arrow 1 from thr, graph 0 to thr, graph 1 nohead dt 2 lw 1.5 lc rgb \"#555555\"\n",
           eta, thr, lo - pad, hi + pad);
-  rmtmc_plot_loop_begin(f, "sweep", 1000, 900);
+  rmtmc_plot_loop_begin_plain(f, "sweep", 1000, 900);
   fprintf(f,
           "  set multiplot layout 2,1 title \"BBP phase transition: d = %lld, n = %lld (eta = %.4g), %lld trials per point, entries %s\\n"
           "bars: mean +- 2 standard errors; dashed: threshold 1 + sqrt(eta) = %.4g\"\n",

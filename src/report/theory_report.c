@@ -1,35 +1,28 @@
 /* theory_report.c: the outputs of `rmtmc theory` (rmtmc_theory_study.h):
  * result.json (schema rmtmc.theory/1), density.csv, stieltjes.csv. */
+#include <math.h>
 #include <stdio.h>
 
 #include "rmtmc.h"
 #include "rmtmc_report.h"
 #include "rmtmc_theory_study.h"
+#include "report/report_common.h"
 
 rmtmc_status rmtmc_theory_study_write_json(FILE *f, const void *ctx, rmtmc_error *err) {
   const rmtmc_theory_study_result *t = ctx;
   const rmtmc_theory_study_config *c = &t->config;
   rmtmc_json j;
-  rmtmc_json_begin(&j, f);
-  rmtmc_json_str(&j, "schema", "rmtmc.theory/1");
-  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  report_json_begin(&j, f, "rmtmc.theory/1");
   rmtmc_json_object(&j, "config");
   rmtmc_json_str(&j, "sigma", t->model.sigma_spec);
   rmtmc_json_int(&j, "d", t->model.d);
   rmtmc_json_num(&j, "eta", c->eta);
+  rmtmc_json_int(&j, "n", t->model.n);
   rmtmc_json_object_end(&j);
-  rmtmc_json_array(&j, "support");
-  for (int64_t i = 0; i < t->nint; ++i) {
-    rmtmc_json_array(&j, NULL);
-    rmtmc_json_num(&j, NULL, t->support[2 * i]);
-    rmtmc_json_num(&j, NULL, t->support[2 * i + 1]);
-    rmtmc_json_array_end(&j);
-  }
-  rmtmc_json_array_end(&j);
-  rmtmc_json_num(&j, "atom_at_zero", t->atom);
+  report_json_limit(&j, &t->limit);
   rmtmc_json_num(&j, "top_outlier", t->lam_top);
   rmtmc_json_array(&j, "moments");
-  for (int k = 0; k < 3; ++k) rmtmc_json_num(&j, NULL, t->moments[k]);
+  for (int k = 0; k < 4; ++k) rmtmc_json_num(&j, NULL, t->moments[k]);
   rmtmc_json_array_end(&j);
   rmtmc_json_array(&j, "stieltjes");
   for (int64_t k = 0; k < c->nz; ++k) {
@@ -40,25 +33,31 @@ rmtmc_status rmtmc_theory_study_write_json(FILE *f, const void *ctx, rmtmc_error
     rmtmc_json_num(&j, "m_im", t->m_im[k]);
     rmtmc_json_num(&j, "mc_re", t->mc_re[k]);
     rmtmc_json_num(&j, "mc_im", t->mc_im[k]);
+    rmtmc_json_bool(&j, "m_pole", t->m_pole[k]);
+    rmtmc_json_bool(&j, "mc_pole", t->mc_pole[k]);
     rmtmc_json_object_end(&j);
   }
   rmtmc_json_array_end(&j);
   rmtmc_json_object(&j, "density");
+  rmtmc_json_str(&j, "law", "finite_d");
   rmtmc_json_array(&j, "x");
-  for (int64_t i = 0; i < c->grid; ++i) rmtmc_json_num(&j, NULL, t->x[i]);
+  for (int64_t i = 0; i < t->curve.n; ++i) rmtmc_json_num(&j, NULL, t->curve.x[i]);
   rmtmc_json_array_end(&j);
   rmtmc_json_array(&j, "f");
-  for (int64_t i = 0; i < c->grid; ++i) rmtmc_json_num(&j, NULL, t->f[i]);
+  for (int64_t i = 0; i < t->curve.n; ++i) rmtmc_json_num(&j, NULL, t->curve.f[i]);
   rmtmc_json_array_end(&j);
+  rmtmc_json_num(&j, "atom", t->curve.atom);
+  rmtmc_json_bool(&j, "hard_edge_at_zero", t->curve.hard_edge_at_zero);
   rmtmc_json_object_end(&j);
   rmtmc_json_end(&j);
+  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
   return RMTMC_OK;
 }
 
 rmtmc_status rmtmc_theory_study_write_density(FILE *f, const void *ctx, rmtmc_error *err) {
   const rmtmc_theory_study_result *t = ctx;
   fprintf(f, "x,density\n");
-  for (int64_t i = 0; i < t->config.grid; ++i) fprintf(f, "%.17g,%.17g\n", t->x[i], t->f[i]);
+  for (int64_t i = 0; i < t->curve.n; ++i) fprintf(f, "%.17g,%.17g\n", t->curve.x[i], t->curve.f[i]);
   return RMTMC_OK;
 }
 

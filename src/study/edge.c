@@ -85,7 +85,7 @@ static void spike_positions(const double *ell, int64_t k, spike_pos *p, int64_t 
 }
 
 /* The predicted O(1/n) offset of the mean outlier eigenvalue from rho(ell)
- * (docs/theory_edge.md 4.1): the bulk seen by the outlier has d - k
+ * (docs/theory.md 5.2.1): the bulk seen by the outlier has d - k
  * coordinates (ratio eta' = (d - k)/n), the other spikes repel it by
  * (1/n) sum_j ell ell_j / (ell - ell_j), and the bulk's Stieltjes bias
  * mu(lambda)/n (real data; 0 for complex) moves the root of
@@ -262,7 +262,7 @@ static rmtmc_status theory_setup(rmtmc_edge_result *r, rmtmc_tw *tw, spike_pos *
     s->applies = sc[k]->status == RMTMC_OK;
     s->log_scale = c->scale < 0 ? sc[k]->log_scale : c->scale;
     /* second-order constants exist for white data only, and for complex
-     * data at the top edge only (docs/theory_edge.md 3.1) */
+     * data at the top edge only (docs/theory.md 5.1.3) */
     s->scale_first_order = r->beta == 2 && k == 1;
     s->first_order = !r->scaling.white || c->correction != RMTMC_EDGE_SECOND_ORDER || s->scale_first_order;
   }

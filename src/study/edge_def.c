@@ -17,7 +17,7 @@ static void usage(FILE *f) {
           "usage: rmtmc edge [options]\n"
           "\n"
           "Monte Carlo of the extreme eigenvalues of S = X X^T / n (X X^H / n for complex\n"
-          "data) against the edge theory (docs/theory_edge.md): lambda_max and, for d < n,\n"
+          "data) against the edge theory (docs/theory.md 5.1): lambda_max and, for d < n,\n"
           "lambda_min standardised by the Tracy-Widom centring and scaling (Ma 2012 for\n"
           "white real data, El Karoui 2006 complex, El Karoui 2007 for a general Sigma);\n"
           "mean, sd and skewness against TW_beta, the Kolmogorov-Smirnov distance and its\n"

@@ -2,7 +2,7 @@
  * mixture` (Proposition B) studies.  The trials run on a backend
  * (rmtmc_fit.h: one eigendecomposition per trial serves the whole gamma
  * grid); here the study parameters are drawn, the deterministic equivalents
- * evaluated (THEORY 3) and each trial's predictions set beside them, merged
+ * evaluated (docs/theory.md 3) and each trial's predictions set beside them, merged
  * in trial order. */
 #include "rmtmc_studies.h"
 
@@ -208,6 +208,7 @@ void rmtmc_contexts_result_free(rmtmc_contexts_result *r) {
   if (!r) return;
   free(r->P); free(r->alpha); free(r->alpha_fixed); free(r->etrain); free(r->shrink);
   free(r->phat_dev); free(r->phat_noise); free(r->spread);
+  rmtmc_curve_free(&r->theory_curve);
   rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }
@@ -333,6 +334,42 @@ static void contexts_columns(rmtmc_column *col, const rmtmc_contexts_config *c) 
   study_column(&col[A_NOBS * c->ngamma + 1], "empty_fraction", "fraction of contexts with n_a = 0 (multinomial; 0 for fixed counts)", "", 0, 0);
 }
 
+/* The theory over a fine gamma grid for the picture: at the realised
+ * alpha of the fixed counts, or at the nominal alpha (multinomial counts:
+ * the rows' theory is the mean over the trials' realised counts). */
+static rmtmc_status contexts_curve(rmtmc_contexts_result *r, rmtmc_error *err) {
+  const rmtmc_contexts_config *cfg = &r->config;
+  int64_t c = r->c, k = cfg->k;
+  rmtmc_curve *cv = &r->theory_curve;
+  rmtmc_status st = study_curve_alloc(cv, 3, cfg->gamma, cfg->ngamma, NAN, err);
+  if (st != RMTMC_OK || cv->n == 0) return st;
+  double *D = malloc((size_t)c * sizeof(double)), *m = malloc((size_t)(k * c) * sizeof(double));
+  double *trC = malloc((size_t)c * sizeof(double));
+  if (!D || !m || !trC) {
+    free(D); free(m); free(trC);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for the theory curve");
+  }
+  const double *alphas = r->alpha_fixed ? r->alpha_fixed : r->alpha;
+  for (int64_t i = 0; i < cv->n; ++i) {
+    rmtmc_propA_result th;
+    if (rmtmc_propA_theory(&th, D, m, trC, NULL, r->P, alphas, r->eta, cv->x[i], (double)cfg->n, k, c, NULL, NULL) !=
+        RMTMC_OK)
+      continue;
+    double sh = 0.0, spread = 0.0;
+    for (int64_t a = 0; a < c; ++a) {
+      double mm = 0.0;
+      for (int64_t j = 0; j < k; ++j) mm += m[j + a * k] * m[j + a * k];
+      sh += D[a];
+      spread += trC[a] - mm;
+    }
+    cv->y[0][i] = th.etrain;
+    cv->y[1][i] = sh / (double)c;
+    cv->y[2][i] = spread / (double)c;
+  }
+  free(D); free(m); free(trC);
+  return RMTMC_OK;
+}
+
 rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts_result *r,
                                 rmtmc_error *err) {
   memset(r, 0, sizeof *r);
@@ -438,6 +475,7 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
     r->alpha_mean_sd = w[A_NOBS * ng].mean;
     r->empty_fraction = w[A_NOBS * ng + 1].mean;
   }
+  if ((st = contexts_curve(r, err)) != RMTMC_OK) goto done;
   r->trials = acc.trials; /* moved */
   memset(&acc.trials, 0, sizeof acc.trials);
   r->seconds = rmtmc_now_seconds() - t0;
@@ -530,6 +568,7 @@ static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, doubl
 void rmtmc_mixture_result_free(rmtmc_mixture_result *r) {
   if (!r) return;
   free(r->P); free(r->M); free(r->G); free(r->etest); free(r->theory_first); free(r->theory_trC);
+  rmtmc_curve_free(&r->theory_curve);
   rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }
@@ -623,6 +662,13 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
     study_finish_row(&r->etest[g], cfg->gamma[g], acc.w + 3 * g);
     r->theory_first[g] = th[g].first_term;
     r->theory_trC[g] = th[g].mean_trC;
+  }
+  /* the theory over a fine gamma grid, for the picture */
+  if ((st = study_curve_alloc(&r->theory_curve, 1, cfg->gamma, ng, NAN, err)) != RMTMC_OK) goto done;
+  for (int64_t i = 0; i < r->theory_curve.n; ++i) {
+    rmtmc_propB_result pb;
+    if (rmtmc_propB_theory(&pb, NULL, NULL, r->P, r->G, r->eta, r->theory_curve.x[i], k, c, NULL) == RMTMC_OK)
+      r->theory_curve.y[0][i] = pb.etest;
   }
   r->trials = acc.trials; /* moved */
   memset(&acc.trials, 0, sizeof acc.trials);

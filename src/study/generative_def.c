@@ -112,12 +112,14 @@ static int mixture_option(void *cfg, const char *name, const char *val, rmtmc_st
 }
 
 STUDY_TYPED_FNS(contexts, rmtmc_contexts_config, rmtmc_contexts_result)
+STUDY_VERDICT_FNS(contexts)
 STUDY_TYPED_FNS(mixture, rmtmc_mixture_config, rmtmc_mixture_result)
+STUDY_VERDICT_FNS(mixture)
 
 const rmtmc_study_def study_def_contexts =
     STUDY_MC_ROW(contexts, rmtmc_contexts_config, rmtmc_contexts_result, "generative contexts",
-                 "ridge linear generative model, discrete contexts (Prop A)", usage, contexts_option);
+                 "linear generative model (ridge), discrete contexts (Prop A)", usage, contexts_option);
 
 const rmtmc_study_def study_def_mixture =
     STUDY_MC_ROW(mixture, rmtmc_mixture_config, rmtmc_mixture_result, "generative mixture",
-                 "ridge linear generative model, Gaussian mixture (Prop B)", usage, mixture_option);
+                 "linear generative model (ridge), Gaussian mixture (Prop B)", usage, mixture_option);

@@ -195,8 +195,13 @@ void study_usage_outputs(FILE *f, const char *schema, const char *out_what) {
           "  --out DIR          %s\n"
           "  --no-plots         with --out: no gnuplot scripts or pictures (report.html still written)\n"
           "  --quiet            no summary on stdout, no progress on stderr\n"
+          "  --fail-on V        make the exit status 3 when the verdict is DISAGREES (V = disagrees) or is not\n"
+          "                     AGREES (V = inconclusive: DISAGREES or INCONCLUSIVE); the outputs are written\n"
+          "                     either way (default: the exit status does not depend on the verdict;\n"
+          "                     docs/verdict.md)\n"
           "  --help             this text\n"
           "\n"
-          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n",
+          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written), 3 the verdict --fail-on\n"
+          "names.\n",
           schema, out_what);
 }

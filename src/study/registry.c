@@ -121,8 +121,30 @@ rmtmc_status rmtmc_study_check(rmtmc_study *s, rmtmc_error *err) {
 
 void rmtmc_study_traits_of(const rmtmc_study *s, rmtmc_study_traits *t) { *t = s->def->traits; }
 
+/* Before the first trial: the configuration and where the trials run. */
+static void study_started(void *ctx, const rmtmc_run_info *info) {
+  const rmtmc_study *s = ctx;
+  if (!s->hooks.notice) return;
+  char cfg[1400], line[2048];
+  if (s->def->describe) s->def->describe(s->cfg, cfg, sizeof cfg);
+  else snprintf(cfg, sizeof cfg, "rmtmc %s", s->def->name);
+  int u = snprintf(line, sizeof line, "running %s; backend %s (%s", cfg, info->backend.name, info->backend.device);
+  if (u > 0 && (size_t)u < sizeof line && info->backend.threads > 0)
+    u += snprintf(line + u, sizeof line - (size_t)u, ", %d threads", info->backend.threads);
+  if (u > 0 && (size_t)u < sizeof line)
+    u += snprintf(line + u, sizeof line - (size_t)u, "), batch %lld", (long long)info->batch);
+  if (u > 0 && (size_t)u < sizeof line && info->backend_note[0])
+    snprintf(line + u, sizeof line - (size_t)u, "; %s", info->backend_note);
+  s->hooks.notice(s->hooks.notice_ctx, RMTMC_NOTICE_PROGRESS, line);
+}
+
 rmtmc_status rmtmc_study_run(rmtmc_study *s, const char *dir, rmtmc_result **out, rmtmc_error *err) {
   *out = NULL;
+  rmtmc_run_opts *o = run_opts(s);
+  if (o && s->def->describe && s->def->traits.monte_carlo) {
+    o->started = study_started;
+    o->started_ctx = s;
+  }
   rmtmc_result *r = calloc(1, sizeof *r);
   void *res = calloc(1, s->def->result_size);
   if (!r || !res) {
@@ -138,7 +160,7 @@ rmtmc_status rmtmc_study_run(rmtmc_study *s, const char *dir, rmtmc_result **out
   }
   r->def = s->def;
   r->res = res;
-  const rmtmc_run_opts *o = run_opts(s);
+  o = run_opts(s);
   r->tf.study = s->def->name;
   r->tf.t = s->def->trials_at >= 0 ? (const rmtmc_trials *)((const char *)res + s->def->trials_at) : NULL;
   r->tf.seed = o ? o->seed : 0;
@@ -186,6 +208,16 @@ rmtmc_status rmtmc_result_plots(const rmtmc_result *r, const char *dir, rmtmc_pl
 
 rmtmc_status rmtmc_result_html(const rmtmc_result *r, const char *dir, rmtmc_error *err) {
   return r->def->html ? r->def->html(dir, r->res, err) : RMTMC_OK;
+}
+
+rmtmc_status rmtmc_result_verdict(const rmtmc_result *r, rmtmc_verdict *v, rmtmc_error *err) {
+  rmtmc_verdict_init(v, 0);
+  if (!r->def->verdict || !rmtmc_result_complete(r))
+    return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED, "`rmtmc %s` %s", r->def->name,
+                           r->def->verdict ? "stopped before every point was done: no verdict yet"
+                                           : "compares nothing with the theory: it has no verdict");
+  r->def->verdict(r->res, v);
+  return RMTMC_OK;
 }
 
 void rmtmc_result_summary(const rmtmc_result *r, FILE *f) {

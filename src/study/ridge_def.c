@@ -58,6 +58,7 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
 }
 
 STUDY_TYPED_FNS(ridge, rmtmc_ridge_config, rmtmc_ridge_result)
+STUDY_VERDICT_FNS(ridge)
 
 const rmtmc_study_def study_def_ridge =
     STUDY_MC_ROW(ridge, rmtmc_ridge_config, rmtmc_ridge_result, "ridge",

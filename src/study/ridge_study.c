@@ -1,4 +1,4 @@
-/* ridge_study.c: the `ridge` study (THEORY 4): per trial X (n x d, rows
+/* ridge_study.c: the `ridge` study (docs/theory.md 4): per trial X (n x d, rows
  * ~ N(0, Sigma)), y = X beta + eps, ridge on a lambda grid from one
  * eigendecomposition per trial on a backend (rmtmc_fit.h); here beta is
  * drawn, the limits evaluated (rmtmc_ridge_grid, rmtmc_ridge_optimum) and
@@ -115,6 +115,7 @@ void rmtmc_ridge_result_free(rmtmc_ridge_result *r) {
   if (r->model.d > 0) rmtmc_model_free(&r->model);
   free(r->beta); free(r->s); free(r->b2); free(r->risk); free(r->train); free(r->gcv); free(r->gcv_gap);
   free(r->dof); free(r->kappa); free(r->bias); free(r->variance);
+  rmtmc_curve_free(&r->theory_curve);
   rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }
@@ -210,6 +211,14 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
     }
     if ((st = rmtmc_ridge_grid(th, &pb, grid, ngrid, NULL, err)) != RMTMC_OK) goto done;
     if (r->has_ridgeless) r->ridgeless_theory = th[ngrid - 1];
+    /* the limits over a fine lambda grid (and lambda*), for the picture */
+    if ((st = study_curve_alloc(&r->theory_curve, 4, cfg->lam, nl, r->lam_opt, err)) != RMTMC_OK) goto done;
+    for (int64_t i = 0; i < r->theory_curve.n; ++i) {
+      rmtmc_ridge_limits L;
+      if (rmtmc_ridge_theory(&L, &pb, r->theory_curve.x[i], NULL, NULL) != RMTMC_OK) continue;
+      double y[4] = {L.risk, L.train, L.gcv, L.lam_over_kappa};
+      for (int q = 0; q < 4; ++q) r->theory_curve.y[q][i] = y[q];
+    }
   }
   s.ngrid = ngrid;
   s.noise = cfg->noise;

@@ -3,6 +3,7 @@
  * with the theory.  The per-z observables are declared in spectrum_obs.c. */
 #include "rmtmc_spectrum.h"
 
+#include <complex.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 
 #include "engine/driver.h"
 #include "rmtmc_theory.h"
+#include "rmtmc_theory_limit.h"
+#include "rmtmc_verdict.h"
 #include "study/spectrum_obs.h"
 #include "study/study_common.h"
 
@@ -49,21 +52,6 @@ rmtmc_status rmtmc_spectrum_validate(const rmtmc_spectrum_config *c, rmtmc_error
   return RMTMC_OK;
 }
 
-/* Outlier locations of the spikes (BBP), upper and lower. */
-static void spike_outliers(const rmtmc_model *m, double eta, double *top, double *bottom) {
-  for (int64_t i = 0; i < m->nspikes; ++i) {
-    double ell = m->spikes[i];
-    if (ell > 1.0 + sqrt(eta)) {
-      double l1;
-      rmtmc_bbp(eta, ell, NULL, &l1, NULL, NULL);
-      if (l1 > *top) *top = l1;
-    } else if (eta < 1.0 && ell < 1.0 - sqrt(eta) && ell > 0.0) {
-      double l = ell * (1.0 + eta / (ell - 1.0));
-      if (l < *bottom) *bottom = l;
-    }
-  }
-}
-
 /* The tridiagonal method's margin for a real z > 0: RMTMC_TRIDIAG_Z_MARGIN
  * finite-d edge scales from the nearest support edge (T is positive
  * semi-definite, so z < 0 is never inside a trial's spectrum).  veto[0]
@@ -100,20 +88,34 @@ static void tridiag_z_veto(const rmtmc_spectrum_result *r, char *veto, size_t le
   }
 }
 
-/* Theory side that does not need the samples; fills the z grid too. */
+/* Theory side that does not need the samples: the limit spectrum at the
+ * finite-d population, the predicted extreme eigenvalues, the z grid. */
 static rmtmc_status theory_setup(rmtmc_spectrum_result *r, rmtmc_error *err) {
   const rmtmc_model *m = &r->model;
-  double one[2];
-  rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
-  rmtmc_status st = rmtmc_theory_edges(&bulk, r->eta, 16, r->support, &r->nint, err);
+  rmtmc_status st = study_limit_spectrum(m, r->eta, &r->limit, err);
   if (st != RMTMC_OK) return st;
-  if (r->nint < 1) return rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "the theory found no support interval");
-  r->atom = rmtmc_theory_atom(&bulk, r->eta);
-  double lo = r->support[0], hi = r->support[2 * r->nint - 1];
+  const rmtmc_limit_spectrum *ls = &r->limit;
+  if (ls->support.nint < 1 || ls->bulk.nint < 1)
+    return rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "the theory found no support interval");
+  r->atom = ls->atom;
+  r->p_max = m->entries == RMTMC_ENTRIES_STUDENT ? m->nu : INFINITY;
+  double kx = rmtmc_entries_kurt_excess(m->entries, m->nu);
+  r->bias_kind = kx == 0.0 ? RMTMC_BIAS_GAUSSIAN : (m->sqrt_full ? RMTMC_BIAS_GENERAL : RMTMC_BIAS_DIAGONAL);
+  /* extreme eigenvalues: the bulk edges, or the separated outliers beyond them */
+  double lo = ls->bulk.lo[0], hi = ls->bulk.hi[ls->bulk.nint - 1];
   r->lam_min_theory = lo;
   r->lam_max_theory = hi;
-  spike_outliers(m, r->eta, &r->lam_max_theory, &r->lam_min_theory);
-  double w = hi - lo, top = r->lam_max_theory;
+  for (int64_t i = 0; i < ls->noutliers; ++i) {
+    const rmtmc_outlier *o = &ls->outliers[i];
+    if (!o->separated) continue;
+    if (o->location > r->lam_max_theory) r->lam_max_theory = o->location;
+    if (o->location < r->lam_min_theory) r->lam_min_theory = o->location;
+  }
+  /* a singular Sigma puts eigenvalues at 0 that are not structural zeros */
+  if (m->pop_eigs[0] == 0.0 && !(m->d > m->n && r->atom <= 1.0 - (double)m->n / (double)m->d))
+    r->lam_min_theory = 0.0;
+  double slo = ls->support.lo[0], shi = ls->support.hi[ls->support.nint - 1];
+  double w = hi - lo, top = fmax(r->lam_max_theory, shi);
   rmtmc_spectrum_config *c = &r->config;
   if (c->nz == 0) { /* default grid: two real points off the support, three in the bulk */
     double re[5] = {-1.0, 1.5 * top + 0.5, lo + 0.25 * w, lo + 0.5 * w, lo + 0.75 * w};
@@ -122,19 +124,23 @@ static rmtmc_status theory_setup(rmtmc_spectrum_result *r, rmtmc_error *err) {
     memcpy(c->z_re, re, sizeof re);
     memcpy(c->z_im, im, sizeof im);
   }
-  /* A real z must be off the limiting support (and off the atom at 0). */
+  /* A real z must be off the limiting support (and off the atom at 0);
+   * the theory's own message names the interval. */
   for (int64_t j = 0; j < c->nz; ++j) {
     if (c->z_im[j] != 0.0) continue;
     double z = c->z_re[j];
     if (z == 0.0 && (r->atom > 0.0 || m->d > m->n))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                              "--z 0: S has eigenvalues at 0 (d > n or singular Sigma); choose another z");
-    for (int64_t i = 0; i < r->nint; ++i)
-      if (z >= r->support[2 * i] && z <= r->support[2 * i + 1])
+    for (int64_t i = 0; i < ls->support.nint; ++i)
+      if (z >= ls->support.lo[i] && z <= ls->support.hi[i])
         return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                               "--z %g lies on the support [%.6g, %.6g] of the limiting spectrum, where m(z) is not defined; choose a real z outside it or give it an imaginary part (e.g. %g+0.1i)",
-                               z, r->support[2 * i], r->support[2 * i + 1], z);
+                               "--z %g lies on the support [%.6g, %.6g] of the limiting spectrum (at the finite-d "
+                               "population), where m(z) is not defined; choose a real z outside it or give it an "
+                               "imaginary part (e.g. %g+0.1i)",
+                               z, ls->support.lo[i], ls->support.hi[i], z);
   }
+  (void)slo;
   r->hist_lo = lo - 0.15 * w > 0.0 ? lo - 0.15 * w : 0.0;
   if (r->lam_min_theory < r->hist_lo) r->hist_lo = fmax(0.0, r->lam_min_theory - 0.05 * w);
   r->hist_hi = top + 0.15 * w;
@@ -204,17 +210,88 @@ static void exact_moments(const rmtmc_spectrum_result *r) {
     ex[1] = ((s1 * s1 - s2) / n + (mu4 / n + 1.0 - 1.0 / n) * s2) / d;
 }
 
-/* The rows of per-z observable k. */
+/* How the verdict judges a row (rmtmc_verdict.h): against the limit plus
+ * the predicted bias where that bias is known, reliable for the entries
+ * (docs/theory.md 6.6) and resolvable this close to a support edge (6.5);
+ * else against the limit (rule uncorrected: a gap beyond 4 standard
+ * errors is inconclusive, not a disagreement) or kept out, with the reason
+ * in the row's note.  Near an edge two things can go wrong:
+ *   * rounding: the edge is known to ~1e-15 relative, so within a few ulps
+ *     of it neither m(z) nor mu(z)/d is resolved (the margin at d = 0 gives
+ *     their rounding errors); when that error exceeds half a standard
+ *     error the value (rule uncorrected, with the note) or the correction
+ *     (dropped) cannot be used;
+ *   * the 1/d expansion: within the finite-d edge scale its neglected terms
+ *     are as large as the correction; where the margin's estimate of them
+ *     exceeds the correction itself, it is dropped.
+ * A dropped or unknown bias is NAN in both parts. */
+static void row_rule(const rmtmc_spectrum_result *r, rmtmc_stieltjes_row *row, double complex th, double complex off,
+                     const char *bias_err) {
+  char why[200];
+  row->rule = RMTMC_RULE_CORRECTED;
+  row->note[0] = '\0';
+  if (!rmtmc_theory_row_reliable(RMTMC_ROW_STIELTJES_CORRECTED, 0, r->p_max, why, sizeof why)) {
+    row->rule = RMTMC_RULE_OUT;
+    snprintf(row->note, sizeof row->note, "%s", why);
+    return;
+  }
+  if (bias_err) {
+    row->rule = RMTMC_RULE_UNCORRECTED;
+    snprintf(row->note, sizeof row->note, "no O(1/d) bias is known here: %.200s", bias_err);
+    return;
+  }
+  const rmtmc_limit_spectrum *ls = &r->limit;
+  double complex z = row->z_re + I * row->z_im;
+  double se = row->z_im != 0.0 ? fmin(row->re.stderr_, row->im.stderr_) : row->re.stderr_;
+  if (!(se > 0) || !isfinite(se)) return; /* the verdict says why it cannot judge the row */
+  double rel = cabs(off) > 0 ? fmin(0.5, fmax(0.5 * se / cabs(off), 1e-300)) : 0.5;
+  rmtmc_edge_margin M0, M1;
+  if (rmtmc_theory_edge_margin(&ls->pop, ls->eta, 0.0, z, rel, &M0, NULL) != RMTMC_OK ||
+      rmtmc_limit_spectrum_margin(ls, z, 0.99, &M1, NULL) != RMTMC_OK)
+    return;
+  if (M0.value_rel_err * cabs(th) > 0.5 * se) {
+    row->rule = RMTMC_RULE_UNCORRECTED;
+    snprintf(row->note, sizeof row->note,
+             "z is %.3g from the support edge %.17g, known to %.2g: the theory value itself is uncertain by about "
+             "%.2g (relative) there, more than half a standard error (docs/theory.md 6.5)",
+             M0.dist, M0.edge, M0.edge_tol, M0.value_rel_err);
+  } else if (M0.bias_rel_err * cabs(off) > 0.5 * se) {
+    row->rule = RMTMC_RULE_UNCORRECTED;
+    snprintf(row->note, sizeof row->note,
+             "bias correction dropped: z is %.3g from the support edge %.17g, which is known to %.2g only, so "
+             "the correction mu(z)/d is not resolved there (docs/theory.md 6.5)",
+             M0.dist, M0.edge, M0.edge_tol);
+  } else if (!(M1.bias_rel_err <= 1.0)) {
+    /* which of the margin's terms binds: the eigenvalues within Im z of an
+     * interior Re z, or the distance to the edge */
+    double f = 0.0, near = INFINITY;
+    int inside = 0; /* Re z in a support interval (in a gap the density is rounding noise) */
+    for (int64_t i = 0; i < ls->support.nint && !inside; ++i)
+      inside = row->z_re > ls->support.lo[i] && row->z_re < ls->support.hi[i];
+    if (inside && row->z_im != 0.0 &&
+        rmtmc_theory_density(&ls->pop, ls->eta, row->z_re, NULL, &f, NULL) == RMTMC_OK && f > 0)
+      near = 2.0 * (double)ls->d * f * fabs(row->z_im);
+    row->rule = RMTMC_RULE_UNCORRECTED;
+    if (near <= 1.0)
+      snprintf(row->note, sizeof row->note,
+               "bias correction dropped: only %.2g of the d = %lld eigenvalues lie within Im z of Re z, so the "
+               "neglected terms of the 1/d expansion are as large as the correction (docs/theory.md 6.5)",
+               near, (long long)ls->d);
+    else
+      snprintf(row->note, sizeof row->note,
+               "bias correction dropped: z is %.3g from the support edge %.10g, where the neglected terms of the 1/d "
+               "expansion are as large as the correction (it needs a distance of about %.3g at d = %lld; "
+               "docs/theory.md 6.5)",
+               M1.dist, M1.edge, M1.min_dist, (long long)ls->d);
+  }
+}
+
+/* The rows of per-z observable k (mx: the entry mixing of a dense Sigma). */
 static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layout *L, const rmtmc_welford *acc,
-                              rmtmc_error *err) {
+                              const rmtmc_entry_mixing *mx, rmtmc_error *err) {
   const rmtmc_model *m = &r->model;
   const rmtmc_spectrum_config *c = &r->config;
   const spectrum_zobs_def *def = spectrum_zobs(k);
-  rmtmc_pop pop = rmtmc_model_pop(m);
-  /* Bias of the finite-d value: real-Gaussian CLT mean, plus the
-   * fourth-cumulant term for diagonal Sigma; unknown for non-Gaussian
-   * entries with a dense Sigma. */
-  int bias_known = m->entries == RMTMC_ENTRIES_GAUSSIAN || !m->sqrt_full;
   /* Complex Gaussian data: the O(1/d) mean bias vanishes (the real-data
    * bias is the beta = 1 term; docs/theory.md 5.3), any Sigma. */
   int complex_data = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
@@ -228,19 +305,22 @@ static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layou
     row->z_im = c->z_im[j];
     row->re = study_stat_of(&acc[L->zobs_off[k] + 2 * j]);
     row->im = study_stat_of(&acc[L->zobs_off[k] + 2 * j + 1]);
-    double complex z = row->z_re + I * row->z_im, th, mu = NAN;
-    rmtmc_status st = def->theory(&pop, r->eta, z, &th, err);
+    double complex z = row->z_re + I * row->z_im, th, off = NAN;
+    rmtmc_status st = def->theory(&r->limit, z, &th, err);
     if (st != RMTMC_OK) return st;
     row->theory_re = creal(th);
     row->theory_im = cimag(th);
-    if (complex_data) {
-      mu = 0.0;
-    } else if (bias_known) {
-      rmtmc_error berr;
-      if (def->bias(&pop, r->eta, z, kx, &mu, &berr) != RMTMC_OK) mu = NAN;
-    }
-    row->bias_re = creal(mu) / (double)m->d;
-    row->bias_im = cimag(mu) / (double)m->d;
+    /* Bias of the finite-d value: the Gaussian CLT mean plus the
+     * fourth-cumulant term (any Sigma, through the entry mixing). */
+    rmtmc_error berr;
+    const char *bias_err = NULL;
+    if (complex_data) off = 0.0;
+    else if (def->bias(&r->limit, z, kx, mx, &off, &berr) != RMTMC_OK) bias_err = berr.msg;
+    else if (!isfinite(creal(off)) || !isfinite(cimag(off))) bias_err = "the predicted bias is not finite";
+    row_rule(r, row, th, off, bias_err);
+    if (bias_err || row->rule == RMTMC_RULE_UNCORRECTED) off = CMPLX(NAN, NAN); /* unknown in both parts */
+    row->bias_re = creal(off);
+    row->bias_im = cimag(off);
     row->zscore_re = (row->re.mean - row->theory_re) / row->re.stderr_;
     row->zscore_corr_re = (row->re.mean - row->theory_re - row->bias_re) / row->re.stderr_;
     if (row->z_im == 0.0) { /* the observables are real for real z */
@@ -250,16 +330,36 @@ static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layou
       row->zscore_corr_im = (row->im.mean - row->theory_im - row->bias_im) / row->im.stderr_;
     }
   }
-  return RMTMC_OK;
+  /* the theory along the grid's lines, for the picture */
+  double line_im[RMTMC_ZCURVE_LINES], x0, x1;
+  int nline = study_zgrid_lines(&r->limit, c->z_re, c->z_im, c->nz, line_im, &x0, &x1);
+  return study_zcurve(&r->zobs[k].curve, &r->limit, def->theory, line_im, nline, x0, x1, 300, err);
+}
+
+/* The moments' rules: exact where an exact finite-n expectation is known
+ * and the moment has a finite variance for these entries, else kept out. */
+static void moment_rules(rmtmc_spectrum_result *r) {
+  for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) {
+    char why[200];
+    r->moment_note[k][0] = '\0';
+    if (!rmtmc_theory_row_reliable(RMTMC_ROW_MOMENT, k + 1, r->p_max, why, sizeof why)) {
+      r->moment_rule[k] = RMTMC_RULE_OUT;
+      snprintf(r->moment_note[k], sizeof r->moment_note[k], "%s", why);
+    } else if (isfinite(r->moments_exact[k])) {
+      r->moment_rule[k] = RMTMC_RULE_EXACT;
+    } else {
+      r->moment_rule[k] = RMTMC_RULE_OUT;
+      snprintf(r->moment_note[k], sizeof r->moment_note[k],
+               "informational: no exact finite-n expectation of this moment is known here (the limit is off by "
+               "O(1/n))");
+    }
+  }
 }
 
 static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_layout *L, const drv_result *acc,
                             rmtmc_error *err) {
   const rmtmc_model *m = &r->model;
   const rmtmc_spectrum_config *c = &r->config;
-  rmtmc_pop pop = rmtmc_model_pop(m);
-  double one[2];
-  rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
   double t0 = rmtmc_now_seconds();
   r->nz = c->nz;
   for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
@@ -275,28 +375,30 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_layout *L, con
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   }
   rmtmc_status st = RMTMC_OK;
+  /* the fourth-cumulant term of a dense Sigma needs how the entries meet
+   * Sigma's eigenvectors (one O(d^3) decomposition per run) */
+  rmtmc_entry_mixing mx;
+  memset(&mx, 0, sizeof mx);
+  int dense = r->bias_kind == RMTMC_BIAS_GENERAL;
+  if (dense) st = rmtmc_entry_mixing_from_root(&mx, m->sqrt_full, m->d, err);
   for (int k = 0; k < RMTMC_ZOBS_COUNT && st == RMTMC_OK; ++k)
-    if (L->zobs_off[k] >= 0) st = zobs_rows(r, k, L, acc->w, err);
+    if (L->zobs_off[k] >= 0) st = zobs_rows(r, k, L, acc->w, dense ? &mx : NULL, err);
+  rmtmc_entry_mixing_free(&mx);
   if (st == RMTMC_OK) {
     r->lam_min = study_stat_of(&acc->w[L->lam_min]);
     r->lam_max = study_stat_of(&acc->w[L->lam_max]);
-    double mom[3];
-    rmtmc_theory_moments(&pop, r->eta, mom);
     for (int k = 1; k <= RMTMC_SPECTRUM_KMAX; ++k) {
       r->moments[k - 1] = study_stat_of(&acc->w[L->moment + k - 1]);
-      r->moments_theory[k - 1] = k <= 3 ? mom[k - 1] : NAN;
-    }
-    if (pop.k == 1) { /* MP: the fourth Narayana moment, scaled */
-      double mp[4];
-      rmtmc_mp_moments(r->eta, 4, mp);
-      r->moments_theory[3] = mp[3] * pow(pop.t[0], 4.0);
+      r->moments_theory[k - 1] = r->limit.moments[k - 1];
     }
     exact_moments(r);
-    /* Pooled density: theory bin masses of the bulk law. */
+    moment_rules(r);
+    /* Pooled density: theory bin masses of the law at the finite-d population. */
     double width = (r->hist_hi - r->hist_lo) / (double)r->bins;
     for (int64_t b = 0; b <= r->bins; ++b) edges[b] = r->hist_lo + width * (double)b;
-    st = rmtmc_theory_bin_masses(&bulk, r->eta, r->bins, edges, NULL, r->density_theory, err);
+    st = rmtmc_limit_spectrum_bin_masses(&r->limit, RMTMC_LAW_FINITE_D, r->bins, edges, r->density_theory, err);
   }
+  if (st == RMTMC_OK) st = rmtmc_limit_spectrum_density(&r->limit, RMTMC_LAW_FINITE_D, 400, &r->density_curve, err);
   if (st == RMTMC_OK) {
     memcpy(r->counts, acc->hist, (size_t)(r->bins + 3) * sizeof(int64_t));
     double total = (double)c->run.trials * (double)m->d;
@@ -376,7 +478,12 @@ rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg, rmtmc_spectrum
 void rmtmc_spectrum_result_free(rmtmc_spectrum_result *r) {
   if (!r) return;
   rmtmc_model_free(&r->model);
-  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) free(r->zobs[k].rows);
+  rmtmc_limit_spectrum_free(&r->limit);
+  rmtmc_density_curve_free(&r->density_curve);
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
+    free(r->zobs[k].rows);
+    rmtmc_zcurve_free(&r->zobs[k].curve);
+  }
   free(r->counts);
   free(r->density_emp);
   free(r->density_theory);

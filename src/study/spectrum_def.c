@@ -61,14 +61,15 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
 static int files(const void *res, rmtmc_out_file *f, int cap) { return rmtmc_spectrum_files(res, f, cap); }
 
 STUDY_TYPED_FNS(spectrum, rmtmc_spectrum_config, rmtmc_spectrum_result)
+STUDY_VERDICT_FNS(spectrum)
 
 const rmtmc_study_def study_def_spectrum = {
     .name = "spectrum",
     .about = "Monte Carlo study of S = X X^T / n against the theory",
-    .traits = {.monte_carlo = 1, .eigenvalues = 1},
+    .traits = {.monte_carlo = 1, .eigenvalues = 1, .verdict = 1},
     .flags = " save-trials save-eigenvalues ",
     .usage = usage,
     .option = option,
-    STUDY_TYPED_ROW(spectrum, rmtmc_spectrum_config, rmtmc_spectrum_result),
+    STUDY_TYPED_ROW(spectrum, rmtmc_spectrum_config, rmtmc_spectrum_result), STUDY_VERDICT_ROW(spectrum),
     .files = files,
 };

@@ -8,22 +8,22 @@
 
 #include "rmtmc_theory_deriv.h"
 
-static rmtmc_status m_theory(const rmtmc_pop *H, double eta, double complex w, double complex *v, rmtmc_error *err) {
-  return rmtmc_theory_stieltjes(H, eta, w, NULL, v, NULL, err);
+static rmtmc_status m_theory(const rmtmc_limit_spectrum *ls, double complex w, double complex *v, rmtmc_error *err) {
+  return rmtmc_limit_spectrum_stieltjes(ls, w, v, NULL, err);
 }
 
-static rmtmc_status m_bias(const rmtmc_pop *H, double eta, double complex w, double kx, double complex *mu,
-                           rmtmc_error *err) {
-  return rmtmc_theory_stieltjes_bias(H, eta, w, kx, NULL, mu, err);
+static rmtmc_status m_bias(const rmtmc_limit_spectrum *ls, double complex w, double kx, const rmtmc_entry_mixing *mx,
+                           double complex *offset, rmtmc_error *err) {
+  return rmtmc_limit_spectrum_bias(ls, w, kx, mx, offset, NULL, err);
 }
 
-static rmtmc_status dm_theory(const rmtmc_pop *H, double eta, double complex w, double complex *v, rmtmc_error *err) {
-  return rmtmc_theory_stieltjes_deriv(H, eta, w, NULL, v, err);
+static rmtmc_status dm_theory(const rmtmc_limit_spectrum *ls, double complex w, double complex *v, rmtmc_error *err) {
+  return rmtmc_theory_stieltjes_deriv(&ls->pop, ls->eta, w, NULL, v, err);
 }
 
-static rmtmc_status dm_bias(const rmtmc_pop *H, double eta, double complex w, double kx, double complex *mu,
-                            rmtmc_error *err) {
-  return rmtmc_theory_stieltjes_deriv_bias(H, eta, w, kx, NULL, mu, err);
+static rmtmc_status dm_bias(const rmtmc_limit_spectrum *ls, double complex w, double kx, const rmtmc_entry_mixing *mx,
+                            double complex *offset, rmtmc_error *err) {
+  return rmtmc_limit_spectrum_deriv_bias(ls, w, kx, mx, offset, NULL, err);
 }
 
 static const spectrum_zobs_def defs[RMTMC_ZOBS_COUNT] = {

@@ -5,6 +5,7 @@
 #ifndef RMTMC_STUDY_COMMON_H
 #define RMTMC_STUDY_COMMON_H
 
+#include <complex.h>
 #include <stdint.h>
 
 #include "core/clock.h"
@@ -13,6 +14,7 @@
 #include "rmtmc_run.h"
 #include "rmtmc_status.h"
 #include "rmtmc_studies.h"
+#include "rmtmc_theory_limit.h"
 
 /* Trials per batch the host-memory estimates of the studies assume (the
  * driver caps a larger batch to the memory). */
@@ -52,5 +54,33 @@ void study_column(rmtmc_column *c, const char *name, const char *meaning, const 
  * (e.g. etrain_gamma0) from the row's meaning. */
 void study_grid_columns(rmtmc_column *c, const char *name, const char *meaning, const char *param, int64_t g,
                         double x);
+
+/* A theory curve of nq observables on RMTMC_CURVE_POINTS log-spaced points
+ * over [min(g)/1.25, max(g)*1.25] (also covering extra > 0 when finite);
+ * y set to NAN. */
+rmtmc_status study_curve_alloc(rmtmc_curve *c, int nq, const double *g, int64_t ng, double extra, rmtmc_error *err);
+
+/* The limit spectrum at the model's finite-d population (rmtmc_model_pop,
+ * spikes flagged: an atom equal to a spike of spike: that is not 1) and
+ * eta; the one piece of code through which the spectrum study and
+ * `rmtmc theory` evaluate the theory (rmtmc_theory_limit.h). */
+rmtmc_status study_limit_spectrum(const rmtmc_model *m, double eta, rmtmc_limit_spectrum *ls, rmtmc_error *err);
+
+/* A per-z theory function (spectrum_obs.h) */
+typedef rmtmc_status (*study_ztheory_fn)(const rmtmc_limit_spectrum *ls, double complex w, double complex *v,
+                                         rmtmc_error *err);
+
+/* The lines of a z grid for pictures: its distinct imaginary parts
+ * (line_im[RMTMC_ZCURVE_LINES]; returns their count, 0 when there are more
+ * than RMTMC_ZCURVE_LINES) and a range [*x0, *x1] of real parts covering the
+ * points (or the support when they share one real part). */
+int study_zgrid_lines(const rmtmc_limit_spectrum *ls, const double *re, const double *im, int64_t nz,
+                      double *line_im, double *x0, double *x1);
+
+/* The theory fn along the lines Im z = line_im[l], Re z in [x0, x1]: npts
+ * points plus two beside each support edge in range; NAN on the support
+ * (real lines), at poles and where fn fails.  On failure c is empty. */
+rmtmc_status study_zcurve(rmtmc_zcurve *c, const rmtmc_limit_spectrum *ls, study_ztheory_fn fn, const double *line_im,
+                          int nline, double x0, double x1, int64_t npts, rmtmc_error *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "rmtmc_report.h"
 #include "rmtmc_run.h"
 #include "rmtmc_study.h"
+#include "rmtmc_verdict.h"
 
 /* What a run may call back into. */
 typedef struct study_hooks {
@@ -42,6 +43,10 @@ typedef struct rmtmc_study_def {
   rmtmc_status (*plots)(const char *dir, const void *res, rmtmc_plot_scripts *s, rmtmc_error *err);
   rmtmc_status (*html)(const char *dir, const void *res, rmtmc_error *err);
   void (*summary)(FILE *f, const void *res);
+  /* the verdict (NULL: none) */
+  void (*verdict)(const void *res, rmtmc_verdict *v);
+  /* the configuration line printed before a run starts (NULL: none) */
+  void (*describe)(const void *cfg, char *buf, size_t len);
 } rmtmc_study_def;
 
 /* The entries of a Monte Carlo study whose typed API follows the names
@@ -66,6 +71,14 @@ typedef struct rmtmc_study_def {
   }                                                                                                            \
   static void study_##p##_summary(FILE *f, const void *r) { rmtmc_##p##_summary(f, r); }
 
+/* A study with the shared verdict (rmtmc_<p>_verdict, rmtmc_verdict.h) and a
+ * configuration line (rmtmc_<p>_describe): STUDY_VERDICT_FNS(p) beside
+ * STUDY_TYPED_FNS, STUDY_VERDICT_ROW(p) in the row (STUDY_MC_ROW has it). */
+#define STUDY_VERDICT_FNS(p)                                                                                   \
+  static void study_##p##_verdict(const void *r, rmtmc_verdict *v) { rmtmc_##p##_verdict(r, v); }              \
+  static void study_##p##_describe(const void *c, char *b, size_t n) { rmtmc_##p##_describe(c, b, n); }
+#define STUDY_VERDICT_ROW(p) .verdict = study_##p##_verdict, .describe = study_##p##_describe
+
 #define STUDY_TYPED_ROW(p, cfg_t, res_t)                                                                       \
   .config_size = sizeof(cfg_t), .result_size = sizeof(res_t), .defaults = study_##p##_defaults,               \
   .check = study_##p##_check, .run = study_##p##_run, .result_free = study_##p##_free,                         \
@@ -76,8 +89,9 @@ typedef struct rmtmc_study_def {
 /* A whole row for such a study drawing trials, keeping a per-trial table
  * and writing result.json as its data file. */
 #define STUDY_MC_ROW(p, cfg_t, res_t, nm, text, usage_fn, option_fn)                                          \
-  {.name = nm, .about = text, .traits = {.monte_carlo = 1}, .flags = " save-trials ", .usage = usage_fn,      \
-   .option = option_fn, STUDY_TYPED_ROW(p, cfg_t, res_t)}
+  {.name = nm, .about = text, .traits = {.monte_carlo = 1, .verdict = 1}, .flags = " save-trials ",           \
+   .usage = usage_fn,                                                                                           \
+   .option = option_fn, STUDY_TYPED_ROW(p, cfg_t, res_t), STUDY_VERDICT_ROW(p)}
 
 /* The rows (each in its study's *_def.c file). */
 extern const rmtmc_study_def study_def_spectrum;

@@ -23,9 +23,10 @@ static void usage(FILE *f) {
           "\n"
           "Runs the spectrum study at each value of one size parameter and fits log-log\n"
           "slopes of |mean m_d(z) - m(z)| and of the trial-to-trial sd of m_d(z),\n"
-          "m_d(z) = (1/d) tr (S - zI)^-1, beside the predicted rates (THEORY 6: both O(1/d),\n"
-          "slope -1, with n/d fixed).  With --study resolvent: the resolvent study's functionals\n"
-          "instead (traces: sd slope -1; quadratic forms: sd slope -1/2; errors O(1/d)).\n"
+          "m_d(z) = (1/d) tr (S - zI)^-1, beside the predicted rates (docs/theory.md 6.8: both\n"
+          "O(1/d), slope -1, with n/d fixed).  With --study resolvent: the resolvent study's\n"
+          "functionals instead (docs/theory.md 10.6: traces: sd slope -1; quadratic forms: sd\n"
+          "slope -1/2; errors O(1/d)).\n"
           "\n"
           "  --study S          spectrum | resolvent (default spectrum)\n"
           "  --param P          d (n = ratio d), n (d fixed by --d), or spike (default d):\n"
@@ -47,15 +48,19 @@ static void usage(FILE *f) {
           "  --precision P      as for rmtmc spectrum\n"
           "  --out DIR          output directory (required): points.jsonl (one line per finished\n"
           "                     point; a rerun with the same config resumes from it), sweep.json\n"
-          "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg\n"
+          "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg,\n"
+          "                     report.html\n"
           "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
           "  --stop-after K     stop after K newly computed points (for testing resume)\n"
           "  (mpirun -n K rmtmc sweep ... or srun: each point's trials divided among K MPI ranks, or\n"
           "  whole points on the ranks when trials < 64 K; the numbers of one process; docs/cluster.md)\n"
           "  --quiet            no summary on stdout\n"
+          "  --fail-on V        exit status 3 when the verdict on the slopes is DISAGREES (V = disagrees)\n"
+          "                     or not AGREES (V = inconclusive) (docs/verdict.md)\n"
           "  --help             this text\n"
           "\n"
-          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n");
+          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written), 3 the verdict --fail-on\n"
+          "names.\n");
 }
 
 static rmtmc_status parse_values_(const char *s, rmtmc_sweep_config *c, rmtmc_error *err) {
@@ -201,11 +206,27 @@ static rmtmc_status write_json(FILE *f, const void *res, rmtmc_error *err) {
   return r->config.param == RMTMC_SWEEP_SPIKE ? rmtmc_sweep_spike_write_json(f, res, err)
                                               : rmtmc_sweep_write_json(f, res, err);
 }
+/* --param spike: its rows are judged in its own summary (sweep_spike_report.c),
+ * not yet through rmtmc_verdict.h: an empty verdict (INCONCLUSIVE, no rows)
+ * and no report.html. */
+static void verdict(const void *res, rmtmc_verdict *v) {
+  const rmtmc_sweep_result *r = res;
+  if (r->config.param != RMTMC_SWEEP_SPIKE) {
+    rmtmc_sweep_verdict(r, v);
+    return;
+  }
+  rmtmc_verdict_init(v, r->config.base.run.trials);
+  rmtmc_verdict_finish(v);
+}
+static rmtmc_status html(const char *dir, const void *res, rmtmc_error *err) {
+  const rmtmc_sweep_result *r = res;
+  return r->config.param == RMTMC_SWEEP_SPIKE ? RMTMC_OK : rmtmc_html_sweep(dir, res, err);
+}
 
 const rmtmc_study_def study_def_sweep = {
     .name = "sweep",
     .about = "the spectrum (or resolvent) study over a list of sizes: error and sd slopes vs the rates",
-    .traits = {.needs_dir = 1},
+    .traits = {.needs_dir = 1, .verdict = 1},
     .flags = " save-trials ", /* refused with a message (option) */
     .config_size = sizeof(sweep_cfg),
     .result_size = sizeof(rmtmc_sweep_result),
@@ -223,4 +244,6 @@ const rmtmc_study_def study_def_sweep = {
     .files = files,
     .plots = plots,
     .summary = summary,
+    .verdict = verdict,
+    .html = html,
 };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rmtmc_plot.h"
 #include "rmtmc_theory_study.h"
 #include "study/options.h"
 #include "study/study_def.h"
@@ -11,14 +12,18 @@ static void usage(FILE *f) {
           "usage: rmtmc theory [options]\n"
           "\n"
           "Evaluate the limiting spectrum of S = X X^T / n for a population covariance\n"
-          "and ratio eta = d/n: support edges, atom at 0, moments, m(z) and the density.\n"
+          "and ratio eta = d/n: support (any number of intervals), atom at 0, the spikes'\n"
+          "outliers (BBP), four moments, m(z) and the density.  The theory is evaluated at\n"
+          "the finite-d population of SPEC, by the same code as `rmtmc spectrum` at d and\n"
+          "n = round(d / eta).\n"
           "\n"
           "  --sigma SPEC   population covariance (as in rmtmc spectrum; default identity)\n"
           "  --d D          dimension used to realise SPEC (default 1000)\n"
           "  --eta ETA      ratio d/n (default 0.5)\n"
           "  --z LIST       points for m(z) = integral dnu(x)/(x - z), e.g. -1,1+0.1i\n"
           "                 (default -1)\n"
-          "  --grid K       density on K points across the support (default 200)\n"
+          "  --grid K       density curve on about K points, refined near every edge (K >= 16,\n"
+          "                 default 400)\n"
           "  --tracy-widom BETA  instead: the Tracy-Widom law TW_BETA (BETA = 1 real, 2 complex,\n"
           "                 4 quaternion data; TW4 in the Tracy-Widom 1996 convention) at --s:\n"
           "                 CDF, survival function 1 - F (no cancellation), log F and the\n"
@@ -26,7 +31,9 @@ static void usage(FILE *f) {
           "                 result.json and tracy_widom.csv)\n"
           "  --s LIST       points for --tracy-widom, comma-separated (default -8,-7.5,...,6)\n"
           "  --json PATH    write the result (schema rmtmc.theory/1); default: stdout\n"
-          "  --out DIR      write result.json, density.csv and stieltjes.csv into DIR\n"
+          "  --out DIR      write result.json, density.csv and stieltjes.csv into DIR, gnuplot\n"
+          "                 scripts and pictures (density, stieltjes .png/.svg) and report.html\n"
+          "  --no-plots     with --out: no gnuplot scripts or pictures (report.html still written)\n"
           "  --help         this text\n");
 }
 
@@ -58,7 +65,9 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
 static rmtmc_status check(void *cfg, rmtmc_error *err) {
   const rmtmc_theory_study_config *c = cfg;
   if (c->ns > 0 && !c->tw_beta) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--s goes with --tracy-widom BETA");
-  if (c->grid > 10000000) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid is too large");
+  if (c->grid < 16 || c->grid > 10000000)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid takes 16 to 10000000 points (got %lld)",
+                           (long long)c->grid);
   return RMTMC_OK;
 }
 
@@ -67,6 +76,20 @@ static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, 
 }
 
 static void result_free(void *res) { rmtmc_theory_study_result_free(res); }
+
+static rmtmc_status plots(const char *dir, const void *res, rmtmc_plot_scripts *s, rmtmc_error *err) {
+  const rmtmc_theory_study_result *t = res;
+  if (t->config.tw_beta) { /* --tracy-widom: tracy_widom.csv only, no picture */
+    if (s) s->count = 0;
+    return RMTMC_OK;
+  }
+  return rmtmc_plot_theory(dir, res, s, err);
+}
+
+static rmtmc_status html(const char *dir, const void *res, rmtmc_error *err) {
+  const rmtmc_theory_study_result *t = res;
+  return t->config.tw_beta ? RMTMC_OK : rmtmc_html_theory(dir, res, err);
+}
 
 static rmtmc_status write_json(FILE *f, const void *res, rmtmc_error *err) {
   const rmtmc_theory_study_result *t = res;
@@ -108,4 +131,6 @@ const rmtmc_study_def study_def_theory = {
     .result_free = result_free,
     .json = write_json,
     .files = files,
+    .plots = plots,
+    .html = html,
 };

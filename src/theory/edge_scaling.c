@@ -1,10 +1,10 @@
 /* edge_scaling.c: centring and scaling of the extreme eigenvalues of
- * S = X X^T / n (THEORY.md 5.1 and 10.1; docs/theory_edge.md).
+ * S = X X^T / n (docs/theory.md 5.1.3).
  *
  * General population spectrum H (El Karoui 2007; Lee-Schnelli 2016 for
  * real data), in the variable u = 1/c of El Karoui's c:
  *   x(u)   = u (1 + eta sum_j w_j t_j / (u - t_j))    (the inverse of the
- *            companion Stieltjes transform, THEORY 2.2),
+ *            companion Stieltjes transform, docs/theory.md 2.1),
  *   psi(u) = sum_j w_j (t_j / (u - t_j))^2;
  *   top edge:    u > t_max with eta psi(u) = 1, i.e. c in (0, 1/t_max) with
  *                (1/d) sum_i (c t_i/(1 - c t_i))^2 = n/d;

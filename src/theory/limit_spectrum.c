@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rmtmc_theory_deriv.h"
 #include "theory/theory_internal.h"
 
 /* Owned copy of a population (one allocation: t then w). */
@@ -199,13 +200,10 @@ rmtmc_status rmtmc_limit_spectrum_stieltjes(const rmtmc_limit_spectrum *ls,
   return rmtmc_theory_stieltjes(&ls->pop, ls->eta, z, NULL, m, mc, err);
 }
 
-rmtmc_status rmtmc_limit_spectrum_bias(const rmtmc_limit_spectrum *ls,
-                                       double complex z, double kurt_excess,
-                                       const rmtmc_entry_mixing *mx,
-                                       double complex *offset,
-                                       double complex *coef,
-                                       rmtmc_error *err) {
-  double complex mu = 0;
+/* The checks both biases share. */
+static rmtmc_status bias_check(const rmtmc_limit_spectrum *ls,
+                               const rmtmc_entry_mixing *mx,
+                               rmtmc_error *err) {
   rmtmc_status st = ls_check(ls, err);
   if (st != RMTMC_OK) return st;
   if (ls->d < 1)
@@ -217,16 +215,50 @@ rmtmc_status rmtmc_limit_spectrum_bias(const rmtmc_limit_spectrum *ls,
                            "the entry mixing is for d = %lld but the limit "
                            "spectrum for d = %lld",
                            (long long)mx->d, (long long)ls->d);
+  return RMTMC_OK;
+}
+
+/* The coefficient mu and the offset mu/d of a bias, once computed. */
+static rmtmc_status bias_out(const rmtmc_limit_spectrum *ls, rmtmc_status st,
+                             double complex mu, double complex *offset,
+                             double complex *coef) {
+  if (st != RMTMC_OK) return st;
+  if (coef) *coef = mu;
+  if (offset) *offset = mu / (double)ls->d;
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_limit_spectrum_deriv_bias(const rmtmc_limit_spectrum *ls,
+                                             double complex z,
+                                             double kurt_excess,
+                                             const rmtmc_entry_mixing *mx,
+                                             double complex *offset,
+                                             double complex *coef,
+                                             rmtmc_error *err) {
+  double complex mu = 0;
+  rmtmc_status st = bias_check(ls, mx, err);
+  if (st != RMTMC_OK) return st;
+  st = rmtmc_theory_stieltjes_deriv_bias_mixing(&ls->pop, mx, ls->eta, z,
+                                                kurt_excess, NULL, &mu, err);
+  return bias_out(ls, st, mu, offset, coef);
+}
+
+rmtmc_status rmtmc_limit_spectrum_bias(const rmtmc_limit_spectrum *ls,
+                                       double complex z, double kurt_excess,
+                                       const rmtmc_entry_mixing *mx,
+                                       double complex *offset,
+                                       double complex *coef,
+                                       rmtmc_error *err) {
+  double complex mu = 0;
+  rmtmc_status st = bias_check(ls, mx, err);
+  if (st != RMTMC_OK) return st;
   if (mx && mx->v2)
     st = rmtmc_theory_stieltjes_bias_sigma(mx, ls->eta, z, kurt_excess, NULL,
                                            &mu, err);
   else
     st = rmtmc_theory_stieltjes_bias(&ls->pop, ls->eta, z, kurt_excess, NULL,
                                      &mu, err);
-  if (st != RMTMC_OK) return st;
-  if (coef) *coef = mu;
-  if (offset) *offset = mu / (double)ls->d;
-  return RMTMC_OK;
+  return bias_out(ls, st, mu, offset, coef);
 }
 
 rmtmc_status rmtmc_limit_spectrum_margin(const rmtmc_limit_spectrum *ls,

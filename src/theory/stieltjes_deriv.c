@@ -21,15 +21,15 @@ double complex rmtmc_mp_stieltjes_deriv(double eta, double complex w) {
 /* Distance from w to the support of the limit law (and to 0 when
  * with_zero), NAN when the support cannot be computed. */
 static double singular_distance(const rmtmc_pop *H, double eta, double complex w, int with_zero) {
-  double edges[2 * 256];
-  int64_t nint = 0;
-  if (rmtmc_theory_edges(H, eta, 256, edges, &nint, NULL) != RMTMC_OK) return NAN;
+  rmtmc_support S;
+  if (rmtmc_theory_support(H, eta, &S, NULL) != RMTMC_OK) return NAN;
   double dist = with_zero ? cabs(w) : INFINITY, x = creal(w), y = fabs(cimag(w));
-  for (int64_t i = 0; i < nint; ++i) {
-    double dx = x < edges[2 * i] ? edges[2 * i] - x : (x > edges[2 * i + 1] ? x - edges[2 * i + 1] : 0.0);
+  for (int64_t i = 0; i < S.nint; ++i) {
+    double dx = x < S.lo[i] ? S.lo[i] - x : (x > S.hi[i] ? x - S.hi[i] : 0.0);
     double dd = hypot(dx, y);
     if (dd < dist) dist = dd;
   }
+  rmtmc_support_free(&S);
   return dist;
 }
 
@@ -56,6 +56,7 @@ typedef struct fn_ctx {
   const rmtmc_pop *H;
   double eta, kurt;
   const rmtmc_theory_opts *opts;
+  const rmtmc_entry_mixing *mx; /* NULL: diagonal Sigma */
 } fn_ctx;
 
 static rmtmc_status m_at(const void *ctx, double complex w, double complex *m, rmtmc_error *err) {
@@ -65,6 +66,7 @@ static rmtmc_status m_at(const void *ctx, double complex w, double complex *m, r
 
 static rmtmc_status mu_at(const void *ctx, double complex w, double complex *mu, rmtmc_error *err) {
   const fn_ctx *c = ctx;
+  if (c->mx && c->mx->v2) return rmtmc_theory_stieltjes_bias_sigma(c->mx, c->eta, w, c->kurt, c->opts, mu, err);
   return rmtmc_theory_stieltjes_bias(c->H, c->eta, w, c->kurt, c->opts, mu, err);
 }
 
@@ -83,7 +85,7 @@ rmtmc_status rmtmc_theory_stieltjes_deriv(const rmtmc_pop *H, double eta, double
     double r = 0.25 * singular_distance(H, eta, w, rmtmc_theory_atom(H, eta) > 0);
     if (!(r > 0) || !isfinite(r))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "m'(z) at z = 0: 0 is on the support or an atom of the limit law");
-    fn_ctx c = {H, eta, 0.0, opts};
+    fn_ctx c = {H, eta, 0.0, opts, NULL};
     st = cauchy_derivative(m_at, &c, w, r, dm, err);
     if (st == RMTMC_OK) *dm = CMPLX(creal(*dm), 0.0); /* real at the real point 0 */
     return st;
@@ -103,20 +105,27 @@ rmtmc_status rmtmc_theory_stieltjes_deriv(const rmtmc_pop *H, double eta, double
   return RMTMC_OK;
 }
 
-rmtmc_status rmtmc_theory_stieltjes_deriv_bias(const rmtmc_pop *H, double eta, double complex w, double kurt_excess,
-                                               const rmtmc_theory_opts *opts, double complex *dmu, rmtmc_error *err) {
+rmtmc_status rmtmc_theory_stieltjes_deriv_bias_mixing(const rmtmc_pop *H, const rmtmc_entry_mixing *mx, double eta,
+                                                      double complex w, double kurt_excess,
+                                                      const rmtmc_theory_opts *opts, double complex *dmu,
+                                                      rmtmc_error *err) {
+  fn_ctx c = {H, eta, kurt_excess, opts, mx};
   double complex mu;
-  rmtmc_status st = rmtmc_theory_stieltjes_bias(H, eta, w, kurt_excess, opts, &mu, err);
+  rmtmc_status st = mu_at(&c, w, &mu, err);
   if (st != RMTMC_OK) return st;
   double r = 0.25 * singular_distance(H, eta, w, 1);
   if (!(r > 0) || !isfinite(r))
     return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED,
                            "the O(1/d) bias of m_d'(z) is not evaluated at z = %g%+gi (too close to 0 or the support)",
                            creal(w), cimag(w));
-  fn_ctx c = {H, eta, kurt_excess, opts};
   double complex v;
   st = cauchy_derivative(mu_at, &c, w, r, &v, err);
   if (st != RMTMC_OK) return st;
   *dmu = cimag(w) == 0.0 ? CMPLX(creal(v), 0.0) : v;
   return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_theory_stieltjes_deriv_bias(const rmtmc_pop *H, double eta, double complex w, double kurt_excess,
+                                               const rmtmc_theory_opts *opts, double complex *dmu, rmtmc_error *err) {
+  return rmtmc_theory_stieltjes_deriv_bias_mixing(H, NULL, eta, w, kurt_excess, opts, dmu, err);
 }

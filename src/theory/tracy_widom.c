@@ -1,5 +1,5 @@
-/* tracy_widom.c: the Tracy-Widom laws TW1, TW2, TW4 (THEORY.md 5.1;
- * docs/theory_edge.md) from Bornemann's Nystrom discretisation of their
+/* tracy_widom.c: the Tracy-Widom laws TW1, TW2, TW4 (docs/theory.md
+ * 5.1.1-5.1.2) from Bornemann's Nystrom discretisation of their
  * Fredholm determinants (F. Bornemann, Math. Comp. 79 (2010) 871-915).
  *
  *   beta = 2: F2(s) = det(I - K_Ai) on L2(s, inf), Gauss-Legendre nodes on
@@ -28,7 +28,7 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* Quadrature sizes and truncation (docs/theory_edge.md: convergence). */
+/* Quadrature sizes and truncation (docs/theory.md 5.1.2.2: convergence). */
 #define TW_M_HANKEL 48   /* nodes for A_s (beta 1, 4) */
 #define TW_M_AIRY 40     /* nodes for K_Ai (beta 2) */
 #define TW_M_MAX 128

@@ -1,4 +1,4 @@
-/* cpu_fast.h: the exact-in-distribution fast samplers on the CPU (THEORY 10),
+/* cpu_fast.h: the exact-in-distribution fast samplers on the CPU (docs/theory.md 7.1),
  * one trial at a time, single-threaded (callers run trials in parallel):
  *   tridiagonal  Dumitriu-Edelman: Sigma = s2 I, Gaussian entries (real or
  *                complex); T = s2 B B^T / n (m x m, m = min(d, n)) and every

@@ -1,33 +1,48 @@
-# plot_curves.gp: written by rmtmc; empirical vs theory curves (curves.csv)
+# plot_curves.gp: written by rmtmc; empirical (curves.csv) vs the theory (theory_curves.csv)
 # Run from this directory: gnuplot plot_curves.gp   (needs gnuplot, e.g. apt-get install gnuplot-nox)
 set datafile separator ","
-set key top right box opaque
-set grid
+set grid lc rgb "#d8d8d8"
+set datafile separator "\t"
+set table $rmtmc_unused
+plot "plot_labels.txt" every ::0::0 using (user_text = strcol(1), 0):(0) with table
+unset table
+set datafile separator ","
 set logscale x
 set bars 2
-set xlabel "ridge gamma (log scale)"
-set key below
-set bmargin 5
-set offsets 0, 0, graph 0.08, graph 0.08
-set xrange [0.00062500000000000001:1.6000000000000001]
+set xlabel "ridge γ (log scale)"
+set format x "10^{%L}"
+set xrange [0.00064000000000000016:1.5625]
 do for [fmt in "png svg"] {
   if (fmt eq "png") {
     if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
-      set terminal pngcairo size 1120,460 noenhanced font ",10"
+      set terminal pngcairo size 1240,990 enhanced font "sans,11"
     } else {
-      set terminal png size 1120,460 noenhanced
+      set terminal png size 1240,990 enhanced
     }
   } else {
-    set terminal svg size 1120,460 noenhanced dynamic font "sans,10"
+    set terminal svg size 1240,990 enhanced dynamic font "sans,11"
   }
   set output "curves.".fmt
-  set multiplot layout 1,2 title "generative contexts (Prop A): c = 9, k = 3, d = 20, n = 200, 100 trials; bars: mean +- 2 standard errors"
-  set ylabel "E_train = (1/c) ||P - Phat||_F^2"
-  plot "curves.csv" skip 1 using ($1==1 ? $3 : NaN):($1==1 ? $4 : NaN):(2*$5) with yerrorbars pt 7 lc rgb "#4477aa" title "empirical", \
-       "curves.csv" skip 1 using ($1==1 ? $3 : NaN):($1==1 ? $6 : NaN) with linespoints pt 6 ps 1.5 lw 2 lc rgb "#cc3311" title "theory"
-  set ylabel "(1/c) sum_a <phat_a,p_a>/||p_a||^2"
-  plot "curves.csv" skip 1 using ($1==2 ? $3 : NaN):($1==2 ? $4 : NaN):(2*$5) with yerrorbars pt 7 lc rgb "#4477aa" title "empirical", \
-       "curves.csv" skip 1 using ($1==2 ? $3 : NaN):($1==2 ? $6 : NaN) with linespoints pt 6 ps 1.5 lw 2 lc rgb "#cc3311" title "theory"
+  set multiplot layout 2,2 title "generative contexts (Prop. A): c = 9 contexts, k = 3 labels, d = 20, n = 200, 100 trials, fixed counts\nlines: theory; points: Monte Carlo (MC) mean ± 2 standard errors\n "
+  set label 20 user_text at screen 0.5, screen 0.9434 center noenhanced front
+  set ylabel "E_{train} = (1/c) ‖P − P̂‖_F^2"
+  set key below center horizontal box maxcols 2 height 0.6
+  set bmargin 5.6
+  plot "theory_curves.csv" skip 1 using 1:2 with lines lw 2 lc rgb "#cc3311" title "theory", \
+       "curves.csv" skip 1 using ($1==1 ? $3 : NaN):($1==1 ? $4 : NaN):(2*$5) with yerrorbars pt 7 ps 1.1 lc rgb "#4477aa" title "Monte Carlo"
+  unset arrow 1
+  unset label 1
+  unset label 20
+  set ylabel "shrinkage (1/c) Σ_a ⟨p̂_a, p_a⟩ / ‖p_a‖^2"
+  set key below center horizontal box maxcols 2 height 0.6
+  set bmargin 5.6
+  plot "theory_curves.csv" skip 1 using 1:3 with lines lw 2 lc rgb "#cc3311" title "theory", \
+       "curves.csv" skip 1 using ($1==2 ? $3 : NaN):($1==2 ? $4 : NaN):(2*$5) with yerrorbars pt 7 ps 1.1 lc rgb "#4477aa" title "Monte Carlo"
+  set ylabel "spread (1/c) Σ_a ‖p̂_a − m_a‖^2"
+  set key below center horizontal box maxcols 2 height 0.6
+  set bmargin 5.6
+  plot "theory_curves.csv" skip 1 using 1:4 with lines lw 2 lc rgb "#cc3311" title "theory", \
+       "curves.csv" skip 1 using ($1==3 ? $3 : NaN):($1==3 ? $4 : NaN):(2*$5) with yerrorbars pt 7 ps 1.1 lc rgb "#4477aa" title "Monte Carlo"
   unset multiplot
   set output
 }
