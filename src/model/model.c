@@ -2,7 +2,6 @@
 #include "rmtmc_model.h"
 
 #include <cblas.h>
-#include <ctype.h>
 #include <errno.h>
 #include <lapacke.h>
 #include <math.h>
@@ -10,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/numfile.h"
+#include "core/text.h"
 #include "rmtmc_rng.h"
 
 /* Largest d for which a dense Sigma^(1/2) is formed (ar1:). */
@@ -172,37 +173,21 @@ static rmtmc_status parse_points(rmtmc_model *m, const char *list, double *diag,
 
 static rmtmc_status parse_file(rmtmc_model *m, const char *path, double *diag,
                                rmtmc_error *err) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return rmtmc_error_set(err, RMTMC_ERR_IO, "--sigma file:%s: cannot open: %s",
-                           path, strerror(errno));
-  char line[256];
-  int64_t count = 0, lineno = 0;
-  rmtmc_status st = RMTMC_OK;
-  while (fgets(line, sizeof line, f)) {
-    ++lineno;
-    char *s = line;
-    while (isspace((unsigned char)*s)) ++s;
-    if (*s == '\0' || *s == '#') continue;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1])) --e;
-    double v;
-    if (!parse_double(s, e, &v)) {
-      st = rmtmc_error_set(err, RMTMC_ERR_PARSE,
-                           "--sigma file:%s line %lld: '%.*s' is not a number (expected one eigenvalue per line)",
-                           path, (long long)lineno, (int)(e - s), s);
-      break;
-    }
-    if (count < m->d) diag[count] = v;
-    ++count;
-  }
-  fclose(f);
+  rmtmc_numfile nf;
+  rmtmc_status st = rmtmc_numfile_read("--sigma file:", path, m->d, " (expected one eigenvalue per line)",
+                                       &nf, err);
   if (st != RMTMC_OK) return st;
-  if (count != m->d)
-    return rmtmc_error_set(err, RMTMC_ERR_PARSE,
-                           "--sigma file:%s holds %lld eigenvalues but --d is %lld: give one eigenvalue per dimension",
-                           path, (long long)count, (long long)m->d);
-  return RMTMC_OK;
+  if (nf.more || nf.count != m->d) {
+    char shown[512];
+    rmtmc_text_escape(shown, sizeof shown, path, strlen(path));
+    st = rmtmc_error_set(err, RMTMC_ERR_PARSE,
+                         "--sigma file:%s holds %s%lld eigenvalues but --d is %lld: give one eigenvalue per dimension",
+                         shown, nf.more ? "more than " : "", (long long)nf.count, (long long)m->d);
+  } else {
+    memcpy(diag, nf.v, (size_t)m->d * sizeof(double));
+  }
+  rmtmc_numfile_free(&nf);
+  return st;
 }
 
 /* Dense AR(1) Sigma = rho^|i-j|: symmetric square root by eigendecomposition. */

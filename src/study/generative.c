@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/numfile.h"
 #include "core/parallel.h"
+#include "core/sysinfo.h"
+#include "core/text.h"
 #include "engine/driver.h"
 #include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
@@ -39,69 +42,32 @@ static rmtmc_status make_P(double *P, uint64_t seed, double rho, int64_t k, int6
   return RMTMC_OK;
 }
 
-/* Read a whitespace-separated numeric file; rows[] gets the count per
- * non-empty line ('#' comments).  *vals, *rows malloc'd. */
-static rmtmc_status read_numbers(const char *opt, const char *path, double **vals, int64_t *nv,
+/* Read a numeric file (core/numfile.h: white space or commas, '#'
+ * comments, or .npy) of at most max numbers; rows[] gets the count per
+ * non-empty line (per row of a 2-D .npy).  *vals, *rows malloc'd. */
+static rmtmc_status read_numbers(const char *opt, const char *path, int64_t max, double **vals, int64_t *nv,
                                  int64_t **rows, int64_t *nr, rmtmc_error *err) {
-  FILE *f = fopen(path, "r");
-  if (!f) return rmtmc_error_set(err, RMTMC_ERR_IO, "--%s: cannot open %s: %s", opt, path, strerror(errno));
-  int64_t capv = 256, capr = 64;
-  *vals = malloc((size_t)capv * sizeof(double));
-  *rows = malloc((size_t)capr * sizeof(int64_t));
-  *nv = *nr = 0;
-  char *line = NULL;
-  size_t lcap = 0;
-  int64_t lineno = 0;
-  rmtmc_status st = RMTMC_OK;
-  if (!*vals || !*rows) st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory reading %s", path);
-  while (st == RMTMC_OK && getline(&line, &lcap, f) >= 0) {
-    ++lineno;
-    char *h = strchr(line, '#');
-    if (h) *h = '\0';
-    int64_t count = 0;
-    char *p = line;
-    for (;;) {
-      while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == ',') ++p;
-      if (!*p) break;
-      char *end;
-      errno = 0;
-      double v = strtod(p, &end);
-      if (end == p || errno || !isfinite(v)) {
-        int len = (int)strcspn(p, " \t\r\n,");
-        st = rmtmc_error_set(err, RMTMC_ERR_PARSE, "--%s %s line %lld: '%.*s' is not a number", opt,
-                             path, (long long)lineno, len > 20 ? 20 : len, p);
-        break;
-      }
-      if (*nv == capv) {
-        capv *= 2;
-        double *nvp = realloc(*vals, (size_t)capv * sizeof(double));
-        if (!nvp) { st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory reading %s", path); break; }
-        *vals = nvp;
-      }
-      (*vals)[(*nv)++] = v;
-      ++count;
-      p = end;
-    }
-    if (st == RMTMC_OK && count > 0) {
-      if (*nr == capr) {
-        capr *= 2;
-        int64_t *nrp = realloc(*rows, (size_t)capr * sizeof(int64_t));
-        if (!nrp) { st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory reading %s", path); break; }
-        *rows = nrp;
-      }
-      (*rows)[(*nr)++] = count;
-    }
-  }
-  free(line);
-  fclose(f);
-  if (st == RMTMC_OK && *nv == 0) st = rmtmc_error_set(err, RMTMC_ERR_PARSE, "--%s %s holds no numbers", opt, path);
+  char pre[32];
+  snprintf(pre, sizeof pre, "--%s ", opt);
+  rmtmc_numfile nf;
+  rmtmc_status st = rmtmc_numfile_read(pre, path, max, NULL, &nf, err);
+  if (st != RMTMC_OK) return st;
+  char shown[512];
+  rmtmc_text_escape(shown, sizeof shown, path, strlen(path));
+  if (nf.more)
+    st = rmtmc_error_set(err, RMTMC_ERR_PARSE, "--%s %s holds more than %lld numbers, the most this study can use", opt,
+                         shown, (long long)max);
+  else if (nf.count == 0)
+    st = rmtmc_error_set(err, RMTMC_ERR_PARSE, "--%s %s holds no numbers", opt, shown);
   if (st != RMTMC_OK) {
-    free(*vals);
-    free(*rows);
-    *vals = NULL;
-    *rows = NULL;
+    rmtmc_numfile_free(&nf);
+    return st;
   }
-  return st;
+  *vals = nf.v;
+  *nv = nf.count;
+  *rows = nf.row_len;
+  *nr = nf.rows;
+  return RMTMC_OK;
 }
 
 /* ================================================ Proposition A ======= */
@@ -173,7 +139,7 @@ static rmtmc_status load_alpha(const rmtmc_contexts_config *cfg, int64_t c, doub
   }
   double *v;
   int64_t nv, nr, *rows;
-  rmtmc_status st = read_numbers("alpha", cfg->alpha + 5, &v, &nv, &rows, &nr, err);
+  rmtmc_status st = read_numbers("alpha", cfg->alpha + 5, c, &v, &nv, &rows, &nr, err);
   if (st != RMTMC_OK) return st;
   double sum = 0.0;
   if (nv != c)
@@ -513,6 +479,17 @@ rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *c, rmtmc_error *
   return study_check_memory("the mixture study (host side: the class means)", host, "--d or --classes", err);
 }
 
+/* The most numbers a means file may hold: c means of d numbers, with c such
+ * that the means (8 d c bytes) and the c x c matrices of the theory (8 c^2)
+ * fit in the available memory. */
+static int64_t means_max_count(int64_t d) {
+  double a = rmtmc_available_memory() / 8.0, dd = (double)d;
+  double c = floor(0.5 * (sqrt(dd * dd + 4.0 * a) - dd));
+  if (c > 2147483647.0) c = 2147483647.0;
+  if (c < 1.0) c = 1.0;
+  return (int64_t)fmin(c * dd, 1e15);
+}
+
 static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, double **M, int64_t *c,
                                rmtmc_error *err) {
   if (!cfg->means[0]) {
@@ -531,7 +508,7 @@ static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, doubl
   double *v;
   int64_t nv, nr, *rows;
   const char *path = cfg->means + 5;
-  rmtmc_status st = read_numbers("means", path, &v, &nv, &rows, &nr, err);
+  rmtmc_status st = read_numbers("means", path, means_max_count(d), &v, &nv, &rows, &nr, err);
   if (st != RMTMC_OK) return st;
   for (int64_t i = 0; i < nr && st == RMTMC_OK; ++i)
     if (rows[i] != d)
