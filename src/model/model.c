@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/numfile.h"
+#include "core/sysinfo.h"
 #include "core/text.h"
 #include "rmtmc_rng.h"
 
@@ -275,6 +276,15 @@ rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
                            (long long)d, (long long)n);
   if (strlen(sigma_spec) >= RMTMC_SPEC_LEN)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma spec is too long");
+  /* Everything below proportional to d, counted before any of it is
+   * allocated: pop_eigs, sqrt_diag, diag, pop_t, pop_w and a file's values;
+   * for ar1 the dense Sigma, its square root and dsyevd's workspace. */
+  double dd = (double)d, bytes = 6.0 * 8.0 * dd;
+  if (strncmp(sigma_spec, "ar1:", 4) == 0 && d <= RMTMC_MAX_DENSE_SIGMA) bytes += 8.0 * (4.0 * dd * dd + 6.0 * dd);
+  char what[96];
+  snprintf(what, sizeof what, "the population covariance for d = %lld", (long long)d);
+  rmtmc_status mst = rmtmc_mem_check(what, bytes, "--d", err);
+  if (mst != RMTMC_OK) return mst;
   m->d = d;
   m->n = n;
   m->entries = entries;

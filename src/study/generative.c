@@ -127,7 +127,7 @@ rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *c, rmtmc_error
    * batch is capped to the memory by the run driver). */
   double kc = (double)c->k * (double)cc, ng = (double)c->ngamma;
   double host = 8.0 * (4.0 * kc + ng * kc + STUDY_BATCH * ((double)cc + 2.0 * ng * kc));
-  return study_check_memory("the contexts study (host side: c x k label laws and per-trial predictions)", host,
+  return rmtmc_mem_check("the contexts study (host side: c x k label laws and per-trial predictions)", host,
                             "--contexts, --k or --context-len", err);
 }
 
@@ -454,6 +454,16 @@ void rmtmc_mixture_config_default(rmtmc_mixture_config *c) {
   memcpy(c->gamma, g, sizeof g);
 }
 
+/* The host holds the means (d x c), G and the theory's c x c workspace, and
+ * the label laws; the backend checks its own memory for the per-trial work.
+ * c comes from --classes, or from the number of means in a --means file. */
+static rmtmc_status mixture_host_check(int64_t d, int64_t c, int64_t k, const char *reduce, rmtmc_error *err) {
+  double dc = (double)c;
+  double host = 8.0 * ((double)d * dc + 2.0 * dc * dc + 6.0 * (double)k * dc);
+  return rmtmc_mem_check("the mixture study (host side: the class means and their c x c Gram matrix)", host, reduce,
+                         err);
+}
+
 rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *c, rmtmc_error *err) {
   if (c->classes < 1) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--classes must be >= 1 (got %lld)", (long long)c->classes);
   if (c->k < 1) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--k must be >= 1 (got %lld)", (long long)c->k);
@@ -472,11 +482,7 @@ rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *c, rmtmc_error *
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--means '%s' not understood: use file:PATH", c->means);
   st = study_check_grid("gamma", c->gamma, c->ngamma, err);
   if (st != RMTMC_OK) return st;
-  /* The host holds the means, G and the label laws; the backend checks its
-   * own memory for the per-trial work. */
-  double host = 8.0 * ((double)c->d * (double)c->classes + (double)c->classes * (double)c->classes +
-                       4.0 * (double)c->k * (double)c->classes);
-  return study_check_memory("the mixture study (host side: the class means)", host, "--d or --classes", err);
+  return mixture_host_check(c->d, c->classes, c->k, "--d or --classes", err);
 }
 
 /* The most numbers a means file may hold: c means of d numbers, with c such
@@ -581,6 +587,8 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   mix_post s;
   memset(&s, 0, sizeof s);
   if ((st = load_means(cfg, d, &r->M, &c, err)) != RMTMC_OK) goto done;
+  if (cfg->means[0] && (st = mixture_host_check(d, c, k, "the number of means in --means", err)) != RMTMC_OK)
+    goto done;
   r->c = c;
   r->config.classes = c;
   r->P = malloc((size_t)(k * c) * sizeof(double));
