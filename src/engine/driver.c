@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/parallel.h"
 #include "core/sysinfo.h"
 
 void rmtmc_run_opts_default(rmtmc_run_opts *o, int64_t trials, uint64_t seed) {
@@ -47,6 +48,8 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   rmtmc_status st = rmtmc_backend_open(&d->be, o->backend, &bo, err);
   if (st != RMTMC_OK) return st;
   snprintf(d->info.backend_note, sizeof d->info.backend_note, "%s", rmtmc_backend_note(d->be));
+  if (rmtmc_backend_kind_of(d->be) == RMTMC_BACKEND_CPU)
+    rmtmc_thread_note(o->threads, d->info.backend_note, sizeof d->info.backend_note);
   rmtmc_batch_limits lim = {.max_trials = 0, .bytes_per_trial = 0.0};
   st = rmtmc_backend_info_get(d->be, &d->info.backend, err);
   if (st == RMTMC_OK) st = rmtmc_backend_limits(d->be, shape, &lim, err);

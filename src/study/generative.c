@@ -331,7 +331,6 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   r->c = c;
   r->eta = (double)d / (double)c;
   int threads = rmtmc_resolve_threads(cfg->run.threads);
-  r->config.run.threads = threads;
   int multi = cfg->counts == RMTMC_COUNTS_MULTINOMIAL;
   ctx_post s;
   memset(&s, 0, sizeof s);
@@ -574,8 +573,6 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t k = cfg->k, d = cfg->d, n = cfg->n, ng = cfg->ngamma, c;
-  int threads = rmtmc_resolve_threads(cfg->run.threads);
-  r->config.run.threads = threads;
   r->eta = (double)d / (double)n;
   double *cumP = NULL;
   rmtmc_propB_result *th = NULL;

@@ -111,7 +111,9 @@ int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_st
     o->seed = (uint64_t)v;
   } else if (strcmp(name, "threads") == 0) {
     *st = study_opt_int64(name, val, 1, &v, err);
-    o->threads = (int)(v > 4096 ? 4096 : v);
+    if (*st == RMTMC_OK && v > 1048576)
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--threads must be between 1 and 1048576 (got %lld)", (long long)v);
+    o->threads = (int)(v > 1048576 ? 1048576 : v); /* the backend caps it at what the libraries allow */
   } else if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, &o->backend, err);
   else if (strcmp(name, "batch") == 0) *st = study_opt_int64(name, val, 1, &o->batch, err);
   else if (strcmp(name, "save-trials") == 0) o->save_trials = 1;

@@ -125,7 +125,6 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t d = cfg->d, n = cfg->n, nl = cfg->nlam;
-  r->config.run.threads = rmtmc_resolve_threads(cfg->run.threads);
   r->eta = (double)d / (double)n;
   st = rmtmc_model_init(&r->model, d, n, cfg->sigma, RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, err);
   if (st != RMTMC_OK) {

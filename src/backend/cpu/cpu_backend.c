@@ -16,6 +16,7 @@
 #include "backend/backend_impl.h"
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
+#include "core/parallel.h"
 #include "core/sysinfo.h"
 
 typedef struct cpu_batch {
@@ -37,11 +38,10 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
                              rmtmc_error *err) {
   cpu_impl *c = calloc(1, sizeof *c);
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  c->threads = opts && opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
+  c->threads = rmtmc_resolve_threads(opts ? opts->threads : 0); /* capped: the run's note says so */
   c->debug = debug;
 #if defined(OPENBLAS_VERSION)
-  openblas_set_num_threads(1);
+  openblas_set_num_threads(1); /* BLAS inside the trial-parallel loop runs single-threaded */
 #endif
   *impl = c;
   return RMTMC_OK;
