@@ -15,7 +15,8 @@
  *   rmtmc_theory_study.h  `rmtmc theory`: the closed forms alone
  *   rmtmc_study.h    every study behind one opaque API
  *   rmtmc_report.h   JSON / CSV / NumPy output and summaries
- *   rmtmc_plot.h     gnuplot scripts and the HTML report */
+ *   rmtmc_plot.h     gnuplot scripts and the HTML report
+ *   rmtmc_output.h   a run's outputs as one all-or-nothing transaction */
 #ifndef RMTMC_H
 #define RMTMC_H
 
@@ -23,6 +24,7 @@
 #include "rmtmc_backend.h"
 #include "rmtmc_layout.h"
 #include "rmtmc_model.h"
+#include "rmtmc_output.h"
 #include "rmtmc_report.h"
 #include "rmtmc_run.h"
 #include "rmtmc_spectrum.h"

@@ -23,7 +23,8 @@ extern "C" {
   X(RMTMC_ERR_NOCONV, "iteration did not converge")                           \
   X(RMTMC_ERR_BACKEND, "backend library failure")                             \
   X(RMTMC_ERR_NO_DEVICE, "no device available")                               \
-  X(RMTMC_ERR_UNSUPPORTED, "not supported by this build or backend")
+  X(RMTMC_ERR_UNSUPPORTED, "not supported by this build or backend")        \
+  X(RMTMC_ERR_WRITE, "an output could not be written")
 
 typedef enum rmtmc_status {
 #define RMTMC_X_ENUM(name, text) name,
