@@ -2,6 +2,8 @@
  * (numfile.h). */
 #include "core/numfile.h"
 
+#include "core/numparse.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -11,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/text.h"
 
 #define CHUNK 65536       /* bytes read at a time */
 #define TOKEN_MAX 256     /* longest token looked at as a number */
@@ -85,22 +86,16 @@ static int finish_token(reader *r, char *tok, size_t len, int toolong, int64_t l
                         rmtmc_status *st) {
   char shown[64];
   tok[len] = '\0';
-  char *end = NULL;
-  errno = 0;
-  double v = toolong ? 0.0 : strtod(tok, &end);
-  int range = errno == ERANGE;
-  if (toolong || end != tok + len) {
+  double v = 0.0;
+  rmtmc_num num = toolong ? RMTMC_NUM_SYNTAX : rmtmc_parse_double(tok, tok + len, &v);
+  if (num != RMTMC_NUM_OK) {
     rmtmc_text_escape(shown, sizeof shown, tok, len);
-    *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE, "%s line %lld: '%s' is not a number%s", r->label,
-                          (long long)line, shown, r->hint ? r->hint : "");
-    return 2;
-  }
-  if (range || !isfinite(v)) {
-    rmtmc_text_escape(shown, sizeof shown, tok, len);
-    *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE,
-                          range ? "%s line %lld: '%s' is outside the range of double-precision numbers"
-                                : "%s line %lld: '%s' is not a finite number",
-                          r->label, (long long)line, shown);
+    if (num == RMTMC_NUM_SYNTAX)
+      *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE, "%s line %lld: '%s' is not a number%s", r->label,
+                            (long long)line, shown, r->hint ? r->hint : "");
+    else
+      *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE, "%s line %lld: '%s' %s", r->label, (long long)line, shown,
+                            rmtmc_num_problem(num, 'd'));
     return 2;
   }
   int p = push_value(r, v);

@@ -18,7 +18,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core/text.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096

@@ -15,7 +15,6 @@
 #include "core/numfile.h"
 #include "core/parallel.h"
 #include "core/sysinfo.h"
-#include "core/text.h"
 #include "engine/driver.h"
 #include "rmtmc_accum.h"
 #include "rmtmc_rng.h"

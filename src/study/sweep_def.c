@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/numparse.h"
 #include "rmtmc_plot.h"
 #include "rmtmc_sweep.h"
 #include "study/options.h"
@@ -48,19 +49,26 @@ static void usage(FILE *f) {
 static rmtmc_status parse_values_(const char *s, rmtmc_sweep_config *c, rmtmc_error *err) {
   c->npoints = 0;
   const char *p = s;
-  while (*p) {
-    char *end;
-    long long v = strtoll(p, &end, 10);
-    if (end == p || (*end != ',' && *end != '\0'))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values '%s': give comma-separated integers", s);
+  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values needs comma-separated sizes, e.g. 50,100,200");
+  for (;;) {
+    const char *end = strchr(p, ',');
+    if (!end) end = p + strlen(p);
+    int64_t v = 0;
+    rmtmc_num r = rmtmc_parse_int64(p, end, &v);
+    if (r != RMTMC_NUM_OK) {
+      char one[80];
+      rmtmc_text_escape(one, sizeof one, p, (size_t)(end - p));
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: '%s' %s; give comma-separated sizes", one,
+                             rmtmc_num_problem(r, 'i'));
+    }
     if (c->npoints >= RMTMC_SWEEP_MAX_POINTS)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: at most %d values", RMTMC_SWEEP_MAX_POINTS);
     c->values[c->npoints++] = v;
-    p = *end == ',' ? end + 1 : end;
+    if (*end == '\0') break;
+    p = end + 1;
   }
   return RMTMC_OK;
 }
-
 
 static void defaults(void *cfg) {
   sweep_cfg *s = cfg;

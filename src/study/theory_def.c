@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/sysinfo.h"
 #include "rmtmc_theory_study.h"
 #include "study/options.h"
 #include "study/study_def.h"
@@ -44,8 +45,18 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
 
 static rmtmc_status check(void *cfg, rmtmc_error *err) {
   const rmtmc_theory_study_config *c = cfg;
-  if (c->grid > 10000000) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid is too large");
-  return RMTMC_OK;
+  if (c->grid > 10000000)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid must be between 1 and 10000000 (got %lld)",
+                           (long long)c->grid);
+  /* The population is realised with n = d / eta samples. */
+  double n = (double)c->d / c->eta;
+  if (!(n <= 9007199254740992.0))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--eta %g with --d %lld means n = d/eta = %.3g samples, more than 2^53; give --eta >= %.3g",
+                           c->eta, (long long)c->d, n, (double)c->d / 9007199254740992.0);
+  /* The density grid and the z list, beside the population (the model
+   * checks its own memory). */
+  return rmtmc_mem_check("the density grid of --grid", 16.0 * (double)c->grid + 32.0 * (double)c->nz, "--grid", err);
 }
 
 static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {
