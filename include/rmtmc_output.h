@@ -103,9 +103,10 @@ rmtmc_status rmtmc_output_add_state_dir(rmtmc_output *o, const char *opt, const 
                                         int *id, rmtmc_error *err);
 
 /* For a run that writes state into a directory destination while it runs:
- * create the missing parents and take the locks now (held until commit or
- * abort), so that concurrent runs into the same destinations run one after
- * the other.  Optional: begin() takes them otherwise. */
+ * take the locks now (held until commit or abort; on the nearest existing
+ * ancestor of each destination, nothing is created), so that concurrent
+ * runs into the same destinations run one after the other.  Optional:
+ * begin() takes them otherwise. */
 rmtmc_status rmtmc_output_lock(rmtmc_output *o, rmtmc_error *err);
 
 /* Start writing: lock (unless locked), check the destinations again,

@@ -64,6 +64,12 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r,
 void rmtmc_plot_loop_begin(FILE *f, const char *stem, int width, int height);
 void rmtmc_plot_loop_end(FILE *f);
 
+/* Write s as one gnuplot double-quoted string whose every byte other than
+ * letters, digits and " .,:;_+-=/()[]<>|!?%*~^" is an octal escape, so that
+ * no user text (a file name in a title) can close the string, start a new
+ * command or a backquote substitution: user text is data. */
+void rmtmc_plot_string(FILE *f, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,9 @@ extern "C" {
 
 #define RMTMC_SWEEP_MAX_POINTS 64
 #define RMTMC_SWEEP_MAX_Z 16
+/* Room for the canonical config text: two specs of RMTMC_SPEC_LEN, the
+ * values, the z list and the scalars. */
+#define RMTMC_SWEEP_CONFIG_LEN (2 * RMTMC_SPEC_LEN + 4096)
 
 typedef enum rmtmc_sweep_param {
   RMTMC_SWEEP_D = 0, /* d varies, n = round(ratio d) */
@@ -86,7 +89,7 @@ typedef struct rmtmc_sweep_fit {
 
 typedef struct rmtmc_sweep_result {
   rmtmc_sweep_config config;
-  char config_text[2048];
+  char config_text[RMTMC_SWEEP_CONFIG_LEN]; /* canonical config line of points.jsonl, in full */
   uint64_t config_hash;
   int64_t done, resumed;
   int complete; /* every point done and sweep.json written */
@@ -101,14 +104,18 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir,
                              rmtmc_sweep_result *res, rmtmc_error *err);
 
 /* The checkpoint dir/points.jsonl (src/report/sweep_points.c).  resume:
- * create dir when missing; read the finished points of res->config (same
- * config hash) into res->points, have[i] = 1 and res->resumed counted, and
- * rewrite the file without torn lines (or start it with its header line).
- * append: one finished point, flushed and synced. */
+ * read the finished points of res->config (same config hash) into
+ * res->points, have[i] = 1 and res->resumed counted; a missing file is no
+ * error (nothing is created); a torn last line is dropped (the file
+ * rewritten without it); a header of another config is RMTMC_ERR_INVALID
+ * naming the first field that differs; any other line that does not read
+ * back is RMTMC_ERR_PARSE ("corrupt", with its line number).  append: one
+ * finished point, synced; the first one creates dir (and its parents) and
+ * the file with its header. */
 rmtmc_status rmtmc_sweep_points_resume(const char *dir, rmtmc_sweep_result *res,
                                        int *have, rmtmc_error *err);
-rmtmc_status rmtmc_sweep_points_append(const char *dir, const rmtmc_sweep_point *p,
-                                       rmtmc_error *err);
+rmtmc_status rmtmc_sweep_points_append(const char *dir, const rmtmc_sweep_result *res,
+                                       const rmtmc_sweep_point *p, rmtmc_error *err);
 void rmtmc_sweep_result_free(rmtmc_sweep_result *res);
 /* Writers of the finished sweep (rmtmc_writer_fn shape, ctx = the result):
  * sweep.json, sweep.csv, plot_sweep.gp (src/report/sweep_report.c). */

@@ -1,6 +1,7 @@
 /* study.c: one command for every study: parse argv onto the library's
- * study (rmtmc_study.h), check it, run it with progress, write its outputs
- * (outputs.c) and its summary. */
+ * study (rmtmc_study.h), check it and every output destination before it
+ * runs (exit 2, nothing written), run it with progress, write its outputs
+ * (outputs.c: all or nothing), its summary and what it wrote. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +9,8 @@
 
 /* The options of the command line itself (destinations and loudness). */
 static int cli_option_flag(const char *name) {
-  return strcmp(name, "help") == 0 || strcmp(name, "quiet") == 0 || strcmp(name, "no-plots") == 0;
+  return strcmp(name, "help") == 0 || strcmp(name, "quiet") == 0 || strcmp(name, "no-plots") == 0 ||
+         strcmp(name, "gnuplot-log") == 0;
 }
 
 static int cli_option_known(const char *name) {
@@ -34,7 +36,8 @@ static void notice(void *ctx, int level, const char *line) {
   fprintf(stderr, "rmtmc %s: %s\n", n->cmd, line);
 }
 
-static int fail_free(const char *cmd, rmtmc_study *s, const rmtmc_error *err) {
+static int fail_free(const char *cmd, rmtmc_study *s, cli_outputs *o, const rmtmc_error *err) {
+  if (o) cli_outputs_free(o); /* nothing of the run is left */
   int rc = cli_fail(cmd, err);
   rmtmc_study_free(s);
   return rc;
@@ -51,27 +54,30 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
   rmtmc_backend_debug_default(&dbg);
   rmtmc_backend_debug_from_env(&dbg);
   rmtmc_study_set_debug(s, &dbg);
-  cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0};
+  cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0, .gnuplot_log = 0,
+                   .txn = NULL, .js = -1, .od = -1, .td = -1, .json_on_stdout = 0};
   int save_eig = 0;
   cli_args a = {.argc = argc, .argv = argv, .pos = 0};
   const char *opt, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
   while (st == RMTMC_OK && (r = cli_next(&a, is_flag, s, &opt, &val, &err)) != 0) {
-    if (r < 0) return fail_free(cmd, s, &err);
+    if (r < 0) return fail_free(cmd, s, NULL, &err);
     if (strcmp(opt, "help") == 0) {
       rmtmc_study_usage(s, stdout);
       rmtmc_study_free(s);
       return 0;
     }
+    /* Destinations are checked once every option is known (cli_outputs_declare). */
     if (strcmp(opt, "quiet") == 0) o.quiet = 1;
     else if (strcmp(opt, "no-plots") == 0) o.no_plots = 1;
-    else if (strcmp(opt, "json") == 0 && !tr.needs_dir) st = cli_check_output(opt, o.json = val, 0, &err);
-    else if (strcmp(opt, "out") == 0) st = cli_check_output(opt, o.out = val, 1, &err);
+    else if (strcmp(opt, "gnuplot-log") == 0) o.gnuplot_log = 1;
+    else if (strcmp(opt, "json") == 0 && !tr.needs_dir) o.json = val;
+    else if (strcmp(opt, "out") == 0) o.out = val;
     else if (strcmp(opt, "save-trials") == 0) {
       if (!rmtmc_study_flag(s, "save-trials"))
         st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-trials: `rmtmc %s` runs no Monte Carlo trials", cmd);
-      if (st == RMTMC_OK) st = cli_check_output(opt, o.trials_dir = val, 1, &err);
+      if (st == RMTMC_OK) o.trials_dir = val;
       if (st == RMTMC_OK) st = rmtmc_study_set(s, "save-trials", NULL, &err);
     } else {
       st = rmtmc_study_set(s, opt, val, &err);
@@ -86,7 +92,12 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
     st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-eigenvalues needs --save-trials DIR (where they go)");
   if (st == RMTMC_OK) st = rmtmc_study_check(s, &err);
   if (st == RMTMC_OK && tr.needs_dir && !o.out) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--out DIR is required");
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+  if (st == RMTMC_OK && o.gnuplot_log && (!o.out || o.no_plots))
+    st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--gnuplot-log keeps gnuplot's output in --out DIR: it needs --out and pictures");
+  if (st != RMTMC_OK) return fail_free(cmd, s, NULL, &err);
+  /* Every destination against the file system, before the study. */
+  st = cli_outputs_declare(&o, &tr, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err);
 
   cli_progress prog;
   cli_progress_init(&prog, o.quiet);
@@ -96,19 +107,24 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
   rmtmc_result *res = NULL;
   st = rmtmc_study_run(s, tr.needs_dir ? o.out : NULL, &res, &err);
   cli_progress_done(&prog);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
-  if (!rmtmc_result_complete(res)) { /* stopped early on purpose: nothing more to write */
+  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err);
+  if (!rmtmc_result_complete(res)) { /* stopped early on purpose: nothing more to write (the state stays) */
     rmtmc_result_free(res);
+    cli_outputs_free(&o);
     rmtmc_study_free(s);
     return 0;
   }
-  const char *note = rmtmc_result_note(res);
-  if (note[0] && o.quiet) fprintf(stderr, "rmtmc %s: %s\n", cmd, note);
+  /* The backend note (a CUDA fall-back, capped threads) is a line of the
+   * summary; --quiet silences it with the rest. */
   st = cli_write_outputs(cmd, res, &o, &err);
-  if (st == RMTMC_OK && tr.json_to_stdout && !o.json && !o.out) st = rmtmc_result_write_json(res, stdout, &err);
-  if (st == RMTMC_OK && !o.quiet) rmtmc_result_summary(res, stdout);
+  if (st == RMTMC_OK && !o.quiet) {
+    FILE *f = cli_outputs_stream(&o);
+    rmtmc_result_summary(res, f);
+    cli_outputs_report(cmd, &o, f);
+  }
   rmtmc_result_free(res);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err);
+  cli_outputs_free(&o);
   rmtmc_study_free(s);
   return 0;
 }

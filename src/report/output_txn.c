@@ -653,16 +653,22 @@ static int cmp_key(const void *a, const void *b) {
 
 /* An exclusive flock on each directory that holds a destination, taken in
  * (device, inode) order so that two runs cannot deadlock. */
-static rmtmc_status lock_parents(rmtmc_output *o, rmtmc_error *err) {
+/* nearest: lock the nearest existing ancestor of each parent instead (the
+ * parents are not created yet). */
+static rmtmc_status lock_parents(rmtmc_output *o, int nearest, rmtmc_error *err) {
   long long key[RMTMC_OUTPUT_MAX_DEST][3];
   int n = 0;
   for (int i = 0; i < o->ndest; ++i) {
     dest *d = &o->d[i];
     if (d->mode != MODE_RENAME) continue;
-    int fd = open(d->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char anc[PATH_MAX];
+    const char *where = d->parent;
+    if (nearest && existing_ancestor(d->parent, anc) == 0) where = anc;
+    int fd = open(where, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
       if (fd >= 0) close(fd);
+      for (int j = 0; j < n; ++j) close((int)key[j][2]);
       return write_error(d, "cannot open its directory", err);
     }
     int dup = 0;
@@ -695,21 +701,25 @@ static void unlock_all(rmtmc_output *o) {
   o->locked = 0;
 }
 
-/* Create the missing parents of the directories and lock. */
+/* Create the missing parents of the directories; lock unless locked. */
 static rmtmc_status take_locks(rmtmc_output *o, rmtmc_error *err) {
   rmtmc_status st = RMTMC_OK;
   for (int i = 0; st == RMTMC_OK && i < o->ndest; ++i)
     if (o->d[i].kind == DEST_DIR) st = make_parents(o, &o->d[i], err);
-  if (st == RMTMC_OK) st = lock_parents(o, err);
+  if (st == RMTMC_OK && !o->locked) st = lock_parents(o, 0, err);
   if (st == RMTMC_OK) o->locked = 1;
   return st;
 }
 
+/* Early: nothing is created (a run that fails before it writes its state
+ * leaves nothing); the nearest existing ancestor of each destination is
+ * locked, which two runs into the same destination share. */
 rmtmc_status rmtmc_output_lock(rmtmc_output *o, rmtmc_error *err) {
   if (o->begun || o->committed || o->locked)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "output transaction already locked or begun");
-  rmtmc_status st = take_locks(o, err);
-  if (st != RMTMC_OK) rmtmc_output_abort(o);
+  rmtmc_status st = lock_parents(o, 1, err);
+  if (st == RMTMC_OK) o->locked = 1;
+  else rmtmc_output_abort(o);
   return st;
 }
 
@@ -746,7 +756,7 @@ static rmtmc_status carry_state(rmtmc_output *o, dest *d, rmtmc_error *err) {
 rmtmc_status rmtmc_output_begin(rmtmc_output *o, rmtmc_error *err) {
   if (o->begun || o->committed) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "output transaction already begun");
   o->begun = 1;
-  rmtmc_status st = o->locked ? RMTMC_OK : take_locks(o, err);
+  rmtmc_status st = take_locks(o, err);
   /* Under the lock, the destinations as they are now (another run may have
    * written them since they were declared). */
   for (int i = 0; st == RMTMC_OK && i < o->ndest; ++i) {

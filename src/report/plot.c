@@ -26,6 +26,18 @@ void rmtmc_plot_loop_begin(FILE *f, const char *stem, int width, int height) {
 
 void rmtmc_plot_loop_end(FILE *f) { fprintf(f, "  set output\n}\n"); }
 
+void rmtmc_plot_string(FILE *f, const char *s) {
+  static const char plain[] = " .,:;_+-=/()[]<>|!?%*~^"; /* noenhanced: ^ is literal */
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(plain, *p))
+      fputc(*p, f);
+    else
+      fprintf(f, "\\%03o", *p); /* octal escape: a literal byte, never a quote, backquote or newline */
+  }
+  fputc('"', f);
+}
+
 static void header(FILE *f, const char *script, const char *what) {
   fprintf(f,
           "# %s: written by rmtmc; %s\n"
@@ -58,8 +70,12 @@ static rmtmc_status density_gp(FILE *f, const void *ctx, rmtmc_error *err) {
   double pad = 0.03 * (hi - lo);
   fprintf(f, "set xrange [%.17g:%.17g]\n", lo - pad, hi + pad);
   fprintf(f, "set yrange [0:*]\n");
-  fprintf(f, "set title \"Eigenvalues of S = X X^T / n: d = %lld, n = %lld (eta = d/n = %.4g), %lld trials, sigma %s, entries %s\"\n",
-          (long long)c->d, (long long)c->n, r->eta, (long long)c->run.trials, c->sigma, c->entries);
+  char title[2 * RMTMC_SPEC_LEN + 256];
+  snprintf(title, sizeof title, "Eigenvalues of S = X X^T / n: d = %lld, n = %lld (eta = d/n = %.4g), %lld trials, sigma %s, entries %s",
+           (long long)c->d, (long long)c->n, r->eta, (long long)c->run.trials, c->sigma, c->entries);
+  fputs("set title ", f);
+  rmtmc_plot_string(f, title); /* user text (a file name) is data */
+  fputc('\n', f);
   fprintf(f, "set xlabel \"eigenvalue lambda of S (histogram pooled over trials, %lld bins)\"\n", (long long)r->bins);
   fprintf(f, "set ylabel \"density of the a.c. part (count / (trials d bin width))\"\n");
   fprintf(f, "set style fill solid 0.35 border\n");
@@ -206,7 +222,11 @@ static rmtmc_status curves_gp(FILE *f, const void *ctx, rmtmc_error *err) {
   if (xmin > 0 && xmax >= xmin) fprintf(f, "set xrange [%.17g:%.17g]\n", xmin / 1.6, xmax * 1.6);
   int cols = cv->nobs <= 2 ? cv->nobs : 2, rowsn = (cv->nobs + cols - 1) / cols;
   rmtmc_plot_loop_begin(f, "curves", 560 * cols, 420 * rowsn + 40);
-  fprintf(f, "  set multiplot layout %d,%d title \"%s; bars: mean +- 2 standard errors\"\n", rowsn, cols, cv->title);
+  char title[2048];
+  snprintf(title, sizeof title, "%s; bars: mean +- 2 standard errors", cv->title);
+  fprintf(f, "  set multiplot layout %d,%d title ", rowsn, cols);
+  rmtmc_plot_string(f, title); /* the title carries user text (--sigma) */
+  fputc('\n', f);
   for (int o = 0; o < cv->nobs; ++o) {
     fprintf(f, "  set ylabel \"%s\"\n", cv->label[o]);
     fprintf(f,

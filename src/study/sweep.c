@@ -3,6 +3,7 @@
  * report layer, src/report/sweep_points.c), then log-log slopes of the
  * error of m_d(z) and of its sd beside the THEORY 6 rates.  Layout and seeds:
  * rmtmc_sweep.h; schema rmtmc.sweep/1: docs/schema.md. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,8 +74,36 @@ double rmtmc_sweep_sd(const rmtmc_sweep_point *p, int64_t k) {
   return hypot(p->sd_re[k], isfinite(p->sd_im[k]) ? p->sd_im[k] : 0.0);
 }
 
-/* ---- canonical config text and its hash (FNV-1a 64) ---- */
-static void config_text(const rmtmc_sweep_config *c, char *out, size_t cap) {
+/* ---- what a checkpoint belongs to: the canonical config text (every
+ * option that changes a number, in full) with the FNV-1a 64 hash of the
+ * bytes of every input file (a --sigma file:), and the hash of that text ---- */
+static uint64_t fnv1a_bytes(uint64_t h, const unsigned char *b, size_t n) {
+  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
+static uint64_t fnv1a(const char *s) { return fnv1a_bytes(1469598103934665603ULL, (const unsigned char *)s, strlen(s)); }
+
+/* The hash of a file's bytes (at most `limit` of them: the reader refuses a
+ * larger file anyway). */
+static rmtmc_status file_hash(const char *path, double limit, uint64_t *h, rmtmc_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return rmtmc_error_set(err, RMTMC_ERR_IO, "--sigma file:%s: cannot open: %s", path, strerror(errno));
+  unsigned char buf[65536];
+  size_t n;
+  double total = 0.0;
+  *h = 1469598103934665603ULL;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0 && total <= limit) {
+    *h = fnv1a_bytes(*h, buf, n);
+    total += (double)n;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) return rmtmc_error_set(err, RMTMC_ERR_IO, "--sigma file:%s: cannot read it", path);
+  return RMTMC_OK;
+}
+
+static rmtmc_status config_text(const rmtmc_sweep_config *c, char *out, size_t cap, rmtmc_error *err) {
   size_t u = 0;
 #define ADD(...) u += (size_t)snprintf(out + u, u < cap ? cap - u : 0, __VA_ARGS__)
   ADD("param=%s;", c->param == RMTMC_SWEEP_D ? "d" : "n");
@@ -87,14 +116,51 @@ static void config_text(const rmtmc_sweep_config *c, char *out, size_t cap) {
   for (int64_t k = 0; k < c->base.nz; ++k) ADD("%s%.17g%+.17gi", k ? "," : "", c->base.z_re[k], c->base.z_im[k]);
   ADD(";bins=%lld;precision=%s;backend=%s", (long long)c->base.bins,
       c->base.precision == RMTMC_PRECISION_SINGLE ? "single" : "double", rmtmc_backend_kind_name(c->base.run.backend));
+  if (strncmp(c->base.sigma, "file:", 5) == 0) {
+    int64_t dmax = 1;
+    for (int64_t i = 0; i < c->npoints; ++i) {
+      rmtmc_spectrum_config s;
+      point_config(c, i, &s);
+      if (s.d > dmax) dmax = s.d;
+    }
+    uint64_t h = 0;
+    rmtmc_status st = file_hash(c->base.sigma + 5, 16.0 * 1048576.0 + 256.0 * (double)dmax, &h, err);
+    if (st != RMTMC_OK) return st;
+    ADD(";sigma_file_fnv1a64=%016llx", (unsigned long long)h);
+  }
 #undef ADD
-  if (u >= cap) out[cap - 1] = '\0';
+  if (u >= cap) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "internal: the sweep's config text needs %zu bytes", u);
+  return RMTMC_OK;
 }
 
-static uint64_t fnv1a(const char *s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (; *s; ++s) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-  return h;
+/* Every point as its run will see it, before anything is computed or
+ * written: the specs (a Sigma file read), the model's memory, the theory's
+ * support (a real z on it), and the backend's limits at the largest point. */
+static rmtmc_status check_points(const rmtmc_sweep_config *c, rmtmc_error *err) {
+  int64_t big = 0;
+  double most = -1.0;
+  for (int64_t i = 0; i < c->npoints; ++i) {
+    rmtmc_spectrum_config s;
+    point_config(c, i, &s);
+    double bytes = (double)s.d * ((double)s.n + (double)s.d);
+    if (bytes > most) {
+      most = bytes;
+      big = i;
+    }
+    rmtmc_error e2;
+    rmtmc_status st = rmtmc_spectrum_check(&s, 0, &e2);
+    if (st != RMTMC_OK)
+      return rmtmc_error_set(err, st, "sweep point %lld (d = %lld, n = %lld): %s", (long long)i, (long long)s.d,
+                             (long long)s.n, e2.msg);
+  }
+  rmtmc_spectrum_config s;
+  point_config(c, big, &s);
+  rmtmc_error e2;
+  rmtmc_status st = rmtmc_spectrum_check(&s, 1, &e2);
+  if (st != RMTMC_OK)
+    return rmtmc_error_set(err, st, "sweep point %lld (d = %lld, n = %lld): %s", (long long)big, (long long)s.d,
+                           (long long)s.n, e2.msg);
+  return RMTMC_OK;
 }
 
 /* ---- fits ---- */
@@ -165,7 +231,11 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
   if (st != RMTMC_OK) return st;
   const rmtmc_sweep_config *c = &res->config;
   res->nz = c->base.nz;
-  config_text(c, res->config_text, sizeof res->config_text);
+  /* Everything is checked before the first write (the checkpoint is
+   * created only when the first point is done). */
+  st = check_points(c, err);
+  if (st == RMTMC_OK) st = config_text(c, res->config_text, sizeof res->config_text, err);
+  if (st != RMTMC_OK) return st;
   res->config_hash = fnv1a(res->config_text);
   res->points = calloc((size_t)c->npoints, sizeof *res->points);
   int *have = calloc((size_t)c->npoints, sizeof *have);
@@ -212,7 +282,7 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
     rmtmc_spectrum_result_free(&sr);
     /* What is appended (%.17g) reads back to the same doubles, so a
      * resumed run goes on with bit-identical numbers. */
-    st = rmtmc_sweep_points_append(dir, p, err);
+    st = rmtmc_sweep_points_append(dir, res, p, err);
     if (st != RMTMC_OK) break;
     have[i] = 1;
     ++fresh;

@@ -164,7 +164,7 @@ static void summary(FILE *f, const void *res) { rmtmc_sweep_summary(f, res); }
 const rmtmc_study_def study_def_sweep = {
     .name = "sweep",
     .about = "the spectrum study over a list of sizes: error slopes vs THEORY 6 rates",
-    .traits = {.needs_dir = 1},
+    .traits = {.needs_dir = 1, .dir_state = "points.jsonl"},
     .flags = " save-trials ", /* refused with a message (option) */
     .config_size = sizeof(sweep_cfg),
     .result_size = sizeof(rmtmc_sweep_result),
