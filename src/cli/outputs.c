@@ -9,6 +9,8 @@
  * signal leaves nothing. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/output_guard.h"
@@ -34,9 +36,12 @@ rmtmc_status cli_outputs_declare(cli_outputs *o, const rmtmc_study_traits *tr, r
   }
   if (st == RMTMC_OK && o->trials_dir) st = rmtmc_output_add_dir(o->txn, "save-trials", o->trials_dir, &o->td, err);
   if (st == RMTMC_OK) {
+    /* The JSON owns standard output when it goes there by any name ("-",
+     * /dev/stdout, a link to it, the file stdout is redirected to). */
     const char *j = o->js >= 0 ? (o->json ? o->json : "-") : NULL;
-    o->json_on_stdout = j && (strcmp(j, "-") == 0 || strcmp(j, "/dev/stdout") == 0 || strcmp(j, "/dev/fd/1") == 0 ||
-                              strcmp(j, "/proc/self/fd/1") == 0);
+    struct stat a, b;
+    o->json_on_stdout = j && (strcmp(j, "-") == 0 || (stat(j, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 &&
+                                                      a.st_dev == b.st_dev && a.st_ino == b.st_ino));
     cli_output_guard(o->txn); /* from now on a signal removes whatever the run created */
   }
   /* The sweep writes its checkpoint into DIR while it runs: lock now. */

@@ -61,7 +61,7 @@ int cli_run_plots_in(const char *cmd, const char *workdir, const char *shown, co
   char dir_shown[300], log_path[4200];
   rmtmc_text_escape(dir_shown, sizeof dir_shown, shown, strlen(shown));
   snprintf(log_path, sizeof log_path, "%s/%s", workdir, GNUPLOT_LOG);
-  int log_fd = s->count > 0 ? open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0666) : -1;
+  int log_fd = s->count > 0 ? open(log_path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0666) : -1;
   int drawn = 0, failed = 0;
   for (int i = 0; i < s->count; ++i) {
     off_t from = log_fd >= 0 ? lseek(log_fd, 0, SEEK_END) : 0;

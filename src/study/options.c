@@ -177,9 +177,13 @@ void study_usage_outputs(FILE *f, const char *schema, const char *out_what) {
           "  --json PATH        write the result (schema %s)\n"
           "  --out DIR          %s\n"
           "  --no-plots         with --out: no gnuplot scripts or pictures (report.html still written)\n"
+          "  --gnuplot-log      with --out: keep gnuplot's own output as DIR/gnuplot.log\n"
           "  --quiet            no summary on stdout, no progress on stderr\n"
           "  --help             this text\n"
           "\n"
-          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n",
+          "--json - writes the JSON to standard output (the summary then goes to stderr).\n"
+          "Outputs are all-or-nothing: checked before the study, written under temporary\n"
+          "names, all committed at the end (--out DIR and its parents are created).\n"
+          "Exit codes: 0 done, 1 runtime failure (the OS reason), 2 bad input (no output written).\n",
           schema, out_what);
 }

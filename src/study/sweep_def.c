@@ -39,11 +39,15 @@ static void usage(FILE *f) {
           "                     point; a rerun with the same config resumes from it), sweep.json\n"
           "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg\n"
           "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
+          "  --gnuplot-log      keep gnuplot's own output as DIR/gnuplot.log\n"
           "  --stop-after K     stop after K newly computed points (for testing resume)\n"
           "  --quiet            no summary on stdout\n"
           "  --help             this text\n"
           "\n"
-          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written).\n");
+          "Every point is checked before the first one runs. DIR keeps points.jsonl (created\n"
+          "with the first finished point) from run to run; the other files are replaced as a\n"
+          "whole when the sweep completes (docs/pictures.md).\n"
+          "Exit codes: 0 done, 1 runtime failure (the OS reason), 2 bad input (nothing written).\n");
 }
 
 static rmtmc_status parse_values_(const char *s, rmtmc_sweep_config *c, rmtmc_error *err) {

@@ -22,7 +22,11 @@ static void usage(FILE *f) {
           "  --grid K       density on K points across the support (default 200)\n"
           "  --json PATH    write the result (schema rmtmc.theory/1); default: stdout\n"
           "  --out DIR      write result.json, density.csv and stieltjes.csv into DIR\n"
-          "  --help         this text\n");
+          "  --quiet        nothing but the outputs\n"
+          "  --help         this text\n"
+          "\n"
+          "Exit codes: 0 done, 1 runtime failure (the OS reason: a full disk, a closed pipe),\n"
+          "2 bad input (nothing written).\n");
 }
 
 static void defaults(void *cfg) { rmtmc_theory_study_config_default(cfg); }
