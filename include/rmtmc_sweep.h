@@ -9,12 +9,16 @@
  *
  * Output directory:
  *   points.jsonl  the checkpoint rmtmc_sweep_run keeps (read and written by
- *                 the report layer, rmtmc_sweep_points_*): line 1: the config
- *                 and its hash; then one JSON line per finished point,
- *                 appended and flushed as each finishes.  A rerun with the
- *                 same config reads the finished points back (a torn or
- *                 malformed line is ignored) and skips them; a different
- *                 config is an error (RMTMC_ERR_INVALID).
+ *                 the report layer, rmtmc_sweep_points_*): line 1: the whole
+ *                 config (with the hash of the bytes of a --sigma file:) and
+ *                 its hash; then one JSON line per finished point, appended
+ *                 and synced as each finishes.  It is created (with dir)
+ *                 when the first point is done: every point is checked
+ *                 (rmtmc_spectrum_check) before that, so bad input at any
+ *                 point writes nothing.  A rerun with the same config reads
+ *                 the finished points back and skips them (a torn last line
+ *                 is dropped, any other bad line is RMTMC_ERR_PARSE,
+ *                 "corrupt"); a different config is RMTMC_ERR_INVALID.
  *   sweep.json    schema rmtmc.sweep/1, sweep.csv, plot_sweep.gp: the
  *                 writers below, once every point is done (the command line
  *                 writes them with the other outputs). */

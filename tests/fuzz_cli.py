@@ -20,6 +20,9 @@ Checks, for every run:
                 *.json and points.jsonl, theory's stdout)
   stderr        stderr never carries raw control bytes (escape sequences,
                 bytes from input files)
+  message       an error exit prints exactly one error line, and a bad-input
+                exit (2) never speaks the implementation's language (NULL,
+                max_iter, bracket, tol, function names)
 
 Failures listed in KNOWN are today's CLI bugs that the CLI refactor
 (issue 13) fixes: they are reported but do not fail the test; the lead
@@ -410,6 +413,8 @@ def tree(path):
 
 TEMP_RE = re.compile(r"(^|/)(\.rmtmc-tmp\.|.*\.tmp\.\d+$)")
 CONTROL_RE = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
+# Words of the implementation that a message to the user must not carry.
+INTERNAL_RE = re.compile(rb"\bNULL\b|max_iter|bracket|\btol\b|rmtmc_[a-z_]+:|internal|assert")
 
 
 def valid_json_file(p):
@@ -525,6 +530,11 @@ def run_case(rmtmc, env, case):
         fails.append(("replaced-special", "the special destination(s) %s were replaced by the run" % ", ".join(replaced)))
     if CONTROL_RE.search(err):
         fails.append(("stderr", "raw control bytes on stderr: %r" % CONTROL_RE.search(err).group(0)))
+    if rc == 2 and INTERNAL_RE.search(err):
+        fails.append(("message", "an error in the library's terms, not the user's: %r" % INTERNAL_RE.search(err).group(0)))
+    errors = [l for l in err.splitlines() if b": error: " in l]
+    if rc in (1, 2) and len(errors) != 1:
+        fails.append(("message", "%d error lines on stderr (want one)" % len(errors)))
     outcome = "hang" if hung else "signal" if rc < 0 else "exit %d" % rc
     return {"case": case, "rc": rc, "secs": secs, "outcome": outcome, "fails": fails,
             "stderr": err.decode("utf-8", "backslashreplace").strip().splitlines()[:2]}
