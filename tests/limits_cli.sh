@@ -5,20 +5,23 @@
 # (stdout on /dev/full).  Each case: the right exit code, one clean line on
 # stderr, within a second or two, and no crash.
 set -u
-RMTMC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { echo "ok    $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $1"; fail=$((fail + 1)); }
+# shellcheck source=support/cli_lib.sh
+. "$(dirname "$0")/support/cli_lib.sh" "$1"
 
 # run WANT_RC MAX_SECONDS STDERR_SUBSTRING what -- args
+# Every refusal (WANT_RC 2) runs under a 4 GiB address-space limit: a command that allocated
+# before checking its memory would fail to allocate (or be killed) instead
+# of refusing with the bytes it needs.  The time limits are generous (the
+# machine is shared): they catch a hang or an allocation spree, not speed;
+# the times printed are what a quiet machine shows as "well under a second".
 run() {
   local want=$1 secs=$2 sub=$3 what=$4
   shift 5
   local t0 t1 rc
   t0=$(date +%s.%N)
-  timeout 60 "$RMTMC" "$@" >"$work/out" 2>"$work/err"
+  local as=unlimited
+  [ "$want" = 2 ] && as=4194304
+  (ulimit -v $as && exec timeout 60 "$RMTMC" "$@") >"$work/out" 2>"$work/err"
   rc=$?
   t1=$(date +%s.%N)
   local dt
@@ -41,24 +44,24 @@ for i in 1 2 3 4; do
 done
 
 # ---- sizes beyond the memory: refused before anything is allocated ----
-run 2 1 "bytes) are available" "theory --d 3000000000" -- theory --d 3000000000
-run 2 1 "bytes) are available" "spectrum --d 2000000000 --n 1" -- spectrum --d 2000000000 --n 1 --backend cpu
+run 2 10 "bytes) are available" "theory --d 3000000000" -- theory --d 3000000000
+run 2 10 "bytes) are available" "spectrum --d 2000000000 --n 1" -- spectrum --d 2000000000 --n 1 --backend cpu
 
 # ---- numeric files with bounded memory and time ----
 mkfifo "$work/fifo"
 mkdir "$work/dir"
 for f in /dev/zero /dev/urandom "$work/fifo" "$work/dir"; do
-  run 2 2 "--sigma file:" "--sigma file:$f" -- spectrum --d 4 --n 8 --backend cpu --sigma "file:$f"
-  run 2 2 "--alpha $f" "--alpha file:$f" -- generative contexts --contexts 3 --backend cpu --alpha "file:$f"
-  run 2 2 "--means $f" "--means file:$f" -- generative mixture --d 3 --backend cpu --means "file:$f"
+  run 2 10 "--sigma file:" "--sigma file:$f" -- spectrum --d 4 --n 8 --backend cpu --sigma "file:$f"
+  run 2 10 "--alpha $f" "--alpha file:$f" -- generative contexts --contexts 3 --backend cpu --alpha "file:$f"
+  run 2 10 "--means $f" "--means file:$f" -- generative mixture --d 3 --backend cpu --means "file:$f"
 done
 head -c 200000 /dev/urandom >"$work/random.bin"
-run 2 2 "--sigma file:" "--sigma file: of random bytes (reported escaped)" -- spectrum --d 4 --n 8 --backend cpu --sigma "file:$work/random.bin"
+run 2 10 "--sigma file:" "--sigma file: of random bytes (reported escaped)" -- spectrum --d 4 --n 8 --backend cpu --sigma "file:$work/random.bin"
 { printf '# '; head -c 3000000 /dev/zero | tr '\0' 'c'; printf '\n1\n2\n3\n4\n'; } >"$work/long_comment.txt"
 run 0 30 "" "--sigma file: with a 3 MB comment line" -- spectrum --d 4 --n 8 --trials 4 --backend cpu --quiet --sigma "file:$work/long_comment.txt"
 seq 1 100000 >"$work/many.txt"
-run 2 2 "holds more than 4 eigenvalues" "--sigma file: with 100000 numbers for d = 4" -- spectrum --d 4 --n 8 --backend cpu --sigma "file:$work/many.txt"
-run 2 2 "the most this study can use" "--alpha file: with 100000 numbers for c = 3" -- generative contexts --contexts 3 --backend cpu --alpha "file:$work/many.txt"
+run 2 10 "holds more than 4 eigenvalues" "--sigma file: with 100000 numbers for d = 4" -- spectrum --d 4 --n 8 --backend cpu --sigma "file:$work/many.txt"
+run 2 10 "the most this study can use" "--alpha file: with 100000 numbers for c = 3" -- generative contexts --contexts 3 --backend cpu --alpha "file:$work/many.txt"
 
 # ---- exit codes when the output cannot be written ----
 # As root a private node with the numbers of /dev/full (never the machine's own).
@@ -78,17 +81,17 @@ run 1 30 "No space left on device" "spectrum --json /dev/full" -- spectrum --d 1
 [ -c "$full" ] && ok "the /dev/full node is still a character device" || bad "the /dev/full node was replaced"
 
 # ---- numbers that overflow or underflow get a correct message ----
-run 2 2 "too close to 0: below 2.2250738585072014e-308" "theory --eta 1e-320" -- theory --eta 1e-320
-run 2 2 "is too large (at most 1e+60" "theory --sigma points:1e300:1" -- theory --sigma points:1e300:1
-run 2 2 "is too large (at most 1e+60" "spectrum --sigma points:1e300:1" -- spectrum --d 4 --n 8 --backend cpu --sigma points:1e300:1
+run 2 10 "too close to 0: below 2.2250738585072014e-308" "theory --eta 1e-320" -- theory --eta 1e-320
+run 2 10 "is too large (at most 1e+60" "theory --sigma points:1e300:1" -- theory --sigma points:1e300:1
+run 2 10 "is too large (at most 1e+60" "spectrum --sigma points:1e300:1" -- spectrum --d 4 --n 8 --backend cpu --sigma points:1e300:1
 run 0 30 "seed 18446744073709551615" "spectrum --seed 18446744073709551615 (2^64 - 1 is a seed)" -- spectrum --d 4 --n 8 --trials 4 --backend cpu --seed 18446744073709551615
-run 2 2 "the largest value is 18446744073709551615" "spectrum --seed 18446744073709551616" -- spectrum --d 4 --n 8 --backend cpu --seed 18446744073709551616
-run 2 2 "is negative" "spectrum --seed -1" -- spectrum --d 4 --n 8 --backend cpu --seed -1
-run 2 2 "the largest integer is 9223372036854775807" "spectrum --trials 9223372036854775808" -- spectrum --trials 9223372036854775808
-run 2 2 "beyond 1.7976931348623157e+308" "ridge --noise 1e400" -- ridge --noise 1e400
-run 2 2 "not a finite number" "theory --eta nan" -- theory --eta nan
-run 2 2 "a part of it is too close to 0" "spectrum --z=1+1e-320i" -- spectrum --d 4 --n 8 --backend cpu --z=1+1e-320i
-run 2 2 "more than 2^53" "theory --eta 1e-300" -- theory --eta 1e-300
+run 2 10 "the largest value is 18446744073709551615" "spectrum --seed 18446744073709551616" -- spectrum --d 4 --n 8 --backend cpu --seed 18446744073709551616
+run 2 10 "is negative" "spectrum --seed -1" -- spectrum --d 4 --n 8 --backend cpu --seed -1
+run 2 10 "the largest integer is 9223372036854775807" "spectrum --trials 9223372036854775808" -- spectrum --trials 9223372036854775808
+run 2 10 "beyond 1.7976931348623157e+308" "ridge --noise 1e400" -- ridge --noise 1e400
+run 2 10 "not a finite number" "theory --eta nan" -- theory --eta nan
+run 2 10 "a part of it is too close to 0" "spectrum --z=1+1e-320i" -- spectrum --d 4 --n 8 --backend cpu --z=1+1e-320i
+run 2 10 "more than 2^53" "theory --eta 1e-300" -- theory --eta 1e-300
 
 # ---- one clean stderr line ----
 "$RMTMC" spectrum --d 6 --n 12 --trials 4 --backend auto --quiet >"$work/out" 2>"$work/err"
@@ -119,5 +122,4 @@ PATH="$work/fakebin:$PATH" "$RMTMC" spectrum --d 6 --n 12 --trials 4 --backend c
 [ $? -eq 2 ] && [ "$(LC_ALL=C grep -c '[^[:print:]]' "$work/err")" -eq 0 ] && ok "an unknown command is echoed escaped: $(cat "$work/err")" ||
   bad "unknown command: $(cat -v "$work/err")"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -21,7 +21,7 @@ ok() { echo "ok    $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL  $1"; fail=$((fail + 1)); }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 small="spectrum --d 30 --n 60 --trials 20 --bins 10 --backend cpu --quiet"
-big="spectrum --d 200 --n 400 --trials 200000 --backend cpu --quiet" # minutes: must never start
+big="spectrum --d 200 --n 400 --trials 200000 --backend cpu --quiet" # an hour: must never start (the 20 s limit allows for a shared machine)
 ntmp() { find "$work" -name '.rmtmc-tmp.*' | wc -l; }
 have_gnuplot=0
 command -v gnuplot >/dev/null 2>&1 && have_gnuplot=1
@@ -39,7 +39,7 @@ refuse() { # what, stderr substring, args...
   local t0=$SECONDS
   "$RMTMC" $big "$@" >"$work/out" 2>"$work/err"
   local rc=$? dt=$((SECONDS - t0))
-  if [ $rc -eq 2 ] && [ $dt -le 3 ] && grep -q -- "$want" "$work/err" && [ "$(ntmp)" -eq 0 ]; then
+  if [ $rc -eq 2 ] && [ $dt -le 20 ] && grep -q -- "$want" "$work/err" && [ "$(ntmp)" -eq 0 ]; then
     ok "refused before the study ($what): $(head -c 200 "$work/err")"
   else
     bad "$what: rc=$rc in ${dt}s, stderr '$(head -c 300 "$work/err")'"

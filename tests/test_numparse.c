@@ -14,7 +14,7 @@ static void dbl(check_ctx *c, const char *s, rmtmc_num want, double val) {
   double v = -12345.0;
   rmtmc_num r = rmtmc_parse_double(s, NULL, &v);
   char line[200];
-  snprintf(line, sizeof line, "double '%s': %s%s", s, rmtmc_num_problem(r, 'd'), r == RMTMC_NUM_OK ? "" : "");
+  snprintf(line, sizeof line, "double '%s': %s", s, rmtmc_num_problem(r, 'd'));
   check_true(c, r == want && (r != RMTMC_NUM_OK || v == val), line);
 }
 

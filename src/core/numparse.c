@@ -61,15 +61,18 @@ rmtmc_num rmtmc_parse_double(const char *s, const char *end, double *out) {
   return RMTMC_NUM_OK;
 }
 
+/* An integer too long for any buffer: syntax, or out of range by its sign. */
+static rmtmc_num long_integer(const char *s, const char *end, rmtmc_num negative) {
+  size_t len = end ? (size_t)(end - s) : strlen(s);
+  for (size_t i = 0; i < len; ++i)
+    if (!((s[i] >= '0' && s[i] <= '9') || (i == 0 && (s[i] == '-' || s[i] == '+')))) return RMTMC_NUM_SYNTAX;
+  return s[0] == '-' ? negative : RMTMC_NUM_OVERFLOW;
+}
+
 rmtmc_num rmtmc_parse_int64(const char *s, const char *end, int64_t *out) {
   char buf[400];
   const char *t = span(s, end, buf, sizeof buf);
-  if (!t) {
-    size_t len = end ? (size_t)(end - s) : strlen(s);
-    for (size_t i = 0; i < len; ++i)
-      if (!((s[i] >= '0' && s[i] <= '9') || (i == 0 && (s[i] == '-' || s[i] == '+')))) return RMTMC_NUM_SYNTAX;
-    return s[0] == '-' ? RMTMC_NUM_UNDERFLOW : RMTMC_NUM_OVERFLOW;
-  }
+  if (!t) return long_integer(s, end, RMTMC_NUM_UNDERFLOW);
   const char *d = t + (*t == '+' || *t == '-');
   if (*d < '0' || *d > '9') return RMTMC_NUM_SYNTAX;
   char *stop = NULL;
@@ -84,12 +87,7 @@ rmtmc_num rmtmc_parse_int64(const char *s, const char *end, int64_t *out) {
 rmtmc_num rmtmc_parse_uint64(const char *s, const char *end, uint64_t *out) {
   char buf[400];
   const char *t = span(s, end, buf, sizeof buf);
-  if (!t) {
-    size_t len = end ? (size_t)(end - s) : strlen(s);
-    for (size_t i = 0; i < len; ++i)
-      if (!((s[i] >= '0' && s[i] <= '9') || (i == 0 && (s[i] == '-' || s[i] == '+')))) return RMTMC_NUM_SYNTAX;
-    return s[0] == '-' ? RMTMC_NUM_NEGATIVE : RMTMC_NUM_OVERFLOW;
-  }
+  if (!t) return long_integer(s, end, RMTMC_NUM_NEGATIVE);
   int neg = *t == '-';
   const char *d = t + (*t == '+' || neg);
   if (*d < '0' || *d > '9') return RMTMC_NUM_SYNTAX;

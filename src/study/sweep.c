@@ -133,13 +133,26 @@ static rmtmc_status config_text(const rmtmc_sweep_config *c, char *out, size_t c
   return RMTMC_OK;
 }
 
-/* Every point as its run will see it, before anything is computed or
- * written: the specs (a Sigma file read), the model's memory, the theory's
- * support (a real z on it), and the backend's limits at the largest point. */
+/* Point i as its run will see it (with its backend's limits too). */
+static rmtmc_status check_point(const rmtmc_sweep_config *c, int64_t i, int open_backend, rmtmc_error *err) {
+  rmtmc_spectrum_config s;
+  point_config(c, i, &s);
+  rmtmc_error e2;
+  rmtmc_status st = rmtmc_spectrum_check(&s, open_backend, &e2);
+  if (st != RMTMC_OK)
+    return rmtmc_error_set(err, st, "sweep point %lld (d = %lld, n = %lld): %s", (long long)i, (long long)s.d,
+                           (long long)s.n, e2.msg);
+  return RMTMC_OK;
+}
+
+/* Every point before anything is computed or written: the specs (a Sigma
+ * file read), the model's memory, the theory's support (a real z on it),
+ * and the backend's limits at the largest point. */
 static rmtmc_status check_points(const rmtmc_sweep_config *c, rmtmc_error *err) {
   int64_t big = 0;
   double most = -1.0;
-  for (int64_t i = 0; i < c->npoints; ++i) {
+  rmtmc_status st = RMTMC_OK;
+  for (int64_t i = 0; i < c->npoints && st == RMTMC_OK; ++i) {
     rmtmc_spectrum_config s;
     point_config(c, i, &s);
     double bytes = (double)s.d * ((double)s.n + (double)s.d);
@@ -147,20 +160,9 @@ static rmtmc_status check_points(const rmtmc_sweep_config *c, rmtmc_error *err) 
       most = bytes;
       big = i;
     }
-    rmtmc_error e2;
-    rmtmc_status st = rmtmc_spectrum_check(&s, 0, &e2);
-    if (st != RMTMC_OK)
-      return rmtmc_error_set(err, st, "sweep point %lld (d = %lld, n = %lld): %s", (long long)i, (long long)s.d,
-                             (long long)s.n, e2.msg);
+    st = check_point(c, i, 0, err);
   }
-  rmtmc_spectrum_config s;
-  point_config(c, big, &s);
-  rmtmc_error e2;
-  rmtmc_status st = rmtmc_spectrum_check(&s, 1, &e2);
-  if (st != RMTMC_OK)
-    return rmtmc_error_set(err, st, "sweep point %lld (d = %lld, n = %lld): %s", (long long)big, (long long)s.d,
-                           (long long)s.n, e2.msg);
-  return RMTMC_OK;
+  return st == RMTMC_OK ? check_point(c, big, 1, err) : st;
 }
 
 /* ---- fits ---- */
