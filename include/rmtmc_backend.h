@@ -55,6 +55,21 @@ typedef struct rmtmc_backend_info {
   int threads;          /* CPU worker threads (0 on a GPU) */
   double memory_bytes;  /* device memory (GPU) or physical memory (CPU) */
   char versions[256];   /* libraries / toolkit and driver versions */
+  /* The GPU (cuda backend; -1 and "" on the CPU): */
+  int device_ordinal;          /* CUDA ordinal (--device N) */
+  char compute_capability[16]; /* "9.0" */
+  char archs[96];              /* code in this build, and what the GPU runs:
+                                  "sm_80,sm_90 (GPU runs sm_90)" */
+  /* The symmetric eigensolver of the last work planned on this backend
+   * (rmtmc_backend_limits, rmtmc_batch_alloc), i.e. the one its trials run
+   * ("" before any plan; the run driver reads the info after planning): */
+  char solver[32];             /* cuda: "syevBatched", "syevjBatched",
+                                  "syevd"; cpu: "LAPACKE dsyevd" (ssyevd in
+                                  single precision) */
+  char solver_algorithm[48];   /* syevBatched: "CUSOLVER_ALG_1" (default),
+                                  "CUSOLVER_ALG_0"; "" for the others */
+  int solver_alg1_refused;     /* ALG_1 asked for and refused by cuSOLVER */
+  char solver_note[192];       /* why the algorithm is not the one asked for */
 } rmtmc_backend_info;
 
 /* Test hooks and measurement overrides, the same on every backend. */

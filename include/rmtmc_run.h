@@ -21,8 +21,10 @@
 extern "C" {
 #endif
 
-/* Called after every batch with the trials done and the trials in all. */
-typedef void (*rmtmc_progress_fn)(void *ctx, int64_t done, int64_t total);
+/* Called after every batch with the trials done and the trials in all.
+ * Return 0 to go on; anything else asks the run to stop: it ends there
+ * with RMTMC_ERR_CANCELLED and no result (a front end's Ctrl-C). */
+typedef int (*rmtmc_progress_fn)(void *ctx, int64_t done, int64_t total);
 
 typedef struct rmtmc_run_opts {
   int64_t trials;
@@ -48,6 +50,9 @@ typedef struct rmtmc_run_info {
   char backend_note[256];     /* why it is not the one asked for ("" if it is) */
   int64_t batch;              /* trials per backend call */
   double seconds;             /* the trials, sampling to accumulation */
+  double setup_seconds;       /* opening the backend (on a GPU: the CUDA
+                                 context and library handles), planning and
+                                 allocating the batch: paid once per run */
 } rmtmc_run_info;
 
 /* One column of the per-trial table. */

@@ -107,7 +107,8 @@ typedef struct rmtmc_spectrum_result {
   /* Per-trial table (run.save_trials; eigenvalues with run.save_eigenvalues) */
   rmtmc_trials trials;
   /* Timing */
-  double seconds, trials_per_second, theory_seconds;
+  double seconds, trials_per_second, theory_seconds; /* seconds includes
+                                   run.setup_seconds (the backend's set-up) */
 } rmtmc_spectrum_result;
 
 /* Validate the config, plan, run on the backend, compare with theory.  On

@@ -26,6 +26,7 @@ extern "C" {
   X(RMTMC_ERR_BACKEND, "backend library failure")                             \
   X(RMTMC_ERR_NO_DEVICE, "no device available")                               \
   X(RMTMC_ERR_UNSUPPORTED, "not supported by this build or backend")        \
+  X(RMTMC_ERR_CANCELLED, "stopped at the caller's request")                  \
   X(RMTMC_ERR_WRITE, "an output could not be written")
 
 typedef enum rmtmc_status {
@@ -45,6 +46,13 @@ typedef struct rmtmc_error {
 
 /* Static description of a status code ("invalid argument"). */
 const char *rmtmc_status_str(rmtmc_status s);
+
+/* Is s a failure of the input (wrong sizes, specs, values, files, a model
+ * too large, a backend this build or machine lacks) rather than of the run
+ * (memory, numerics, a backend library, a stop request)?  The command line
+ * exits 2 for the first kind and 1 for the second; the Python package
+ * raises InputError and Error. */
+int rmtmc_status_is_input(rmtmc_status s);
 
 /* Fill err (if not NULL) with code and a printf-style message; returns code,
  * so callers write `return rmtmc_error_set(err, RMTMC_ERR_INVALID, ...);`. */

@@ -56,6 +56,8 @@ typedef struct rmtmc_sweep_point {
   double se_re[RMTMC_SWEEP_MAX_Z], se_im[RMTMC_SWEEP_MAX_Z];
   double sd_re[RMTMC_SWEEP_MAX_Z], sd_im[RMTMC_SWEEP_MAX_Z];
   double seconds;
+  char backend[192]; /* where it ran: "cuda: NVIDIA H200 (GPU 0, sm_90, 132 SMs)"
+                        ("" when read back from a points.jsonl without it) */
   int resumed; /* read back from points.jsonl */
 } rmtmc_sweep_point;
 

@@ -31,6 +31,8 @@ expect_bad "too large for memory" "memory" spectrum --d 2000000 --n 2000000 --tr
 expect_bad "unknown option" "unknown option" spectrum --frobnicate 3
 expect_bad "missing value" "needs a value" spectrum --d
 expect_bad "bad backend" "not understood" spectrum --backend tpu
+expect_bad "negative device" "must be >= 0" spectrum --device -1
+expect_bad "device beyond any ordinal" "not a CUDA device ordinal" ridge --device 5000
 expect_bad "bad precision" "precision" spectrum --precision half
 expect_bad "theory: eta <= 0" "must be > 0" theory --eta 0
 expect_bad "theory: bad sigma" "not understood" theory --sigma foo

@@ -60,20 +60,23 @@ check_json "mixture from a means file" rmtmc.generative/1 generative mixture --d
 check_json "ridge ar1" rmtmc.ridge/1 ridge --d 20 --n 30 --trials 3 --sigma ar1:0.3
 
 # The result says where it ran, and the ridge result has its optimum and ridgeless rows.
-if "$RMTMC" ridge --d 20 --n 40 --trials 3 --backend cpu --batch 2 --quiet --json "$work/ok.json" 2>"$work/stderr" &&
+if "$RMTMC" ridge --d 20 --n 40 --trials 3 --backend cpu --batch 2 --device 3 --quiet --json "$work/ok.json" 2>"$work/stderr" &&
    python3 - "$work/ok.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 b = j["backend"]
 assert b["name"] == "cpu" and b["batch"] == 2 and b["threads"] >= 1, b
-assert j["timing"]["backend"] == "cpu"
+# --device names a GPU; on the CPU backend it changes nothing and no GPU is named
+assert b["device_ordinal"] is None and b["compute_capability"] == "" and b["archs"] == "", b
+assert b["solver"] == "LAPACKE dsyevd" and b["solver_algorithm"] == "" and b["solver_alg1_refused"] is False, b
+assert j["timing"]["backend"] == "cpu" and 0 <= j["timing"]["setup_seconds"] <= j["timing"]["seconds"], j["timing"]
 assert abs(j["optimum"]["lambda"] - 0.5) < 1e-6, j["optimum"]   # sigma2 d / (n R2) = 20/40
 assert j["optimum"]["risk"]["lambda"] == j["optimum"]["lambda"]
 assert j["ridgeless"]["run"] and j["ridgeless"]["risk"]["lambda"] == 0
 assert j["ridgeless"]["risk"]["bias"] is not None   # identity: exact finite-n expectation known
 PY
 then
-  echo "ok    ridge JSON: backend {name, batch, threads}, optimum at sigma2 d/(n R2), ridgeless row"
+  echo "ok    ridge JSON: backend {name, batch, threads, no GPU, eigensolver}, set-up time, optimum at sigma2 d/(n R2), ridgeless row"
   pass=$((pass + 1))
 else
   echo "FAIL  ridge JSON backend / optimum / ridgeless: $(head -c 300 "$work/stderr")"

@@ -53,6 +53,9 @@ partial = [json.loads(l) for l in open(sys.argv[3]).read().splitlines()[1:]]
 assert [p["seconds"] for p in partial] == b["run"]["point_seconds"][:2]
 lines = open(sys.argv[4]).read().splitlines()
 assert len(lines) == 5 and all(json.loads(l) for l in lines)
+# every point says where it ran, the resumed ones as read back from points.jsonl
+assert all(p["backend"].startswith("cpu: ") for p in b["points"]), [p["backend"] for p in b["points"]]
+assert [p["backend"] for p in partial] == [p["backend"] for p in b["points"][:2]]
 a.pop("run"); b.pop("run")
 assert a == b, "sweep.json differs"
 PY

@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "rmtmc.h"
+#include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
 
 int main(void) {

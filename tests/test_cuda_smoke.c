@@ -4,7 +4,17 @@
  * counts, on every Gram / eigensolver path the cuda backend has (chosen
  * through rmtmc_backend_debug).  The test hooks and the stage order:
  * test_backend_contract.c.  Skips (77) when there is no CUDA device or no
- * CUDA backend in the build. */
+ * CUDA backend in the build.
+ *
+ * `test_cuda_smoke large` (ctest test_cuda_large) runs batches past the
+ * limits the small cases never reach instead: 70000 trials in one batch, so
+ * the eigensolver loops over 5 calls of at most 16384 matrices and cuBLAS
+ * gets strided-batched gemms of 70000 matrices (more than 65535, the grid
+ * limit a batch mapped onto gridDim.y or .z would hit), trial for trial
+ * against the CPU; d and n are small so that the CPU side stays cheap.  It
+ * also checks that the backend names the eigensolver its plan chose and the
+ * cuSOLVER algorithm (ALG_1, or its refusal), the GPU's ordinal and compute
+ * capability. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -203,11 +213,61 @@ static const tcase cases[] = {
     {"gaussian d=40 n=24 ar1:0.5, single (d > n, full)", 40, 24, "ar1:0.5", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_SINGLE, 0, 3, 3},
 };
 
-/* Gram / eigensolver paths of the cuda backend (RMTMC_CUDA_GRAM / _SOLVER). */
+#define LARGE 70000
+static const tcase large_cases[] = {
+    {"gaussian d=4 n=6 identity, 70000 trials in one batch", 4, 6, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, 0, LARGE, LARGE},
+    {"rademacher d=4 n=6 ar1:0.5 (full: stride-0 gemm), trials 100000..169999", 4, 6, "ar1:0.5", RMTMC_ENTRIES_RADEMACHER, 0.0, RMTMC_PRECISION_DOUBLE, 100000, LARGE, LARGE},
+    {"gaussian d=6 n=4 identity (d > n), 70000 trials", 6, 4, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, 0, LARGE, LARGE},
+    {"gaussian d=4 n=6 identity, single, 70000 trials", 4, 6, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_SINGLE, 0, LARGE, LARGE},
+};
+
+/* Gram / eigensolver paths of the cuda backend (rmtmc_backend_debug). */
 static const char *const paths[][2] = {
     {"auto", "auto"}, {"gemm", "batched"}, {"syrk", "batched"}, {"gemm", "batched0"},
     {"gemm", "jacobi"}, {"syrk", "jacobi"}, {"gemm", "syevd"}, {"syrk", "syevd"},
 };
+/* The large batches: the default path and the Jacobi one (its own chunks). */
+static const char *const large_paths[][2] = {{"auto", "auto"}, {"gemm", "jacobi"}};
+
+/* After planning, the info names the solver the trials run and, for
+ * syevBatched, the algorithm (ALG_1 unless cuSOLVER refused it, which it
+ * then says), the GPU's ordinal and compute capability.  want: the expected
+ * solver, NULL for any. */
+static void check_solver_info(check_ctx *c, rmtmc_backend *gpu, const char *want) {
+  char what[1024];
+  rmtmc_error err;
+  rmtmc_model m;
+  if (rmtmc_model_init(&m, 4, 6, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, &err) != RMTMC_OK) {
+    check_true(c, 0, "solver info: model");
+    return;
+  }
+  rmtmc_layout r = make_spec();
+  rmtmc_work w = {.method = RMTMC_METHOD_DENSE, .model = &m, .layout = &r};
+  rmtmc_batch_limits lim = {0, 0.0};
+  rmtmc_backend_info info;
+  rmtmc_status st = rmtmc_backend_limits(gpu, &w, &lim, &err);
+  if (st == RMTMC_OK) st = rmtmc_backend_info_get(gpu, &info, &err);
+  if (st != RMTMC_OK) {
+    snprintf(what, sizeof what, "solver info: limits and info (%s)", err.msg);
+    check_true(c, 0, what);
+  } else {
+    int known = strcmp(info.solver, "syevBatched") == 0 || strcmp(info.solver, "syevjBatched") == 0 ||
+                strcmp(info.solver, "syevd") == 0;
+    int alg_ok = strcmp(info.solver, "syevBatched") != 0 ||
+                 strcmp(info.solver_algorithm, "CUSOLVER_ALG_1") == 0 ||
+                 (info.solver_alg1_refused && info.solver_note[0]);
+    snprintf(what, sizeof what,
+             "info after planning d=4: solver '%s' (want %s), algorithm '%s'%s%s%s; GPU %d, sm %s, code %s; max batch %lld",
+             info.solver, want ? want : "any", info.solver_algorithm,
+             info.solver_alg1_refused ? " ALG_1 REFUSED" : "", info.solver_note[0] ? ": " : "",
+             info.solver_note, info.device_ordinal, info.compute_capability, info.archs,
+             (long long)lim.max_trials);
+    check_true(c, known && alg_ok && (!want || strcmp(info.solver, want) == 0) &&
+                      info.device_ordinal == 0 && info.compute_capability[0] && lim.max_trials >= LARGE,
+               what);
+  }
+  rmtmc_model_free(&m);
+}
 
 static void check_planning(check_ctx *c, rmtmc_backend *gpu) {
   char what[1024];
@@ -236,8 +296,9 @@ static void check_planning(check_ctx *c, rmtmc_backend *gpu) {
   }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   check_ctx c = {0, 0};
+  const int large = argc > 1 && strcmp(argv[1], "large") == 0;
   rmtmc_error err;
   rmtmc_error_clear(&err);
   rmtmc_backend *gpu = NULL;
@@ -258,7 +319,7 @@ int main(void) {
          st == RMTMC_OK ? info.versions : "");
   check_true(&c, st == RMTMC_OK && strcmp(info.name, "cuda") == 0 && info.memory_bytes > 0,
              "info names the cuda device");
-  check_planning(&c, gpu);
+  if (!large) check_planning(&c, gpu);
   rmtmc_backend_close(gpu);
 
   rmtmc_backend *cpu = NULL;
@@ -270,22 +331,30 @@ int main(void) {
     check_true(&c, 0, "open the cpu backend");
     return check_finish(&c);
   }
-  for (size_t p = 0; p < sizeof paths / sizeof paths[0]; ++p) {
+  const size_t npaths = large ? sizeof large_paths / sizeof large_paths[0] : sizeof paths / sizeof paths[0];
+  for (size_t p = 0; p < npaths; ++p) {
+    const char *const *gs = large ? large_paths[p] : paths[p];
     char path[64];
-    snprintf(path, sizeof path, "gram %s, solver %s", paths[p][0], paths[p][1]);
+    snprintf(path, sizeof path, "gram %s, solver %s", gs[0], gs[1]);
     rmtmc_backend_opts gopts;
     rmtmc_backend_opts_default(&gopts);
-    snprintf(gopts.debug.gram, sizeof gopts.debug.gram, "%s", paths[p][0]);
-    snprintf(gopts.debug.solver, sizeof gopts.debug.solver, "%s", paths[p][1]);
+    snprintf(gopts.debug.gram, sizeof gopts.debug.gram, "%s", gs[0]);
+    snprintf(gopts.debug.solver, sizeof gopts.debug.solver, "%s", gs[1]);
     if (rmtmc_backend_open(&gpu, RMTMC_BACKEND_CUDA, &gopts, &err) != RMTMC_OK) {
       printf("cuda open (%s) failed: %s\n", path, err.msg);
       check_true(&c, 0, "open the cuda backend");
       continue;
     }
-    /* every case on the default path, the first few on the others */
-    size_t ncases = p == 0 ? sizeof cases / sizeof cases[0] : 4;
-    for (size_t k = 0; k < ncases; ++k) compare(&c, cpu, gpu, path, &cases[k]);
-    if (p != 0) compare(&c, cpu, gpu, path, &cases[7]); /* d > n */
+    if (large) {
+      check_solver_info(&c, gpu, p == 0 ? NULL : "syevjBatched");
+      for (size_t k = 0; k < sizeof large_cases / sizeof large_cases[0]; ++k)
+        compare(&c, cpu, gpu, path, &large_cases[k]);
+    } else {
+      /* every case on the default path, the first few on the others */
+      size_t ncases = p == 0 ? sizeof cases / sizeof cases[0] : 4;
+      for (size_t k = 0; k < ncases; ++k) compare(&c, cpu, gpu, path, &cases[k]);
+      if (p != 0) compare(&c, cpu, gpu, path, &cases[7]); /* d > n */
+    }
     rmtmc_backend_close(gpu);
   }
   rmtmc_backend_close(cpu);

@@ -127,20 +127,22 @@ typedef struct progress_log {
   int calls;
   int64_t last_done, last_total;
   int monotone;
+  int64_t stop_at; /* ask to stop once this many trials are done (0: never) */
 } progress_log;
 
-static void on_progress(void *ctx, int64_t done, int64_t total) {
+static int on_progress(void *ctx, int64_t done, int64_t total) {
   progress_log *p = ctx;
   p->monotone = p->monotone && done > p->last_done;
   p->calls++;
   p->last_done = done;
   p->last_total = total;
+  return p->stop_at > 0 && done >= p->stop_at;
 }
 
 static void progress_and_policy(check_ctx *c, const setup *s) {
   rmtmc_error err;
   drv_result r;
-  progress_log log = {0, 0, 0, 1};
+  progress_log log = {0, 0, 0, 1, 0};
   int64_t used = 0;
   rmtmc_status st = run(s, 640, 0, NULL, NULL, &r, &used, on_progress, &log, &err);
   rmtmc_batch_policy pol;
@@ -164,6 +166,16 @@ static void progress_and_policy(check_ctx *c, const setup *s) {
                     log.calls == (int)((640 + used - 1) / used) &&
                     log.calls >= (pol.progress_steps < 640 / pol.min_batch ? pol.progress_steps : 640 / pol.min_batch),
              what);
+  if (st == RMTMC_OK) drv_result_free(&r);
+
+  /* A progress callback that asks to stop: the run ends after that batch,
+   * with RMTMC_ERR_CANCELLED and nothing left allocated. */
+  progress_log stop = {0, 0, 0, 1, 2 * used};
+  st = run(s, 640, 0, NULL, NULL, &r, &used, on_progress, &stop, &err);
+  snprintf(what, sizeof what, "stop request after %lld trials: status %d after %d calls at %lld (%s)",
+           (long long)(2 * used), (int)st, stop.calls, (long long)stop.last_done, err.msg);
+  check_true(c, st == RMTMC_ERR_CANCELLED && stop.calls == 2 && stop.last_done == 2 * used &&
+                    strstr(err.msg, "stopped at the caller's request") != NULL, what);
   if (st == RMTMC_OK) drv_result_free(&r);
 }
 

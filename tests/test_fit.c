@@ -18,7 +18,11 @@
  * counts of the contexts are exact.  On the CPU: the same numbers for 1 and
  * 2 threads (bit for bit) and rmtmc_fit_check's refusals.  On the GPU: the
  * CPU's outputs to the same tolerance.  (The test hooks of every backend:
- * test_backend_contract.c.) */
+ * test_backend_contract.c.)
+ * `test_fit cuda large` (ctest test_fit_cuda_large): 70000 trials in one
+ * batch on the GPU against the CPU, trial for trial, so every
+ * strided-batched gemm of the fits has more than 65535 matrices and the
+ * eigensolver (with vectors) loops over 5 calls of at most 16384. */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -315,16 +319,58 @@ static const fcase cases[] = {
     {"ridge, dense Sigma (ar1), d > n", RMTMC_FIT_RIDGE, 60, 20, 0, 0, 0, "ar1:0.4", 0.3},
 };
 
+#define LARGE 70000
+static const fcase large_cases[] = {
+    {"contexts, fixed counts, d=6 c=4", RMTMC_FIT_CONTEXTS, 6, 24, 4, 2, 0, NULL, 0},
+    {"contexts, multinomial, d=6 c=4", RMTMC_FIT_CONTEXTS, 6, 24, 4, 2, 1, NULL, 0},
+    {"mixture, d=4 n=12", RMTMC_FIT_MIXTURE, 4, 12, 2, 2, 0, NULL, 0},
+    {"mixture, d=12 n=4 (Gram side)", RMTMC_FIT_MIXTURE, 12, 4, 2, 2, 0, NULL, 0},
+    {"ridge, diagonal Sigma, d=4 n=12", RMTMC_FIT_RIDGE, 4, 12, 0, 0, 0, "points:0.5:0.5,2:0.5", 0.7},
+    {"ridge, dense Sigma (ar1), d=4 n=12", RMTMC_FIT_RIDGE, 4, 12, 0, 0, 0, "ar1:0.4", 0.3},
+    {"ridge, diagonal Sigma, d=12 n=4", RMTMC_FIT_RIDGE, 12, 4, 0, 0, 0, "points:0.5:0.5,2:0.5", 0.7},
+};
+
+/* fprob_make, a failure reported as a failed check. */
+static int fprob_make_checked(check_ctx *c, fprob *f, const fcase *k) {
+  rmtmc_error err;
+  if (fprob_make(f, k, &err)) return 1;
+  char what[512];
+  snprintf(what, sizeof what, "%s: problem (%s)", k->label, err.msg);
+  check_true(c, 0, what);
+  fprob_free(f);
+  return 0;
+}
+
+/* One large batch (trials 5 .. 5 + LARGE - 1) on the GPU and on the CPU. */
+static void large_case(check_ctx *c, rmtmc_backend *gpu, rmtmc_backend *cpu, const fcase *k) {
+  char what[512];
+  rmtmc_error err;
+  fprob f;
+  if (!fprob_make_checked(c, &f, k)) return;
+  int64_t nout = rmtmc_fit_nout(&f.p);
+  double *go = calloc((size_t)(LARGE * nout), sizeof(double)), *co = calloc((size_t)(LARGE * nout), sizeof(double));
+  rmtmc_batch_limits lim = {0, 0.0};
+  rmtmc_work w = {.method = RMTMC_METHOD_FIT, .fit = &f.p};
+  rmtmc_status st = go && co ? rmtmc_backend_limits(gpu, &w, &lim, &err)
+                             : rmtmc_error_set(&err, RMTMC_ERR_NOMEM, "test: out of memory");
+  if (st == RMTMC_OK && lim.max_trials < LARGE)
+    st = rmtmc_error_set(&err, RMTMC_ERR_TOO_LARGE, "the GPU holds only %lld trials", (long long)lim.max_trials);
+  if (st == RMTMC_OK) st = run_fit(gpu, &f.p, 5, LARGE, LARGE, go, &err);
+  if (st == RMTMC_OK) st = run_fit(cpu, &f.p, 5, LARGE, LARGE, co, &err);
+  double wr = st == RMTMC_OK ? worst(co, go, LARGE * nout) : INFINITY;
+  snprintf(what, sizeof what, "%s: %d trials in one batch, cuda vs cpu: worst %.3f of tol%s%s", k->label, LARGE, wr,
+           st == RMTMC_OK ? "" : ": ", st == RMTMC_OK ? "" : err.msg);
+  check_true(c, st == RMTMC_OK && wr <= 1.0, what);
+  free(go);
+  free(co);
+  fprob_free(&f);
+}
+
 static void one_case(check_ctx *c, rmtmc_backend *be, rmtmc_backend *cpu, const fcase *k) {
   char what[512];
   rmtmc_error err;
   fprob f;
-  if (!fprob_make(&f, k, &err)) {
-    snprintf(what, sizeof what, "%s: problem (%s)", k->label, err.msg);
-    check_true(c, 0, what);
-    fprob_free(&f);
-    return;
-  }
+  if (!fprob_make_checked(c, &f, k)) return;
   const int64_t count = 4, cap = 5;
   const uint64_t trial0 = 3;
   int64_t nout = rmtmc_fit_nout(&f.p);
@@ -442,6 +488,18 @@ int main(int argc, char **argv) {
   }
   int gpu = rmtmc_backend_kind_of(be) != RMTMC_BACKEND_CPU;
   if (gpu) rmtmc_backend_open(&cpu, RMTMC_BACKEND_CPU, NULL, &err);
+  if (argc > 2 && strcmp(argv[2], "large") == 0) {
+    if (!gpu || !cpu) {
+      printf("test_fit %s large: the large batches are a GPU test (against the CPU)\n", argv[1]);
+      rmtmc_backend_close(be);
+      rmtmc_backend_close(cpu);
+      return 2;
+    }
+    for (size_t i = 0; i < sizeof large_cases / sizeof large_cases[0]; ++i) large_case(&c, be, cpu, &large_cases[i]);
+    rmtmc_backend_close(be);
+    rmtmc_backend_close(cpu);
+    return check_finish(&c);
+  }
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) one_case(&c, be, gpu ? cpu : NULL, &cases[i]);
   rmtmc_backend_close(be);
   rmtmc_backend_close(cpu);

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "rmtmc.h"
+#include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
 
 static void kat(check_ctx *c, rmtmc_u32x4 ctr, uint32_t k0, uint32_t k1, rmtmc_u32x4 want,

@@ -120,7 +120,7 @@ rmtmc_status rmtmc_backend_open(rmtmc_backend **out, rmtmc_backend_kind kind, co
       rmtmc_error_clear(&gpu_err);
       ++tried;
       if (open_with(be, registry[i], opts, &gpu_err) != RMTMC_OK)
-        snprintf(be->note, sizeof be->note, "no usable CUDA device (%.180s): falling back to the CPU backend",
+        snprintf(be->note, sizeof be->note, "no usable CUDA device (%.196s): falling back to the CPU backend",
                  gpu_err.msg);
     }
     if (!tried) snprintf(be->note, sizeof be->note, "this build has no CUDA backend: running on the CPU backend");

@@ -45,21 +45,8 @@ int cli_next(cli_args *a, int (*is_flag)(void *ctx, const char *name), void *ctx
  * 1: the run failed for another reason (memory, numerics, a library, a
  * write that failed at write time). */
 int cli_exit_code(rmtmc_status st) {
-  switch (st) {
-    case RMTMC_OK: return RMTMC_EXIT_OK;
-    case RMTMC_ERR_NOMEM:
-    case RMTMC_ERR_NUMERIC:
-    case RMTMC_ERR_NOCONV:
-    case RMTMC_ERR_BACKEND:
-    case RMTMC_ERR_WRITE: return RMTMC_EXIT_FAIL;
-    case RMTMC_ERR_INVALID:
-    case RMTMC_ERR_TOO_LARGE:
-    case RMTMC_ERR_IO:
-    case RMTMC_ERR_PARSE:
-    case RMTMC_ERR_NO_DEVICE:
-    case RMTMC_ERR_UNSUPPORTED: return RMTMC_EXIT_USAGE;
-    default: return RMTMC_EXIT_FAIL;
-  }
+  if (st == RMTMC_OK) return RMTMC_EXIT_OK;
+  return rmtmc_status_is_input(st) ? RMTMC_EXIT_USAGE : RMTMC_EXIT_FAIL;
 }
 
 int cli_fail(const char *cmd, const rmtmc_error *err) {
@@ -79,18 +66,25 @@ void cli_progress_init(cli_progress *p, int quiet) {
   p->enabled = !quiet && isatty(STDERR_FILENO);
   p->start = wall();
   p->shown = 0;
+  p->last = p->base = 0;
 }
 
-void cli_progress_update(void *ctx, int64_t done, int64_t total) {
+int cli_progress_update(void *ctx, int64_t done, int64_t total) {
   cli_progress *p = ctx;
-  if (!p->enabled) return;
+  if (!p->enabled) return 0;
+  if (done < p->last) { /* a new run: time it from here */
+    p->start = wall();
+    p->base = done;
+  }
+  p->last = done;
   double el = wall() - p->start;
-  if (el < 2.0 && !p->shown) return;
-  double rate = (double)done / el, left = rate > 0 ? (double)(total - done) / rate : 0.0;
+  if (el < 2.0 && !p->shown) return 0;
+  double rate = el > 0 ? (double)(done - p->base) / el : 0.0, left = rate > 0 ? (double)(total - done) / rate : 0.0;
   fprintf(stderr, "\r  trials %lld/%lld (%3.0f%%)  %.1f trials/s  %.0f s left   ", (long long)done,
           (long long)total, 100.0 * (double)done / (double)total, rate, left);
   fflush(stderr);
   p->shown = 1;
+  return 0;
 }
 
 void cli_progress_done(cli_progress *p) {

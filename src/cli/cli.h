@@ -69,14 +69,16 @@ void cli_outputs_free(cli_outputs *o);
 int cli_run_plots_in(const char *cmd, const char *workdir, const char *shown, const rmtmc_plot_scripts *s,
                      int keep_log);
 
-/* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet). */
+/* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet).
+ * A count that goes back (the next run of a sweep) restarts the clock. */
 typedef struct cli_progress {
   int enabled;
   double start;
   int shown;
+  int64_t last, base; /* the last count; the count the clock restarted at */
 } cli_progress;
 void cli_progress_init(cli_progress *p, int quiet);
-void cli_progress_update(void *ctx, int64_t done, int64_t total);
+int cli_progress_update(void *ctx, int64_t done, int64_t total);
 void cli_progress_done(cli_progress *p);
 
 /* Run the study `name` on the options in argv (after the command words). */

@@ -28,11 +28,14 @@ static int is_flag(void *ctx, const char *name) {
 typedef struct notice_ctx {
   const char *cmd;
   int quiet;
+  cli_progress *prog; /* a notice ends the progress line */
 } notice_ctx;
 
 static void notice(void *ctx, int level, const char *line) {
   const notice_ctx *n = ctx;
   if (level == RMTMC_NOTICE_PROGRESS && n->quiet) return;
+  cli_progress_done(n->prog);
+  n->prog->shown = 0;
   fprintf(stderr, "rmtmc %s: %s\n", n->cmd, line);
 }
 
@@ -101,7 +104,7 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
 
   cli_progress prog;
   cli_progress_init(&prog, o.quiet);
-  notice_ctx nc = {.cmd = cmd, .quiet = o.quiet};
+  notice_ctx nc = {.cmd = cmd, .quiet = o.quiet, .prog = &prog};
   rmtmc_study_set_progress(s, cli_progress_update, &prog);
   rmtmc_study_set_notice(s, notice, &nc);
   rmtmc_result *res = NULL;

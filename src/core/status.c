@@ -14,6 +14,19 @@ const char *rmtmc_status_str(rmtmc_status s) {
   return text[s];
 }
 
+int rmtmc_status_is_input(rmtmc_status s) {
+  switch (s) {
+    case RMTMC_OK:
+    case RMTMC_ERR_NOMEM:
+    case RMTMC_ERR_NUMERIC:
+    case RMTMC_ERR_NOCONV:
+    case RMTMC_ERR_BACKEND:
+    case RMTMC_ERR_CANCELLED:
+    case RMTMC_ERR_WRITE: return 0;
+    default: return 1;
+  }
+}
+
 /* One clean line: every control or non-ASCII byte as \xHH (a backslash
  * stays as it is, so text already escaped is unchanged). */
 static void clean_line(char *dst, size_t cap, const char *src) {

@@ -36,6 +36,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
                       rmtmc_error *err) {
   memset(d, 0, sizeof *d);
   d->opts = *o;
+  double t_open = rmtmc_now_seconds();
   if (o->trials < 1)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be a positive integer (got %lld)",
                            (long long)o->trials);
@@ -51,8 +52,9 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   if (rmtmc_backend_kind_of(d->be) == RMTMC_BACKEND_CPU)
     rmtmc_thread_note(o->threads, d->info.backend_note, sizeof d->info.backend_note);
   rmtmc_batch_limits lim = {.max_trials = 0, .bytes_per_trial = 0.0};
-  st = rmtmc_backend_info_get(d->be, &d->info.backend, err);
-  if (st == RMTMC_OK) st = rmtmc_backend_limits(d->be, shape, &lim, err);
+  st = rmtmc_backend_limits(d->be, shape, &lim, err);
+  /* after the plan: the info names the eigensolver the trials run */
+  if (st == RMTMC_OK) st = rmtmc_backend_info_get(d->be, &d->info.backend, err);
   if (st != RMTMC_OK) {
     drv_close(d);
     return st;
@@ -77,6 +79,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   if (batch > o->trials) batch = o->trials;
   if (batch < 1) batch = 1;
   d->batch = d->info.batch = batch;
+  d->info.setup_seconds = rmtmc_now_seconds() - t_open;
   return RMTMC_OK;
 }
 
@@ -165,7 +168,9 @@ rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, dr
   rmtmc_batch *b = NULL;
   double *out = NULL, *rows = NULL, *sums = NULL, *bsum = NULL;
   rmtmc_welford *bw = NULL;
+  double t_alloc = rmtmc_now_seconds();
   if (st == RMTMC_OK) st = rmtmc_batch_alloc(d->be, &s->work, batch, &b, err);
+  d->info.setup_seconds += rmtmc_now_seconds() - t_alloc;
   if (st == RMTMC_OK) {
     out = malloc((size_t)(batch * (nout > 0 ? nout : 1)) * sizeof(double));
     rows = s->map ? malloc((size_t)(batch * (nrow > 0 ? nrow : 1)) * sizeof(double)) : out;
@@ -200,7 +205,9 @@ rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, dr
         in_block = 0;
       }
     }
-    if (st == RMTMC_OK && o->progress) o->progress(o->progress_ctx, t + cnt - t_begin, ntr);
+    if (st == RMTMC_OK && o->progress && o->progress(o->progress_ctx, t + cnt - t_begin, ntr) != 0)
+      st = rmtmc_error_set(err, RMTMC_ERR_CANCELLED, "stopped at the caller's request after %lld of %lld trials",
+                           (long long)(t + cnt - t_begin), (long long)ntr);
   }
   r->nblocks = range->keep_blocks ? blocks_done : 0;
   free(out);

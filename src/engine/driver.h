@@ -75,7 +75,9 @@ typedef struct drv {
  * of the run, or one of the same sizes), and choose the batch: o->batch, or
  * the policy's (rmtmc_backend.h), within what fits on the backend and
  * within a quarter of the host's memory at host_per_trial bytes a trial.
- * Fills d->info except seconds.  On failure nothing is left open. */
+ * Fills d->info (after the plan: its backend info names the eigensolver
+ * the trials run) except seconds; setup_seconds is the open's, and the run
+ * adds its batch allocation.  On failure nothing is left open. */
 rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, double host_per_trial,
                       rmtmc_error *err);
 /* All the trials of d->opts. */

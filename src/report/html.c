@@ -83,15 +83,21 @@ static void kv(FILE *f, const char *k, const char *fmt, ...) {
   fprintf(f, "</td></tr>\n");
 }
 
-/* Where the trials ran: backend, device, libraries, note. */
+/* Where the trials ran: backend, device, libraries, note, eigensolver. */
 static void run_rows(FILE *f, const rmtmc_run_info *run) {
-  kv(f, "backend", "%s", run->backend.name);
-  if (run->backend.threads > 0)
-    kv(f, "device", "%s (%d threads), batch %lld", run->backend.device, run->backend.threads, (long long)run->batch);
+  const rmtmc_backend_info *b = &run->backend;
+  kv(f, "backend", "%s", b->name);
+  if (b->threads > 0)
+    kv(f, "device", "%s (%d threads), batch %lld", b->device, b->threads, (long long)run->batch);
   else
-    kv(f, "device", "%s, batch %lld", run->backend.device, (long long)run->batch);
-  kv(f, "libraries", "%s", run->backend.versions);
+    kv(f, "device", "%s, batch %lld", b->device, (long long)run->batch);
+  if (b->device_ordinal >= 0)
+    kv(f, "GPU", "ordinal %d, compute capability %s, code %s", b->device_ordinal, b->compute_capability, b->archs);
+  kv(f, "libraries", "%s", b->versions);
   if (run->backend_note[0]) kv(f, "note", "%s", run->backend_note);
+  char solver[128];
+  if (b->solver[0]) kv(f, "eigensolver", "%s", report_solver_text(b, solver, sizeof solver));
+  if (b->solver_note[0]) kv(f, "eigensolver note", "%s", b->solver_note);
 }
 
 static void verdict_cell(FILE *f, double z, int informational) {

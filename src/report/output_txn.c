@@ -2,6 +2,7 @@
  * (include/rmtmc_output.h). */
 #define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE, getdents64 */
 #include "rmtmc_output.h"
+#include "rmtmc_version.h"
 
 #include <dirent.h>
 #include <errno.h>

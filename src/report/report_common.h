@@ -4,6 +4,7 @@
 #ifndef RMTMC_REPORT_COMMON_H
 #define RMTMC_REPORT_COMMON_H
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -46,10 +47,28 @@ static inline void report_json_backend(rmtmc_json *j, const rmtmc_backend_info *
   rmtmc_json_str(j, "versions", b->versions);
   rmtmc_json_str(j, "note", note);
   rmtmc_json_int(j, "batch", batch);
+  if (b->device_ordinal >= 0) rmtmc_json_int(j, "device_ordinal", b->device_ordinal);
+  else rmtmc_json_num(j, "device_ordinal", NAN); /* null: not a GPU */
+  rmtmc_json_str(j, "compute_capability", b->compute_capability);
+  rmtmc_json_str(j, "archs", b->archs);
+  rmtmc_json_str(j, "solver", b->solver);
+  rmtmc_json_str(j, "solver_algorithm", b->solver_algorithm);
+  rmtmc_json_bool(j, "solver_alg1_refused", b->solver_alg1_refused);
+  rmtmc_json_str(j, "solver_note", b->solver_note);
   rmtmc_json_object_end(j);
 }
 
-/* "  backend cpu (DEVICE, 2 threads), batch B" and the note line, if any. */
+/* The eigensolver as the summary and the HTML name it: "syevBatched
+ * (CUSOLVER_ALG_1)", "LAPACKE dsyevd"; "" when none was planned. */
+static inline const char *report_solver_text(const rmtmc_backend_info *b, char *buf, size_t size) {
+  if (b->solver[0] && b->solver_algorithm[0]) snprintf(buf, size, "%s (%s)", b->solver, b->solver_algorithm);
+  else snprintf(buf, size, "%s", b->solver);
+  return buf;
+}
+
+/* "  backend cpu (DEVICE, 2 threads), batch B", the note line, if any, and
+ * the eigensolver line (with its algorithm and why it is not the one asked
+ * for, if so). */
 void report_backend_line(FILE *f, const rmtmc_run_info *run);
 
 /* The rows a generative or ridge study reports, in report order, each set

@@ -73,6 +73,7 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_int(&j, "bins", c->bins);
   rmtmc_json_str(&j, "backend", rmtmc_backend_kind_name(c->run.backend));
   rmtmc_json_int(&j, "threads", c->run.threads);
+  rmtmc_json_int(&j, "device", c->run.device);
   rmtmc_json_int(&j, "batch", c->run.batch);
   rmtmc_json_str(&j, "precision", precision_name(c->precision));
   rmtmc_json_array(&j, "observables");
@@ -172,6 +173,7 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_num(&j, "trials_per_second", r->trials_per_second);
   rmtmc_json_num(&j, "seconds_per_trial", r->seconds / (double)c->run.trials);
   rmtmc_json_num(&j, "theory_seconds", r->theory_seconds);
+  rmtmc_json_num(&j, "setup_seconds", r->run.setup_seconds);
   rmtmc_json_object_end(&j);
   rmtmc_json_end(&j);
   return RMTMC_OK;

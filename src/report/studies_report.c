@@ -56,6 +56,7 @@ static void timing(rmtmc_json *j, double sec, double tps, const rmtmc_run_info *
   rmtmc_json_num(j, "trials_per_second", tps);
   rmtmc_json_int(j, "threads", run->backend.threads);
   rmtmc_json_str(j, "backend", run->backend.name);
+  rmtmc_json_num(j, "setup_seconds", run->setup_seconds);
   rmtmc_json_object_end(j);
   report_json_backend(j, &run->backend, run->backend_note, run->batch);
 }
@@ -279,6 +280,10 @@ void report_backend_line(FILE *f, const rmtmc_run_info *run) {
   else
     fprintf(f, "  backend %s (%s), batch %lld\n", run->backend.name, run->backend.device, (long long)run->batch);
   if (run->backend_note[0]) fprintf(f, "  note: %s\n", run->backend_note);
+  char solver[128];
+  if (run->backend.solver[0])
+    fprintf(f, "  eigensolver %s\n", report_solver_text(&run->backend, solver, sizeof solver));
+  if (run->backend.solver_note[0]) fprintf(f, "  note: %s\n", run->backend.solver_note);
 }
 
 static void verdict(FILE *f, double z, double sec, double tps) {

@@ -48,7 +48,7 @@ static void write_point_line(FILE *f, const rmtmc_sweep_point *p) {
   jarr(f, "sd_im", p->sd_im, p->nz);
   fprintf(f, ",\"seconds\":");
   jnum(f, p->seconds);
-  fprintf(f, "}\n");
+  fprintf(f, ",\"backend\":\"%s\"}\n", p->backend); /* plain text (src/study/sweep.c) */
 }
 
 #define POINTS_NAME "points.jsonl"
@@ -116,6 +116,19 @@ static int get_arr(const char *line, const char *key, double *v, int64_t n) {
   return *p == ']';
 }
 
+/* A string value without escapes ("" when the key is absent). */
+static void get_plain_str(const char *line, const char *key, char *dst, size_t size) {
+  const char *p = find_key(line, key);
+  dst[0] = '\0';
+  if (!p || *p != '"') return;
+  const char *end = strchr(p + 1, '"');
+  if (!end) return;
+  size_t len = (size_t)(end - p - 1);
+  if (len >= size) len = size - 1;
+  memcpy(dst, p + 1, len);
+  dst[len] = '\0';
+}
+
 /* A point line of this sweep (its index's value, d, n, seed and z count);
  * NULL when it reads back, else what is wrong with it. */
 static const char *parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc_sweep_point *p) {
@@ -144,6 +157,7 @@ static const char *parse_point_line(const char *line, const rmtmc_sweep_config *
       !get_arr(line, "sd_re", p->sd_re, p->nz) || !get_arr(line, "sd_im", p->sd_im, p->nz) ||
       !get_num(line, "seconds", &p->seconds))
     return "an array of numbers is missing or malformed";
+  get_plain_str(line, "backend", p->backend, sizeof p->backend);
   p->resumed = 1;
   return NULL;
 }

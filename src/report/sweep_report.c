@@ -70,6 +70,7 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
     rmtmc_json_int(&j, "d", p->d);
     rmtmc_json_int(&j, "n", p->n);
     rmtmc_json_uint(&j, "seed", (unsigned long long)p->seed);
+    rmtmc_json_str(&j, "backend", p->backend);
     rmtmc_json_array(&j, "stieltjes");
     for (int64_t k = 0; k < p->nz; ++k) {
       rmtmc_json_object(&j, NULL);
@@ -193,6 +194,18 @@ void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r) {
   else
     fprintf(f, "rmtmc sweep over n (d = %lld), %lld trials per point, sigma %s, entries %s\n",
             (long long)c->base.d, (long long)c->base.run.trials, c->base.sigma, c->base.entries);
+  /* where the points ran: one line, or a pointer to sweep.json when a
+   * resumed sweep's points ran on different backends */
+  const char *where = NULL;
+  int differ = 0;
+  for (int64_t i = 0; i < c->npoints; ++i) {
+    const char *b = r->points[i].backend;
+    if (!b[0]) continue;
+    if (!where) where = b;
+    else if (strcmp(where, b) != 0) differ = 1;
+  }
+  if (differ) fprintf(f, "  backends differ between points (a resumed sweep): see sweep.json points[].backend\n");
+  else if (where) fprintf(f, "  backend %s\n", where);
   fprintf(f, "  %-8s %-8s %-8s %-18s %-14s %-14s\n", pn, "d", "n", "z", "|mean error|", "sd of m_d");
   for (int64_t i = 0; i < c->npoints; ++i)
     for (int64_t k = 0; k < r->nz; ++k) {

@@ -404,7 +404,7 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   drv_spec spec = {.work = work, .nrow = s.nrow, .nsum = k * c * ng, .map = contexts_map, .ctx = &s,
                    .columns = cols};
   if ((st = drv_run(&dv, &spec, &acc, err)) != RMTMC_OK) goto done;
-  r->run.seconds = dv.info.seconds;
+  r->run = dv.info; /* with the run's times */
   {
     const rmtmc_welford *w = acc.w;
     double T = (double)cfg->run.trials;
@@ -619,7 +619,7 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
     study_grid_columns(cols + 3 * g, "etest", "E_test (expectation over the test noise)", "gamma", g, cfg->gamma[g]);
   drv_spec spec = {.work = work, .nrow = 3 * ng, .map = mixture_map, .ctx = &s, .columns = cols};
   if ((st = drv_run(&dv, &spec, &acc, err)) != RMTMC_OK) goto done;
-  r->run.seconds = dv.info.seconds;
+  r->run = dv.info; /* with the run's times */
   for (int64_t g = 0; g < ng; ++g) {
     study_finish_row(&r->etest[g], cfg->gamma[g], acc.w + 3 * g);
     r->theory_first[g] = th[g].first_term;

@@ -132,7 +132,13 @@ int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_st
     o->threads = (int)(v > 1048576 ? 1048576 : v); /* the backend caps it at what the libraries allow */
   } else if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, &o->backend, err);
   else if (strcmp(name, "batch") == 0) *st = study_opt_int64(name, val, 1, &o->batch, err);
-  else if (strcmp(name, "save-trials") == 0) o->save_trials = 1;
+  else if (strcmp(name, "device") == 0) {
+    *st = study_opt_int64(name, val, 0, &v, err);
+    if (*st == RMTMC_OK && v > 1023)
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--device %lld: not a CUDA device ordinal (0, 1, ...)",
+                            (long long)v);
+    else if (*st == RMTMC_OK) o->device = (int)v;
+  } else if (strcmp(name, "save-trials") == 0) o->save_trials = 1;
   else return 0;
   return 1;
 }
@@ -163,6 +169,8 @@ void study_usage_run(FILE *f, const char *trials_default) {
           "  --seed S           seed; trial t of seed S is the same on every backend and can be replayed alone\n"
           "                     (default 1)\n"
           "  --backend B        auto | cpu | cuda (default auto: the GPU when one answers, else the CPU)\n"
+          "  --device N         which GPU (CUDA ordinal, default 0); the result names it, its compute\n"
+          "                     capability and the eigensolver\n"
           "  --threads K        CPU worker threads (default: all cores)\n"
           "  --batch B          trials per backend call (default: the backend's policy, within what fits in\n"
           "                     memory and --trials: trials/32 within [4 x threads, 4096] and 64 MiB of\n"

@@ -30,7 +30,8 @@ rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t
 rmtmc_status study_opt_spec(char *dst, size_t cap, const char *opt, const char *val, rmtmc_error *err);
 
 /* The run options: --trials (>= 2), --seed, --threads, --backend, --batch
- * (>= 1), save-trials (flag: keep the per-trial table). */
+ * (>= 1), --device (CUDA ordinal), save-trials (flag: keep the per-trial
+ * table). */
 int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err);
 
 /* The spectrum study's options (also the sweep's): --d --n --sigma

@@ -217,7 +217,7 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
                          g, grid[g]);
   drv_spec spec = {.work = work, .nrow = R_NOBS * ngrid, .map = ridge_map, .ctx = &s, .columns = cols};
   if ((st = drv_run(&dv, &spec, &acc, err)) != RMTMC_OK) goto done;
-  r->run.seconds = dv.info.seconds;
+  r->run = dv.info; /* with the run's times */
   rmtmc_pop pop = rmtmc_model_pop(&r->model);
   for (int64_t g = 0; g < nl; ++g) {
     const rmtmc_welford *w = acc.w + R_NOBS * g;

@@ -139,7 +139,7 @@ static rmtmc_status run_trials(rmtmc_spectrum_result *r, const rmtmc_layout *L, 
     r->run = d.info;
     drv_spec spec = {.work = work, .nrow = L->nobs, .columns = cols, .eig_cols = r->model.d};
     st = drv_run(&d, &spec, dr, err);
-    r->run.seconds = d.info.seconds;
+    r->run = d.info; /* with the run's times */
   }
   drv_close(&d);
   free(cols);

@@ -29,8 +29,8 @@ static void point_config(const rmtmc_sweep_config *c, int64_t i, rmtmc_spectrum_
     s->n = c->values[i];
   }
   s->run.seed = c->base.run.seed + (uint64_t)i;
-  s->run.progress = NULL;
-  s->run.progress_ctx = NULL;
+  /* progress (and a stop request: the sweep then ends with the points done
+   * so far kept in points.jsonl) comes from each point's run */
   s->run.save_trials = s->run.save_eigenvalues = 0;
 }
 
@@ -225,6 +225,15 @@ static void compute_fits(rmtmc_sweep_result *r) {
 }
 
 /* ---- the run ---- */
+/* "name: device" of the backend that ran a point, as JSON-safe plain text
+ * (quotes, backslashes and control characters become '?'), so that the line
+ * written to points.jsonl is the line read back. */
+static void backend_text(char *dst, size_t size, const rmtmc_backend_info *b) {
+  snprintf(dst, size, "%.15s: %.170s", b->name, b->device);
+  for (char *q = dst; *q; ++q)
+    if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20) *q = '?';
+}
+
 rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmtmc_sweep_result *res,
                              rmtmc_error *err) {
   memset(res, 0, sizeof *res);
@@ -281,6 +290,7 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
       p->sd_im[k] = w->im.sd;
     }
     p->seconds = sr.seconds + sr.theory_seconds;
+    backend_text(p->backend, sizeof p->backend, &sr.run.backend);
     rmtmc_spectrum_result_free(&sr);
     /* What is appended (%.17g) reads back to the same doubles, so a
      * resumed run goes on with bit-identical numbers. */

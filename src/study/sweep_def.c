@@ -33,7 +33,7 @@ static void usage(FILE *f) {
           "  --z LIST           points for m(z), off the support (default -1)\n"
           "  --trials T         trials per point (default 200)\n"
           "  --seed S           point i (0-based) runs with seed S + i (default 1)\n"
-          "  --sigma SPEC, --entries LAW, --bins K, --backend B, --threads K, --batch B,\n"
+          "  --sigma SPEC, --entries LAW, --bins K, --backend B, --device N, --threads K, --batch B,\n"
           "  --precision P      as for rmtmc spectrum\n"
           "  --out DIR          output directory (required): points.jsonl (one line per finished\n"
           "                     point; a rerun with the same config resumes from it), sweep.json\n"

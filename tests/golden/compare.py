@@ -29,10 +29,11 @@ EXCLUDED = [
     "backend/batch",          # trials per backend call (a run-shape choice)
     "config/threads",         # --threads as given
     "config/batch",           # --batch as given
+    "points/*/backend",       # sweep: where each point ran ("cpu: <CPU model>")
     "run/point_seconds",      # sweep: time of each point
     "run/seconds",            # sweep: total time
 ]
-EXCLUDED_JSONL = ["seconds"]  # sweep points.jsonl: time of each point
+EXCLUDED_JSONL = ["seconds", "backend"]  # sweep points.jsonl: time and place of each point
 
 
 def load(text):

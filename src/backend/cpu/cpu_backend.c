@@ -40,14 +40,27 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   c->threads = rmtmc_resolve_threads(opts ? opts->threads : 0); /* capped: the run's note says so */
   c->debug = debug;
+  /* BLAS single-threaded while the backend is open; the process's setting
+   * comes back at close, so whatever runs next in the same process (model
+   * set-up of the next study, a front end's second run) sees the same
+   * OpenBLAS as a fresh process: a run's numbers do not depend on the
+   * runs before it (the Python package runs many in one process). */
+  c->blas_threads = 0;
 #if defined(OPENBLAS_VERSION)
+  c->blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1); /* BLAS inside the trial-parallel loop runs single-threaded */
 #endif
   *impl = c;
   return RMTMC_OK;
 }
 
-static void cpu_close(void *impl) { free(impl); }
+static void cpu_close(void *impl) {
+  cpu_impl *c = impl;
+#if defined(OPENBLAS_VERSION)
+  if (c && c->blas_threads > 0) openblas_set_num_threads(c->blas_threads);
+#endif
+  free(c);
+}
 
 static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *err) {
   cpu_impl *c = impl;
@@ -71,6 +84,8 @@ static rmtmc_status cpu_info(void *impl, rmtmc_backend_info *out, rmtmc_error *e
   }
   out->threads = c->threads;
   out->memory_bytes = rmtmc_physical_memory(0.0);
+  out->device_ordinal = -1; /* not a GPU */
+  snprintf(out->solver, sizeof out->solver, "%s", c->solver ? c->solver : "");
 #if defined(OPENBLAS_VERSION)
   const char *v = OPENBLAS_VERSION;
   while (*v == ' ') ++v;
@@ -105,9 +120,14 @@ static double bytes_per_trial(const rmtmc_model *m) {
   return b;
 }
 
+static const char *dense_solver(const rmtmc_model *m) {
+  return m->precision == RMTMC_PRECISION_SINGLE ? "LAPACKE ssyevd" : "LAPACKE dsyevd";
+}
+
 static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
+  c->solver = dense_solver(m);
   double per = bytes_per_trial(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
@@ -141,6 +161,7 @@ static void dense_free(void *impl, void *batch) {
 static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
+  c->solver = dense_solver(m);
   const rmtmc_layout *L = w->layout;
   size_t d = (size_t)m->d, n = (size_t)m->n, k = (size_t)cap;
   cpu_batch *b = calloc(1, sizeof *b);

@@ -318,6 +318,7 @@ static void ridge_trial(const cpu_fit_batch *fb, fit_ws *w, uint64_t t, double *
 static rmtmc_status fit_limits(void *impl, const rmtmc_work *wk, rmtmc_batch_limits *lim, rmtmc_error *err) {
   cpu_impl *ci = impl;
   const rmtmc_fit_problem *p = wk->fit;
+  ci->solver = "LAPACKE dsyevd";
   double avail = 0.8 * rmtmc_available_memory();
   double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_fit_nout(p) + 4.0;
   if (fixed + per > avail) {
@@ -348,6 +349,7 @@ static void fit_free(void *impl, void *batch) {
 static rmtmc_status fit_alloc(void *impl, const rmtmc_work *wk, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *ci = impl;
   const rmtmc_fit_problem *p = wk->fit;
+  ci->solver = "LAPACKE dsyevd";
   cpu_fit_batch *fb = calloc(1, sizeof *fb);
   if (!fb) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   fb->p = *p;

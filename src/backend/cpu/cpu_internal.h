@@ -11,6 +11,9 @@
 typedef struct cpu_impl {
   int threads;
   rmtmc_backend_debug *debug; /* the test hooks (backend_check_info) */
+  int blas_threads;           /* OpenBLAS's thread count before open, restored at close */
+  const char *solver;         /* the eigensolver of the last work planned
+                                 (limits, alloc), which cpu_info reports */
 } cpu_impl;
 
 /* The fit method's table (cpu_fit.c). */

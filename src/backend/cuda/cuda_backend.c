@@ -126,12 +126,106 @@ static rmtmc_status open_handles(cuda_impl *c, rmtmc_error *err) {
   /* syevBatched: CUSOLVER_ALG_0 lets the library switch algorithms for speed;
    * CUSOLVER_ALG_1 keeps one algorithm, of consistent accuracy over all n,
    * which the theory checks want (batched0 selects ALG_0 for measurements).
-   * A library that refuses ALG_1 keeps its default: not an error. */
-  (void)cusolverDnSetAdvOptions(
-      c->params, CUSOLVERDN_SYEVBATCHED,
-      c->solver_pref == SOLVER_BATCHED0 ? CUSOLVER_ALG_0 : CUSOLVER_ALG_1);
+   * A library that refuses ALG_1 keeps its default: not an error, but the
+   * refusal is kept and every result reports it (cuda_info). */
+  c->alg = c->solver_pref == SOLVER_BATCHED0 ? CUSOLVER_ALG_0 : CUSOLVER_ALG_1;
+  c->alg_status = cusolverDnSetAdvOptions(c->params, CUSOLVERDN_SYEVBATCHED,
+                                          (cusolverAlgMode_t)c->alg);
+  c->alg_refused = c->alg_status != CUSOLVER_STATUS_SUCCESS;
+#else
+  c->alg = -1;
 #endif
   return RMTMC_OK;
+}
+
+/* The compiled architectures (CMAKE_CUDA_ARCHITECTURES, "80;90") as
+ * "sm_80,sm_90"; entries other than NN[a|f][-real|-virtual] as written;
+ * whole entries only when buf is short. */
+#ifndef RMTMC_CUDA_ARCHS
+#define RMTMC_CUDA_ARCHS "unknown"
+#endif
+static void compiled_archs(char *buf, size_t size) {
+  const char *p = RMTMC_CUDA_ARCHS;
+  size_t len = 0;
+  buf[0] = '\0';
+  while (*p && len + 1 < size) {
+    size_t k = strcspn(p, ";,");
+    char tok[32];
+    snprintf(tok, sizeof tok, "%.*s", (int)(k < 31 ? k : 31), p);
+    char *dash = strchr(tok, '-');
+    int virt = dash && strcmp(dash, "-virtual") == 0;
+    if (dash && (virt || strcmp(dash, "-real") == 0)) *dash = '\0';
+    int numeric = tok[0] >= '0' && tok[0] <= '9';
+    int w = snprintf(buf + len, size - len, "%s%s%s", len ? "," : "",
+                     numeric ? (virt ? "compute_" : "sm_") : "", tok);
+    if (w < 0 || (size_t)w >= size - len) {
+      buf[len] = '\0'; /* whole entries only */
+      break;
+    }
+    len += (size_t)w;
+    p += k;
+    if (*p) ++p;
+  }
+}
+
+/* cudaGetDeviceCount failed: say what it means (a missing driver and a
+ * driver older than this build's runtime both come as
+ * cudaErrorInsufficientDriver; cudaDriverGetVersion tells them apart). */
+static rmtmc_status no_device(cudaError_t e, rmtmc_error *err) {
+  int drv = 0;
+  (void)cudaDriverGetVersion(&drv);
+  (void)cudaGetLastError();
+  if (e == cudaErrorInsufficientDriver && drv == 0)
+    return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
+                           "no CUDA device: no NVIDIA driver is installed (libcuda not found; cudaErrorInsufficientDriver)");
+  if (e == cudaErrorInsufficientDriver)
+    return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
+                           "the NVIDIA driver is too old for this build: it supports CUDA %d.%d, the CUDA runtime built in is %d.%d (cudaErrorInsufficientDriver); update the driver or rebuild with an older toolkit",
+                           drv / 1000, (drv % 1000) / 10, CUDART_VERSION / 1000,
+                           (CUDART_VERSION % 1000) / 10);
+  if (e == cudaErrorNoDevice)
+    return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
+                           "no CUDA device: the driver (CUDA %d.%d) reports none (cudaErrorNoDevice; check CUDA_VISIBLE_DEVICES)",
+                           drv / 1000, (drv % 1000) / 10);
+  return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
+                         "no usable CUDA device: cudaGetDeviceCount failed: %s (%s)",
+                         cudaGetErrorString(e), cudaGetErrorName(e));
+}
+
+/* The device answers; can this binary drive it?  (cuda_probe_image)  A GPU
+ * the build has no code for is RMTMC_ERR_UNSUPPORTED with the rebuild flag
+ * in the message (auto falls back to the CPU with it as its note). */
+static rmtmc_status check_image(cuda_impl *c, rmtmc_error *err) {
+  int dev = c->device;
+  cudaError_t e = cudaDeviceGetAttribute(&c->cc_major, cudaDevAttrComputeCapabilityMajor, dev);
+  if (e == cudaSuccess)
+    e = cudaDeviceGetAttribute(&c->cc_minor, cudaDevAttrComputeCapabilityMinor, dev);
+  if (e != cudaSuccess) {
+    (void)cudaGetLastError();
+    return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
+                           "CUDA device %d does not answer: %s (%s)", dev,
+                           cudaGetErrorString(e), cudaGetErrorName(e));
+  }
+  int ptx = 0;
+  e = cuda_probe_image(dev, &c->image_version, &ptx);
+  if (e == cudaSuccess) return RMTMC_OK;
+  char archs[96], name[256] = "?";
+  compiled_archs(archs, sizeof archs);
+  struct cudaDeviceProp prop;
+  if (cudaGetDeviceProperties(&prop, dev) == cudaSuccess)
+    snprintf(name, sizeof name, "%s", prop.name);
+  (void)cudaGetLastError();
+  if (e == cudaErrorNoKernelImageForDevice || e == cudaErrorInvalidDeviceFunction ||
+      e == cudaErrorUnsupportedPtxVersion || e == cudaErrorInvalidPtx ||
+      e == cudaErrorInvalidKernelImage)
+    return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED,
+                           "GPU %d (%.64s) is sm_%d%d, and this build has no code it can run (built for %s: %s); rebuild with -DCMAKE_CUDA_ARCHITECTURES=%d%d or use --backend cpu",
+                           dev, name, c->cc_major, c->cc_minor, archs,
+                           cudaGetErrorName(e), c->cc_major, c->cc_minor);
+  return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
+                         "CUDA device %d (%.64s, sm_%d%d) cannot be used: %s (%s)", dev,
+                         name, c->cc_major, c->cc_minor, cudaGetErrorString(e),
+                         cudaGetErrorName(e));
 }
 
 static rmtmc_status cuda_open(const rmtmc_backend_opts *opts,
@@ -140,12 +234,7 @@ static rmtmc_status cuda_open(const rmtmc_backend_opts *opts,
   *impl = NULL;
   int ndev = 0;
   cudaError_t e = cudaGetDeviceCount(&ndev);
-  if (e != cudaSuccess) {
-    (void)cudaGetLastError();
-    return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
-                           "no CUDA device: cudaGetDeviceCount failed: %s (%s)",
-                           cudaGetErrorString(e), cudaGetErrorName(e));
-  }
+  if (e != cudaSuccess) return no_device(e, err);
   if (ndev <= 0)
     return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
                            "no CUDA device: the driver reports 0 devices");
@@ -158,7 +247,8 @@ static rmtmc_status cuda_open(const rmtmc_backend_opts *opts,
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   c->device = dev;
   c->debug = debug;
-  rmtmc_status st = read_prefs(c, err);
+  rmtmc_status st = check_image(c, err);
+  if (st == RMTMC_OK) st = read_prefs(c, err);
   if (st == RMTMC_OK) st = open_handles(c, err);
   if (st != RMTMC_OK) {
     cuda_close(c);
@@ -171,6 +261,28 @@ static rmtmc_status cuda_open(const rmtmc_backend_opts *opts,
 static void version_split(int v, int *major, int *minor) {
   *major = v / 1000;
   *minor = (v % 1000) / 10;
+}
+
+/* The solver of the last plan and the algorithm syevBatched runs. */
+static void info_solver(const cuda_impl *c, rmtmc_backend_info *out) {
+  if (c->solver_planned == SOLVER_AUTO) return; /* nothing planned yet */
+  snprintf(out->solver, sizeof out->solver, "%s", cuda_solver_name(c->solver_planned));
+  if (c->solver_planned != SOLVER_BATCHED && c->solver_planned != SOLVER_BATCHED0) return;
+  out->solver_alg1_refused = c->alg == CUSOLVER_ALG_1 && c->alg_refused;
+  if (c->alg < 0)
+    snprintf(out->solver_algorithm, sizeof out->solver_algorithm, "library default");
+  else if (c->alg_refused)
+    snprintf(out->solver_algorithm, sizeof out->solver_algorithm,
+             "library default (CUSOLVER_ALG_%d refused)", c->alg);
+  else
+    snprintf(out->solver_algorithm, sizeof out->solver_algorithm, "CUSOLVER_ALG_%d", c->alg);
+  if (c->alg < 0)
+    snprintf(out->solver_note, sizeof out->solver_note,
+             "this cuSOLVER has no CUSOLVERDN_SYEVBATCHED switch: its default algorithm runs");
+  else if (c->alg_refused)
+    snprintf(out->solver_note, sizeof out->solver_note,
+             "cusolverDnSetAdvOptions(CUSOLVERDN_SYEVBATCHED, CUSOLVER_ALG_%d) refused (%s): the library's default algorithm runs",
+             c->alg, cuda_cusolver_status_str(c->alg_status));
 }
 
 static rmtmc_status cuda_info(void *impl, rmtmc_backend_info *out,
@@ -204,6 +316,13 @@ static rmtmc_status cuda_info(void *impl, rmtmc_backend_info *out,
            tk_major, tk_minor, rt_major, rt_minor, drv_major, drv_minor,
            blas[0], blas[1], blas[2],
            sol[0], sol[1], sol[2]);
+  out->device_ordinal = c->device;
+  snprintf(out->compute_capability, sizeof out->compute_capability, "%d.%d",
+           prop.major, prop.minor);
+  char archs[64];
+  compiled_archs(archs, sizeof archs);
+  snprintf(out->archs, sizeof out->archs, "%s (GPU runs sm_%d)", archs, c->image_version);
+  info_solver(c, out);
   return RMTMC_OK;
 }
 

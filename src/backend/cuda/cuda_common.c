@@ -121,6 +121,7 @@ rmtmc_status cuda_eig_plan(cuda_impl *c, cuda_eig *e, solver_path solver,
                            int64_t m, int single, int vectors, int64_t cap,
                            void *a_probe, void *w_probe, rmtmc_error *err) {
   memset(e, 0, sizeof *e);
+  c->solver_planned = solver; /* what the trials run (cuda_info) */
   e->solver = solver;
   e->m = m;
   e->single = single;

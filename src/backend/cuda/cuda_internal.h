@@ -100,7 +100,21 @@ typedef struct cuda_impl {
   gram_path gram_pref;
   solver_path solver_pref;
   rmtmc_backend_debug *debug; /* test hooks (backend_check_info), overrides */
+  /* What open found and chose (cuda_info reports it): */
+  int cc_major, cc_minor;   /* compute capability */
+  int image_version;        /* cudaFuncGetAttributes binaryVersion (90: sm_90) */
+  int alg;                  /* CUSOLVER_ALG_x asked of syevBatched (-1: no switch) */
+  int alg_refused;          /* cusolverDnSetAdvOptions refused it */
+  cusolverStatus_t alg_status;
+  solver_path solver_planned; /* the last cuda_eig_plan's (SOLVER_AUTO: none yet) */
 } cuda_impl;
+
+/* Does this binary hold code the device can run?  cudaFuncGetAttributes on
+ * a kernel compiled like every kernel of kernels/ (same architectures):
+ * cudaSuccess with *binary_version (SASS version the driver picked, 90 for
+ * sm_90) and *ptx_version, or the runtime's error
+ * (cudaErrorNoKernelImageForDevice, ...).  cuda_probe.cu. */
+cudaError_t cuda_probe_image(int device, int *binary_version, int *ptx_version);
 
 /* cudaMalloc with an out-of-memory failure reported as RMTMC_ERR_NOMEM:
  * "cannot allocate <batch> on the GPU: X GiB for <what>". */
@@ -130,7 +144,8 @@ solver_path cuda_choose_solver(solver_path pref, int64_t m);
 
 /* Plan e for up to cap matrices of order m: chunk and workspace sizes (the
  * queries take device pointers of one matrix, a_probe, and its eigenvalues,
- * w_probe).  Allocates nothing. */
+ * w_probe).  Allocates nothing.  Records the solver in c->solver_planned:
+ * what the next trials run, which cuda_info reports. */
 rmtmc_status cuda_eig_plan(cuda_impl *c, cuda_eig *e, solver_path solver,
                            int64_t m, int single, int vectors, int64_t cap,
                            void *a_probe, void *w_probe, rmtmc_error *err);
