@@ -86,18 +86,22 @@ typedef struct rmtmc_backend_debug {
 
 /* No hooks, no overrides. */
 void rmtmc_backend_debug_default(rmtmc_backend_debug *d);
-/* The overrides from the environment (RMTMC_CUDA_GRAM, RMTMC_CUDA_SOLVER),
- * for the command line and the benchmarks; the library never reads the
- * environment itself. */
+/* The overrides from the environment (RMTMC_CUDA_GRAM, RMTMC_CUDA_SOLVER)
+ * and the test hooks (RMTMC_DEBUG_FAIL_ALLOC=N, RMTMC_DEBUG_FAIL_SOLVE=N,
+ * RMTMC_DEBUG_FAIL_TRIAL=T or T,T2), for the command line, its tests and
+ * the benchmarks; the library never reads the environment itself. */
 void rmtmc_backend_debug_from_env(rmtmc_backend_debug *d);
 
 typedef struct rmtmc_backend_opts {
   int threads;                 /* CPU worker threads, 0 = all cores */
   int device;                  /* GPU ordinal */
+  int node_rank;               /* MPI: this process's rank among those of its
+                                  node; a GPU backend takes GPU
+                                  (device + node_rank) mod its GPUs (0 alone) */
   rmtmc_backend_debug debug;
 } rmtmc_backend_opts;
 
-/* threads 0, device 0, no hooks. */
+/* threads 0, device 0, node_rank 0, no hooks. */
 void rmtmc_backend_opts_default(rmtmc_backend_opts *o);
 
 /* ---- the registry ---- */

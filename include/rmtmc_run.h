@@ -8,13 +8,17 @@
  * stops at the lowest failing trial, and accumulates every trial's numbers
  * in fixed blocks of RMTMC_ACCUM_BLOCK trials merged in block order, so the
  * numbers depend on (seed, trials) only: bit for bit on the CPU for any
- * thread count and batch size, to rounding on a GPU. */
+ * thread count and batch size, to rounding on a GPU.  With a communicator
+ * of several MPI ranks (rmtmc_comm.h) the driver divides the blocks among
+ * the ranks and rank 0 folds them in block order: the same numbers for any
+ * number of ranks. */
 #ifndef RMTMC_RUN_H
 #define RMTMC_RUN_H
 
 #include <stdint.h>
 
 #include "rmtmc_backend.h"
+#include "rmtmc_comm.h"
 #include "rmtmc_status.h"
 
 #ifdef __cplusplus
@@ -38,21 +42,39 @@ typedef struct rmtmc_run_opts {
   int save_trials;            /* keep every trial's row (rmtmc_trials) */
   int save_eigenvalues;       /* spectrum: keep every trial's eigenvalues */
   rmtmc_backend_debug debug;  /* test hooks, measurement overrides */
+  rmtmc_comm *comm;           /* the MPI ranks to divide the trials among
+                                 (NULL or one rank: this process alone) */
 } rmtmc_run_opts;
 
 /* The given trials and seed; backend auto, all threads, automatic batch,
  * nothing saved, no hooks. */
 void rmtmc_run_opts_default(rmtmc_run_opts *o, int64_t trials, uint64_t seed);
 
+/* Ranks that ran on the same host, backend and device. */
+#define RMTMC_RUN_MAX_PLACES 16
+typedef struct rmtmc_run_place {
+  char host[64];
+  char backend[16];   /* "cpu" or "cuda" */
+  char device[256];   /* the backend's device: CPU model, or GPU name and ordinal */
+  int threads;        /* CPU worker threads of each of these ranks (0 on a GPU) */
+  int ranks;          /* how many ranks */
+  char rank_list[64]; /* which: "0", "1-3,6" ("..." at the end when longer) */
+} rmtmc_run_place;
+
 /* Where a study's trials ran. */
 typedef struct rmtmc_run_info {
-  rmtmc_backend_info backend; /* the backend that ran the trials */
+  rmtmc_backend_info backend; /* the backend that ran the trials (rank 0's) */
   char backend_note[256];     /* why it is not the one asked for ("" if it is) */
-  int64_t batch;              /* trials per backend call */
-  double seconds;             /* the trials, sampling to accumulation */
+  int64_t batch;              /* trials per backend call (rank 0's) */
+  double seconds;             /* the trials, sampling to accumulation (wall clock) */
   double setup_seconds;       /* opening the backend (on a GPU: the CUDA
                                  context and library handles), planning and
                                  allocating the batch: paid once per run */
+  int ranks;                  /* processes (MPI ranks) that ran them: 1 without MPI */
+  int hosts;                  /* distinct hosts among them */
+  int nplaces;                /* entries of places */
+  int places_omitted;         /* ranks whose place did not fit in places */
+  rmtmc_run_place places[RMTMC_RUN_MAX_PLACES]; /* in order of their lowest rank */
 } rmtmc_run_info;
 
 /* One column of the per-trial table. */

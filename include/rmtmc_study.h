@@ -21,6 +21,7 @@
 
 #include <stdio.h>
 
+#include "rmtmc_comm.h"
 #include "rmtmc_plot.h"
 #include "rmtmc_report.h"
 #include "rmtmc_run.h"
@@ -63,6 +64,12 @@ void rmtmc_study_set_progress(rmtmc_study *s, rmtmc_progress_fn fn, void *ctx);
 void rmtmc_study_set_notice(rmtmc_study *s, rmtmc_notice_fn fn, void *ctx);
 /* Test hooks and measurement overrides (Monte Carlo studies). */
 void rmtmc_study_set_debug(rmtmc_study *s, const rmtmc_backend_debug *d);
+/* Monte Carlo studies: divide the trials among the MPI ranks of c
+ * (rmtmc_comm.h; NULL: this process alone).  Every rank then makes the
+ * same calls with the same options; rank 0's result is the whole result,
+ * the others' have the same numbers without per-trial rows, and only rank
+ * 0 should write.  A study without trials runs on every rank alike. */
+void rmtmc_study_set_comm(rmtmc_study *s, rmtmc_comm *c);
 /* Everything that can be checked before the run (sizes, specs, grids). */
 rmtmc_status rmtmc_study_check(rmtmc_study *s, rmtmc_error *err);
 

@@ -7,6 +7,14 @@
  * base.run.seed + i, so points are independent and any point can be rerun
  * alone.
  *
+ * MPI (base.run.comm with K > 1 ranks, rmtmc_comm.h): when the trials make
+ * at least K blocks of 64, the points run one after the other, each
+ * divided among every rank (as the spectrum study); with fewer, whole
+ * points go to the ranks, up to K at a time, each on its rank alone.  Both
+ * give one process's numbers.  Rank 0 alone reads and writes points.jsonl
+ * (in point order) and tells the other ranks which points it holds, so a
+ * rerun resumes on any number of ranks with the same numbers.
+ *
  * Output directory:
  *   points.jsonl  the checkpoint rmtmc_sweep_run keeps (read and written by
  *                 the report layer, rmtmc_sweep_points_*): line 1: the whole
@@ -102,6 +110,11 @@ typedef struct rmtmc_sweep_result {
   rmtmc_sweep_point *points; /* [npoints], valid where done */
   int64_t nz;
   rmtmc_sweep_fit err_fit[RMTMC_SWEEP_MAX_Z], sd_fit[RMTMC_SWEEP_MAX_Z];
+  rmtmc_run_info run; /* where the points computed in this run ran (the
+                         last point's, or every rank's for whole points;
+                         ranks alone when every point was read back) */
+  char divided[8];    /* MPI: "trials" (each point's trials over the ranks)
+                         or "points" (whole points); "" for one process */
 } rmtmc_sweep_result;
 
 /* Run (or resume) the sweep with its checkpoint in dir (created if

@@ -2,7 +2,9 @@
 # Install what rmtmc needs when it is missing (idempotent).
 # Debian packages.  Build: cmake, a C compiler, OpenBLAS, LAPACKE.  Tests:
 # python3 (JSON checks), pkg-config (the installed library's test), the
-# Python headers and venv (the Python package).  Pictures: gnuplot-nox.  The
+# Python headers and venv (the Python package).  Pictures: gnuplot-nox.  MPI
+# ranks (docs/cluster.md): Open MPI (libopenmpi-dev for the build,
+# openmpi-bin for mpirun; without them rmtmc runs as one process).  The
 # CUDA toolkit is used when nvcc is on PATH or in /usr/local/cuda/bin; it is
 # not installed here.
 # Python packages (PyPI, into the virtual environment build/pyenv, not the
@@ -11,7 +13,7 @@
 # them (the test test_python then skips, saying so).
 set -eu
 cd "$(dirname "$0")/.."
-pkgs="cmake gcc g++ make pkg-config libopenblas-dev liblapacke-dev python3 python3-dev python3-venv gnuplot-nox"
+pkgs="cmake gcc g++ make pkg-config libopenblas-dev liblapacke-dev python3 python3-dev python3-venv gnuplot-nox libopenmpi-dev openmpi-bin"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

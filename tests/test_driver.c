@@ -14,46 +14,21 @@
 #include "check.h"
 #include "engine/driver.h"
 #include "rmtmc.h"
+#include "support/driver_case.h"
 #include "support/backend_arg.h"
 
 static rmtmc_backend_kind kind;
-static const double z_re[2] = {-1.0, 1.0}, z_im[2] = {0.0, 0.3};
 
-typedef struct setup {
-  rmtmc_model m;
-  rmtmc_layout L;
-  rmtmc_work w;
-} setup;
-
-/* rows = the outputs; one sum column: Re m(-1) squared. */
-static rmtmc_status map(void *ctx, uint64_t trial0, int64_t count, const double *out, double *rows, double *sums,
-                        rmtmc_error *err) {
-  const setup *s = ctx;
-  for (int64_t i = 0; i < count; ++i) {
-    memcpy(rows + i * s->L.nobs, out + i * s->L.nobs, (size_t)s->L.nobs * sizeof(double));
-    sums[i] = out[i * s->L.nobs] * out[i * s->L.nobs];
-  }
-  return RMTMC_OK;
-}
-
-static rmtmc_status run(const setup *s, int64_t trials, int64_t batch, const rmtmc_backend_debug *dbg,
+static rmtmc_status run(const drv_case *s, int64_t trials, int64_t batch, const rmtmc_backend_debug *dbg,
                         const drv_range *range, drv_result *r, int64_t *batch_used, rmtmc_progress_fn progress,
                         void *pctx, rmtmc_error *err) {
   rmtmc_run_opts o;
-  rmtmc_run_opts_default(&o, trials, 99);
-  o.backend = kind;
-  o.threads = 2;
-  o.batch = batch;
-  o.save_trials = 1;
-  o.save_eigenvalues = 1;
-  o.progress = progress;
-  o.progress_ctx = pctx;
-  if (dbg) o.debug = *dbg;
+  drv_case_opts(&o, trials, 99, kind, 2, batch, dbg, progress, pctx);
   drv d;
   rmtmc_status st = drv_open(&d, &o, &s->w, 0.0, err);
   if (st != RMTMC_OK) return st;
   if (batch_used) *batch_used = d.batch;
-  drv_spec spec = {.work = s->w, .nrow = s->L.nobs, .nsum = 1, .map = map, .ctx = (void *)s, .eig_cols = s->m.d};
+  drv_spec spec = drv_case_spec(s);
   drv_range all = {0, 0, 0};
   st = drv_run_range(&d, &spec, range ? range : &all, r, err);
   drv_close(&d);
@@ -75,7 +50,7 @@ static int same(const drv_result *a, const drv_result *b, int bits) {
   return ok;
 }
 
-static void ranges(check_ctx *c, const setup *s) {
+static void ranges(check_ctx *c, const drv_case *s) {
   rmtmc_error err;
   drv_result full, part[3], folded;
   int bits = kind == RMTMC_BACKEND_CPU;
@@ -104,7 +79,7 @@ static void ranges(check_ctx *c, const setup *s) {
   }
 }
 
-static void failures(check_ctx *c, const setup *s) {
+static void failures(check_ctx *c, const drv_case *s) {
   rmtmc_backend_debug dbg;
   rmtmc_backend_debug_default(&dbg);
   dbg.fail_trial[0] = 100;
@@ -123,28 +98,12 @@ static void failures(check_ctx *c, const setup *s) {
   }
 }
 
-typedef struct progress_log {
-  int calls;
-  int64_t last_done, last_total;
-  int monotone;
-  int64_t stop_at; /* ask to stop once this many trials are done (0: never) */
-} progress_log;
-
-static int on_progress(void *ctx, int64_t done, int64_t total) {
-  progress_log *p = ctx;
-  p->monotone = p->monotone && done > p->last_done;
-  p->calls++;
-  p->last_done = done;
-  p->last_total = total;
-  return p->stop_at > 0 && done >= p->stop_at;
-}
-
-static void progress_and_policy(check_ctx *c, const setup *s) {
+static void progress_and_policy(check_ctx *c, const drv_case *s) {
   rmtmc_error err;
   drv_result r;
-  progress_log log = {0, 0, 0, 1, 0};
+  progress_log log = PROGRESS_LOG_INIT;
   int64_t used = 0;
-  rmtmc_status st = run(s, 640, 0, NULL, NULL, &r, &used, on_progress, &log, &err);
+  rmtmc_status st = run(s, 640, 0, NULL, NULL, &r, &used, progress_log_add, &log, &err);
   rmtmc_batch_policy pol;
   rmtmc_backend *be = NULL;
   rmtmc_backend_opts o;
@@ -162,7 +121,7 @@ static void progress_and_policy(check_ctx *c, const setup *s) {
   check_true(c, st == RMTMC_OK && used == want, what);
   snprintf(what, sizeof what, "progress after every batch: %d calls, ending at %lld/%lld", log.calls,
            (long long)log.last_done, (long long)log.last_total);
-  check_true(c, st == RMTMC_OK && log.monotone && log.last_done == 640 && log.last_total == 640 &&
+  check_true(c, st == RMTMC_OK && log.increasing && log.last_done == 640 && log.last_total == 640 &&
                     log.calls == (int)((640 + used - 1) / used) &&
                     log.calls >= (pol.progress_steps < 640 / pol.min_batch ? pol.progress_steps : 640 / pol.min_batch),
              what);
@@ -170,8 +129,9 @@ static void progress_and_policy(check_ctx *c, const setup *s) {
 
   /* A progress callback that asks to stop: the run ends after that batch,
    * with RMTMC_ERR_CANCELLED and nothing left allocated. */
-  progress_log stop = {0, 0, 0, 1, 2 * used};
-  st = run(s, 640, 0, NULL, NULL, &r, &used, on_progress, &stop, &err);
+  progress_log stop = PROGRESS_LOG_INIT;
+  stop.stop_at = 2 * used;
+  st = run(s, 640, 0, NULL, NULL, &r, &used, progress_log_add, &stop, &err);
   snprintf(what, sizeof what, "stop request after %lld trials: status %d after %d calls at %lld (%s)",
            (long long)(2 * used), (int)st, stop.calls, (long long)stop.last_done, err.msg);
   check_true(c, st == RMTMC_ERR_CANCELLED && stop.calls == 2 && stop.last_done == 2 * used &&
@@ -184,13 +144,11 @@ int main(int argc, char **argv) {
   int rc = test_backend_arg(argc, argv, "test_driver", &kind);
   if (rc != 0) return rc;
   rmtmc_error err;
-  setup s;
-  rmtmc_model_init(&s.m, 16, 24, "points:1:0.5,3:0.5", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, &err);
-  rmtmc_layout_request q = {.nz = 2, .z_re = z_re, .z_im = z_im,
-                            .zobs = RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES) | RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES_DERIV),
-                            .kmax = 3, .nbins = 12, .hist_lo = 0.0, .hist_hi = 8.0};
-  rmtmc_layout_build(&s.L, &q, &err);
-  s.w = (rmtmc_work){.method = RMTMC_METHOD_DENSE, .model = &s.m, .layout = &s.L};
+  drv_case s;
+  if (drv_case_init(&s, &err) != RMTMC_OK) {
+    printf("set-up: %s\n", err.msg);
+    return 1;
+  }
   ranges(&c, &s);
   failures(&c, &s);
   progress_and_policy(&c, &s);

@@ -80,10 +80,34 @@ void rmtmc_backend_debug_default(rmtmc_backend_debug *d) {
   d->fail_trial[0] = d->fail_trial[1] = -1;
 }
 
+/* A count or trial number from the environment (-1: unset or not a number >= 0). */
+static long long env_count(const char *name, const char **rest) {
+  const char *v = getenv(name);
+  if (rest) *rest = NULL;
+  if (!v || !*v) return -1;
+  char *end;
+  long long x = strtoll(v, &end, 10);
+  if (end == v || x < 0) return -1;
+  if (rest) *rest = *end == ',' ? end + 1 : NULL;
+  return x;
+}
+
 void rmtmc_backend_debug_from_env(rmtmc_backend_debug *d) {
   const char *g = getenv("RMTMC_CUDA_GRAM"), *s = getenv("RMTMC_CUDA_SOLVER");
   if (g) snprintf(d->gram, sizeof d->gram, "%s", g);
   if (s) snprintf(d->solver, sizeof d->solver, "%s", s);
+  /* the test hooks, for the command-line tests (e.g. one MPI rank failing) */
+  long long a = env_count("RMTMC_DEBUG_FAIL_ALLOC", NULL), f = env_count("RMTMC_DEBUG_FAIL_SOLVE", NULL);
+  if (a > 0) d->fail_alloc = (int)(a > 1000000 ? 1000000 : a);
+  if (f > 0) d->fail_solve = (int)(f > 1000000 ? 1000000 : f);
+  const char *rest;
+  long long t = env_count("RMTMC_DEBUG_FAIL_TRIAL", &rest);
+  if (t >= 0) d->fail_trial[0] = t;
+  if (t >= 0 && rest) {
+    char *end;
+    long long t2 = strtoll(rest, &end, 10);
+    if (end != rest && t2 >= 0) d->fail_trial[1] = t2;
+  }
 }
 
 void rmtmc_backend_opts_default(rmtmc_backend_opts *o) {

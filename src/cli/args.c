@@ -62,9 +62,11 @@ static double wall(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-void cli_progress_init(cli_progress *p, int quiet) {
-  p->enabled = !quiet && isatty(STDERR_FILENO);
+void cli_progress_init(cli_progress *p, int quiet, int lines) {
+  p->lines = lines;
+  p->enabled = !quiet && (lines || isatty(STDERR_FILENO));
   p->start = wall();
+  p->next = 10.0;
   p->shown = 0;
   p->last = p->base = 0;
 }
@@ -78,15 +80,16 @@ int cli_progress_update(void *ctx, int64_t done, int64_t total) {
   }
   p->last = done;
   double el = wall() - p->start;
-  if (el < 2.0 && !p->shown) return 0;
+  if (p->lines ? el < p->next : el < 2.0 && !p->shown) return 0;
   double rate = el > 0 ? (double)(done - p->base) / el : 0.0, left = rate > 0 ? (double)(total - done) / rate : 0.0;
-  fprintf(stderr, "\r  trials %lld/%lld (%3.0f%%)  %.1f trials/s  %.0f s left   ", (long long)done,
-          (long long)total, 100.0 * (double)done / (double)total, rate, left);
+  fprintf(stderr, "%s  trials %lld/%lld (%3.0f%%)  %.1f trials/s  %.0f s left%s", p->lines ? "" : "\r", (long long)done,
+          (long long)total, 100.0 * (double)done / (double)total, rate, left, p->lines ? "\n" : "   ");
   fflush(stderr);
   p->shown = 1;
+  while (p->next <= el) p->next += 10.0;
   return 0;
 }
 
 void cli_progress_done(cli_progress *p) {
-  if (p->shown) fputc('\n', stderr);
+  if (p->shown && !p->lines) fputc('\n', stderr);
 }

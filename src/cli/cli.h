@@ -69,19 +69,25 @@ void cli_outputs_free(cli_outputs *o);
 int cli_run_plots_in(const char *cmd, const char *workdir, const char *shown, const rmtmc_plot_scripts *s,
                      int keep_log);
 
-/* Progress line on stderr (only on a terminal, after ~2 s, not with --quiet).
- * A count that goes back (the next run of a sweep) restarts the clock. */
+/* Progress on stderr, not with --quiet: on a terminal one line rewritten
+ * in place (after ~2 s); with lines (rank 0 of an MPI job, whose stderr is
+ * the launcher's pipe to a terminal or a job's log) a whole line every
+ * 10 s.  Nothing otherwise.  A count that goes back (the next run of a
+ * sweep) restarts the clock. */
 typedef struct cli_progress {
-  int enabled;
-  double start;
+  int enabled, lines;
+  double start, next;
   int shown;
   int64_t last, base; /* the last count; the count the clock restarted at */
 } cli_progress;
-void cli_progress_init(cli_progress *p, int quiet);
+void cli_progress_init(cli_progress *p, int quiet, int lines);
 int cli_progress_update(void *ctx, int64_t done, int64_t total);
 void cli_progress_done(cli_progress *p);
 
-/* Run the study `name` on the options in argv (after the command words). */
-int cli_study(const char *name, const char *cmd, int argc, char **argv);
+/* Run the study `name` on the options in argv (after the command words),
+ * on every rank of comm (NULL: this process alone): the trials are divided
+ * among the ranks, rank 0 alone prints and writes, and every rank returns
+ * the same exit code. */
+int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_comm *comm);
 
 #endif

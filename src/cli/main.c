@@ -33,44 +33,60 @@ static int generative_usage(int to_stdout) {
 /* A word of the command line in a message: escaped, never raw bytes. */
 static const char *shown(const char *s, char *buf, size_t cap) { return rmtmc_text_escape(buf, cap, s, strlen(s)); }
 
-static int dispatch(int argc, char **argv) {
+/* The command in argv; only rank 0 of an MPI job prints. */
+static int run_command(int argc, char **argv, rmtmc_comm *comm) {
+  int root = rmtmc_comm_rank(comm) == 0;
   char buf[200];
   if (argc < 2) {
-    usage(stderr);
+    if (root) usage(stderr);
     return 2;
   }
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-    usage(stdout);
+    if (root) usage(stdout);
     return 0;
   }
   if (strcmp(cmd, "--version") == 0) {
-    printf("rmtmc %s (backends: %s)\n", rmtmc_version(), rmtmc_backends_compiled());
+    char mpi[256];
+    rmtmc_comm_library(mpi, sizeof mpi);
+    if (root) printf("rmtmc %s (backends: %s; MPI: %s)\n", rmtmc_version(), rmtmc_backends_compiled(), mpi[0] ? mpi : "not compiled in");
     return 0;
   }
   if (strcmp(cmd, "generative") == 0) { /* two words: generative contexts|mixture */
-    if (argc < 3) return generative_usage(0);
-    if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) return generative_usage(1);
+    if (argc < 3) return root ? generative_usage(0) : RMTMC_EXIT_USAGE;
+    if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) return root ? generative_usage(1) : 0;
     char name[64];
     snprintf(name, sizeof name, "generative %s", argv[2]);
     if (strcmp(argv[2], "contexts") != 0 && strcmp(argv[2], "mixture") != 0) {
-      fprintf(stderr, "rmtmc generative: error: unknown model '%s': use contexts or mixture\n",
-              shown(argv[2], buf, sizeof buf));
+      if (root)
+        fprintf(stderr, "rmtmc generative: error: unknown model '%s': use contexts or mixture\n",
+                shown(argv[2], buf, sizeof buf));
       return RMTMC_EXIT_USAGE;
     }
-    return cli_study(name, "generative", argc - 3, argv + 3);
+    return cli_study(name, "generative", argc - 3, argv + 3, comm);
   }
   for (int i = 0; i < rmtmc_study_count(); ++i)
-    if (strcmp(cmd, rmtmc_study_name(i)) == 0) return cli_study(cmd, cmd, argc - 2, argv + 2);
-  fprintf(stderr, "rmtmc: error: unknown command '%s' (see rmtmc --help)\n", shown(cmd, buf, sizeof buf));
+    if (strcmp(cmd, rmtmc_study_name(i)) == 0) return cli_study(cmd, cmd, argc - 2, argv + 2, comm);
+  if (root) fprintf(stderr, "rmtmc: error: unknown command '%s' (see rmtmc --help)\n", shown(cmd, buf, sizeof buf));
   return 2;
 }
 
-/* Standard output is part of the result: a command whose output could not
- * be written (a full disk, a closed pipe) fails, exit code 1, with the OS
- * reason. */
 int main(int argc, char **argv) {
-  int rc = dispatch(argc, argv);
+  /* Under mpirun or srun every rank runs this same command (docs/cluster.md). */
+  rmtmc_comm *comm = NULL;
+  rmtmc_error err;
+  rmtmc_error_clear(&err);
+  int rc;
+  if (rmtmc_comm_from_env(&argc, &argv, &comm, &err) != RMTMC_OK) {
+    if (rmtmc_comm_rank(comm) == 0) fprintf(stderr, "rmtmc: error: %s\n", err.msg);
+    rc = cli_exit_code(err.code);
+  } else {
+    rc = run_command(argc, argv, comm);
+  }
+  rmtmc_comm_close(comm);
+  /* Standard output is part of the result: a command whose output could
+   * not be written (a full disk, a closed pipe) fails, exit code 1, with
+   * the OS reason. */
   errno = 0;
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "rmtmc: error: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));

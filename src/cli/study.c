@@ -39,40 +39,41 @@ static void notice(void *ctx, int level, const char *line) {
   fprintf(stderr, "rmtmc %s: %s\n", n->cmd, line);
 }
 
-static int fail_free(const char *cmd, rmtmc_study *s, cli_outputs *o, const rmtmc_error *err) {
-  if (o) cli_outputs_free(o); /* nothing of the run is left */
-  int rc = cli_fail(cmd, err);
+/* A failure every rank agrees on: rank 0 says it (and drops what its
+ * outputs had begun: nothing of the run is left), every rank exits the same. */
+static int fail_free(const char *cmd, rmtmc_study *s, cli_outputs *o, const rmtmc_error *err, int root) {
+  if (o) cli_outputs_free(o);
+  int rc = root ? cli_fail(cmd, err) : cli_exit_code(err->code);
   rmtmc_study_free(s);
   return rc;
 }
 
-int cli_study(const char *name, const char *cmd, int argc, char **argv) {
+int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_comm *comm) {
+  int root = rmtmc_comm_rank(comm) == 0;
   rmtmc_error err;
   rmtmc_error_clear(&err);
   rmtmc_study *s = NULL;
-  if (rmtmc_study_new(name, &s, &err) != RMTMC_OK) return cli_fail(cmd, &err);
+  if (rmtmc_study_new(name, &s, &err) != RMTMC_OK) return root ? cli_fail(cmd, &err) : cli_exit_code(err.code);
   rmtmc_study_traits tr;
   rmtmc_study_traits_of(s, &tr);
   rmtmc_backend_debug dbg;
   rmtmc_backend_debug_default(&dbg);
   rmtmc_backend_debug_from_env(&dbg);
   rmtmc_study_set_debug(s, &dbg);
+  rmtmc_study_set_comm(s, comm);
   cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0, .gnuplot_log = 0,
                    .txn = NULL, .js = -1, .od = -1, .td = -1, .json_on_stdout = 0};
-  int save_eig = 0;
+  int save_eig = 0, help = 0;
   cli_args a = {.argc = argc, .argv = argv, .pos = 0};
   const char *opt, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  while (st == RMTMC_OK && (r = cli_next(&a, is_flag, s, &opt, &val, &err)) != 0) {
-    if (r < 0) return fail_free(cmd, s, NULL, &err);
-    if (strcmp(opt, "help") == 0) {
-      rmtmc_study_usage(s, stdout);
-      rmtmc_study_free(s);
-      return 0;
-    }
-    /* Destinations are checked once every option is known (cli_outputs_declare). */
-    if (strcmp(opt, "quiet") == 0) o.quiet = 1;
+  /* Every rank parses the same argv alike; destinations are checked once
+   * every option is known (cli_outputs_declare), by rank 0. */
+  while (st == RMTMC_OK && !help && (r = cli_next(&a, is_flag, s, &opt, &val, &err)) != 0) {
+    if (r < 0) st = err.code != RMTMC_OK ? err.code : RMTMC_ERR_INVALID;
+    else if (strcmp(opt, "help") == 0) help = 1;
+    else if (strcmp(opt, "quiet") == 0) o.quiet = 1;
     else if (strcmp(opt, "no-plots") == 0) o.no_plots = 1;
     else if (strcmp(opt, "gnuplot-log") == 0) o.gnuplot_log = 1;
     else if (strcmp(opt, "json") == 0 && !tr.needs_dir) o.json = val;
@@ -91,26 +92,39 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
       }
     }
   }
+  if (st == RMTMC_OK && help) {
+    if (root) rmtmc_study_usage(s, stdout);
+    rmtmc_study_free(s);
+    return 0;
+  }
   if (st == RMTMC_OK && save_eig && !o.trials_dir)
     st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-eigenvalues needs --save-trials DIR (where they go)");
   if (st == RMTMC_OK) st = rmtmc_study_check(s, &err);
   if (st == RMTMC_OK && tr.needs_dir && !o.out) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--out DIR is required");
   if (st == RMTMC_OK && o.gnuplot_log && (!o.out || o.no_plots))
     st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--gnuplot-log keeps gnuplot's output in --out DIR: it needs --out and pictures");
-  if (st != RMTMC_OK) return fail_free(cmd, s, NULL, &err);
+  st = rmtmc_comm_agree(comm, st, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, NULL, &err, root);
   /* Every destination against the file system, before the study. */
-  st = cli_outputs_declare(&o, &tr, &err);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err);
+  if (root) st = cli_outputs_declare(&o, &tr, &err);
+  st = rmtmc_comm_agree(comm, st, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err, root);
 
   cli_progress prog;
-  cli_progress_init(&prog, o.quiet);
+  cli_progress_init(&prog, o.quiet || !root, rmtmc_comm_size(comm) > 1);
   notice_ctx nc = {.cmd = cmd, .quiet = o.quiet, .prog = &prog};
-  rmtmc_study_set_progress(s, cli_progress_update, &prog);
-  rmtmc_study_set_notice(s, notice, &nc);
+  if (root) { /* progress counts every rank's trials (rmtmc_comm.h) */
+    rmtmc_study_set_progress(s, cli_progress_update, &prog);
+    rmtmc_study_set_notice(s, notice, &nc);
+  }
   rmtmc_result *res = NULL;
   st = rmtmc_study_run(s, tr.needs_dir ? o.out : NULL, &res, &err);
   cli_progress_done(&prog);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err);
+  st = rmtmc_comm_agree(comm, st, &err); /* a rank that failed outside a run says so here */
+  if (st != RMTMC_OK) {
+    rmtmc_result_free(res);
+    return fail_free(cmd, s, &o, &err, root);
+  }
   if (!rmtmc_result_complete(res)) { /* stopped early on purpose: nothing more to write (the state stays) */
     rmtmc_result_free(res);
     cli_outputs_free(&o);
@@ -119,14 +133,15 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv) {
   }
   /* The backend note (a CUDA fall-back, capped threads) is a line of the
    * summary; --quiet silences it with the rest. */
-  st = cli_write_outputs(cmd, res, &o, &err);
-  if (st == RMTMC_OK && !o.quiet) {
+  if (root) st = cli_write_outputs(cmd, res, &o, &err);
+  st = rmtmc_comm_agree(comm, st, &err); /* every rank exits with rank 0's outcome */
+  if (st == RMTMC_OK && root && !o.quiet) {
     FILE *f = cli_outputs_stream(&o);
     rmtmc_result_summary(res, f);
     cli_outputs_report(cmd, &o, f);
   }
   rmtmc_result_free(res);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err, root);
   cli_outputs_free(&o);
   rmtmc_study_free(s);
   return 0;

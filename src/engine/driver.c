@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/parallel.h"
 #include "core/sysinfo.h"
+#include "engine/comm.h"
 
 void rmtmc_run_opts_default(rmtmc_run_opts *o, int64_t trials, uint64_t seed) {
   memset(o, 0, sizeof *o);
@@ -37,34 +38,49 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   memset(d, 0, sizeof *d);
   d->opts = *o;
   double t_open = rmtmc_now_seconds();
+  rmtmc_status st = RMTMC_OK;
   if (o->trials < 1)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be a positive integer (got %lld)",
-                           (long long)o->trials);
-  if (o->batch < 0) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--batch must be >= 0 (0 = automatic)");
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--trials must be a positive integer (got %lld)",
+                         (long long)o->trials);
+  else if (o->batch < 0)
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--batch must be >= 0 (0 = automatic)");
   rmtmc_backend_opts bo;
   rmtmc_backend_opts_default(&bo);
-  bo.threads = o->threads;
+  bo.threads = o->threads > 0 ? o->threads : comm_cpu_threads(o->comm); /* MPI ranks divide the cores */
   bo.device = o->device;
+  bo.node_rank = comm_node_rank(o->comm);
   bo.debug = o->debug;
-  rmtmc_status st = rmtmc_backend_open(&d->be, o->backend, &bo, err);
-  if (st != RMTMC_OK) return st;
-  snprintf(d->info.backend_note, sizeof d->info.backend_note, "%s", rmtmc_backend_note(d->be));
-  if (rmtmc_backend_kind_of(d->be) == RMTMC_BACKEND_CPU)
-    rmtmc_thread_note(o->threads, d->info.backend_note, sizeof d->info.backend_note);
+  if (st == RMTMC_OK) st = rmtmc_backend_open(&d->be, o->backend, &bo, err);
   rmtmc_batch_limits lim = {.max_trials = 0, .bytes_per_trial = 0.0};
-  st = rmtmc_backend_limits(d->be, shape, &lim, err);
+  if (st == RMTMC_OK) {
+    snprintf(d->info.backend_note, sizeof d->info.backend_note, "%s", rmtmc_backend_note(d->be));
+    if (rmtmc_backend_kind_of(d->be) == RMTMC_BACKEND_CPU)
+      rmtmc_thread_note(o->threads, d->info.backend_note, sizeof d->info.backend_note);
+    st = rmtmc_backend_limits(d->be, shape, &lim, err);
+  }
   /* after the plan: the info names the eigensolver the trials run */
   if (st == RMTMC_OK) st = rmtmc_backend_info_get(d->be, &d->info.backend, err);
+  /* every rank learns where every rank runs, or every rank's failure */
+  st = drv_ranks_open(d, st, err);
   if (st != RMTMC_OK) {
     drv_close(d);
     return st;
+  }
+  /* the trials this process runs: all, or its ranks' share */
+  int64_t trials = o->trials;
+  if (comm_active(o->comm)) {
+    int64_t first, count;
+    comm_share(o->comm, (o->trials + RMTMC_ACCUM_BLOCK - 1) / RMTMC_ACCUM_BLOCK, &first, &count);
+    trials = count * RMTMC_ACCUM_BLOCK;
+    if (trials > o->trials - first * RMTMC_ACCUM_BLOCK) trials = o->trials - first * RMTMC_ACCUM_BLOCK;
+    if (trials < 1) trials = 1;
   }
   int64_t batch = o->batch;
   if (batch <= 0) {
     rmtmc_batch_policy pol;
     rmtmc_backend_policy(d->be, &pol);
     int64_t steps = pol.progress_steps > 0 ? pol.progress_steps : 1;
-    batch = (o->trials + steps - 1) / steps;
+    batch = (trials + steps - 1) / steps;
     if (batch < pol.min_batch) batch = pol.min_batch;
     if (batch > pol.max_batch) batch = pol.max_batch;
     if (pol.batch_bytes > 0 && lim.bytes_per_trial > 0) {
@@ -76,7 +92,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   if (batch > lim.max_trials) batch = lim.max_trials;
   double host_cap = host_per_trial > 0 ? 0.25 * rmtmc_physical_memory(8e9) / host_per_trial : 1e18;
   if ((double)batch > host_cap) batch = (int64_t)host_cap;
-  if (batch > o->trials) batch = o->trials;
+  if (batch > trials) batch = trials;
   if (batch < 1) batch = 1;
   d->batch = d->info.batch = batch;
   d->info.setup_seconds = rmtmc_now_seconds() - t_open;
@@ -94,7 +110,7 @@ void drv_result_free(drv_result *r) {
   memset(r, 0, sizeof *r);
 }
 
-static rmtmc_status result_init(drv_result *r, int64_t nrow, int64_t nsum, int64_t nhist, rmtmc_error *err) {
+rmtmc_status drv_result_init(drv_result *r, int64_t nrow, int64_t nsum, int64_t nhist, rmtmc_error *err) {
   memset(r, 0, sizeof *r);
   r->nrow = nrow;
   r->nsum = nsum;
@@ -117,7 +133,7 @@ static void fold_block(drv_result *r, const rmtmc_welford *bw, const double *bs)
 }
 
 /* The per-trial table's memory, checked before it is allocated. */
-static rmtmc_status keep_check(int64_t rows, int64_t cols, rmtmc_error *err) {
+rmtmc_status drv_keep_check(int64_t rows, int64_t cols, rmtmc_error *err) {
   char what[160];
   snprintf(what, sizeof what, "keeping %lld trials x %lld numbers for --save-trials", (long long)rows,
            (long long)cols);
@@ -136,12 +152,12 @@ rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, dr
                            (long long)range->first_block, (long long)o->trials);
   int64_t ntr = t_end - t_begin, batch = d->batch;
   int keep_eig = o->save_eigenvalues && s->eig_cols > 0;
-  rmtmc_status st = result_init(r, nrow, nsum, nhist, err);
+  rmtmc_status st = drv_result_init(r, nrow, nsum, nhist, err);
   if (st != RMTMC_OK) return st;
   r->trial0 = t_begin;
   r->ntrials = ntr;
   double t0 = rmtmc_now_seconds();
-  if (o->save_trials) st = keep_check(ntr, nrow + (keep_eig ? s->eig_cols : 0), err);
+  if (o->save_trials) st = drv_keep_check(ntr, nrow + (keep_eig ? s->eig_cols : 0), err);
   if (st == RMTMC_OK && o->save_trials) {
     r->trials.rows = ntr;
     r->trials.cols = nrow;
@@ -205,7 +221,9 @@ rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, dr
         in_block = 0;
       }
     }
-    if (st == RMTMC_OK && o->progress && o->progress(o->progress_ctx, t + cnt - t_begin, ntr) != 0)
+    if (st == RMTMC_OK && d->ranks) /* progress of every rank, and a stop when one failed */
+      st = comm_tick(o->comm, t + cnt - t_begin, o->trials, o->progress, o->progress_ctx, err);
+    else if (st == RMTMC_OK && o->progress && o->progress(o->progress_ctx, t + cnt - t_begin, ntr) != 0)
       st = rmtmc_error_set(err, RMTMC_ERR_CANCELLED, "stopped at the caller's request after %lld of %lld trials",
                            (long long)(t + cnt - t_begin), (long long)ntr);
   }
@@ -223,6 +241,7 @@ rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, dr
 }
 
 rmtmc_status drv_run(drv *d, const drv_spec *s, drv_result *r, rmtmc_error *err) {
+  if (comm_active(d->opts.comm)) return drv_ranks_run(d, s, r, err);
   drv_range all = {.first_block = 0, .nblocks = 0, .keep_blocks = 0};
   return drv_run_range(d, s, &all, r, err);
 }
@@ -230,7 +249,7 @@ rmtmc_status drv_run(drv *d, const drv_spec *s, drv_result *r, rmtmc_error *err)
 rmtmc_status drv_fold(drv_result *into, const drv_result *parts, int nparts, rmtmc_error *err) {
   if (nparts < 1) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "drv_fold: no parts");
   const drv_result *p0 = &parts[0];
-  rmtmc_status st = result_init(into, p0->nrow, p0->nsum, p0->nhist, err);
+  rmtmc_status st = drv_result_init(into, p0->nrow, p0->nsum, p0->nhist, err);
   if (st != RMTMC_OK) return st;
   into->trial0 = p0->trial0;
   int64_t rows = 0, eig = p0->trials.eig_cols;

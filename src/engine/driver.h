@@ -15,10 +15,17 @@
  * range per MPI rank) whose kept blocks are folded in block order
  * (drv_fold) gives the same bits as one run.
  *
- * Where ranks plug in (issue 17): each rank calls drv_run_range on its
- * blocks with keep_blocks, sends its drv_result (blocks, histogram, saved
- * rows) to rank 0, and rank 0 calls drv_fold on the parts in block order;
- * the study's finish step then runs on rank 0 only. */
+ * MPI ranks (issue 17, run option comm with several ranks; driver_ranks.c):
+ * drv_open opens every rank's backend and tells every rank where each runs
+ * (run info: ranks, hosts, places) or every rank's first failure; drv_run
+ * runs this rank's share of the blocks (comm_share) with drv_run_range and
+ * keep_blocks, progress and a stop check after every batch (comm_tick),
+ * sends the part (blocks, histogram, saved rows) to rank 0 in one message,
+ * and rank 0 folds the parts in block order (drv_fold): the numbers of one
+ * process.  Rank 0's result is the whole result; the other ranks receive
+ * the folded totals (Welford columns, sums, histogram) but no per-trial
+ * rows, so the study's finish step gives the same numbers on every rank
+ * and only rank 0 writes. */
 #ifndef RMTMC_DRIVER_H
 #define RMTMC_DRIVER_H
 
@@ -69,6 +76,7 @@ typedef struct drv {
   rmtmc_run_opts opts;
   rmtmc_run_info info;
   int64_t batch;
+  int ranks; /* a run divided among MPI ranks is under way */
 } drv;
 
 /* Open the backend of o, ask it what a batch of `shape` may hold (the work
@@ -92,5 +100,29 @@ void drv_close(drv *d);
  * trials.  into is initialised here. */
 rmtmc_status drv_fold(drv_result *into, const drv_result *parts, int nparts, rmtmc_error *err);
 void drv_result_free(drv_result *r);
+
+/* ---- inside the engine ---- */
+/* Zeroed totals of the given shape. */
+rmtmc_status drv_result_init(drv_result *r, int64_t nrow, int64_t nsum, int64_t nhist, rmtmc_error *err);
+/* A per-trial table of rows x cols doubles fits (half the physical memory). */
+rmtmc_status drv_keep_check(int64_t rows, int64_t cols, rmtmc_error *err);
+/* One rank's place (host, backend, device, threads), as it travels
+ * between ranks. */
+typedef struct drv_place {
+  char host[sizeof(((rmtmc_run_place *)0)->host)];
+  char backend[sizeof(((rmtmc_run_place *)0)->backend)];
+  char device[sizeof(((rmtmc_run_place *)0)->device)];
+  int32_t threads, rank;
+} drv_place;
+/* Where d's backend runs, as rank `rank`. */
+void drv_place_of(const drv *d, int rank, drv_place *w);
+/* The places of n ranks (in rank order) into ri's rank fields (ranks =
+ * total, the ranks of the run). */
+void drv_places_fill(rmtmc_run_info *ri, const drv_place *w, int n, int total);
+/* driver_ranks.c: the end of drv_open (st: this rank's status so far):
+ * the places of the run info, agreed by every rank; and drv_run across
+ * the ranks of d->opts.comm. */
+rmtmc_status drv_ranks_open(drv *d, rmtmc_status st, rmtmc_error *err);
+rmtmc_status drv_ranks_run(drv *d, const drv_spec *s, drv_result *r, rmtmc_error *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/numparse.h"
 #include "core/sysinfo.h"
 #include "rmtmc_rng.h"
+#include "core/blas.h"
 
 /* Largest d for which a dense Sigma^(1/2) is formed (ar1:). */
 #define RMTMC_MAX_DENSE_SIGMA 20000
@@ -216,6 +217,7 @@ static rmtmc_status build_ar1(rmtmc_model *m, double rho, rmtmc_error *err) {
   }
   for (int64_t j = 0; j < d; ++j)
     for (int64_t i = 0; i < d; ++i) v[i + j * d] = pow(rho, (double)llabs(i - j));
+  rmtmc_blas_serial();
   lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)d, v,
                                    (lapack_int)d, m->pop_eigs);
   if (info != 0) {
@@ -382,6 +384,7 @@ rmtmc_status rmtmc_model_sigma_eigen(const rmtmc_model *m, double *vals, double 
   }
   double *U = vecs ? vecs : malloc((size_t)(d * d) * sizeof(double));
   if (!U) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for Sigma's eigenvectors (d x d)");
+  rmtmc_blas_serial();
   cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)d, 1.0, m->sqrt_full, (int)d, 0.0, U, (int)d);
   lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)d, U, (lapack_int)d, vals);
   if (!vecs) free(U);

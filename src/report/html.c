@@ -98,6 +98,12 @@ static void run_rows(FILE *f, const rmtmc_run_info *run) {
   char solver[128];
   if (b->solver[0]) kv(f, "eigensolver", "%s", report_solver_text(b, solver, sizeof solver));
   if (b->solver_note[0]) kv(f, "eigensolver note", "%s", b->solver_note);
+  if (run->ranks > 1) {
+    kv(f, "MPI ranks", "%d on %d host%s", run->ranks, run->hosts, run->hosts == 1 ? "" : "s");
+    for (int k = 0; k < run->nplaces; ++k)
+      kv(f, run->places[k].ranks > 1 ? "ranks" : "rank", "%s: %s on %s (%s)", run->places[k].rank_list,
+         run->places[k].backend, run->places[k].host, run->places[k].device);
+  }
 }
 
 static void verdict_cell(FILE *f, double z, int informational) {

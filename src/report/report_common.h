@@ -58,6 +58,31 @@ static inline void report_json_backend(rmtmc_json *j, const rmtmc_backend_info *
   rmtmc_json_object_end(j);
 }
 
+/* The "ranks" object: the processes (MPI ranks) that ran the trials and
+ * where (docs/schema.md); divided: the sweep's "trials" or "points" (NULL:
+ * no such key). */
+static inline void report_json_ranks(rmtmc_json *j, const rmtmc_run_info *run, const char *divided) {
+  rmtmc_json_object(j, "ranks");
+  rmtmc_json_int(j, "count", run->ranks);
+  rmtmc_json_int(j, "hosts", run->hosts);
+  rmtmc_json_array(j, "devices");
+  for (int k = 0; k < run->nplaces; ++k) {
+    const rmtmc_run_place *p = &run->places[k];
+    rmtmc_json_object(j, NULL);
+    rmtmc_json_str(j, "host", p->host);
+    rmtmc_json_str(j, "backend", p->backend);
+    rmtmc_json_str(j, "device", p->device);
+    rmtmc_json_int(j, "threads", p->threads);
+    rmtmc_json_int(j, "ranks", p->ranks);
+    rmtmc_json_str(j, "rank_list", p->rank_list);
+    rmtmc_json_object_end(j);
+  }
+  rmtmc_json_array_end(j);
+  rmtmc_json_int(j, "ranks_not_listed", run->places_omitted);
+  if (divided) rmtmc_json_str(j, "divided", divided);
+  rmtmc_json_object_end(j);
+}
+
 /* The eigensolver as the summary and the HTML name it: "syevBatched
  * (CUSOLVER_ALG_1)", "LAPACKE dsyevd"; "" when none was planned. */
 static inline const char *report_solver_text(const rmtmc_backend_info *b, char *buf, size_t size) {

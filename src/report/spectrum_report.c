@@ -83,6 +83,7 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_object_end(&j);
 
   report_json_backend(&j, &r->run.backend, r->run.backend_note, r->run.batch);
+  report_json_ranks(&j, &r->run, NULL);
 
   rmtmc_json_object(&j, "theory");
   rmtmc_json_array(&j, "support");

@@ -59,6 +59,7 @@ static void timing(rmtmc_json *j, double sec, double tps, const rmtmc_run_info *
   rmtmc_json_num(j, "setup_seconds", run->setup_seconds);
   rmtmc_json_object_end(j);
   report_json_backend(j, &run->backend, run->backend_note, run->batch);
+  report_json_ranks(j, run, NULL);
 }
 
 /* Closes the top object; a write error on f is reported. */
@@ -284,6 +285,10 @@ void report_backend_line(FILE *f, const rmtmc_run_info *run) {
   if (run->backend.solver[0])
     fprintf(f, "  eigensolver %s\n", report_solver_text(&run->backend, solver, sizeof solver));
   if (run->backend.solver_note[0]) fprintf(f, "  note: %s\n", run->backend.solver_note);
+  if (run->ranks > 1) /* MPI: rank 0's backend above; every rank's place here */
+    for (int k = 0; k < run->nplaces; ++k)
+      fprintf(f, "  %s %s: %s on %s (%s)\n", run->places[k].ranks > 1 ? "ranks" : "rank", run->places[k].rank_list,
+              run->places[k].backend, run->places[k].host, run->places[k].device);
 }
 
 static void verdict(FILE *f, double z, double sec, double tps) {

@@ -9,6 +9,7 @@
 #include "rmtmc_plot.h"
 #include "rmtmc_report.h"
 #include "rmtmc_sweep.h"
+#include "report/report_common.h"
 
 /* ---- sweep.json, sweep.csv, plot_sweep.gp ---- */
 static void fit_obj(rmtmc_json *j, const rmtmc_sweep_point *p0, int64_t k, const char *obs,
@@ -122,6 +123,7 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
   rmtmc_json_array_end(&j);
   rmtmc_json_num(&j, "seconds", tot);
   rmtmc_json_object_end(&j);
+  report_json_ranks(&j, &r->run, r->divided[0] ? r->divided : "none");
   rmtmc_json_end(&j);
   return RMTMC_OK;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/numfile.h"
+#include "core/blas.h"
 #include "core/parallel.h"
 #include "core/sysinfo.h"
 #include "engine/driver.h"
@@ -609,6 +610,7 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   rmtmc_work work = {.method = RMTMC_METHOD_FIT, .fit = &p};
   if ((st = drv_open(&dv, &r->config.run, &work, 8.0 * (double)rmtmc_fit_nout(&p), err)) != RMTMC_OK) goto done;
   r->run = dv.info;
+  rmtmc_blas_serial();
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)c, (int)c, (int)d, 1.0, r->M, (int)d, r->M, (int)d,
               0.0, r->G, (int)c);
   for (int64_t a = 0; a < c; ++a) /* exact symmetry */

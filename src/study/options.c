@@ -169,14 +169,16 @@ void study_usage_run(FILE *f, const char *trials_default) {
           "  --seed S           seed; trial t of seed S is the same on every backend and can be replayed alone\n"
           "                     (default 1)\n"
           "  --backend B        auto | cpu | cuda (default auto: the GPU when one answers, else the CPU)\n"
-          "  --device N         which GPU (CUDA ordinal, default 0); the result names it, its compute\n"
-          "                     capability and the eigensolver\n"
-          "  --threads K        CPU worker threads (default: all cores)\n"
+          "  --device N         which GPU (CUDA ordinal, default 0; MPI ranks: N + the rank on its node,\n"
+          "                     mod the GPUs); the result names it, its compute capability and the eigensolver\n"
+          "  --threads K        CPU worker threads (default: all cores; an MPI rank: its share of them)\n"
           "  --batch B          trials per backend call (default: the backend's policy, within what fits in\n"
           "                     memory and --trials: trials/32 within [4 x threads, 4096] and 64 MiB of\n"
           "                     batch memory on the CPU, trials/16 within [64, 2048] on a GPU)\n"
           "  --save-trials DIR  also write every trial's numbers: DIR/observables.npy (trials x columns,\n"
-          "                     float64) and DIR/columns.json (docs/per_trial.md)\n",
+          "                     float64) and DIR/columns.json (docs/per_trial.md)\n"
+          "  (mpirun -n K rmtmc ... or srun: the trials divided among K MPI ranks, one per GPU, with the\n"
+          "  numbers of one process; docs/cluster.md)\n",
           trials_default);
 }
 

@@ -109,6 +109,11 @@ void rmtmc_study_set_debug(rmtmc_study *s, const rmtmc_backend_debug *d) {
   if (o) o->debug = *d;
 }
 
+void rmtmc_study_set_comm(rmtmc_study *s, rmtmc_comm *c) {
+  rmtmc_run_opts *o = run_opts(s);
+  if (o) o->comm = c;
+}
+
 rmtmc_status rmtmc_study_check(rmtmc_study *s, rmtmc_error *err) {
   return s->def->check ? s->def->check(s->cfg, err) : RMTMC_OK;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/blas.h"
 #include "core/parallel.h"
 #include "engine/driver.h"
 #include "rmtmc_accum.h"
@@ -179,6 +180,7 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
     U = malloc((size_t)(d * d) * sizeof(double));
     if (!U) { st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory (d x d)"); goto done; }
     if ((st = rmtmc_model_sigma_eigen(&r->model, r->s, U, err)) != RMTMC_OK) goto done;
+    rmtmc_blas_serial();
     cblas_dgemv(CblasColMajor, CblasTrans, (int)d, (int)d, 1.0, U, (int)d, r->beta, 1, 0.0, r->b2, 1);
     for (int64_t j = 0; j < d; ++j) r->b2[j] *= r->b2[j];
   }

@@ -11,6 +11,8 @@
 
 #include "rmtmc.h"
 #include "rmtmc_sweep.h"
+#include "engine/comm.h"
+#include "engine/driver.h"
 
 void rmtmc_sweep_config_default(rmtmc_sweep_config *c) {
   memset(c, 0, sizeof *c);
@@ -234,6 +236,156 @@ static void backend_text(char *dst, size_t size, const rmtmc_backend_info *b) {
     if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20) *q = '?';
 }
 
+/* MPI: rank 0's points read back (have, the points, the count) to every
+ * rank, or rank 0's failure to read them. */
+static rmtmc_status share_resumed(rmtmc_comm *comm, rmtmc_status st, rmtmc_sweep_result *res, int *have,
+                                  rmtmc_error *err) {
+  if (!comm_active(comm)) return st;
+  size_t np = (size_t)res->config.npoints;
+  comm_buf part = {NULL, 0}, out = {NULL, 0};
+  if (st == RMTMC_OK && rmtmc_comm_rank(comm) == 0) {
+    comm_pack p;
+    comm_pack_init(&p, &part);
+    comm_pack_bytes(&p, &res->resumed, sizeof res->resumed);
+    comm_pack_bytes(&p, have, np * sizeof *have);
+    comm_pack_bytes(&p, res->points, np * sizeof *res->points);
+    if (p.failed) st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  }
+  st = comm_exchange(comm, st, err, &part, NULL, NULL, &out);
+  if (st == RMTMC_OK) {
+    comm_unpack u = {.b = &out, .at = 0};
+    if (!comm_unpack_bytes(&u, &res->resumed, sizeof res->resumed) || !comm_unpack_bytes(&u, have, np * sizeof *have) ||
+        !comm_unpack_bytes(&u, res->points, np * sizeof *res->points))
+      st = rmtmc_error_set(err, RMTMC_ERR_BACKEND, "internal error: malformed sweep points from rank 0");
+  }
+  comm_buf_free(&out);
+  return st;
+}
+/* The spectrum study at point i on comm (NULL: this process alone). */
+static rmtmc_status run_point(const rmtmc_sweep_config *c, int64_t i, rmtmc_comm *comm, rmtmc_sweep_point *p,
+                              rmtmc_run_info *run, rmtmc_error *err) {
+  rmtmc_spectrum_config sc;
+  point_config(c, i, &sc);
+  sc.run.comm = comm;
+  rmtmc_spectrum_result sr;
+  rmtmc_status st = rmtmc_spectrum_run(&sc, &sr, err);
+  if (st != RMTMC_OK) return st;
+  memset(p, 0, sizeof *p);
+  p->index = i;
+  p->value = c->values[i];
+  p->d = sc.d;
+  p->n = sc.n;
+  p->seed = sc.run.seed;
+  p->nz = sr.nz;
+  for (int64_t k = 0; k < sr.nz; ++k) {
+    const rmtmc_stieltjes_row *w = &sr.zobs[RMTMC_ZOBS_STIELTJES].rows[k];
+    p->z_re[k] = w->z_re;
+    p->z_im[k] = w->z_im;
+    p->emp_re[k] = w->re.mean;
+    p->emp_im[k] = w->im.mean;
+    p->th_re[k] = w->theory_re;
+    p->th_im[k] = w->theory_im;
+    p->se_re[k] = w->re.stderr_;
+    p->se_im[k] = w->im.stderr_;
+    p->sd_re[k] = w->re.sd;
+    p->sd_im[k] = w->im.sd;
+  }
+  p->seconds = sr.seconds + sr.theory_seconds;
+  backend_text(p->backend, sizeof p->backend, &sr.run.backend);
+  *run = sr.run;
+  rmtmc_spectrum_result_free(&sr);
+  return RMTMC_OK;
+}
+
+/* A point done: checkpointed (rank 0: what is appended, %.17g, reads back
+ * to the same doubles, so a resumed run goes on with bit-identical
+ * numbers), counted, announced.  A failure on rank 0 reaches the other
+ * ranks at their next collective step. */
+static rmtmc_status point_done(const rmtmc_sweep_config *c, const char *dir, int root, rmtmc_sweep_result *res,
+                               rmtmc_sweep_point *p, int *have, int64_t *fresh, rmtmc_error *err) {
+  if (root) {
+    rmtmc_status st = rmtmc_sweep_points_append(dir, res, p, err);
+    if (st != RMTMC_OK) return st;
+  }
+  have[p->index] = 1;
+  ++*fresh;
+  if (c->on_point) c->on_point(c->on_point_ctx, p, c->npoints);
+  return RMTMC_OK;
+}
+
+/* MPI with fewer trial blocks than ranks: whole points over the ranks, in
+ * rounds of up to one point per rank (the lowest pending points, so the
+ * checkpoint keeps the order of one process); each point runs on its rank
+ * alone (the same numbers as one process).  Rank 0 gathers each round's
+ * points and where they ran. */
+typedef struct point_part {
+  rmtmc_sweep_point p;
+  drv_place place;
+} point_part;
+
+static rmtmc_status concat_parts(void *ctx, const comm_buf *parts, int nparts, comm_buf *outcome, rmtmc_error *err) {
+  comm_pack pk;
+  comm_pack_init(&pk, outcome);
+  for (int q = 0; q < nparts; ++q) comm_pack_bytes(&pk, parts[q].data, parts[q].len);
+  return pk.failed ? rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory") : RMTMC_OK;
+}
+
+static rmtmc_status run_rounds(const rmtmc_sweep_config *c, const char *dir, rmtmc_sweep_result *res, int *have,
+                               int64_t *fresh, rmtmc_error *err) {
+  rmtmc_comm *comm = c->base.run.comm;
+  int k = rmtmc_comm_size(comm), rank = rmtmc_comm_rank(comm), root = rank == 0;
+  int64_t *idx = calloc((size_t)k, sizeof *idx);
+  drv_place *places = calloc((size_t)k, sizeof *places);
+  int *placed = calloc((size_t)k, sizeof *placed);
+  rmtmc_status st = idx && places && placed ? RMTMC_OK : rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  st = rmtmc_comm_agree(comm, st, err);
+  while (st == RMTMC_OK) {
+    int n = 0;
+    for (int64_t i = 0; i < c->npoints && n < k; ++i)
+      if (!have[i] && (c->stop_after <= 0 || *fresh + n < c->stop_after)) idx[n++] = i;
+    if (n == 0) break;
+    comm_buf part = {NULL, 0}, out = {NULL, 0};
+    rmtmc_status mine = RMTMC_OK;
+    if (rank < n) {
+      point_part pp;
+      rmtmc_run_info ri;
+      memset(&pp, 0, sizeof pp);
+      mine = run_point(c, idx[rank], comm_alone(comm), &pp.p, &ri, err);
+      if (mine == RMTMC_OK) {
+        snprintf(pp.place.host, sizeof pp.place.host, "%s", ri.places[0].host);
+        snprintf(pp.place.backend, sizeof pp.place.backend, "%s", ri.places[0].backend);
+        snprintf(pp.place.device, sizeof pp.place.device, "%s", ri.places[0].device);
+        pp.place.threads = ri.places[0].threads;
+        pp.place.rank = rank;
+        comm_pack pk;
+        comm_pack_init(&pk, &part);
+        comm_pack_bytes(&pk, &pp, sizeof pp);
+        if (pk.failed) mine = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+      }
+    }
+    st = comm_exchange(comm, mine, err, &part, concat_parts, NULL, &out);
+    if (st == RMTMC_OK && out.len != (size_t)n * sizeof(point_part))
+      st = rmtmc_error_set(err, RMTMC_ERR_BACKEND, "internal error: %zu bytes of sweep points from rank 0", out.len);
+    for (int q = 0; q < n && st == RMTMC_OK; ++q) {
+      point_part pp;
+      memcpy(&pp, out.data + (size_t)q * sizeof pp, sizeof pp);
+      res->points[idx[q]] = pp.p;
+      if (!placed[q]) places[q] = pp.place;
+      placed[q] = 1;
+      st = point_done(c, dir, root, res, &res->points[idx[q]], have, fresh, err);
+    }
+    comm_buf_free(&out);
+  }
+  int np = 0;
+  for (int q = 0; q < k && places; ++q)
+    if (placed && placed[q]) places[np++] = places[q];
+  if (np > 0) drv_places_fill(&res->run, places, np, k);
+  free(idx);
+  free(places);
+  free(placed);
+  return st;
+}
+
 rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmtmc_sweep_result *res,
                              rmtmc_error *err) {
   memset(res, 0, sizeof *res);
@@ -255,50 +407,26 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
     rmtmc_sweep_result_free(res);
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   }
-  st = rmtmc_sweep_points_resume(dir, res, have, err);
+  /* MPI: rank 0 keeps the checkpoint and tells the other ranks what it
+   * holds; each point's trials are divided among the ranks when every rank
+   * gets a block of them, else whole points go to the ranks */
+  rmtmc_comm *comm = c->base.run.comm;
+  int root = rmtmc_comm_rank(comm) == 0;
+  if (root) st = rmtmc_sweep_points_resume(dir, res, have, err);
+  st = share_resumed(comm, st, res, have, err);
+  res->run.ranks = rmtmc_comm_size(comm);
+  int by_points = comm_active(comm) && (c->base.run.trials + RMTMC_ACCUM_BLOCK - 1) / RMTMC_ACCUM_BLOCK < rmtmc_comm_size(comm);
+  if (comm_active(comm)) snprintf(res->divided, sizeof res->divided, "%s", by_points ? "points" : "trials");
   int64_t fresh = 0;
   if (st == RMTMC_OK && res->resumed > 0 && c->on_resume) c->on_resume(c->on_point_ctx, res->resumed, c->npoints);
   for (int64_t i = 0; i < c->npoints && st == RMTMC_OK; ++i)
     if (have[i] && c->on_point) c->on_point(c->on_point_ctx, &res->points[i], c->npoints);
-  for (int64_t i = 0; i < c->npoints && st == RMTMC_OK; ++i) {
+  if (st == RMTMC_OK && by_points) st = run_rounds(c, dir, res, have, &fresh, err);
+  for (int64_t i = 0; i < c->npoints && st == RMTMC_OK && !by_points; ++i) {
     if (have[i]) continue;
     if (c->stop_after > 0 && fresh >= c->stop_after) break;
-    rmtmc_spectrum_config sc;
-    point_config(c, i, &sc);
-    rmtmc_spectrum_result sr;
-    st = rmtmc_spectrum_run(&sc, &sr, err);
-    if (st != RMTMC_OK) break;
-    rmtmc_sweep_point *p = &res->points[i];
-    memset(p, 0, sizeof *p);
-    p->index = i;
-    p->value = c->values[i];
-    p->d = sc.d;
-    p->n = sc.n;
-    p->seed = sc.run.seed;
-    p->nz = sr.nz;
-    for (int64_t k = 0; k < sr.nz; ++k) {
-      const rmtmc_stieltjes_row *w = &sr.zobs[RMTMC_ZOBS_STIELTJES].rows[k];
-      p->z_re[k] = w->z_re;
-      p->z_im[k] = w->z_im;
-      p->emp_re[k] = w->re.mean;
-      p->emp_im[k] = w->im.mean;
-      p->th_re[k] = w->theory_re;
-      p->th_im[k] = w->theory_im;
-      p->se_re[k] = w->re.stderr_;
-      p->se_im[k] = w->im.stderr_;
-      p->sd_re[k] = w->re.sd;
-      p->sd_im[k] = w->im.sd;
-    }
-    p->seconds = sr.seconds + sr.theory_seconds;
-    backend_text(p->backend, sizeof p->backend, &sr.run.backend);
-    rmtmc_spectrum_result_free(&sr);
-    /* What is appended (%.17g) reads back to the same doubles, so a
-     * resumed run goes on with bit-identical numbers. */
-    st = rmtmc_sweep_points_append(dir, res, p, err);
-    if (st != RMTMC_OK) break;
-    have[i] = 1;
-    ++fresh;
-    if (c->on_point) c->on_point(c->on_point_ctx, p, c->npoints);
+    st = run_point(c, i, comm, &res->points[i], &res->run, err);
+    if (st == RMTMC_OK) st = point_done(c, dir, root, res, &res->points[i], have, &fresh, err);
   }
   for (int64_t i = 0; i < c->npoints; ++i) res->done += have[i];
   free(have);

@@ -41,6 +41,8 @@ static void usage(FILE *f) {
           "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
           "  --gnuplot-log      keep gnuplot's own output as DIR/gnuplot.log\n"
           "  --stop-after K     stop after K newly computed points (for testing resume)\n"
+          "  (mpirun -n K rmtmc sweep ... or srun: each point's trials divided among K MPI ranks, or\n"
+          "  whole points on the ranks when trials < 64 K; the numbers of one process; docs/cluster.md)\n"
           "  --quiet            no summary on stdout\n"
           "  --help             this text\n"
           "\n"

@@ -18,6 +18,7 @@
 
 #include "rmtmc_theory.h"
 #include "theory/theory_internal.h"
+#include "core/blas.h"
 
 /* ------------------------------------------------------------------------ */
 /* The 1/d bias                                                              */
@@ -166,6 +167,7 @@ rmtmc_status rmtmc_entry_mixing_from_root(rmtmc_entry_mixing *mx,
       for (k = 0; k < d; ++k) acc += A[k + i * d] * A[k + j * d];
       g[i + j * d] = acc;
     }
+  rmtmc_blas_serial();
   info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)d, g,
                         (lapack_int)d, mx->s);
   if (info != 0) {

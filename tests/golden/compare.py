@@ -32,6 +32,7 @@ EXCLUDED = [
     "points/*/backend",       # sweep: where each point ran ("cpu: <CPU model>")
     "run/point_seconds",      # sweep: time of each point
     "run/seconds",            # sweep: total time
+    "ranks",                  # MPI ranks and where they ran (tests/mpi_cli.sh checks them)
 ]
 EXCLUDED_JSONL = ["seconds", "backend"]  # sweep points.jsonl: time and place of each point
 

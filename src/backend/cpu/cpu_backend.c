@@ -18,6 +18,7 @@
 #include "backend/reduce_common.h"
 #include "core/parallel.h"
 #include "core/sysinfo.h"
+#include "core/blas.h"
 
 typedef struct cpu_batch {
   const rmtmc_model *m;
@@ -40,16 +41,15 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   c->threads = rmtmc_resolve_threads(opts ? opts->threads : 0); /* capped: the run's note says so */
   c->debug = debug;
-  /* BLAS single-threaded while the backend is open; the process's setting
-   * comes back at close, so whatever runs next in the same process (model
-   * set-up of the next study, a front end's second run) sees the same
-   * OpenBLAS as a fresh process: a run's numbers do not depend on the
-   * runs before it (the Python package runs many in one process). */
+  /* BLAS single-threaded while the backend is open (trials run in
+   * parallel, each on one BLAS thread: rmtmc_blas_serial); the process's
+   * setting comes back at close, so a front end running many studies in one
+   * process (the Python package) leaves OpenBLAS as it found it. */
   c->blas_threads = 0;
 #if defined(OPENBLAS_VERSION)
   c->blas_threads = openblas_get_num_threads();
-  openblas_set_num_threads(1); /* BLAS inside the trial-parallel loop runs single-threaded */
 #endif
+  rmtmc_blas_serial();
   *impl = c;
   return RMTMC_OK;
 }
@@ -131,13 +131,18 @@ static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_li
   double per = bytes_per_trial(m);
   double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
                  (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
-  double avail = 0.8 * rmtmc_available_memory();
-  if (fixed + per > avail)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "d = %lld, n = %lld needs %.2f GiB for one trial on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",
-                           (long long)m->d, (long long)m->n, (fixed + per) / 1073741824.0, avail / 1073741824.0);
-  double cnt = (avail - fixed) / per;
-  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
+  char what[128];
+  snprintf(what, sizeof what, "one trial at d = %lld, n = %lld on %d CPU threads", (long long)m->d, (long long)m->n,
+           c->threads);
+  return cpu_plan_batch(what, fixed, per, "--d, --n or --threads", lim, err);
+}
+
+rmtmc_status cpu_plan_batch(const char *what, double fixed, double per, const char *reduce, rmtmc_batch_limits *lim,
+                            rmtmc_error *err) {
+  rmtmc_status st = rmtmc_mem_check(what, fixed + per, reduce, err);
+  if (st != RMTMC_OK) return st;
+  double cnt = (0.8 * rmtmc_available_memory() - fixed) / per;
+  lim->max_trials = cnt > 1e9 ? 1000000000 : cnt < 1.0 ? 1 : (int64_t)cnt;
   lim->bytes_per_trial = per;
   return RMTMC_OK;
 }

@@ -16,6 +16,13 @@ typedef struct cpu_impl {
                                  (limits, alloc), which cpu_info reports */
 } cpu_impl;
 
+/* A method's batch plan: `fixed` bytes (the threads' workspaces) plus `per`
+ * bytes a trial.  One trial must fit in the memory available (the one
+ * memory rule, rmtmc_mem_check: `what` and `reduce` name it in the
+ * message); batches are planned in 80% of it, at least one trial. */
+rmtmc_status cpu_plan_batch(const char *what, double fixed, double per, const char *reduce, rmtmc_batch_limits *lim,
+                            rmtmc_error *err);
+
 /* The fit method's table (cpu_fit.c). */
 extern const rmtmc_method_ops cpu_fit_method;
 

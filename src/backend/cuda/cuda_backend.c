@@ -239,6 +239,7 @@ static rmtmc_status cuda_open(const rmtmc_backend_opts *opts,
     return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
                            "no CUDA device: the driver reports 0 devices");
   int dev = opts ? opts->device : 0;
+  if (opts && opts->node_rank > 0 && dev >= 0 && dev < ndev) dev = (dev + opts->node_rank) % ndev; /* MPI ranks */
   if (dev < 0 || dev >= ndev)
     return rmtmc_error_set(err, RMTMC_ERR_NO_DEVICE,
                            "no CUDA device %d: this machine has %d (ordinals 0..%d)",
