@@ -67,10 +67,12 @@ target_sources(rmtmc_obj PRIVATE ${RMTMC_CUDA_SOURCES})
 # The draws must round as the host's reference does (the CPU build does not
 # contract a*b+c into fma): no contraction in the sampling kernels, nor in
 # the fits' kernels (uniforms for the labels, the grid's expressions), nor in
-# the fast samplers' (the Gamma accept tests, the band, the recurrences).
+# the fast samplers' (the Gamma accept tests, the band, the recurrences), nor
+# in the resolvent's sums (the CPU's order and rounding, term by term).
 set_source_files_properties(${PROJECT_SOURCE_DIR}/kernels/sample.cu
   ${PROJECT_SOURCE_DIR}/kernels/fit.cu
   ${PROJECT_SOURCE_DIR}/kernels/tridiag.cu
+  ${PROJECT_SOURCE_DIR}/kernels/resolvent.cu
   PROPERTIES COMPILE_OPTIONS "--fmad=false")
 target_include_directories(rmtmc_obj PRIVATE ${PROJECT_SOURCE_DIR}/kernels)
 # rmtmc_obj existed before CUDA was enabled: its CUDA properties were not

@@ -16,6 +16,9 @@
  *   rmtmc_spectrum.h the spectrum study's typed config and result
  *   rmtmc_studies.h  the generative and ridge studies' typed config and result
  *   rmtmc_sweep.h    the scaling sweep
+ *   rmtmc_resolvent.h  the resolvent study (Q(z) = (S + zI)^-1 functionals)
+ *   rmtmc_resolvent_method.h  the resolvent functionals a backend runs
+ *   rmtmc_theory_resolvent.h  their deterministic equivalents and O(1/d) biases
  *   rmtmc_theory_study.h  `rmtmc theory`: the closed forms alone
  *   rmtmc_report.h   JSON / CSV / NumPy output and summaries
  *   rmtmc_plot.h     gnuplot scripts and the HTML report

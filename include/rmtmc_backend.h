@@ -12,7 +12,12 @@
  *   RMTMC_METHOD_FIT    the linear-model fits of rmtmc_fit.h: stages sample
  *                       (fixes the trials; the backend may draw here or
  *                       later) and reduce (draw, fit, reduce to
- *                       rmtmc_fit_nout doubles per trial).
+ *                       rmtmc_fit_nout doubles per trial);
+ *   RMTMC_METHOD_RESOLVENT  functionals of Q(z) = (S + zI)^-1
+ *                       (rmtmc_resolvent_method.h): stages sample (fixes the
+ *                       trials; X may be drawn here or in solve), solve (S,
+ *                       the factorisations of every z, the functionals) and
+ *                       reduce (rmtmc_resolvent_nout doubles per trial).
  * A method whose stages differ (e.g. an O(d) tridiagonal sampler that never
  * forms S) is a new value here and a new entry in a backend's table; the run
  * driver only calls rmtmc_batch_run.
@@ -33,6 +38,7 @@
 #include "rmtmc_fit.h"
 #include "rmtmc_layout.h"
 #include "rmtmc_model.h"
+#include "rmtmc_resolvent_method.h"
 #include "rmtmc_status.h"
 
 #ifdef __cplusplus
@@ -147,6 +153,7 @@ void rmtmc_backend_policy(const rmtmc_backend *be, rmtmc_batch_policy *p);
 typedef enum rmtmc_method {
   RMTMC_METHOD_DENSE = 0,
   RMTMC_METHOD_FIT = 1,
+  RMTMC_METHOD_RESOLVENT = 2,
   RMTMC_METHOD_COUNT
 } rmtmc_method;
 
@@ -155,9 +162,10 @@ typedef struct rmtmc_work {
   const rmtmc_model *model;     /* DENSE */
   const rmtmc_layout *layout;   /* DENSE */
   const rmtmc_fit_problem *fit; /* FIT */
+  const rmtmc_resolvent_problem *resolvent; /* RESOLVENT */
 } rmtmc_work;
 
-const char *rmtmc_method_name(rmtmc_method m); /* "dense", "fit" */
+const char *rmtmc_method_name(rmtmc_method m); /* "dense", "fit", "resolvent" */
 /* Doubles per trial that the reduce stage writes (trial-major). */
 int64_t rmtmc_work_nout(const rmtmc_work *w);
 /* Histogram slots the reduce stage adds to (0: none). */

@@ -37,7 +37,8 @@
  *                    gaussian e = a + j c, p_a = softmax(L[a, :]/rho));
  *                    trial 1: the mixture means (M d x c, column a scaled to
  *                    norm R); trial 2: ridge beta (g of length d, beta =
- *                    sqrt(R2) g/||g||).
+ *                    sqrt(R2) g/||g||); trial 3: the resolvent study's
+ *                    random unit vector u (g of length d, u = g/||g||).
  *   RMTMC_Q_FEATURES (2) Z (d x c contexts), Z (d x n mixture noise), G
  *                    (d x n ridge, x_i = Sigma^(1/2) G[:, i]): gaussian
  *                    e = i + j d.

@@ -15,6 +15,13 @@
  *                            eigenvalue 1 + Ti (Ti > -1), the rest 1
  *   file:PATH                diagonal; one eigenvalue per line (>= 0), d lines
  *                            ('#' comments and blank lines ignored)
+ *   matrix:PATH              a full Sigma: a text file of d lines of d numbers
+ *                            (the rows; white space or commas, '#' comments)
+ *                            or a 2-D .npy file of shape (d, d); it must be
+ *                            finite, symmetric (|A_ij - A_ji| <= 1e-10
+ *                            max |A|) and positive semi-definite (no
+ *                            eigenvalue below -64 d eps d max |A|; smaller
+ *                            negatives are rounding and set to 0)
  * The population spectrum handed to the theory is the exact finite-d one
  * (atoms of weight count/d, spikes included).  For spike: the studies take
  * the support and density of the bulk from the MP law (the spikes carry
@@ -42,7 +49,8 @@ typedef enum rmtmc_sigma_kind {
   RMTMC_SIGMA_POINTS,
   RMTMC_SIGMA_AR1,
   RMTMC_SIGMA_SPIKE,
-  RMTMC_SIGMA_FILE
+  RMTMC_SIGMA_FILE,
+  RMTMC_SIGMA_MATRIX
 } rmtmc_sigma_kind;
 
 typedef enum rmtmc_precision {
@@ -92,7 +100,7 @@ void rmtmc_model_free(rmtmc_model *m);
 
 /* Sigma's eigendecomposition Sigma = U diag(vals) U^T, for every study that
  * needs Sigma's eigenbasis.  Diagonal Sigma: vals[i] = sqrt_diag[i]^2 in
- * coordinate order and U = I.  Dense Sigma (ar1): the eigenvalues
+ * coordinate order and U = I.  Dense Sigma (ar1, matrix): the eigenvalues
  * (ascending, rounding-level negatives set to 0) and orthonormal
  * eigenvectors of Sigma^(1/2) Sigma^(1/2), computed on demand (LAPACK
  * dsyevd; the model does not keep a d x d basis that most studies never

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "rmtmc_resolvent.h"
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
 #include "rmtmc_studies.h"
@@ -47,6 +48,16 @@ rmtmc_status rmtmc_plot_mixture(const char *dir, const rmtmc_mixture_result *r,
 rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
                               rmtmc_plot_scripts *scripts, rmtmc_error *err);
 
+/* Resolvent study: DIR/plot_resolvent.gp (resolvent.png/.svg: every
+ * functional against the real z, the theory as a curve from
+ * resolvent_curve.csv, Monte Carlo means with 2-standard-error bars from
+ * functionals.csv, log z) when a real z was given, and
+ * DIR/plot_resolvent_complex.gp (resolvent_complex.png/.svg: Re and Im of
+ * every functional at each complex z, empirical with bars vs theory points)
+ * when a complex z was. */
+rmtmc_status rmtmc_plot_resolvent(const char *dir, const rmtmc_resolvent_result *r,
+                                  rmtmc_plot_scripts *scripts, rmtmc_error *err);
+
 /* DIR/report.html (single file).  Pictures: the PNG files named in the
  * writers above, embedded when present in DIR. */
 rmtmc_status rmtmc_html_spectrum(const char *dir, const rmtmc_spectrum_result *r,
@@ -57,6 +68,8 @@ rmtmc_status rmtmc_html_mixture(const char *dir, const rmtmc_mixture_result *r,
                                 rmtmc_error *err);
 rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r,
                               rmtmc_error *err);
+rmtmc_status rmtmc_html_resolvent(const char *dir, const rmtmc_resolvent_result *r,
+                                  rmtmc_error *err);
 
 /* Shared with the sweep's script: opens a gnuplot loop that draws what
  * follows twice, into STEM.png (pngcairo when gnuplot has it, else png) and

@@ -12,8 +12,9 @@
  *   rmtmc_result_free(r);  rmtmc_study_free(s);
  *
  * Studies (rmtmc_study_count / rmtmc_study_name): spectrum, theory,
- * generative contexts, generative mixture, ridge, sweep.  The typed structs
- * (rmtmc_spectrum.h, rmtmc_studies.h, rmtmc_sweep.h, rmtmc_theory_study.h)
+ * generative contexts, generative mixture, ridge, sweep, resolvent.  The
+ * typed structs (rmtmc_spectrum.h, rmtmc_studies.h, rmtmc_sweep.h,
+ * rmtmc_theory_study.h, rmtmc_resolvent.h)
  * remain available to C callers (rmtmc_result_data).  Nothing here prints,
  * except into the FILE a caller passes. */
 #ifndef RMTMC_STUDY_H

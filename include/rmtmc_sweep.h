@@ -1,7 +1,10 @@
-/* rmtmc_sweep.h: the scaling sweep (`rmtmc sweep`): the spectrum study over
- * a list of values of one size parameter, the error of m_d(z) against the
- * theory and its trial-to-trial sd at every point, and log-log slopes beside
- * the rates predicted in THEORY 6 (docs/pictures.md, docs/schema.md).
+/* rmtmc_sweep.h: the scaling sweep (`rmtmc sweep`): the spectrum study (or,
+ * with study = resolvent, the resolvent study) over a list of values of one
+ * size parameter, the error of each row against the theory and its
+ * trial-to-trial sd at every point, and log-log slopes beside the predicted
+ * rates (docs/theory.md 6.8 and 10.6, docs/pictures.md, docs/schema.md).
+ * Rows: the spectrum's m_d(z) at each z; the resolvent's functionals at each
+ * z (functional-major), their real and imaginary parts combined as for m.
  *
  * Seeds: point i (0-based, in the order of the values) runs with seed
  * base.run.seed + i, so points are independent and any point can be rerun
@@ -36,6 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rmtmc_resolvent.h"
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
 
@@ -45,9 +49,17 @@ extern "C" {
 
 #define RMTMC_SWEEP_MAX_POINTS 64
 #define RMTMC_SWEEP_MAX_Z 16
-/* Room for the canonical config text: two specs of RMTMC_SPEC_LEN, the
- * values, the z list and the scalars. */
-#define RMTMC_SWEEP_CONFIG_LEN (2 * RMTMC_SPEC_LEN + 4096)
+/* Room for the canonical config text: two specs and the resolvent's
+ * vector paths of RMTMC_SPEC_LEN each, the values, the z list, the
+ * scalars and the input files' hashes. */
+#define RMTMC_SWEEP_CONFIG_LEN ((2 + RMTMC_RSV_MAX_VECTORS) * RMTMC_SPEC_LEN + 8192)
+/* Rows of a point: the z points (spectrum), functionals x z (resolvent). */
+#define RMTMC_SWEEP_MAX_ROWS 64
+
+typedef enum rmtmc_sweep_study {
+  RMTMC_SWEEP_SPECTRUM = 0,
+  RMTMC_SWEEP_RESOLVENT = 1
+} rmtmc_sweep_study;
 
 typedef enum rmtmc_sweep_param {
   RMTMC_SWEEP_D = 0, /* d varies, n = round(ratio d) */
@@ -57,12 +69,12 @@ typedef enum rmtmc_sweep_param {
 typedef struct rmtmc_sweep_point {
   int64_t index, value, d, n;
   uint64_t seed;
-  int64_t nz;
-  double z_re[RMTMC_SWEEP_MAX_Z], z_im[RMTMC_SWEEP_MAX_Z];
-  double emp_re[RMTMC_SWEEP_MAX_Z], emp_im[RMTMC_SWEEP_MAX_Z];
-  double th_re[RMTMC_SWEEP_MAX_Z], th_im[RMTMC_SWEEP_MAX_Z];
-  double se_re[RMTMC_SWEEP_MAX_Z], se_im[RMTMC_SWEEP_MAX_Z];
-  double sd_re[RMTMC_SWEEP_MAX_Z], sd_im[RMTMC_SWEEP_MAX_Z];
+  int64_t nz; /* rows (the z points of the spectrum; functionals x z of the resolvent) */
+  double z_re[RMTMC_SWEEP_MAX_ROWS], z_im[RMTMC_SWEEP_MAX_ROWS];
+  double emp_re[RMTMC_SWEEP_MAX_ROWS], emp_im[RMTMC_SWEEP_MAX_ROWS];
+  double th_re[RMTMC_SWEEP_MAX_ROWS], th_im[RMTMC_SWEEP_MAX_ROWS];
+  double se_re[RMTMC_SWEEP_MAX_ROWS], se_im[RMTMC_SWEEP_MAX_ROWS];
+  double sd_re[RMTMC_SWEEP_MAX_ROWS], sd_im[RMTMC_SWEEP_MAX_ROWS];
   double seconds;
   char backend[192]; /* where it ran: "cuda: NVIDIA H200 (GPU 0, sm_90, 132 SMs)"
                         ("" when read back from a points.jsonl without it) */
@@ -80,6 +92,10 @@ typedef struct rmtmc_sweep_config {
                                  entries, z (nz 0: z = -1), bins, precision;
                                  d for --param n */
   rmtmc_sweep_param param;
+  rmtmc_sweep_study study; /* spectrum (default) or resolvent */
+  /* the resolvent's own options (functionals, vectors, path; its d, n,
+   * sigma, entries, z and run options come from base) */
+  rmtmc_resolvent_config rbase;
   double ratio; /* n/d for RMTMC_SWEEP_D (default 2) */
   int64_t npoints;
   int64_t values[RMTMC_SWEEP_MAX_POINTS];
@@ -108,8 +124,9 @@ typedef struct rmtmc_sweep_result {
   int64_t done, resumed;
   int complete; /* every point done and sweep.json written */
   rmtmc_sweep_point *points; /* [npoints], valid where done */
-  int64_t nz;
-  rmtmc_sweep_fit err_fit[RMTMC_SWEEP_MAX_Z], sd_fit[RMTMC_SWEEP_MAX_Z];
+  int64_t nz;                /* rows */
+  char label[RMTMC_SWEEP_MAX_ROWS][32]; /* each row's observable ("stieltjes", "quad_e1") */
+  rmtmc_sweep_fit err_fit[RMTMC_SWEEP_MAX_ROWS], sd_fit[RMTMC_SWEEP_MAX_ROWS];
   rmtmc_run_info run; /* where the points computed in this run ran (the
                          last point's, or every rank's for whole points;
                          ranks alone when every point was read back) */

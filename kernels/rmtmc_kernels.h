@@ -152,6 +152,57 @@ cudaError_t rmtmc_cuda_fit_ridge_out(double *out, int64_t nout,
                                      int64_t r, int64_t n, int64_t count,
                                      cudaStream_t stream);
 
+/* ---- the resolvent method (resolvent.cu; sums in
+ * src/backend/resolvent_common.h, layouts in include/rmtmc_resolvent_method.h,
+ * whose offsets are passed as plain integers: blk is the z block's offset in
+ * a trial's nout outputs, an offset < 0 is skipped).  Per-trial arrays are
+ * contiguous with the stride their size gives. */
+
+/* f_b = s_b + z I (every entry of the d x d matrices). */
+cudaError_t rmtmc_cuda_rsv_shift(double *f, const double *s, int64_t d, double z, int64_t count,
+                                 cudaStream_t stream);
+/* dst_b = src (len doubles), or the d x d identity when src is NULL. */
+cudaError_t rmtmc_cuda_rsv_fill(double *dst, const double *src, int64_t len, int64_t d, int64_t count,
+                                cudaStream_t stream);
+/* ptr[b] = base + b stride (the pointer arrays of the batched calls). */
+cudaError_t rmtmc_cuda_rsv_pointers(double **ptr, double *base, int64_t stride, int64_t count,
+                                    cudaStream_t stream);
+/* Cholesky path: a^T Q b = P_a . Y_b for the pairs, a^T Q^2 b = Y_a . Y_b for
+ * pairs2 (Y = Q P, d x np per trial; imaginary parts 0). */
+cudaError_t rmtmc_cuda_rsv_chol_forms(double *out, int64_t nout, int64_t blk, int64_t off_form, int64_t off_form2,
+                                      const double *P, const double *Y, int64_t d, int64_t np, const int64_t *pairs,
+                                      int64_t npair, const int64_t *pairs2, int64_t npair2, int64_t count,
+                                      cudaStream_t stream);
+/* Cholesky path: qd[b d + i] = ||row i of V_b||^2 = Q_ii (V = U^-1 upper). */
+cudaError_t rmtmc_cuda_rsv_chol_diag(double *qd, const double *V, int64_t d, int64_t count, cudaStream_t stream);
+/* Cholesky path, from qd: (1/d) tr Q at off_tr, (1/d) tr Sigma Q at off_trs
+ * for a diagonal Sigma (sqrt_diag), max_i |Q_ii - qbar_i| at off_diag (qre,
+ * qim: this z's reference diagonal). */
+cudaError_t rmtmc_cuda_rsv_chol_traces(double *out, int64_t nout, int64_t blk, int64_t off_tr, int64_t off_trs,
+                                       int64_t off_diag, const double *qd, const double *sqrt_diag,
+                                       const double *qre, const double *qim, int64_t d, int64_t count,
+                                       cudaStream_t stream);
+/* ||T_b||_F^2 / d at off (T = Sigma^(1/2) V: (1/d) tr Sigma Q, dense Sigma). */
+cudaError_t rmtmc_cuda_rsv_frob(double *out, int64_t nout, int64_t blk, int64_t off, const double *T, int64_t d,
+                                int64_t count, cudaStream_t stream);
+/* Eigen path weights a_k = w_k^T Sigma w_k: ||column k of T||^2 (T =
+ * Sigma^(1/2) W, sqrt_diag NULL) or sum_i s_i W_ik^2 (T = W). */
+cudaError_t rmtmc_cuda_rsv_weights(double *a, const double *T, const double *sqrt_diag, int64_t d, int64_t count,
+                                   cudaStream_t stream);
+/* Eigen path, one z: the traces and every form from lam, C = W^T P and a. */
+cudaError_t rmtmc_cuda_rsv_eig_sums(double *out, int64_t nout, int64_t blk, int64_t off_tr, int64_t off_trs,
+                                    int64_t off_form, int64_t off_form2, const double *lam, const double *C,
+                                    const double *a, int64_t d, int64_t np, const int64_t *pairs, int64_t npair,
+                                    const int64_t *pairs2, int64_t npair2, double zr, double zi, int64_t count,
+                                    cudaStream_t stream);
+/* Eigen path, one z: qd[b d + i] = |Q_ii - qbar_i|, Q_ii = sum_k W_ik^2 r_k. */
+cudaError_t rmtmc_cuda_rsv_eig_diag(double *qd, const double *lam, const double *W, const double *qre,
+                                    const double *qim, int64_t d, double zr, double zi, int64_t count,
+                                    cudaStream_t stream);
+/* max_i qd[b d + i] at off. */
+cudaError_t rmtmc_cuda_rsv_max(double *out, int64_t nout, int64_t blk, int64_t off, const double *qd, int64_t d,
+                               int64_t count, cudaStream_t stream);
+
 /* ---- the exact fast samplers (tridiag.cu; rules and stream layouts in
  * src/backend/tridiag_common.h and src/backend/bartlett_common.h, shared
  * with the CPU driver src/backend/cpu/cpu_tridiag.c / cpu_bartlett.c) ---- */

@@ -328,8 +328,29 @@ def gen_sweep(rng, env, case_dir):
     return base, muts
 
 
+def gen_resolvent(rng, env, case_dir):
+    d = rng.choice([2, 4, 6])
+    base = ["resolvent", "--d", str(d), "--n", str(2 * d), "--trials", "3", "--z", "0.5,1+0.5i", "--backend", "cpu",
+            "--threads", "1"]
+    muts = {
+        "d": lambda: size_value(rng, [2, 4]), "n": lambda: size_value(rng, [4, 12]),
+        "sigma": lambda: rng.choice([sigma_value(rng, env, d), "matrix:" + env.numfile(rng, "sigma", d)]),
+        "z": lambda: pick(rng, ["0.5", "1,2", "0.5+0.5i", "1-0.2i"], ["0", "-1", "nan", "inf", "1e-320", "",
+                                                                    ",".join(["1"] * 40)]),
+        "functionals": lambda: rng.choice(["all", "trace", "trace,quad_e1", "diag_dev", "", "bogus", "trace,"]),
+        "vector": lambda: env.numfile(rng, "sigma", d), "path": lambda: rng.choice(["auto", "eigen", "", "x"]),
+        "entries": lambda: rng.choice(["gaussian", "rademacher", "student:8", "student:4"]),
+        "trials": lambda: rng.choice(["2", "3", "1", "0"]), "seed": lambda: seed_value(rng),
+        "threads": lambda: threads_value(rng), "backend": lambda: rng.choice(["cpu", "auto", "cuda"]),
+        "batch": lambda: size_value(rng, [1, 2]),
+    }
+    return base, muts
+
+
+# every command of the study table (a study added later gets a generator here)
 GENERATORS = [("spectrum", gen_spectrum), ("theory", gen_theory), ("generative contexts", gen_contexts),
-              ("generative mixture", gen_mixture), ("ridge", gen_ridge), ("sweep", gen_sweep)]
+              ("generative mixture", gen_mixture), ("ridge", gen_ridge), ("sweep", gen_sweep),
+              ("resolvent", gen_resolvent)]
 
 
 def make_case(rng, env, idx):
@@ -557,6 +578,14 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
     rmtmc = os.path.abspath(a.rmtmc)
+    # every command `rmtmc --help` lists has a generator
+    listed = subprocess.run([rmtmc, "--help"], capture_output=True, text=True, timeout=60).stdout
+    names = [line[2:22].strip() for line in listed.split("commands:", 1)[1].splitlines()
+             if line.startswith("  ") and not line.startswith("  rmtmc")]
+    missing = [n for n in names if n and n not in dict(GENERATORS)]
+    if missing:
+        print("FAIL  commands without a fuzz generator: %s" % ", ".join(missing))
+        return 1
     rng = random.Random(a.seed)
     root = tempfile.mkdtemp(prefix="rmtmc_fuzz_")
     t0 = time.time()

@@ -133,6 +133,46 @@ static void fit_entries(check_ctx *c) {
   rmtmc_model_free(&m);
 }
 
+/* The resolvent method: stages sample, solve, reduce; no gram stage, no
+ * copy entries; the hooks through the one solver-status rule; the backend
+ * info names its solvers. */
+static void resolvent_entries(check_ctx *c, const dense_case *k) {
+  rmtmc_error err;
+  double probes[12] = {1.0}, zr[2] = {0.5, 0.2}, zi[2] = {0.0, 0.4}, out[4 * 16], ev[48];
+  int64_t pairs[2] = {0, 0};
+  rmtmc_resolvent_problem p = {.model = &k->m, .nz = 2, .z_re = zr, .z_im = zi, .nprobe = 1, .probes = probes,
+                               .npair = 1, .pairs = pairs, .traces = RMTMC_RSV_TRACE};
+  rmtmc_work w = {.method = RMTMC_METHOD_RESOLVENT, .resolvent = &p};
+  rmtmc_backend *be = open_with(NULL);
+  rmtmc_batch *b = NULL;
+  rmtmc_batch_limits lim;
+  expect(c, rmtmc_backend_limits(be, &w, &lim, &err), RMTMC_OK, &err, NULL, "resolvent: limits");
+  rmtmc_backend_info info;
+  rmtmc_backend_info_get(be, &info, &err);
+  check_true(c, strstr(info.solver, "potrf") != NULL, "resolvent: the backend info names the Cholesky solver");
+  expect(c, rmtmc_batch_alloc(be, &w, 4, &b, &err), RMTMC_OK, &err, NULL, "resolvent: alloc");
+  expect(c, rmtmc_batch_sample(b, 5, 0, 3, &err), RMTMC_OK, &err, NULL, "resolvent: sample");
+  expect(c, rmtmc_batch_gram(b, &err), RMTMC_ERR_UNSUPPORTED, &err, "no gram stage", "resolvent: gram (no such stage)");
+  expect(c, rmtmc_batch_copy_eigvals(b, ev, &err), RMTMC_ERR_UNSUPPORTED, &err, "cannot copy",
+         "resolvent: copy_eigvals (a NULL entry)");
+  expect(c, rmtmc_batch_reduce(b, out, NULL, &err), RMTMC_ERR_INVALID, &err, "needs solve", "resolvent: reduce before solve");
+  expect(c, rmtmc_batch_solve(b, &err), RMTMC_OK, &err, NULL, "resolvent: solve");
+  expect(c, rmtmc_batch_reduce(b, out, NULL, &err), RMTMC_OK, &err, NULL, "resolvent: reduce");
+  check_true(c, isfinite(out[0]) && out[0] > 0, "resolvent: the reduce wrote the outputs");
+  rmtmc_batch_free(b);
+  rmtmc_backend_close(be);
+  rmtmc_backend_debug dbg;
+  rmtmc_backend_debug_default(&dbg);
+  dbg.fail_solve = 1;
+  be = open_with(&dbg);
+  rmtmc_batch_alloc(be, &w, 4, &b, &err);
+  expect(c, rmtmc_batch_run(b, 5, 8, 4, out, NULL, &err), RMTMC_ERR_NOCONV, &err, "trial 8 (forced",
+         "resolvent: fail_solve reports the batch's first trial");
+  expect(c, rmtmc_batch_run(b, 5, 8, 4, out, NULL, &err), RMTMC_OK, &err, NULL, "resolvent: fail_solve is one-shot");
+  rmtmc_batch_free(b);
+  rmtmc_backend_close(be);
+}
+
 static void hooks(check_ctx *c, const dense_case *k) {
   rmtmc_error err;
   rmtmc_backend_debug dbg;
@@ -238,6 +278,7 @@ int main(int argc, char **argv) {
   describe(&c, &k);
   stages(&c, &k);
   fit_entries(&c);
+  resolvent_entries(&c, &k);
   hooks(&c, &k);
   info_rule(&c);
   rmtmc_model_free(&k.m);

@@ -203,6 +203,7 @@ const char *rmtmc_method_name(rmtmc_method m) {
   switch (m) {
     case RMTMC_METHOD_DENSE: return "dense";
     case RMTMC_METHOD_FIT: return "fit";
+    case RMTMC_METHOD_RESOLVENT: return "resolvent";
     default: return "?";
   }
 }
@@ -211,6 +212,7 @@ int64_t rmtmc_work_nout(const rmtmc_work *w) {
   switch (w->method) {
     case RMTMC_METHOD_DENSE: return w->layout ? w->layout->nobs : 0;
     case RMTMC_METHOD_FIT: return w->fit ? rmtmc_fit_nout(w->fit) : 0;
+    case RMTMC_METHOD_RESOLVENT: return w->resolvent ? rmtmc_resolvent_nout(w->resolvent) : 0;
     default: return 0;
   }
 }
@@ -222,6 +224,7 @@ int64_t rmtmc_work_nhist(const rmtmc_work *w) {
 rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err) {
   if (!w) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "no work given to the backend");
   if (w->method == RMTMC_METHOD_FIT) return rmtmc_fit_check(w->fit, err);
+  if (w->method == RMTMC_METHOD_RESOLVENT) return rmtmc_resolvent_check(w->resolvent, err);
   if (w->method != RMTMC_METHOD_DENSE)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "unknown method %d", (int)w->method);
   const rmtmc_model *m = w->model;

@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <errno.h>
+#include <float.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 #include "rmtmc_rng.h"
 #include "core/blas.h"
 
-/* Largest d for which a dense Sigma^(1/2) is formed (ar1:). */
+/* Largest d for which a dense Sigma^(1/2) is formed (ar1:, matrix:). */
 #define RMTMC_MAX_DENSE_SIGMA 20000
 
 /* The largest eigenvalue of Sigma: the moments of S up to the 4th power
@@ -201,31 +202,27 @@ static rmtmc_status parse_file(rmtmc_model *m, const char *path, double *diag,
   return st;
 }
 
-/* Dense AR(1) Sigma = rho^|i-j|: symmetric square root by eigendecomposition. */
-static rmtmc_status build_ar1(rmtmc_model *m, double rho, rmtmc_error *err) {
+/* A dense Sigma (d x d, column-major, symmetric, in v; v is overwritten):
+ * its eigenvalues into pop_eigs (ascending) and the symmetric square root
+ * V diag(sqrt lambda) V^T into sqrt_full.  Eigenvalues below neg_tol are
+ * refused (not positive semi-definite); rounding-level negatives down to
+ * -neg_tol are set to 0.  what names the spec in messages. */
+static rmtmc_status dense_sigma(rmtmc_model *m, double *v, double neg_tol, const char *what,
+                                rmtmc_error *err) {
   int64_t d = m->d;
-  if (d > RMTMC_MAX_DENSE_SIGMA)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "--sigma ar1: d = %lld is above %d, the largest d for which a dense Sigma^(1/2) is formed",
-                           (long long)d, RMTMC_MAX_DENSE_SIGMA);
-  double *v = malloc((size_t)(d * d) * sizeof(double));
   m->sqrt_full = malloc((size_t)(d * d) * sizeof(double));
-  if (!v || !m->sqrt_full) {
-    free(v);
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate the %lld x %lld covariance",
-                           (long long)d, (long long)d);
-  }
-  for (int64_t j = 0; j < d; ++j)
-    for (int64_t i = 0; i < d; ++i) v[i + j * d] = pow(rho, (double)llabs(i - j));
+  if (!m->sqrt_full)
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate the %lld x %lld covariance", (long long)d,
+                           (long long)d);
   rmtmc_blas_serial();
-  lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)d, v,
-                                   (lapack_int)d, m->pop_eigs);
-  if (info != 0) {
-    free(v);
-    return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
-                           "--sigma ar1:%g: eigendecomposition failed (LAPACK dsyevd info %d)",
-                           rho, (int)info);
-  }
+  lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)d, v, (lapack_int)d, m->pop_eigs);
+  if (info != 0)
+    return rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "--sigma %s: eigendecomposition failed (LAPACK dsyevd info %d)",
+                           what, (int)info);
+  if (m->pop_eigs[0] < -neg_tol)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--sigma %s: Sigma is not positive semi-definite: its smallest eigenvalue is %.6g (largest %.6g); a covariance needs all eigenvalues >= 0",
+                           what, m->pop_eigs[0], m->pop_eigs[d - 1]);
   /* Clamp the rounding-level negatives of a PSD matrix; sqrt = V diag V^T. */
   for (int64_t i = 0; i < d; ++i)
     if (m->pop_eigs[i] < 0.0) m->pop_eigs[i] = 0.0;
@@ -237,8 +234,113 @@ static rmtmc_status build_ar1(rmtmc_model *m, double rho, rmtmc_error *err) {
       m->sqrt_full[i + j * d] = s;
       m->sqrt_full[j + i * d] = s;
     }
-  free(v);
   return RMTMC_OK;
+}
+
+static rmtmc_status dense_size_check(const rmtmc_model *m, const char *kind, rmtmc_error *err) {
+  if (m->d > RMTMC_MAX_DENSE_SIGMA)
+    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
+                           "--sigma %s d = %lld is above %d, the largest d for which a dense Sigma^(1/2) is formed",
+                           kind, (long long)m->d, RMTMC_MAX_DENSE_SIGMA);
+  return RMTMC_OK;
+}
+
+/* Dense AR(1) Sigma = rho^|i-j|: symmetric square root by eigendecomposition. */
+static rmtmc_status build_ar1(rmtmc_model *m, double rho, rmtmc_error *err) {
+  int64_t d = m->d;
+  rmtmc_status st = dense_size_check(m, "ar1:", err);
+  if (st != RMTMC_OK) return st;
+  double *v = malloc((size_t)(d * d) * sizeof(double));
+  if (!v)
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate the %lld x %lld covariance", (long long)d,
+                           (long long)d);
+  for (int64_t j = 0; j < d; ++j)
+    for (int64_t i = 0; i < d; ++i) v[i + j * d] = pow(rho, (double)llabs(i - j));
+  /* Toeplitz rho^|i-j| is positive definite for |rho| < 1: any negative
+   * eigenvalue is rounding */
+  st = dense_sigma(m, v, INFINITY, m->sigma_spec, err);
+  free(v);
+  return st;
+}
+
+/* Relative asymmetry max |A_ij - A_ji| / max |A_ij| a matrix file may have
+ * (rounding of a file written with fewer digits), and the PSD tolerance: an
+ * eigenvalue below -RMTMC_PSD_TOL d eps lambda_max is a real negative one. */
+#define RMTMC_SYM_TOL 1e-10
+#define RMTMC_PSD_TOL 64.0
+
+/* matrix:PATH: a full symmetric positive semi-definite Sigma, d x d, from a
+ * text file (d rows of d numbers) or a 2-D .npy file (core/numfile.h). */
+static rmtmc_status build_matrix(rmtmc_model *m, const char *path, rmtmc_error *err) {
+  int64_t d = m->d;
+  rmtmc_status st = dense_size_check(m, "matrix:", err);
+  if (st != RMTMC_OK) return st;
+  char shown[512];
+  rmtmc_text_escape(shown, sizeof shown, path, strlen(path));
+  rmtmc_numfile nf;
+  st = rmtmc_numfile_read("--sigma matrix:", path, d * d, " (expected d rows of d numbers)", &nf, err);
+  if (st != RMTMC_OK) return st;
+  st = RMTMC_OK;
+  if (nf.more || nf.count != d * d) {
+    st = rmtmc_error_set(err, RMTMC_ERR_PARSE,
+                         "--sigma matrix:%s holds %s%lld numbers but --d %lld needs a %lld x %lld matrix (%lld numbers)",
+                         shown, nf.more ? "more than " : "", (long long)nf.count, (long long)d, (long long)d,
+                         (long long)d, (long long)(d * d));
+  } else if (nf.npy && (nf.ndim != 2 || nf.shape[0] != d || nf.shape[1] != d)) {
+    st = rmtmc_error_set(err, RMTMC_ERR_PARSE,
+                         "--sigma matrix:%s is a %d-D .npy array of %lld numbers; give a 2-D array of shape (%lld, %lld)",
+                         shown, nf.ndim, (long long)nf.count, (long long)d, (long long)d);
+  } else if (!nf.npy) {
+    for (int64_t i = 0; i < nf.rows && st == RMTMC_OK; ++i)
+      if (nf.row_len[i] != d)
+        st = rmtmc_error_set(err, RMTMC_ERR_PARSE,
+                             "--sigma matrix:%s: line %lld of numbers holds %lld numbers; each of the d = %lld lines (the rows of Sigma) must hold d numbers",
+                             shown, (long long)(i + 1), (long long)nf.row_len[i], (long long)d);
+  }
+  if (st != RMTMC_OK) {
+    rmtmc_numfile_free(&nf);
+    return st;
+  }
+  /* nf.v is in row-major order: entry (i, j) at i d + j */
+  const double *a = nf.v;
+  double amax = 0.0, worst = 0.0;
+  int64_t wi = 0, wj = 0;
+  for (int64_t i = 0; i < d; ++i)
+    for (int64_t j = 0; j < d; ++j) amax = fmax(amax, fabs(a[i * d + j]));
+  for (int64_t i = 0; i < d; ++i)
+    for (int64_t j = i + 1; j < d; ++j) {
+      double e = fabs(a[i * d + j] - a[j * d + i]);
+      if (e > worst) {
+        worst = e;
+        wi = i;
+        wj = j;
+      }
+    }
+  if (!(amax > 0.0))
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma matrix:%s: Sigma is zero; give at least one positive variance",
+                         shown);
+  else if (worst > RMTMC_SYM_TOL * amax)
+    st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                         "--sigma matrix:%s is not symmetric: entry (%lld, %lld) is %.17g but (%lld, %lld) is %.17g; a covariance matrix is symmetric",
+                         shown, (long long)(wi + 1), (long long)(wj + 1), a[wi * d + wj], (long long)(wj + 1),
+                         (long long)(wi + 1), a[wj * d + wi]);
+  double *v = st == RMTMC_OK ? malloc((size_t)(d * d) * sizeof(double)) : NULL;
+  if (st == RMTMC_OK && !v)
+    st = rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate the %lld x %lld covariance", (long long)d,
+                         (long long)d);
+  if (st == RMTMC_OK) {
+    for (int64_t j = 0; j < d; ++j)
+      for (int64_t i = 0; i < d; ++i) v[i + j * d] = 0.5 * (a[i * d + j] + a[j * d + i]);
+    char what[600];
+    snprintf(what, sizeof what, "matrix:%s", shown);
+    /* the tolerance scales with the largest eigenvalue, bounded by d amax */
+    st = dense_sigma(m, v, RMTMC_PSD_TOL * (double)d * DBL_EPSILON * (double)d * amax, what, err);
+    if (st == RMTMC_OK && !(m->pop_eigs[d - 1] > 0.0))
+      st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma %s: Sigma is zero", what);
+  }
+  free(v);
+  rmtmc_numfile_free(&nf);
+  return st;
 }
 
 static rmtmc_status parse_spikes(rmtmc_model *m, const char *list, double *diag,
@@ -291,7 +393,8 @@ rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
    * allocated: pop_eigs, sqrt_diag, diag, pop_t, pop_w and a file's values;
    * for ar1 the dense Sigma, its square root and dsyevd's workspace. */
   double dd = (double)d, bytes = 6.0 * 8.0 * dd;
-  if (strncmp(sigma_spec, "ar1:", 4) == 0 && d <= RMTMC_MAX_DENSE_SIGMA) bytes += 8.0 * (4.0 * dd * dd + 6.0 * dd);
+  if ((strncmp(sigma_spec, "ar1:", 4) == 0 || strncmp(sigma_spec, "matrix:", 7) == 0) && d <= RMTMC_MAX_DENSE_SIGMA)
+    bytes += 8.0 * (5.0 * dd * dd + 6.0 * dd); /* matrix: also the file's values */
   char what[96];
   snprintf(what, sizeof what, "the population covariance for d = %lld", (long long)d);
   rmtmc_status mst = rmtmc_mem_check(what, bytes, "--d", err);
@@ -324,6 +427,13 @@ rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
   } else if (strncmp(sigma_spec, "file:", 5) == 0) {
     m->sigma_kind = RMTMC_SIGMA_FILE;
     st = parse_file(m, sigma_spec + 5, diag, err);
+  } else if (strncmp(sigma_spec, "matrix:", 7) == 0) {
+    m->sigma_kind = RMTMC_SIGMA_MATRIX;
+    free(m->sqrt_diag);
+    m->sqrt_diag = NULL;
+    st = build_matrix(m, sigma_spec + 7, err);
+    if (st == RMTMC_OK) st = pop_from_eigs(m, err);
+    goto done;
   } else if (strncmp(sigma_spec, "ar1:", 4) == 0) {
     m->sigma_kind = RMTMC_SIGMA_AR1;
     double rho;
@@ -345,7 +455,7 @@ rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
     goto done;
   } else {
     st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                         "--sigma '%s' not understood: use identity, points:L1:W1,..., ar1:RHO, spike:T1[,T2...] or file:PATH",
+                         "--sigma '%s' not understood: use identity, points:L1:W1,..., ar1:RHO, spike:T1[,T2...], file:PATH or matrix:PATH",
                          sigma_spec);
     goto done;
   }

@@ -319,3 +319,83 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
   report_rows_ridge(&g.rows, r);
   return write_html(dir, grid_html, &g, err);
 }
+
+/* ------------------------------ resolvent ----------------------------- */
+typedef struct { const char *dir; const rmtmc_resolvent_result *r; } rsv_ctx;
+
+static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rsv_ctx *rc = ctx;
+  const rmtmc_resolvent_result *r = rc->r;
+  const rmtmc_resolvent_config *c = &r->config;
+  begin(f, "rmtmc resolvent: Q(z) = (S + zI)^-1 against its deterministic equivalent");
+  fprintf(f, "<h2>Configuration</h2>\n<table>\n");
+  kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
+  kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
+  kv(f, "population covariance Sigma", "%s (largest eigenvalue %.6g)", c->sigma, r->sigma_top);
+  kv(f, "entries", "%s", c->entries);
+  for (int64_t v = 0; v < c->nvectors; ++v) {
+    char key[32];
+    snprintf(key, sizeof key, "--vector %lld", (long long)(v + 1));
+    kv(f, key, "%s (norm %.6g before normalising)", c->vectors[v], r->vector_norms[v]);
+  }
+  run_rows(f, &r->run);
+  fprintf(f, "</table>\n<h2>The equivalent at each z</h2>\n<table>\n<tr><th class=\"l\">z</th><th class=\"l\">path</th>"
+             "<th>delta(z)</th><th>kappa = z (1 + delta)</th></tr>\n");
+  for (int64_t j = 0; j < c->nz; ++j) {
+    const rmtmc_resolvent_zinfo *z = &r->zinfo[j];
+    fprintf(f, "<tr><td class=\"l\">%.6g%+.6gi</td><td class=\"l\">%s</td><td>%.8g%+.8gi</td><td>%.8g%+.8gi</td></tr>\n",
+            z->z_re, z->z_im, z->cholesky ? "Cholesky of S + zI" : "eigendecomposition of S", z->delta_re, z->delta_im,
+            z->kappa_re, z->kappa_im);
+  }
+  fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
+  fprintf(f, "<p>Qbar(z) = (Sigma/(1 + delta) + zI)<sup>-1</sup>, delta = (1/n) tr Sigma Qbar (docs/theory.md 10). "
+             "The z-score subtracts the predicted O(1/d) bias where it is known (the theory column shows the limit); "
+             "where it is not known the raw z-score is judged and an O(1/d) offset may remain. diag_dev is a maximum "
+             "over the diagonal, positive at every finite d: shown, not judged.</p>\n");
+  table_head(f, "at");
+  for (int64_t k = 0; k < r->nrows; ++k) {
+    const rmtmc_resolvent_row *w = &r->rows[k];
+    char what[96], at[64];
+    snprintf(what, sizeof what, "%s %s%s", w->part ? "Im" : "Re", w->name, w->bias_known ? " (z: bias-corrected)" : "");
+    snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
+    row(f, what, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_resolvent_row_z(w),
+        w->judge == RMTMC_RSV_INFORMATIONAL);
+  }
+  fprintf(f, "</table>\n");
+  const char *v = rmtmc_resolvent_verdict(r);
+  fprintf(f, "<p>Overall: largest |z| = %.2f: <span class=\"%s\">%s</span>%s</p>\n", rmtmc_resolvent_max_abs_z(r),
+          strcmp(v, "AGREES") == 0 ? "ok" : (strcmp(v, "DISAGREES") == 0 ? "bad" : "na"),
+          strcmp(v, "AGREES") == 0 ? "AGREES with the theory"
+                                   : (strcmp(v, "DISAGREES") == 0 ? "DISAGREES with the theory" : "INCONCLUSIVE"),
+          strcmp(v, "INCONCLUSIVE") == 0 ? " (some rows have no finite z-score)" : "");
+  fprintf(f, "<h2>Fluctuations</h2>\n<p>sd of each functional over the trials, times d (traces) or d<sup>1/2</sup> "
+             "(quadratic forms): O(1) when the fluctuations scale as predicted; the prediction where it is known "
+             "(Gaussian entries, Sigma = s2 I, real z).</p>\n<table>\n<tr><th class=\"l\">functional</th>"
+             "<th class=\"l\">at</th><th>sd</th><th>sd d<sup>-order</sup></th><th>predicted sd</th></tr>\n");
+  for (int64_t k = 0; k < r->nrows; ++k) {
+    const rmtmc_resolvent_row *w = &r->rows[k];
+    fprintf(f, "<tr><td class=\"l\">%s %s</td><td class=\"l\">z = %.4g%+.4gi</td>", w->part ? "Im" : "Re", w->name,
+            w->z_re, w->z_im);
+    num(f, w->emp.sd);
+    num(f, w->scaled_sd);
+    num(f, w->sd_theory);
+    fprintf(f, "</tr>\n");
+  }
+  fprintf(f, "</table>\n<h2>Pictures</h2>\n");
+  if (r->ncurve > 0) image(f, rc->dir, "resolvent.png", "resolvent functionals against real z vs theory");
+  int have_complex = 0;
+  for (int64_t j = 0; j < c->nz; ++j) have_complex |= c->z_im[j] != 0.0;
+  if (have_complex) image(f, rc->dir, "resolvent_complex.png", "resolvent functionals at complex z vs theory");
+  fprintf(f, "<h2>Timing</h2>\n<table>\n");
+  kv(f, "Monte Carlo", "%.3f s for %lld trials (%.1f trials/s, %.3g s per trial)", r->seconds,
+     (long long)c->run.trials, r->trials_per_second, r->seconds / (double)c->run.trials);
+  kv(f, "theory", "%.3f s", r->theory_seconds);
+  fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.resolvent/1), functionals.csv, resolvent_curve.csv.</p>\n");
+  end(f);
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_html_resolvent(const char *dir, const rmtmc_resolvent_result *r, rmtmc_error *err) {
+  rsv_ctx rc = {.dir = dir, .r = r};
+  return write_html(dir, resolvent_html, &rc, err);
+}

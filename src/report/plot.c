@@ -287,3 +287,145 @@ rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
                {r->risk, r->train, r->gcv, r->dof}, r->config.nlam};
   return write_curves(dir, &cv, scripts, err);
 }
+
+/* ------------------------------ resolvent ----------------------------- */
+
+/* Sigma's spec for a title: the built-in specs as given (only characters a
+ * gnuplot string cannot misread), a file's path never (it is user text:
+ * result.json has it). */
+static void safe_spec(const char *spec, char *out, size_t len) {
+  if (strncmp(spec, "file:", 5) == 0 || strncmp(spec, "matrix:", 7) == 0) {
+    snprintf(out, len, "%s (file in result.json)", spec[0] == 'f' ? "file:" : "matrix:");
+    return;
+  }
+  for (const char *p = spec; *p; ++p)
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || strchr(":.,+-_", *p))) {
+      snprintf(out, len, "(see result.json)");
+      return;
+    }
+  snprintf(out, len, "%s", spec);
+}
+
+typedef struct rsv_plot {
+  const rmtmc_resolvent_result *r;
+  int npanel;
+  int fun[RMTMC_RSV_FUN_VECTOR + RMTMC_RSV_MAX_VECTORS];
+  const char *name[RMTMC_RSV_FUN_VECTOR + RMTMC_RSV_MAX_VECTORS];
+} rsv_plot;
+
+static void rsv_panels(rsv_plot *P, const rmtmc_resolvent_result *r) {
+  P->r = r;
+  P->npanel = 0;
+  int last = -1;
+  for (int64_t k = 0; k < r->nrows; ++k)
+    if (r->rows[k].fun != last) {
+      last = r->rows[k].fun;
+      P->fun[P->npanel] = last;
+      P->name[P->npanel++] = r->rows[k].name;
+    }
+}
+
+static rmtmc_status resolvent_real_gp(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rsv_plot *P = ctx;
+  const rmtmc_resolvent_result *r = P->r;
+  int cols = P->npanel < 3 ? P->npanel : 3, rows = (P->npanel + cols - 1) / cols;
+  header(f, "plot_resolvent.gp", "resolvent functionals against real z (functionals.csv, resolvent_curve.csv)");
+  fprintf(f, "set logscale x\nset bars 2\nset key top right box opaque\nset offsets 0, 0, graph 0.1, graph 0.1\n");
+  fprintf(f, "set xrange [%.17g:%.17g]\n", r->curve_z[0], r->curve_z[r->ncurve - 1]);
+  fprintf(f, "set xlabel \"z (real, log scale)\"\n");
+  rmtmc_plot_loop_begin(f, "resolvent", 420 * cols, 340 * rows + 60);
+  char sg[96];
+  safe_spec(r->config.sigma, sg, sizeof sg);
+  fprintf(f, "  set multiplot layout %d,%d title \"Q(z) = (S + zI)^-1: d = %lld, n = %lld, %lld trials, sigma %s, entries %s; "
+             "line: deterministic equivalent, points: Monte Carlo mean +- 2 standard errors\"\n",
+          rows, cols, (long long)r->config.d, (long long)r->config.n, (long long)r->config.run.trials, sg,
+          r->config.entries);
+  for (int p = 0; p < P->npanel; ++p) {
+    const rmtmc_rsv_fun_info *fi = rmtmc_rsv_fun_describe(P->fun[p]);
+    int col = -1;
+    for (int k = 0; k < r->ncurve_fun; ++k)
+      if (r->curve_fun[k] == P->fun[p]) col = k + 2;
+    fprintf(f, "  set title \"%s = %s\"\n  set ylabel \"\"\n", P->name[p], fi->symbol);
+    if (col > 0)
+      fprintf(f,
+              "  plot \"resolvent_curve.csv\" skip 1 using 1:%d with lines lw 2 lc rgb \"#cc3311\" title \"theory\", \\\n"
+              "       \"functionals.csv\" skip 1 using ($1==%d && $6==0 ? $5 : NaN):($1==%d && $6==0 ? $8 : NaN):(2*$9) "
+              "with yerrorbars pt 7 ps 0.8 lc rgb \"#4477aa\" title \"Monte Carlo\"\n",
+              col, p + 1, p + 1);
+    else /* diag_dev: no curve (theory 0) */
+      fprintf(f,
+              "  plot 0 with lines lw 2 lc rgb \"#cc3311\" title \"theory (limit 0)\", \\\n"
+              "       \"functionals.csv\" skip 1 using ($1==%d && $6==0 ? $5 : NaN):($1==%d && $6==0 ? $8 : NaN):(2*$9) "
+              "with yerrorbars pt 7 ps 0.8 lc rgb \"#4477aa\" title \"Monte Carlo\"\n",
+              p + 1, p + 1);
+  }
+  fprintf(f, "  unset multiplot\n");
+  rmtmc_plot_loop_end(f);
+  return RMTMC_OK;
+}
+
+static rmtmc_status resolvent_complex_gp(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rsv_plot *P = ctx;
+  const rmtmc_resolvent_result *r = P->r;
+  const rmtmc_resolvent_config *c = &r->config;
+  int cols = P->npanel < 3 ? P->npanel : 3, rows = (P->npanel + cols - 1) / cols;
+  header(f, "plot_resolvent_complex.gp", "resolvent functionals at the complex z (functionals.csv)");
+  int64_t nc = 0;
+  for (int64_t j = 0; j < c->nz; ++j) nc += c->z_im[j] != 0.0;
+  fprintf(f, "set bars 2\nset offsets 0, 0, graph 0.12, graph 0.12\nset xrange [0.5:%lld.5]\n", (long long)nc);
+  fprintf(f, "set xtics (");
+  int64_t at = 0;
+  for (int64_t j = 0; j < c->nz; ++j)
+    if (c->z_im[j] != 0.0) {
+      ++at;
+      fprintf(f, "%s\"%.4g%+.4gi\" %lld", at > 1 ? ", " : "", c->z_re[j], c->z_im[j], (long long)at);
+    }
+  fprintf(f, ")\nset xlabel \"z\"\n");
+  rmtmc_plot_loop_begin(f, "resolvent_complex", 420 * cols, 360 * rows + 60);
+  char sg[96];
+  safe_spec(c->sigma, sg, sizeof sg);
+  fprintf(f, "  set multiplot layout %d,%d title \"Q(z) = (S + zI)^-1 at complex z: d = %lld, n = %lld, %lld trials, sigma %s; "
+             "filled: Monte Carlo mean +- 2 standard errors, open: theory\"\n",
+          rows, cols, (long long)c->d, (long long)c->n, (long long)c->run.trials, sg);
+  for (int p = 0; p < P->npanel; ++p) {
+    const rmtmc_rsv_fun_info *fi = rmtmc_rsv_fun_describe(P->fun[p]);
+    fprintf(f, "  set title \"%s = %s\"\n", P->name[p], fi->symbol);
+    fprintf(f, p == 0 ? "  set key top right box opaque font \",8\"\n" : "  unset key\n");
+    for (int im = 0; im < 2; ++im) {
+      const char *part = im ? "im" : "re";
+      double dx = im ? 0.1 : -0.1;
+      fprintf(f, "%s\"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $19%+.1f : NaN):"
+                 "($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $8 : NaN):(2*$9) with yerrorbars pt %d lc rgb \"%s\" "
+                 "title \"%s, Monte Carlo\", \\\n",
+              im ? "       " : "  plot ", p + 1, part, dx, p + 1, part, im ? 5 : 7, im ? "#228833" : "#4477aa",
+              im ? "Im" : "Re");
+      fprintf(f, "       \"functionals.csv\" skip 1 using ($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $19%+.1f : NaN):"
+                 "($1==%d && $6!=0 && strcol(4) eq \"%s\" ? $11 : NaN) with points pt %d ps 2 lw 2 lc rgb \"%s\" "
+                 "title \"%s, theory\"%s\n",
+              p + 1, part, dx, p + 1, part, im ? 4 : 6, im ? "#ee7733" : "#cc3311", im ? "Im" : "Re",
+              im ? "" : ", \\");
+    }
+  }
+  fprintf(f, "  unset multiplot\n");
+  rmtmc_plot_loop_end(f);
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_plot_resolvent(const char *dir, const rmtmc_resolvent_result *r, rmtmc_plot_scripts *scripts,
+                                  rmtmc_error *err) {
+  if (scripts) scripts->count = 0;
+  rsv_plot P;
+  rsv_panels(&P, r);
+  int have_complex = 0;
+  for (int64_t j = 0; j < r->config.nz; ++j) have_complex |= r->config.z_im[j] != 0.0;
+  rmtmc_status st = RMTMC_OK;
+  if (r->ncurve > 0) {
+    st = write_in(dir, "plot_resolvent.gp", resolvent_real_gp, &P, err);
+    if (st == RMTMC_OK) add_script(scripts, "plot_resolvent.gp");
+  }
+  if (st == RMTMC_OK && have_complex) {
+    st = write_in(dir, "plot_resolvent_complex.gp", resolvent_complex_gp, &P, err);
+    if (st == RMTMC_OK) add_script(scripts, "plot_resolvent_complex.gp");
+  }
+  return st;
+}

@@ -33,9 +33,14 @@ static void jarr(FILE *f, const char *key, const double *v, int64_t n) {
   fputc(']', f);
 }
 
-static void write_point_line(FILE *f, const rmtmc_sweep_point *p) {
+static void write_point_line(FILE *f, const rmtmc_sweep_result *r, const rmtmc_sweep_point *p) {
   fprintf(f, "{\"index\":%lld,\"value\":%lld,\"d\":%lld,\"n\":%lld,\"seed\":%llu,\"nz\":%lld", (long long)p->index,
           (long long)p->value, (long long)p->d, (long long)p->n, (unsigned long long)p->seed, (long long)p->nz);
+  if (r->config.study == RMTMC_SWEEP_RESOLVENT) { /* the rows' functionals (rebuilt from the config on reading) */
+    fprintf(f, ",\"functional\":[");
+    for (int64_t k = 0; k < p->nz; ++k) fprintf(f, "%s\"%s\"", k ? "," : "", r->label[k]);
+    fputc(']', f);
+  }
   jarr(f, "z_re", p->z_re, p->nz);
   jarr(f, "z_im", p->z_im, p->nz);
   jarr(f, "empirical_re", p->emp_re, p->nz);
@@ -53,7 +58,7 @@ static void write_point_line(FILE *f, const rmtmc_sweep_point *p) {
 
 #define POINTS_NAME "points.jsonl"
 #define POINTS_SCHEMA "rmtmc.sweep.points/1"
-/* No checkpoint is larger: 64 points of 16 z values, a header of a few KiB. */
+/* No checkpoint is larger: 64 points of 64 rows, a header of a few KiB. */
 #define POINTS_MAX_BYTES (16.0 * 1048576.0)
 
 /* A number of a field: null (NaN) or a finite double. */
@@ -129,9 +134,11 @@ static void get_plain_str(const char *line, const char *key, char *dst, size_t s
   dst[len] = '\0';
 }
 
-/* A point line of this sweep (its index's value, d, n, seed and z count);
+/* A point line of this sweep (its index's value, d, n, seed and number of
+ * rows: the z points of the spectrum, functionals x z of the resolvent);
  * NULL when it reads back, else what is wrong with it. */
-static const char *parse_point_line(const char *line, const rmtmc_sweep_config *c, rmtmc_sweep_point *p) {
+static const char *parse_point_line(const char *line, const rmtmc_sweep_config *c, int64_t rows,
+                                    rmtmc_sweep_point *p) {
   size_t len = strlen(line);
   if (len < 2 || line[0] != '{' || line[len - 1] != '}') return "not a JSON object on one line";
   int64_t idx, val, d, n, nz;
@@ -141,7 +148,7 @@ static const char *parse_point_line(const char *line, const rmtmc_sweep_config *
     return "index, value, d, n, seed or nz missing or not an integer";
   if (!(idx >= 0 && idx < c->npoints)) return "its index is not a point of this sweep";
   if (c->values[idx] != val) return "its value is not the value of its index in --values";
-  if (nz != c->base.nz || nz > RMTMC_SWEEP_MAX_Z) return "its number of z points is not this sweep's";
+  if (nz != rows || nz > RMTMC_SWEEP_MAX_ROWS) return "its number of rows (z points) is not this sweep's";
   memset(p, 0, sizeof *p);
   p->index = idx;
   p->value = val;
@@ -285,7 +292,7 @@ rmtmc_status rmtmc_sweep_points_resume(const char *dir, rmtmc_sweep_result *r, i
       }
     } else {
       rmtmc_sweep_point p;
-      const char *why = parse_point_line(line, &r->config, &p);
+      const char *why = parse_point_line(line, &r->config, r->nz, &p);
       if (!why && have[p.index] && memcmp(&r->points[p.index], &p, sizeof p) != 0)
         why = "a second, different line for the same point";
       if (why)
@@ -340,7 +347,7 @@ typedef struct {
 static rmtmc_status write_first(FILE *f, const void *ctx, rmtmc_error *err) {
   const first_ctx *c = ctx;
   points_header(f, c->r);
-  write_point_line(f, c->p);
+  write_point_line(f, c->r, c->p);
   return RMTMC_OK;
 }
 
@@ -358,7 +365,7 @@ rmtmc_status rmtmc_sweep_points_append(const char *dir, const rmtmc_sweep_result
   FILE *out = fopen(path, "a");
   if (!out) return rmtmc_error_set(err, RMTMC_ERR_WRITE, "cannot append to %s: %s", path, strerror(errno));
   errno = 0;
-  write_point_line(out, p);
+  write_point_line(out, r, p);
   if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0)
     st = rmtmc_error_set(err, RMTMC_ERR_WRITE, "cannot append to %s: %s", path, strerror(errno ? errno : EIO));
   if (fclose(out) != 0 && st == RMTMC_OK)

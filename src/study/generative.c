@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/numfile.h"
 #include "core/blas.h"
+#include "core/numfile.h"
 #include "core/parallel.h"
 #include "core/sysinfo.h"
 #include "engine/driver.h"

@@ -162,6 +162,15 @@ int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observab
   return 1;
 }
 
+void study_usage_sigma(FILE *f) {
+  fprintf(f,
+          "  --sigma SPEC       population covariance (default identity):\n"
+          "                       identity | points:L1:W1,L2:W2,... | ar1:RHO | spike:T1[,T2...]\n"
+          "                       | file:PATH (one eigenvalue per line, d lines)\n"
+          "                       | matrix:PATH (a full symmetric PSD Sigma: d lines of d numbers, or a\n"
+          "                         2-D .npy of shape (d, d))\n");
+}
+
 /* The options every Monte Carlo study shares, in its usage text. */
 void study_usage_run(FILE *f, const char *trials_default) {
   fprintf(f,

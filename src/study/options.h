@@ -40,6 +40,8 @@ int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_st
 int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observables, const char *name,
                        const char *val, rmtmc_status *st, rmtmc_error *err);
 
+/* The usage lines of --sigma: every spec of rmtmc_model.h. */
+void study_usage_sigma(FILE *f);
 /* The usage lines of the run options (trials_default: the study's). */
 void study_usage_run(FILE *f, const char *trials_default);
 /* The usage lines of the outputs (--json, --out: out_what, --no-plots,

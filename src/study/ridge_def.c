@@ -19,16 +19,15 @@ static void usage(FILE *f) {
           "beta is uniform on the sphere ||beta||^2 = R2, drawn once per study from the seed.\n"
           "\n"
           "  --d D              dimension (default %lld)\n"
-          "  --n N              samples per trial (default %lld)\n"
-          "  --sigma SPEC       population covariance (default identity):\n"
-          "                       identity | points:L1:W1,L2:W2,... | ar1:RHO | spike:T1[,T2...]\n"
-          "                       | file:PATH (one eigenvalue per line, d lines)\n"
+          "  --n N              samples per trial (default %lld)\n",
+          (long long)c.d, (long long)c.n);
+  study_usage_sigma(f);
+  fprintf(f,
           "  --signal R2        ||beta||^2 >= 0 (default %g)\n"
           "  --noise SIGMA2     noise variance >= 0 (default %g)\n"
           "  --lambda LIST      ridge values > 0 (default 0.01,0.1,0.5,1); the theory's optimal lambda\n"
-          "                     and the ridgeless (min-norm) estimator (when |d - n| >= 2) are run too\n"
-          "",
-          (long long)c.d, (long long)c.n, c.signal, c.noise);
+          "                     and the ridgeless (min-norm) estimator (when |d - n| >= 2) are run too\n",
+          c.signal, c.noise);
   char trials[32];
   snprintf(trials, sizeof trials, "%lld", (long long)c.run.trials);
   study_usage_run(f, trials);

@@ -22,15 +22,14 @@ static void usage(FILE *f) {
           "extreme eigenvalues, moments and the pooled eigenvalue density.\n"
           "\n"
           "  --d D              dimension (default %lld)\n"
-          "  --n N              samples per trial (default %lld); eta = d/n\n"
-          "  --sigma SPEC       population covariance (default identity):\n"
-          "                       identity | points:L1:W1,L2:W2,... | ar1:RHO | spike:T1[,T2...]\n"
-          "                       | file:PATH (one eigenvalue per line, d lines)\n"
+          "  --n N              samples per trial (default %lld); eta = d/n\n",
+          (long long)c.d, (long long)c.n);
+  study_usage_sigma(f);
+  fprintf(f,
           "  --entries LAW      gaussian | rademacher | student:NU (NU > 4); unit variance (default gaussian)\n"
           "  --z LIST           points for m(z), e.g. -1,4.5,1+0.2i (default: -1, 1.5 lam_max + 0.5\n"
           "                     and three points in the bulk with imaginary part 0.1 x support width)\n"
-          "  --observables LIST per-z observables, comma-separated (default m):\n",
-          (long long)c.d, (long long)c.n);
+          "  --observables LIST per-z observables, comma-separated (default m):\n");
   for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k) {
     const rmtmc_zobs_info *o = rmtmc_zobs_describe(k);
     fprintf(f, "                       %-4s %s = %s\n", o->option, o->symbol, o->meaning);

@@ -1,8 +1,8 @@
-/* sweep.c: the scaling sweep: the spectrum study at each value of one size
- * parameter, resumable through DIR/points.jsonl (read and written by the
- * report layer, src/report/sweep_points.c), then log-log slopes of the
- * error of m_d(z) and of its sd beside the THEORY 6 rates.  Layout and seeds:
- * rmtmc_sweep.h; schema rmtmc.sweep/1: docs/schema.md. */
+/* sweep.c: the scaling sweep: the spectrum (or resolvent) study at each
+ * value of one size parameter, resumable through DIR/points.jsonl (read and
+ * written by the report layer, src/report/sweep_points.c), then log-log
+ * slopes of each row's error and of its sd beside the predicted rates.
+ * Layout and seeds: rmtmc_sweep.h; schema rmtmc.sweep/1: docs/schema.md. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,11 +14,55 @@
 #include "engine/comm.h"
 #include "engine/driver.h"
 
+#include "rmtmc_resolvent.h"
+
 void rmtmc_sweep_config_default(rmtmc_sweep_config *c) {
   memset(c, 0, sizeof *c);
   rmtmc_spectrum_config_default(&c->base);
+  rmtmc_resolvent_config_default(&c->rbase);
   c->param = RMTMC_SWEEP_D;
+  c->study = RMTMC_SWEEP_SPECTRUM;
   c->ratio = 2.0;
+}
+
+/* The resolvent's functionals in its row order (fixed ones, then vectors). */
+static int rsv_funs(const rmtmc_sweep_config *c, int *f) {
+  int k = 0;
+  for (int q = 0; q < RMTMC_RSV_FUN_VECTOR; ++q)
+    if (c->rbase.functionals & RMTMC_RSV_FUN_BIT(q)) f[k++] = q;
+  for (int64_t v = 0; v < c->rbase.nvectors; ++v) f[k++] = RMTMC_RSV_FUN_VECTOR + (int)v;
+  return k;
+}
+
+/* The rows of a point and their labels (label may be NULL). */
+static int64_t sweep_rows(const rmtmc_sweep_config *c, char (*label)[32]) {
+  if (c->study == RMTMC_SWEEP_SPECTRUM) {
+    for (int64_t k = 0; label && k < c->base.nz; ++k) snprintf(label[k], sizeof label[k], "stieltjes");
+    return c->base.nz;
+  }
+  int f[RMTMC_RSV_FUN_VECTOR + RMTMC_RSV_MAX_VECTORS];
+  int nf = rsv_funs(c, f);
+  int64_t r = 0;
+  for (int k = 0; k < nf; ++k)
+    for (int64_t j = 0; j < c->base.nz; ++j, ++r)
+      if (label && r < RMTMC_SWEEP_MAX_ROWS) {
+        if (f[k] >= RMTMC_RSV_FUN_VECTOR) snprintf(label[r], sizeof label[r], "quad_vector%d", f[k] - RMTMC_RSV_FUN_VECTOR + 1);
+        else snprintf(label[r], sizeof label[r], "%s", rmtmc_rsv_fun_describe(f[k])->name);
+      }
+  return r;
+}
+
+/* The resolvent study of point i (its own options, the sweep's common ones). */
+static void point_config_rsv(const rmtmc_sweep_config *c, const rmtmc_spectrum_config *s, rmtmc_resolvent_config *r) {
+  *r = c->rbase;
+  r->d = s->d;
+  r->n = s->n;
+  r->run = s->run;
+  snprintf(r->sigma, sizeof r->sigma, "%s", s->sigma);
+  snprintf(r->entries, sizeof r->entries, "%s", s->entries);
+  r->nz = s->nz;
+  memcpy(r->z_re, s->z_re, sizeof r->z_re < sizeof s->z_re ? sizeof r->z_re : sizeof s->z_re);
+  memcpy(r->z_im, s->z_im, sizeof r->z_im < sizeof s->z_im ? sizeof r->z_im : sizeof s->z_im);
 }
 
 static void point_config(const rmtmc_sweep_config *c, int64_t i, rmtmc_spectrum_config *s) {
@@ -42,6 +86,21 @@ rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err) {
                            RMTMC_SWEEP_MAX_POINTS, (long long)c->npoints);
   if (c->param == RMTMC_SWEEP_D && !(c->ratio > 0 && isfinite(c->ratio)))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--ratio must be > 0 (got %g)", c->ratio);
+  if (c->study == RMTMC_SWEEP_RESOLVENT) {
+    if (c->base.nz == 0) { /* the ridge point z = 1 */
+      c->base.nz = 1;
+      c->base.z_re[0] = 1.0;
+      c->base.z_im[0] = 0.0;
+    }
+    if (c->rbase.functionals & RMTMC_RSV_FUN_BIT(RMTMC_RSV_FUN_DIAG_DEV))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--functionals: diag_dev is a maximum with no limiting mean to approach; leave it out of a sweep");
+    if (c->base.precision != RMTMC_PRECISION_DOUBLE)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--precision single: the resolvent study runs in double precision");
+  } else if (c->rbase.functionals != RMTMC_RSV_FUN_DEFAULT || c->rbase.nvectors > 0 ||
+             c->rbase.path != RMTMC_RSV_PATH_AUTO) {
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--functionals, --vector and --path need --study resolvent");
+  }
   if (c->base.nz == 0) {
     c->base.nz = 1;
     c->base.z_re[0] = -1.0;
@@ -50,6 +109,10 @@ rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err) {
   if (c->base.nz > RMTMC_SWEEP_MAX_Z)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: at most %d points in a sweep (got %lld)",
                            RMTMC_SWEEP_MAX_Z, (long long)c->base.nz);
+  if (sweep_rows(c, NULL) > RMTMC_SWEEP_MAX_ROWS)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "a sweep follows at most %d rows (functionals x z); got %lld: fewer --functionals or --z",
+                           RMTMC_SWEEP_MAX_ROWS, (long long)sweep_rows(c, NULL));
   for (int64_t i = 0; i < c->npoints; ++i) {
     if (c->values[i] < 1)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: sizes must be >= 1 (got %lld)",
@@ -60,7 +123,14 @@ rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err) {
     rmtmc_spectrum_config s;
     point_config(c, i, &s);
     rmtmc_error e2;
-    rmtmc_status st = rmtmc_spectrum_validate(&s, &e2);
+    rmtmc_status st;
+    if (c->study == RMTMC_SWEEP_RESOLVENT) {
+      rmtmc_resolvent_config rc;
+      point_config_rsv(c, &s, &rc);
+      st = rmtmc_resolvent_validate(&rc, &e2);
+    } else {
+      st = rmtmc_spectrum_validate(&s, &e2);
+    }
     if (st != RMTMC_OK)
       return rmtmc_error_set(err, st, "sweep point %lld (d = %lld, n = %lld): %s", (long long)i,
                              (long long)s.d, (long long)s.n, e2.msg);
@@ -88,9 +158,11 @@ static uint64_t fnv1a(const char *s) { return fnv1a_bytes(1469598103934665603ULL
 
 /* The hash of a file's bytes (at most `limit` of them: the reader refuses a
  * larger file anyway). */
-static rmtmc_status file_hash(const char *path, double limit, uint64_t *h, rmtmc_error *err) {
+static rmtmc_status file_hash(const char *opt, const char *path, double limit, uint64_t *h, rmtmc_error *err) {
+  char shown[200];
+  rmtmc_text_escape(shown, sizeof shown, path, strlen(path));
   FILE *f = fopen(path, "rb");
-  if (!f) return rmtmc_error_set(err, RMTMC_ERR_IO, "--sigma file:%s: cannot open: %s", path, strerror(errno));
+  if (!f) return rmtmc_error_set(err, RMTMC_ERR_IO, "%s%s: cannot open: %s", opt, shown, strerror(errno));
   unsigned char buf[65536];
   size_t n;
   double total = 0.0;
@@ -101,7 +173,7 @@ static rmtmc_status file_hash(const char *path, double limit, uint64_t *h, rmtmc
   }
   int bad = ferror(f);
   fclose(f);
-  if (bad) return rmtmc_error_set(err, RMTMC_ERR_IO, "--sigma file:%s: cannot read it", path);
+  if (bad) return rmtmc_error_set(err, RMTMC_ERR_IO, "%s%s: cannot read it", opt, shown);
   return RMTMC_OK;
 }
 
@@ -118,17 +190,34 @@ static rmtmc_status config_text(const rmtmc_sweep_config *c, char *out, size_t c
   for (int64_t k = 0; k < c->base.nz; ++k) ADD("%s%.17g%+.17gi", k ? "," : "", c->base.z_re[k], c->base.z_im[k]);
   ADD(";bins=%lld;precision=%s;backend=%s", (long long)c->base.bins,
       c->base.precision == RMTMC_PRECISION_SINGLE ? "single" : "double", rmtmc_backend_kind_name(c->base.run.backend));
-  if (strncmp(c->base.sigma, "file:", 5) == 0) {
+  if (c->study == RMTMC_SWEEP_RESOLVENT) { /* (the spectrum's text, and so its hash, unchanged) */
+    ADD(";study=resolvent;functionals=%u;path=%d;vectors=", c->rbase.functionals, c->rbase.path);
+    for (int64_t v = 0; v < c->rbase.nvectors; ++v) ADD("%s%s", v ? "|" : "", c->rbase.vectors[v]);
+  }
+  {
     int64_t dmax = 1;
     for (int64_t i = 0; i < c->npoints; ++i) {
       rmtmc_spectrum_config s;
       point_config(c, i, &s);
       if (s.d > dmax) dmax = s.d;
     }
+    /* the bytes of every input file: a Sigma file or matrix, the
+     * resolvent's vectors (the reader refuses larger files anyway) */
+    double dd = (double)dmax, room = 16.0 * 1048576.0;
+    rmtmc_status st = RMTMC_OK;
     uint64_t h = 0;
-    rmtmc_status st = file_hash(c->base.sigma + 5, 16.0 * 1048576.0 + 256.0 * (double)dmax, &h, err);
+    if (strncmp(c->base.sigma, "file:", 5) == 0) {
+      st = file_hash("--sigma file:", c->base.sigma + 5, room + 256.0 * dd, &h, err);
+      if (st == RMTMC_OK) ADD(";sigma_file_fnv1a64=%016llx", (unsigned long long)h);
+    } else if (strncmp(c->base.sigma, "matrix:", 7) == 0) {
+      st = file_hash("--sigma matrix:", c->base.sigma + 7, room + 256.0 * dd * dd, &h, err);
+      if (st == RMTMC_OK) ADD(";sigma_matrix_fnv1a64=%016llx", (unsigned long long)h);
+    }
+    for (int64_t v = 0; st == RMTMC_OK && c->study == RMTMC_SWEEP_RESOLVENT && v < c->rbase.nvectors; ++v) {
+      st = file_hash("--vector ", c->rbase.vectors[v], room + 256.0 * dd, &h, err);
+      if (st == RMTMC_OK) ADD(";vector%lld_fnv1a64=%016llx", (long long)v + 1, (unsigned long long)h);
+    }
     if (st != RMTMC_OK) return st;
-    ADD(";sigma_file_fnv1a64=%016llx", (unsigned long long)h);
   }
 #undef ADD
   if (u >= cap) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "internal: the sweep's config text needs %zu bytes", u);
@@ -139,6 +228,14 @@ static rmtmc_status config_text(const rmtmc_sweep_config *c, char *out, size_t c
 static rmtmc_status check_point(const rmtmc_sweep_config *c, int64_t i, int open_backend, rmtmc_error *err) {
   rmtmc_spectrum_config s;
   point_config(c, i, &s);
+  if (c->study == RMTMC_SWEEP_RESOLVENT) {
+    /* the resolvent's z (its own convention) were validated with its
+     * options (rmtmc_sweep_validate); here the model, its memory and the
+     * sizes, with the spectrum's z = -1 (never on a spectrum) */
+    s.nz = 1;
+    s.z_re[0] = -1.0;
+    s.z_im[0] = 0.0;
+  }
   rmtmc_error e2;
   rmtmc_status st = rmtmc_spectrum_check(&s, open_backend, &e2);
   if (st != RMTMC_OK)
@@ -203,19 +300,22 @@ static rmtmc_sweep_fit fit(const double *x, const double *y, int64_t n, double p
   return F;
 }
 
-static void predicted_rates(rmtmc_sweep_param p, double *err_rate, double *sd_rate) {
-  /* THEORY 6: with n/d fixed, E m_d - m = mu(w)/d and sd(m_d) ~ sqrt(Sch/3)/d.
-   * With d fixed and n growing (not in THEORY 6; heuristic): the bias is
-   * O(1/n) and the CLT variance of tr scales with eta, sd ~ 1/sqrt(d n). */
+/* The predicted rates of row label (theory.md 6.8, 10.6).  With n/d fixed:
+ * E m_d - m = mu(w)/d and sd(m_d) ~ sqrt(Sch/3)/d; the resolvent's traces
+ * likewise, its quadratic forms sd ~ d^-1/2 (bias O(1/d)).  With d fixed and
+ * n growing (heuristic): the bias is O(1/n), sd ~ n^-1/2. */
+static void predicted_rates(rmtmc_sweep_param p, const char *label, double *err_rate, double *sd_rate) {
+  int trace = strcmp(label, "stieltjes") == 0 || strcmp(label, "trace") == 0 || strcmp(label, "trace_sigma") == 0 ||
+              strcmp(label, "delta") == 0;
   *err_rate = -1.0;
-  *sd_rate = p == RMTMC_SWEEP_D ? -1.0 : -0.5;
+  *sd_rate = p == RMTMC_SWEEP_D ? (trace ? -1.0 : -0.5) : -0.5;
 }
 
 static void compute_fits(rmtmc_sweep_result *r) {
   double x[RMTMC_SWEEP_MAX_POINTS], ye[RMTMC_SWEEP_MAX_POINTS], ys[RMTMC_SWEEP_MAX_POINTS];
   double pe, ps;
-  predicted_rates(r->config.param, &pe, &ps);
   for (int64_t k = 0; k < r->nz; ++k) {
+    predicted_rates(r->config.param, r->label[k], &pe, &ps);
     for (int64_t i = 0; i < r->config.npoints; ++i) {
       x[i] = (double)r->points[i].value;
       ye[i] = rmtmc_sweep_abs_error(&r->points[i], k);
@@ -261,21 +361,64 @@ static rmtmc_status share_resumed(rmtmc_comm *comm, rmtmc_status st, rmtmc_sweep
   comm_buf_free(&out);
   return st;
 }
-/* The spectrum study at point i on comm (NULL: this process alone). */
-static rmtmc_status run_point(const rmtmc_sweep_config *c, int64_t i, rmtmc_comm *comm, rmtmc_sweep_point *p,
-                              rmtmc_run_info *run, rmtmc_error *err) {
+/* The swept study at point i on comm (NULL: this process alone): the
+ * spectrum study's Stieltjes rows, or the resolvent study's rows
+ * (functional, z) with the real part and, for complex z, the imaginary
+ * part; nrows is the number of rows every point has. */
+static rmtmc_status run_point(const rmtmc_sweep_config *c, int64_t i, int64_t nrows, rmtmc_comm *comm,
+                              rmtmc_sweep_point *p, rmtmc_run_info *run, rmtmc_error *err) {
   rmtmc_spectrum_config sc;
   point_config(c, i, &sc);
   sc.run.comm = comm;
-  rmtmc_spectrum_result sr;
-  rmtmc_status st = rmtmc_spectrum_run(&sc, &sr, err);
-  if (st != RMTMC_OK) return st;
   memset(p, 0, sizeof *p);
   p->index = i;
   p->value = c->values[i];
   p->d = sc.d;
   p->n = sc.n;
   p->seed = sc.run.seed;
+  p->nz = nrows;
+  if (c->study == RMTMC_SWEEP_RESOLVENT) {
+    rmtmc_resolvent_config rc;
+    point_config_rsv(c, &sc, &rc);
+    rmtmc_resolvent_result rr;
+    rmtmc_status st = rmtmc_resolvent_run(&rc, &rr, err);
+    if (st != RMTMC_OK) return st;
+    int64_t at = -1, last_f = -1, last_z = -1;
+    for (int64_t k = 0; k < rr.nrows; ++k) {
+      const rmtmc_resolvent_row *w = &rr.rows[k];
+      if (w->fun != last_f || w->zi != last_z) {
+        ++at;
+        last_f = w->fun;
+        last_z = w->zi;
+        if (at >= RMTMC_SWEEP_MAX_ROWS) break;
+        p->z_re[at] = w->z_re;
+        p->z_im[at] = w->z_im;
+        p->emp_im[at] = p->th_im[at] = p->se_im[at] = p->sd_im[at] = 0.0; /* real z: as the spectrum's */
+      }
+      if (w->part == 0) {
+        p->emp_re[at] = w->emp.mean;
+        p->th_re[at] = w->theory;
+        p->se_re[at] = w->emp.stderr_;
+        p->sd_re[at] = w->emp.sd;
+      } else {
+        p->emp_im[at] = w->emp.mean;
+        p->th_im[at] = w->theory;
+        p->se_im[at] = w->emp.stderr_;
+        p->sd_im[at] = w->emp.sd;
+      }
+    }
+    p->seconds = rr.seconds + rr.theory_seconds;
+    backend_text(p->backend, sizeof p->backend, &rr.run.backend);
+    *run = rr.run;
+    rmtmc_resolvent_result_free(&rr);
+    if (at + 1 != nrows)
+      return rmtmc_error_set(err, RMTMC_ERR_NUMERIC, "sweep point %lld: %lld rows, expected %lld", (long long)i,
+                             (long long)(at + 1), (long long)nrows);
+    return RMTMC_OK;
+  }
+  rmtmc_spectrum_result sr;
+  rmtmc_status st = rmtmc_spectrum_run(&sc, &sr, err);
+  if (st != RMTMC_OK) return st;
   p->nz = sr.nz;
   for (int64_t k = 0; k < sr.nz; ++k) {
     const rmtmc_stieltjes_row *w = &sr.zobs[RMTMC_ZOBS_STIELTJES].rows[k];
@@ -301,7 +444,7 @@ static rmtmc_status run_point(const rmtmc_sweep_config *c, int64_t i, rmtmc_comm
  * to the same doubles, so a resumed run goes on with bit-identical
  * numbers), counted, announced.  A failure on rank 0 reaches the other
  * ranks at their next collective step. */
-static rmtmc_status point_done(const rmtmc_sweep_config *c, const char *dir, int root, rmtmc_sweep_result *res,
+static rmtmc_status point_done(const rmtmc_sweep_config *c, const char *dir, int root, const rmtmc_sweep_result *res,
                                rmtmc_sweep_point *p, int *have, int64_t *fresh, rmtmc_error *err) {
   if (root) {
     rmtmc_status st = rmtmc_sweep_points_append(dir, res, p, err);
@@ -350,7 +493,7 @@ static rmtmc_status run_rounds(const rmtmc_sweep_config *c, const char *dir, rmt
       point_part pp;
       rmtmc_run_info ri;
       memset(&pp, 0, sizeof pp);
-      mine = run_point(c, idx[rank], comm_alone(comm), &pp.p, &ri, err);
+      mine = run_point(c, idx[rank], res->nz, comm_alone(comm), &pp.p, &ri, err);
       if (mine == RMTMC_OK) {
         snprintf(pp.place.host, sizeof pp.place.host, "%s", ri.places[0].host);
         snprintf(pp.place.backend, sizeof pp.place.backend, "%s", ri.places[0].backend);
@@ -393,7 +536,7 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
   rmtmc_status st = rmtmc_sweep_validate(&res->config, err);
   if (st != RMTMC_OK) return st;
   const rmtmc_sweep_config *c = &res->config;
-  res->nz = c->base.nz;
+  res->nz = sweep_rows(c, res->label);
   /* Everything is checked before the first write (the checkpoint is
    * created only when the first point is done). */
   st = check_points(c, err);
@@ -425,7 +568,7 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
   for (int64_t i = 0; i < c->npoints && st == RMTMC_OK && !by_points; ++i) {
     if (have[i]) continue;
     if (c->stop_after > 0 && fresh >= c->stop_after) break;
-    st = run_point(c, i, comm, &res->points[i], &res->run, err);
+    st = run_point(c, i, res->nz, comm, &res->points[i], &res->run, err);
     if (st == RMTMC_OK) st = point_done(c, dir, root, res, &res->points[i], have, &fresh, err);
   }
   for (int64_t i = 0; i < c->npoints; ++i) res->done += have[i];

@@ -24,13 +24,18 @@ static void usage(FILE *f) {
           "Runs the spectrum study at each value of one size parameter and fits log-log\n"
           "slopes of |mean m_d(z) - m(z)| and of the trial-to-trial sd of m_d(z),\n"
           "m_d(z) = (1/d) tr (S - zI)^-1, beside the predicted rates (THEORY 6: both O(1/d),\n"
-          "slope -1, with n/d fixed).\n"
+          "slope -1, with n/d fixed).  With --study resolvent: the resolvent study's functionals\n"
+          "instead (traces: sd slope -1; quadratic forms: sd slope -1/2; errors O(1/d)).\n"
           "\n"
+          "  --study S          spectrum | resolvent (default spectrum)\n"
           "  --param P          d (n = ratio d) or n (d fixed by --d) (default d)\n"
           "  --values LIST      comma-separated sizes, e.g. 50,100,200,400 (required)\n"
           "  --ratio R          n/d for --param d (default 2)\n"
           "  --d D              the fixed dimension for --param n (default 500)\n"
-          "  --z LIST           points for m(z), off the support (default -1)\n"
+          "  --z LIST           points for m(z), off the support (default -1); for the resolvent,\n"
+          "                     real z > 0 or complex z (default 1)\n"
+          "  --functionals LIST, --vector PATH, --path P\n"
+          "                     with --study resolvent: as for rmtmc resolvent (diag_dev excluded)\n"
           "  --trials T         trials per point (default 200)\n"
           "  --seed S           point i (0-based) runs with seed S + i (default 1)\n"
           "  --sigma SPEC, --entries LAW, --bins K, --backend B, --device N, --threads K, --batch B,\n"
@@ -85,7 +90,23 @@ static void defaults(void *cfg) {
 static int option(void *cfg, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
   sweep_cfg *s = cfg;
   rmtmc_sweep_config *c = &s->c;
-  if (strcmp(name, "param") == 0) {
+  if (strcmp(name, "study") == 0) {
+    if (strcmp(val, "spectrum") == 0) c->study = RMTMC_SWEEP_SPECTRUM;
+    else if (strcmp(val, "resolvent") == 0) c->study = RMTMC_SWEEP_RESOLVENT;
+    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--study '%s': use spectrum or resolvent", val);
+  } else if (strcmp(name, "functionals") == 0) {
+    *st = rmtmc_rsv_fun_parse(val, &c->rbase.functionals, err);
+  } else if (strcmp(name, "vector") == 0) {
+    if (c->rbase.nvectors >= RMTMC_RSV_MAX_VECTORS)
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--vector: at most %d vectors", RMTMC_RSV_MAX_VECTORS);
+    else if ((*st = study_opt_spec(c->rbase.vectors[c->rbase.nvectors], sizeof c->rbase.vectors[0], name, val, err)) ==
+             RMTMC_OK)
+      ++c->rbase.nvectors;
+  } else if (strcmp(name, "path") == 0) {
+    if (strcmp(val, "auto") == 0) c->rbase.path = RMTMC_RSV_PATH_AUTO;
+    else if (strcmp(val, "eigen") == 0) c->rbase.path = RMTMC_RSV_PATH_EIGEN;
+    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--path '%s': use auto or eigen", val);
+  } else if (strcmp(name, "param") == 0) {
     if (strcmp(val, "d") == 0) c->param = RMTMC_SWEEP_D;
     else if (strcmp(val, "n") == 0) c->param = RMTMC_SWEEP_N;
     else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--param '%s': use d or n", val);
@@ -169,7 +190,7 @@ static void summary(FILE *f, const void *res) { rmtmc_sweep_summary(f, res); }
 
 const rmtmc_study_def study_def_sweep = {
     .name = "sweep",
-    .about = "the spectrum study over a list of sizes: error slopes vs THEORY 6 rates",
+    .about = "the spectrum (or resolvent) study over a list of sizes: error and sd slopes vs the rates",
     .traits = {.needs_dir = 1, .dir_state = "points.jsonl"},
     .flags = " save-trials ", /* refused with a message (option) */
     .config_size = sizeof(sweep_cfg),

@@ -31,7 +31,13 @@ ridge_points           json  ridge --d 30 --n 60 --trials 40 --seed 13 --sigma p
 spectrum_deriv_trials  trials spectrum --d 20 --n 30 --trials 70 --seed 9 --observables m,dm --z=-1,1+0.3i,5 --save-eigenvalues
 contexts_trials        trials generative contexts --contexts 9 --k 3 --d 12 --n 90 --trials 66 --seed 4
 ridge_trials           trials ridge --d 12 --n 20 --trials 66 --seed 3 --sigma ar1:0.3
+resolvent_identity     dir   resolvent --d 20 --n 40 --trials 70 --seed 21 --functionals all --z 0.5,2,0.4+0.3i
+resolvent_ar1_rad      json  resolvent --d 24 --n 16 --trials 66 --seed 22 --sigma ar1:0.5 --entries rademacher --z 0.3,1+0.5i
+resolvent_matrix       json  resolvent --d 12 --n 30 --trials 40 --seed 23 --sigma matrix:matrix12.txt --vector vector12.txt --z 1,0.5+0.5i
+resolvent_eigen        json  resolvent --d 16 --n 24 --trials 30 --seed 25 --sigma points:1:0.5,2:0.5 --path eigen --functionals trace,trace_sigma,quad_e1,quad2_e1,diag_dev --z 0.5,1.5
+resolvent_trials       trials resolvent --d 10 --n 14 --trials 66 --seed 24 --functionals trace,quad_e1 --z 1,0.2+0.2i
 sweep_d                sweep sweep --param d --values 10,20,30 --trials 40 --seed 2 --z=-1,2+0.5i
 sweep_n                sweep sweep --param n --d 10 --values 20,40 --trials 30 --seed 4 --sigma points:1:0.5,3:0.5
+sweep_resolvent        sweep sweep --study resolvent --param d --values 10,20 --trials 30 --seed 5 --z 1,0.5+0.5i --functionals trace,quad_e1,quad2_e1
 CASES
 )

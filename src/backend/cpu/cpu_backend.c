@@ -3,7 +3,8 @@
  * observables of the layout with the shared per-eigenvalue rules
  * (reduce_common.h); trials of a batch in parallel across OpenMP threads
  * (BLAS itself single-threaded, so results do not depend on the thread
- * count).  The fit method is in cpu_fit.c. */
+ * count).  The fit method is in cpu_fit.c, the resolvent method in
+ * cpu_resolvent.c. */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -213,20 +214,28 @@ static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed, uint64_
   b->trial0 = trial0;
   b->count = count;
 #pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
-  for (int64_t t = 0; t < count; ++t) {
-    double *x = b->x + (size_t)t * (size_t)(d * n);
-    if (m->sqrt_full) {
-      double *g = b->g + (size_t)omp_get_thread_num() * (size_t)(d * n);
-      rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, g);
-      cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0, m->sqrt_full, (int)d, g, (int)d, 0.0,
-                  x, (int)d);
-    } else {
-      rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, x);
-      for (int64_t j = 0; j < n; ++j)
-        for (int64_t i = 0; i < d; ++i) x[i + j * d] *= m->sqrt_diag[i];
-    }
-  }
+  for (int64_t t = 0; t < count; ++t)
+    cpu_draw_x(m, seed, trial0 + (uint64_t)t, m->sqrt_full ? b->g + (size_t)omp_get_thread_num() * (size_t)(d * n) : NULL,
+               b->x + (size_t)t * (size_t)(d * n));
   return RMTMC_OK;
+}
+
+void cpu_draw_x(const rmtmc_model *m, uint64_t seed, uint64_t trial, double *g, double *x) {
+  int64_t d = m->d, n = m->n;
+  if (m->sqrt_full) {
+    rmtmc_sample_entries(m, seed, trial, g);
+    cblas_dsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, 1.0, m->sqrt_full, (int)d, g, (int)d, 0.0, x,
+                (int)d);
+  } else {
+    rmtmc_sample_entries(m, seed, trial, x);
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t i = 0; i < d; ++i) x[i + j * d] *= m->sqrt_diag[i];
+  }
+}
+
+void cpu_gram_x(const rmtmc_model *m, const double *x, double *s) {
+  cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)m->d, (int)m->n, 1.0 / (double)m->n, x, (int)m->d, 0.0, s,
+              (int)m->d);
 }
 
 static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
@@ -242,8 +251,7 @@ static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
       cblas_ssyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, (float)(1.0 / (double)n), b->xf + xo,
                   (int)d, 0.0f, b->sf + so, (int)d);
     } else {
-      cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, b->x + xo, (int)d, 0.0,
-                  b->s + so, (int)d);
+      cpu_gram_x(m, b->x + xo, b->s + so);
     }
   }
   return RMTMC_OK;
@@ -351,5 +359,6 @@ const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     .close = cpu_close,
     .info = cpu_info,
     .policy = cpu_policy,
-    .method = {[RMTMC_METHOD_DENSE] = &cpu_dense, [RMTMC_METHOD_FIT] = &cpu_fit_method},
+    .method = {[RMTMC_METHOD_DENSE] = &cpu_dense, [RMTMC_METHOD_FIT] = &cpu_fit_method,
+               [RMTMC_METHOD_RESOLVENT] = &cpu_resolvent_method},
 };

@@ -1,6 +1,6 @@
 /* cpu_internal.h: what the CPU backend's files share (cpu_backend.c holds
- * the table and the dense spectrum method, cpu_fit.c the linear-model
- * fits). */
+ * the table, the dense spectrum method and its sampling, cpu_fit.c the
+ * linear-model fits, cpu_resolvent.c the resolvent functionals). */
 #ifndef RMTMC_CPU_INTERNAL_H
 #define RMTMC_CPU_INTERNAL_H
 
@@ -25,5 +25,14 @@ rmtmc_status cpu_plan_batch(const char *what, double fixed, double per, const ch
 
 /* The fit method's table (cpu_fit.c). */
 extern const rmtmc_method_ops cpu_fit_method;
+/* The resolvent method's table (cpu_resolvent.c). */
+extern const rmtmc_method_ops cpu_resolvent_method;
+
+/* X = Sigma^(1/2) G of trial `trial` (d x n) as the dense method draws it;
+ * g: d x n scratch for a full Sigma^(1/2) (unused, may be NULL, for a
+ * diagonal one).  BLAS single-threaded by the caller. */
+void cpu_draw_x(const rmtmc_model *m, uint64_t seed, uint64_t trial, double *g, double *x);
+/* The upper triangle of S = X X^T / n (dsyrk), as the dense method forms it. */
+void cpu_gram_x(const rmtmc_model *m, const double *x, double *s);
 
 #endif

@@ -267,7 +267,8 @@ static void version_split(int v, int *major, int *minor) {
 /* The solver of the last plan and the algorithm syevBatched runs. */
 static void info_solver(const cuda_impl *c, rmtmc_backend_info *out) {
   if (c->solver_planned == SOLVER_AUTO) return; /* nothing planned yet */
-  snprintf(out->solver, sizeof out->solver, "%s", cuda_solver_name(c->solver_planned));
+  snprintf(out->solver, sizeof out->solver, "%s",
+           c->method_solver[0] ? c->method_solver : cuda_solver_name(c->solver_planned));
   if (c->solver_planned != SOLVER_BATCHED && c->solver_planned != SOLVER_BATCHED0) return;
   out->solver_alg1_refused = c->alg == CUSOLVER_ALG_1 && c->alg_refused;
   if (c->alg < 0)
@@ -329,7 +330,7 @@ static rmtmc_status cuda_info(void *impl, rmtmc_backend_info *out,
 
 /* ---- batch planning ---- */
 
-static gram_path choose_gram(gram_path pref, int64_t d) {
+gram_path cuda_choose_gram(gram_path pref, int64_t d) {
   if (pref != GRAM_AUTO) return pref;
   /* One strided-batched gemm amortises the launch over the batch but does
    * twice syrk's flops (it fills both triangles); a loop of syrk launches one
@@ -507,7 +508,7 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
   b->nu = m->nu;
   b->full = m->sqrt_full != NULL;
   b->L = *r;
-  b->gram = choose_gram(c->gram_pref, m->d);
+  b->gram = cuda_choose_gram(c->gram_pref, m->d);
   rmtmc_status st = batch_fill(c, b, m, r, err);
   if (st != RMTMC_OK) {
     dense_free(c, b);
@@ -526,23 +527,31 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
  * batch of G's is also one d x (n count) matrix, and a single gemm would do;
  * per-trial products keep each trial's problem shape (and so, as far as
  * cuBLAS's heuristics allow, its rounding) independent of the batch size. */
-static rmtmc_status apply_full_sigma(cuda_impl *c, cuda_batch *b,
-                                    rmtmc_error *err) {
-  const int di = (int)b->d, ni = (int)b->n;
-  const long long sx = (long long)(b->d * b->n);
-  if (b->single) {
+static rmtmc_status apply_full_sigma(cuda_impl *c, const void *sqrt_full, const void *g, void *x, int single,
+                                    int64_t d, int64_t n, int64_t count, rmtmc_error *err) {
+  const int di = (int)d, ni = (int)n;
+  const long long sx = (long long)(d * n);
+  if (single) {
     const float one = 1.0f, zero = 0.0f;
-    CUBLAS_CHECK(cublasSgemmStridedBatched(
-        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
-        (const float *)b->sqrt_full, di, 0, (const float *)b->g, di, sx, &zero,
-        (float *)b->x, di, sx, (int)b->count));
+    CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
+                                           (const float *)sqrt_full, di, 0, (const float *)g, di, sx, &zero,
+                                           (float *)x, di, sx, (int)count));
   } else {
     const double one = 1.0, zero = 0.0;
-    CUBLAS_CHECK(cublasDgemmStridedBatched(
-        c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
-        (const double *)b->sqrt_full, di, 0, (const double *)b->g, di, sx,
-        &zero, (double *)b->x, di, sx, (int)b->count));
+    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
+                                           (const double *)sqrt_full, di, 0, (const double *)g, di, sx, &zero,
+                                           (double *)x, di, sx, (int)count));
   }
+  return RMTMC_OK;
+}
+
+rmtmc_status cuda_draw_x(cuda_impl *c, void *x, void *g, int single, const double *sqrt_diag, const void *sqrt_full,
+                         int64_t d, int64_t n, int entries, double nu, uint64_t seed, uint64_t trial0, int64_t count,
+                         rmtmc_error *err) {
+  if (count <= 0) return RMTMC_OK;
+  CUDA_CHECK(rmtmc_cuda_sample(sqrt_full ? g : x, single, d, n, entries, nu, sqrt_full ? NULL : sqrt_diag, seed,
+                               trial0, count, c->stream));
+  if (sqrt_full) TRY(apply_full_sigma(c, sqrt_full, g, x, single, d, n, count, err));
   return RMTMC_OK;
 }
 
@@ -555,12 +564,38 @@ static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed,
   b->seed = seed;
   b->trial0 = trial0;
   b->count = count;
-  if (count > 0) {
-    CUDA_CHECK(rmtmc_cuda_sample(b->full ? b->g : b->x, b->single, b->d, b->n,
-                                 b->entries, b->nu,
-                                 b->full ? NULL : b->sqrt_diag, seed, trial0,
-                                 count, c->stream));
-    if (b->full) TRY(apply_full_sigma(c, b, err));
+  return cuda_draw_x(c, b->x, b->g, b->single, b->sqrt_diag, b->full ? b->sqrt_full : NULL, b->d, b->n, b->entries,
+                     b->nu, seed, trial0, count, err);
+}
+
+rmtmc_status cuda_gram(cuda_impl *c, gram_path gram, const void *x, void *s, int single, int64_t d, int64_t n,
+                       int64_t count, rmtmc_error *err) {
+  const int di = (int)d, ni = (int)n;
+  const long long sx = (long long)(d * n), ss = (long long)(d * d);
+  const double alpha = 1.0 / (double)n, beta = 0.0;
+  const float alphaf = (float)(1.0 / (double)n), betaf = 0.0f;
+  if (gram == GRAM_GEMM) {
+    /* full S (both triangles); count <= cap <= INT_MAX */
+    if (count > 0) {
+      if (single)
+        CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alphaf,
+                                               (const float *)x, di, sx, (const float *)x, di, sx, &betaf,
+                                               (float *)s, di, ss, (int)count));
+      else
+        CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alpha,
+                                               (const double *)x, di, sx, (const double *)x, di, sx, &beta,
+                                               (double *)s, di, ss, (int)count));
+    }
+  } else {
+    /* upper triangle, one call per trial */
+    for (int64_t t = 0; t < count; ++t) {
+      if (single)
+        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, di, ni, &alphaf,
+                                 (const float *)x + t * sx, di, &betaf, (float *)s + t * ss, di));
+      else
+        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, di, ni, &alpha,
+                                 (const double *)x + t * sx, di, &beta, (double *)s + t * ss, di));
+    }
   }
   return RMTMC_OK;
 }
@@ -569,38 +604,7 @@ static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
   cuda_impl *c = impl;
   cuda_batch *b = batch;
   CUDA_CHECK(cudaSetDevice(c->device));
-  const int di = (int)b->d, ni = (int)b->n;
-  const long long sx = (long long)(b->d * b->n), ss = (long long)(b->d * b->d);
-  const double alpha = 1.0 / (double)b->n, beta = 0.0;
-  const float alphaf = (float)(1.0 / (double)b->n), betaf = 0.0f;
-  if (b->gram == GRAM_GEMM) {
-    /* full S (both triangles); count <= cap <= INT_MAX */
-    if (b->count > 0) {
-      if (b->single)
-        CUBLAS_CHECK(cublasSgemmStridedBatched(
-            c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alphaf,
-            (const float *)b->x, di, sx, (const float *)b->x, di, sx, &betaf,
-            (float *)b->s, di, ss, (int)b->count));
-      else
-        CUBLAS_CHECK(cublasDgemmStridedBatched(
-            c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alpha,
-            (const double *)b->x, di, sx, (const double *)b->x, di, sx, &beta,
-            (double *)b->s, di, ss, (int)b->count));
-    }
-  } else {
-    /* upper triangle, one call per trial */
-    for (int64_t t = 0; t < b->count; ++t) {
-      if (b->single)
-        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N,
-                                 di, ni, &alphaf, (const float *)b->x + t * sx,
-                                 di, &betaf, (float *)b->s + t * ss, di));
-      else
-        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N,
-                                 di, ni, &alpha, (const double *)b->x + t * sx,
-                                 di, &beta, (double *)b->s + t * ss, di));
-    }
-  }
-  return RMTMC_OK;
+  return cuda_gram(c, b->gram, b->x, b->s, b->single, b->d, b->n, b->count, err);
 }
 
 static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
@@ -711,5 +715,6 @@ const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     .close = cuda_close,
     .info = cuda_info,
     .policy = cuda_policy,
-    .method = {[RMTMC_METHOD_DENSE] = &cuda_dense, [RMTMC_METHOD_FIT] = &cuda_fit_method},
+    .method = {[RMTMC_METHOD_DENSE] = &cuda_dense, [RMTMC_METHOD_FIT] = &cuda_fit_method,
+               [RMTMC_METHOD_RESOLVENT] = &cuda_resolvent_method},
 };

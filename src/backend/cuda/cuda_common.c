@@ -122,6 +122,7 @@ rmtmc_status cuda_eig_plan(cuda_impl *c, cuda_eig *e, solver_path solver,
                            void *a_probe, void *w_probe, rmtmc_error *err) {
   memset(e, 0, sizeof *e);
   c->solver_planned = solver; /* what the trials run (cuda_info) */
+  c->method_solver[0] = '\0';
   e->solver = solver;
   e->m = m;
   e->single = single;

@@ -2,7 +2,8 @@
  * per-library status checks, device allocation, the batched symmetric
  * eigensolver (with or without vectors) and the batch planner.
  * cuda_backend.c holds the spectrum stages and the table, cuda_fit.c the
- * linear-model fits, cuda_common.c the pieces declared here. */
+ * linear-model fits, cuda_resolvent.c the resolvent functionals,
+ * cuda_common.c the pieces declared here. */
 #ifndef RMTMC_CUDA_INTERNAL_H
 #define RMTMC_CUDA_INTERNAL_H
 
@@ -107,6 +108,10 @@ typedef struct cuda_impl {
   int alg_refused;          /* cusolverDnSetAdvOptions refused it */
   cusolverStatus_t alg_status;
   solver_path solver_planned; /* the last cuda_eig_plan's (SOLVER_AUTO: none yet) */
+  /* A method whose trials run other solvers than (or besides) the planned
+   * eigensolver names them here after planning (the resolvent:
+   * "potrfBatched", "potrfBatched+syevBatched"); cuda_eig_plan clears it. */
+  char method_solver[32];
 } cuda_impl;
 
 /* Does this binary hold code the device can run?  cudaFuncGetAttributes on
@@ -177,5 +182,20 @@ rmtmc_status cuda_plan_batch(cuda_impl *c, solver_path solver, int64_t m,
 
 /* The fit method's table (cuda_fit.c). */
 extern const rmtmc_method_ops cuda_fit_method;
+/* The resolvent method's table (cuda_resolvent.c). */
+extern const rmtmc_method_ops cuda_resolvent_method;
+
+/* ---- the dense method's draw and Gram matrix (cuda_backend.c), shared ----
+ * X (count x d x n, float when single) of trials [trial0, trial0 + count):
+ * cuRAND entries scaled by sqrt_diag on the fly, or G into g and one
+ * strided-batched gemm with sqrt_full (device, d x d, stride 0). */
+rmtmc_status cuda_draw_x(cuda_impl *c, void *x, void *g, int single, const double *sqrt_diag, const void *sqrt_full,
+                         int64_t d, int64_t n, int entries, double nu, uint64_t seed, uint64_t trial0, int64_t count,
+                         rmtmc_error *err);
+/* S = X X^T / n: the full matrix (GRAM_GEMM) or its upper triangle
+ * (GRAM_SYRK); the path for order d from the preference. */
+gram_path cuda_choose_gram(gram_path pref, int64_t d);
+rmtmc_status cuda_gram(cuda_impl *c, gram_path gram, const void *x, void *s, int single, int64_t d, int64_t n,
+                       int64_t count, rmtmc_error *err);
 
 #endif

@@ -25,7 +25,7 @@ do for [fmt in "png svg"] {
        exp(-29.659387447238544)*x**(6.1396120356407824) with lines lc 1 title "fit slope 6.140 (predicted -1)"
   set ylabel "trial-to-trial sd of m_d(z)"
   plot "sweep.csv" skip 1 using ($5==1 ? $2 : NaN):($5==1 ? $15 : NaN) with points pt 7 ps 1.5 lc 1 title "z = -1+0i", \
-       exp(-4.1236161130449682)*x**(0.03564415468229519) with lines lc 1 title "fit slope 0.036 (predicted -0)"
+       exp(-4.1236161130449682)*x**(0.03564415468229519) with lines lc 1 title "fit slope 0.036 (predicted -0.5)"
   unset multiplot
   set output
 }
