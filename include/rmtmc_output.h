@@ -93,7 +93,8 @@ rmtmc_status rmtmc_output_new(rmtmc_output **o, rmtmc_error *err);
 void rmtmc_output_free(rmtmc_output *o);
 
 /* Declare a destination and check it now.  opt names it in messages
- * ("json" gives "--json PATH: ...").  *id identifies it later. */
+ * ("json" gives "--json PATH: ..."; "" a destination no option named: "-"
+ * is then "standard output").  *id identifies it later. */
 rmtmc_status rmtmc_output_add_file(rmtmc_output *o, const char *opt, const char *path, int *id,
                                    rmtmc_error *err);
 rmtmc_status rmtmc_output_add_dir(rmtmc_output *o, const char *opt, const char *path, int *id,

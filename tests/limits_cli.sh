@@ -77,6 +77,10 @@ for cmd in "theory" "theory --help" "spectrum --d 10 --n 20 --trials 4 --backend
     bad "rmtmc $cmd > /dev/full: exit $rc (want 1): $(head -c 200 "$work/err")"
   fi
 done
+timeout 60 "$RMTMC" theory >"$full" 2>"$work/err"
+grep -q "standard output: cannot write" "$work/err" && ! grep -q -- "--json" "$work/err" &&
+  ok "rmtmc theory > /dev/full names standard output, not an option the user did not give" ||
+  bad "theory > /dev/full message: $(head -c 200 "$work/err")"
 run 1 30 "No space left on device" "spectrum --json /dev/full" -- spectrum --d 10 --n 20 --trials 4 --backend cpu --quiet --json "$full"
 [ -c "$full" ] && ok "the /dev/full node is still a character device" || bad "the /dev/full node was replaced"
 

@@ -27,7 +27,7 @@ rmtmc_status cli_outputs_declare(cli_outputs *o, const rmtmc_study_traits *tr, r
   rmtmc_status st = rmtmc_output_new(&o->txn, err);
   if (st == RMTMC_OK && o->json) st = rmtmc_output_add_file(o->txn, "json", o->json, &o->js, err);
   if (st == RMTMC_OK && !o->json && !o->out && tr->json_to_stdout)
-    st = rmtmc_output_add_file(o->txn, "json", "-", &o->js, err);
+    st = rmtmc_output_add_file(o->txn, "", "-", &o->js, err); /* the default: "standard output" in messages */
   if (st == RMTMC_OK && o->out) {
     if (tr->needs_dir && tr->dir_state)
       st = rmtmc_output_add_state_dir(o->txn, "out", o->out, tr->dir_state, &o->od, err);

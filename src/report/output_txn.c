@@ -547,12 +547,13 @@ static rmtmc_status add(rmtmc_output *o, int kind, const char *opt, const char *
   memset(d, 0, sizeof *d);
   d->kind = kind;
   d->tmp = d->old = -1;
-  snprintf(d->opt, sizeof d->opt, "%s", opt);
+  snprintf(d->opt, sizeof d->opt, "%s", opt ? opt : "");
   snprintf(d->given, sizeof d->given, "%s", path ? path : "");
   if (state) snprintf(d->state, sizeof d->state, "%s", state);
   char shown[600];
   rmtmc_text_escape(shown, sizeof shown, d->given, strlen(d->given));
-  snprintf(d->shown, sizeof d->shown, "--%s %s", opt, shown);
+  if (opt && *opt) snprintf(d->shown, sizeof d->shown, "--%s %s", opt, shown);
+  else snprintf(d->shown, sizeof d->shown, "%s", strcmp(d->given, "-") == 0 ? "standard output" : shown);
   if (path && strlen(path) >= sizeof d->given) {
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: the path is %zu bytes long, more than the %d bytes a path may have",
                            opt, strlen(path), PATH_MAX - 64);
