@@ -403,7 +403,7 @@ def make_case(rng, env, idx):
 def limit_memory():
     # Under ASan (tests/sanitize.sh) the shadow memory needs terabytes of
     # address space; ASAN_OPTIONS hard_rss_limit_mb bounds the runs there.
-    if not os.environ.get("RMTMC_FUZZ_NO_AS_LIMIT"):
+    if not os.environ.get("RMTMC_TEST_NO_AS_LIMIT"):
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 

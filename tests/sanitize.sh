@@ -38,7 +38,7 @@ cmake --build "$BUILD" -j "$JOBS" >"$probe/build.log" 2>&1 || { tail -50 "$probe
 t1=$SECONDS
 export ASAN_OPTIONS="exitcode=86:allocator_may_return_null=1:hard_rss_limit_mb=6000:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="exitcode=86:print_stacktrace=1:halt_on_error=1"
-export RMTMC_FUZZ_NO_AS_LIMIT=1 # ASan reserves terabytes of address space; hard_rss_limit_mb bounds it instead
+export RMTMC_TEST_NO_AS_LIMIT=1 # fuzz_cli, limits_cli: ASan reserves terabytes of address space; hard_rss_limit_mb bounds it instead
 # test_readme_cli is left out here: it runs the README's full-size examples
 # (d = 1000, 100 trials; d = 400 sweeps), several minutes under ASan, and
 # every code path it takes is also taken by the other CLI tests at small sizes.
