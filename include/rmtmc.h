@@ -13,6 +13,8 @@
  *   rmtmc_theory_limit.h  the limit spectrum at a finite-d population
  *   rmtmc_theory_models.h the generative model and ridge regression
  *   rmtmc_edge_theory.h   Tracy-Widom laws, edge scaling, spikes
+ *   rmtmc_edge_study.h    the edge study's typed config and result
+ *   rmtmc_stats.h    the Kolmogorov distribution, moments with standard errors
  *   rmtmc_spectrum.h the spectrum study's typed config and result
  *   rmtmc_studies.h  the generative and ridge studies' typed config and result
  *   rmtmc_sweep.h    the scaling sweep
@@ -29,12 +31,15 @@
 #define RMTMC_H
 
 #include "rmtmc_backend.h"
+#include "rmtmc_edge_study.h"
+#include "rmtmc_edge_theory.h"
 #include "rmtmc_layout.h"
 #include "rmtmc_model.h"
 #include "rmtmc_output.h"
 #include "rmtmc_report.h"
 #include "rmtmc_run.h"
 #include "rmtmc_spectrum.h"
+#include "rmtmc_stats.h"
 #include "rmtmc_status.h"
 #include "rmtmc_study.h"
 #include "rmtmc_theory.h"

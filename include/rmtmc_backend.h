@@ -17,7 +17,15 @@
  *                       (rmtmc_resolvent_method.h): stages sample (fixes the
  *                       trials; X may be drawn here or in solve), solve (S,
  *                       the factorisations of every z, the functionals) and
- *                       reduce (rmtmc_resolvent_nout doubles per trial).
+ *                       reduce (rmtmc_resolvent_nout doubles per trial);
+ *   RMTMC_METHOD_EDGE   the extreme eigenpairs of S: stages sample, gram,
+ *                       solve (a partial eigensolver: the ktop largest and
+ *                       kbot smallest non-trivial eigenvalues, and their
+ *                       eigenvectors' overlaps with the first ndir
+ *                       coordinates when ndir > 0) and reduce (the row of
+ *                       rmtmc_edge_layout, rmtmc_layout.h).
+ * Complex entries (RMTMC_ENTRIES_COMPLEX_GAUSSIAN) run through DENSE and
+ * EDGE: X is complex, S = X X^H / n Hermitian, its eigenvalues real.
  * A method whose stages differ (e.g. an O(d) tridiagonal sampler that never
  * forms S) is a new value here and a new entry in a backend's table; the run
  * driver only calls rmtmc_batch_run.
@@ -154,18 +162,20 @@ typedef enum rmtmc_method {
   RMTMC_METHOD_DENSE = 0,
   RMTMC_METHOD_FIT = 1,
   RMTMC_METHOD_RESOLVENT = 2,
+  RMTMC_METHOD_EDGE = 3,
   RMTMC_METHOD_COUNT
 } rmtmc_method;
 
 typedef struct rmtmc_work {
   rmtmc_method method;
-  const rmtmc_model *model;     /* DENSE */
+  const rmtmc_model *model;     /* DENSE, EDGE */
   const rmtmc_layout *layout;   /* DENSE */
   const rmtmc_fit_problem *fit; /* FIT */
   const rmtmc_resolvent_problem *resolvent; /* RESOLVENT */
+  const rmtmc_edge_layout *edge; /* EDGE (rmtmc_edge_layout_build) */
 } rmtmc_work;
 
-const char *rmtmc_method_name(rmtmc_method m); /* "dense", "fit", "resolvent" */
+const char *rmtmc_method_name(rmtmc_method m); /* "dense", "fit", "resolvent", "edge" */
 /* Doubles per trial that the reduce stage writes (trial-major). */
 int64_t rmtmc_work_nout(const rmtmc_work *w);
 /* Histogram slots the reduce stage adds to (0: none). */
@@ -206,8 +216,10 @@ rmtmc_status rmtmc_batch_gram(rmtmc_batch *b, rmtmc_error *err);
 rmtmc_status rmtmc_batch_solve(rmtmc_batch *b, rmtmc_error *err);
 rmtmc_status rmtmc_batch_reduce(rmtmc_batch *b, double *out, int64_t *hist,
                                 rmtmc_error *err);
-/* Optional: the batch's X (count x d x n, after sample) or its ascending
- * eigenvalues (count x d, after solve; the structural zeros exactly 0). */
+/* Optional: the batch's X (count x d x n, after sample; complex entries:
+ * count x d x n (re, im) pairs, rmtmc_model.h) or its ascending
+ * eigenvalues (count x d, after solve; the structural zeros exactly 0;
+ * dense method only). */
 rmtmc_status rmtmc_batch_copy_sample(rmtmc_batch *b, double *x, rmtmc_error *err);
 rmtmc_status rmtmc_batch_copy_eigvals(rmtmc_batch *b, double *ev, rmtmc_error *err);
 

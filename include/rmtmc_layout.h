@@ -70,6 +70,34 @@ typedef struct rmtmc_layout {
 rmtmc_status rmtmc_layout_build(rmtmc_layout *L, const rmtmc_layout_request *req,
                                 rmtmc_error *err);
 
+/* ---- the edge method (RMTMC_METHOD_EDGE): extreme eigenpairs only ----
+ * A trial's row holds the ktop largest eigenvalues (descending: top + 0 is
+ * lambda_max), the kbot smallest non-trivial ones (ascending from the first
+ * eigenvalue after the max(0, d - n) structural zeros: bot + 0 is
+ * lambda_min), and, with ndir > 0, the squared overlaps of their unit
+ * eigenvectors u with the first ndir coordinate vectors e_i (the spike
+ * directions of `--sigma spike:`):
+ *   top + j                    j < ktop: lambda_(d - j) (1-based ascending index d - j)
+ *   bot + j                    j < kbot: lambda_(z0 + 1 + j)
+ *   top_ovl + j ndir + i       |<u_(d - j), e_i>|^2,     i < ndir
+ *   bot_ovl + j ndir + i       |<u_(z0 + 1 + j), e_i>|^2
+ * (top_ovl, bot_ovl are -1 when ndir = 0: no eigenvectors are computed). */
+typedef struct rmtmc_edge_request {
+  int64_t ktop; /* >= 1 */
+  int64_t kbot; /* >= 1 */
+  int64_t ndir; /* >= 0, <= d */
+} rmtmc_edge_request;
+
+typedef struct rmtmc_edge_layout {
+  int64_t ktop, kbot, ndir;
+  int64_t top, bot, top_ovl, bot_ovl; /* offsets (doubles) */
+  int64_t nobs;                       /* doubles per trial */
+} rmtmc_edge_layout;
+
+/* RMTMC_ERR_INVALID unless 1 <= ktop, kbot <= min(d, n) and 0 <= ndir <= d. */
+rmtmc_status rmtmc_edge_layout_build(rmtmc_edge_layout *L, const rmtmc_edge_request *req,
+                                     int64_t d, int64_t n, rmtmc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

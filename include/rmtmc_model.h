@@ -41,7 +41,10 @@ extern "C" {
 typedef enum rmtmc_entries {
   RMTMC_ENTRIES_GAUSSIAN = 0,
   RMTMC_ENTRIES_RADEMACHER = 1,
-  RMTMC_ENTRIES_STUDENT = 2
+  RMTMC_ENTRIES_STUDENT = 2,
+  /* complex Gaussian (beta = 2): g = (a + i b) / sqrt(2), a, b iid N(0, 1),
+   * so E g = 0, E |g|^2 = 1, E g^2 = 0; S = X X^H / n */
+  RMTMC_ENTRIES_COMPLEX_GAUSSIAN = 3
 } rmtmc_entries;
 
 typedef enum rmtmc_sigma_kind {
@@ -83,12 +86,18 @@ typedef struct rmtmc_model {
   double *spikes;
 } rmtmc_model;
 
-/* Parse "gaussian", "rademacher", "student:NU" (NU > 4). */
+/* Parse "gaussian", "rademacher", "student:NU" (NU > 4), "complex-gaussian". */
 rmtmc_status rmtmc_entries_parse(const char *spec, rmtmc_entries *e,
                                  double *nu, rmtmc_error *err);
 const char *rmtmc_entries_name(rmtmc_entries e);
-/* E g^4 - 3 of the entry law (0, -2, 6/(nu-4)). */
+/* E g^4 - 3 of a real entry law (0, -2, 6/(nu-4)); 0 for complex Gaussian
+ * entries, whose fourth cumulant E|g|^4 - 2 is 0. */
 double rmtmc_entries_kurt_excess(rmtmc_entries e, double nu);
+/* 1 for real entries, 2 for complex ones (the Dyson index of the data). */
+int rmtmc_entries_beta(rmtmc_entries e);
+/* E |g|^4 of the entry law (3 + kurt_excess for real laws, 2 for complex
+ * Gaussian): the fourth moment in the exact E (1/d) tr S^2. */
+double rmtmc_entries_abs4(rmtmc_entries e, double nu);
 
 /* Build the model (validates sizes and the Sigma spec, computes Sigma^(1/2)
  * and its spectrum; rejects a Sigma that is not positive semi-definite). */
@@ -116,7 +125,13 @@ rmtmc_pop rmtmc_model_pop(const rmtmc_model *m);
 rmtmc_pop rmtmc_model_bulk_pop(const rmtmc_model *m, double one[2]);
 
 /* Draw G for trial t (column-major d x n, leading dimension d) with the
- * stream layout of rmtmc_rng.h.  The CPU reference of every backend. */
+ * stream layout of rmtmc_rng.h.  The CPU reference of every backend.
+ * Complex entries: g holds 2 d n doubles, entry (i, j) as (re, im) at
+ * g[2 (i + j d)], [.. + 1] (the layout of C99 double complex, LAPACK's and
+ * cuBLAS's complex matrices); complex entry e is Gaussian block e of the
+ * stream: g_e = (x + i y) / sqrt(2) with (x, y) its Box-Muller pair, i.e.
+ * re and im of entry e are the real Gaussian entries 2e, 2e + 1 times
+ * 1/sqrt(2). */
 void rmtmc_sample_entries(const rmtmc_model *m, uint64_t seed, uint64_t trial,
                           double *g);
 

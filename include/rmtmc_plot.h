@@ -48,6 +48,15 @@ rmtmc_status rmtmc_plot_mixture(const char *dir, const rmtmc_mixture_result *r,
 rmtmc_status rmtmc_plot_ridge(const char *dir, const rmtmc_ridge_result *r,
                               rmtmc_plot_scripts *scripts, rmtmc_error *err);
 
+/* Edge study: DIR/plot_edge.gp (edge_hist.png/.svg: histogram of the
+ * standardised lambda_max (and lambda_min) against the TW_beta density;
+ * edge_qq.png/.svg: sample quantiles against TW_beta quantiles).  They read
+ * edge_density.csv and edge_samples.csv (rmtmc_edge_files). */
+struct rmtmc_edge_result;
+rmtmc_status rmtmc_plot_edge(const char *dir, const struct rmtmc_edge_result *r,
+                             rmtmc_plot_scripts *scripts, rmtmc_error *err);
+rmtmc_status rmtmc_html_edge(const char *dir, const struct rmtmc_edge_result *r,
+                             rmtmc_error *err);
 /* Resolvent study: DIR/plot_resolvent.gp (resolvent.png/.svg: every
  * functional against the real z, the theory as a curve from
  * resolvent_curve.csv, Monte Carlo means with 2-standard-error bars from

@@ -18,6 +18,9 @@
  *               block (two 53-bit uniforms from its four words), scaled to
  *               unit variance by sqrt((NU-2)/NU).  All 16 tries rejected
  *               (probability 0.215^16 < 1e-10) gives 0.
+ *   complex-gaussian  block e through the same double Box-Muller:
+ *               g_e = (x + i y) / sqrt(2) (x = sin(pi v) r, y = cos(pi v) r),
+ *               stored as (re, im) at doubles 2e, 2e + 1 (rmtmc_model.h).
  *
  * This header is plain C99 and also compiles as CUDA (RMTMC_HD marks the
  * functions __host__ __device__), so the transforms are one piece of code. */
@@ -43,6 +46,8 @@ typedef struct rmtmc_u32x4 {
 #define RMTMC_PHILOX_M1 0xCD9E8D57u
 #define RMTMC_2POW53_INV (1.0 / 9007199254740992.0)
 #define RMTMC_PI 3.1415926535897932384626433832795
+/* 1/sqrt(2): the scale of a complex Gaussian entry's parts */
+#define RMTMC_SQRT1_2 0.70710678118654752440084436210485
 /* Blocks reserved per Student-t entry (tries of Bailey's method). */
 #define RMTMC_STUDENT_BLOCKS 16
 

@@ -63,8 +63,30 @@ typedef enum rmtmc_sweep_study {
 
 typedef enum rmtmc_sweep_param {
   RMTMC_SWEEP_D = 0, /* d varies, n = round(ratio d) */
-  RMTMC_SWEEP_N = 1  /* n varies, d = base.d fixed */
+  RMTMC_SWEEP_N = 1, /* n varies, d = base.d fixed */
+  /* the spike strength T varies (--values T1,T2,..., any reals > -1): the
+   * edge study (rmtmc_edge_study.h) at d = base.d, n = round(ratio d) with
+   * --sigma spike:T, i.e. ell = 1 + T on coordinate 0: the BBP transition
+   * of the top eigenvalue and of the overlap |<v_hat, e_0>|^2 through the
+   * threshold ell = 1 + sqrt(d/n).  No checkpoint: every point is run. */
+  RMTMC_SWEEP_SPIKE = 2
 } rmtmc_sweep_param;
+
+/* One point of --param spike. */
+typedef struct rmtmc_sweep_spike_point {
+  int64_t index, d, n;
+  double value, ell;   /* T and ell = 1 + T */
+  uint64_t seed;
+  double threshold;    /* 1 + sqrt(eta) */
+  int outlier;         /* ell beyond the threshold */
+  double location;     /* BBP rho(ell), or the bulk edge (1 + sqrt eta)^2 */
+  double location_bias; /* predicted O(1/n) offset (NAN below the threshold) */
+  double sd_theory;    /* outlier sd (0 below) */
+  double overlap_theory; /* limit of |<v_hat, v>|^2 (0 below) */
+  double eig_mean, eig_stderr, eig_sd;          /* top eigenvalue */
+  double overlap_mean, overlap_stderr, overlap_sd;
+  double seconds;
+} rmtmc_sweep_spike_point;
 
 typedef struct rmtmc_sweep_point {
   int64_t index, value, d, n;
@@ -99,6 +121,8 @@ typedef struct rmtmc_sweep_config {
   double ratio; /* n/d for RMTMC_SWEEP_D (default 2) */
   int64_t npoints;
   int64_t values[RMTMC_SWEEP_MAX_POINTS];
+  double xvalues[RMTMC_SWEEP_MAX_POINTS]; /* the same values as given (reals for --param spike) */
+  int nonint;                             /* some value is not an integer */
   int64_t stop_after; /* test hook: return after this many new points (0: off) */
   rmtmc_sweep_point_fn on_point; /* optional: after each point (computed or read back) */
   /* optional: once, before any computation, when points were read back */
@@ -124,6 +148,7 @@ typedef struct rmtmc_sweep_result {
   int64_t done, resumed;
   int complete; /* every point done and sweep.json written */
   rmtmc_sweep_point *points; /* [npoints], valid where done */
+  rmtmc_sweep_spike_point *spike; /* --param spike: [npoints] (points NULL) */
   int64_t nz;                /* rows */
   char label[RMTMC_SWEEP_MAX_ROWS][32]; /* each row's observable ("stieltjes", "quad_e1") */
   rmtmc_sweep_fit err_fit[RMTMC_SWEEP_MAX_ROWS], sd_fit[RMTMC_SWEEP_MAX_ROWS];
@@ -159,6 +184,16 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *result, rmtmc_error *er
 rmtmc_status rmtmc_sweep_write_csv(FILE *f, const void *result, rmtmc_error *err);
 rmtmc_status rmtmc_sweep_write_gnuplot(FILE *f, const void *result, rmtmc_error *err);
 void rmtmc_sweep_summary(FILE *f, const rmtmc_sweep_result *r);
+/* --param spike (src/study/sweep_spike.c, src/report/sweep_spike_report.c):
+ * the run, and sweep.json (schema rmtmc.sweep_spike/1), sweep.csv,
+ * plot_sweep.gp (sweep.png/.svg: overlap and top eigenvalue against ell with
+ * the BBP curves and the threshold) and the summary. */
+rmtmc_status rmtmc_sweep_spike_validate(const rmtmc_sweep_config *cfg, rmtmc_error *err);
+rmtmc_status rmtmc_sweep_spike_run(const rmtmc_sweep_config *cfg, rmtmc_sweep_result *res, rmtmc_error *err);
+rmtmc_status rmtmc_sweep_spike_write_json(FILE *f, const void *result, rmtmc_error *err);
+rmtmc_status rmtmc_sweep_spike_write_csv(FILE *f, const void *result, rmtmc_error *err);
+rmtmc_status rmtmc_sweep_spike_write_gnuplot(FILE *f, const void *result, rmtmc_error *err);
+void rmtmc_sweep_spike_summary(FILE *f, const rmtmc_sweep_result *r);
 
 #ifdef __cplusplus
 }

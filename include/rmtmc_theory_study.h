@@ -17,6 +17,8 @@
 extern "C" {
 #endif
 
+#define RMTMC_TW_MAX_S 10000
+
 typedef struct rmtmc_theory_study_config {
   char sigma[RMTMC_SPEC_LEN]; /* Sigma spec (rmtmc_model.h) */
   int64_t d;                  /* dimension used to realise the spec */
@@ -24,6 +26,11 @@ typedef struct rmtmc_theory_study_config {
   int64_t nz;
   double z_re[RMTMC_MAX_Z], z_im[RMTMC_MAX_Z];
   int64_t grid;               /* density points across the support */
+  /* --tracy-widom BETA --s LIST: the Tracy-Widom law TW_BETA (1, 2, 4) at
+   * the points s instead (schema rmtmc.tracy_widom/1); tw_beta 0: off */
+  int tw_beta;
+  int64_t ns;                 /* 0: the default grid -8, -7.5, ..., 6 */
+  double s[RMTMC_TW_MAX_S];
 } rmtmc_theory_study_config;
 
 /* Defaults: identity, d = 1000, eta = 0.5, z = -1, 200 grid points. */
@@ -39,6 +46,9 @@ typedef struct rmtmc_theory_study_result {
   double *m_re, *m_im, *mc_re, *mc_im; /* [nz] */
   double *x, *f;          /* [grid] density */
   double lam_top;         /* largest BBP outlier (spike:), or NAN */
+  /* --tracy-widom: the law at config.s (ns points) and its moments */
+  double *tw_cdf, *tw_sf, *tw_logcdf, *tw_pdf;
+  double tw_mean, tw_sd, tw_skewness, tw_kurtosis;
 } rmtmc_theory_study_result;
 
 rmtmc_status rmtmc_theory_study_run(const rmtmc_theory_study_config *cfg,
@@ -50,6 +60,10 @@ void rmtmc_theory_study_result_free(rmtmc_theory_study_result *res);
 rmtmc_status rmtmc_theory_study_write_json(FILE *f, const void *res, rmtmc_error *err);
 rmtmc_status rmtmc_theory_study_write_density(FILE *f, const void *res, rmtmc_error *err);
 rmtmc_status rmtmc_theory_study_write_stieltjes(FILE *f, const void *res, rmtmc_error *err);
+/* --tracy-widom: result.json (rmtmc.tracy_widom/1) and tracy_widom.csv
+ * (s, cdf, sf, logcdf, pdf). */
+rmtmc_status rmtmc_theory_study_write_tw_json(FILE *f, const void *res, rmtmc_error *err);
+rmtmc_status rmtmc_theory_study_write_tw_csv(FILE *f, const void *res, rmtmc_error *err);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,10 @@
  *                         64-bit atomics into the device array (integer
  *                         counts, so the order of the additions is moot);
  *                         global atomics directly when the bins do not fit;
- *   structural zeros      the first max(0, d - n) eigenvalues set to 0. */
+ *   structural zeros      the first max(0, d - n) eigenvalues set to 0;
+ *   edge rows             one thread per (trial, number of the row): the
+ *                         extreme eigenvalues and their vectors' squared
+ *                         coordinates (rmtmc_edge_layout). */
 #include "backend/reduce_common.h"
 #include "rmtmc_kernels.h"
 #include "rmtmc_launch.cuh"
@@ -143,7 +146,54 @@ __global__ void histogram_global(unsigned long long *hist, const double *ev,
   }
 }
 
+/* Row number k of trial b of the edge layout (passed by value). */
+__global__ void edge_rows(double *obs, rmtmc_edge_layout E, const double *ev,
+                          const double *vecs, int cplx, int64_t d, int64_t z0,
+                          int64_t count) {
+  const int64_t total = E.nobs * count, dd = d * d * (cplx ? 2 : 1);
+  for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+       idx < total; idx += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = idx / E.nobs, k = idx - b * E.nobs;
+    double v;
+    if (k < E.bot) {
+      v = ev[b * d + d - 1 - (k - E.top)];
+    } else if (k < E.bot + E.kbot) {
+      v = ev[b * d + z0 + (k - E.bot)];
+    } else {
+      /* overlaps: eigenvector column c, coordinate i */
+      const int top = k < E.bot_ovl;
+      const int64_t q = k - (top ? E.top_ovl : E.bot_ovl);
+      const int64_t j = q / E.ndir, i = q - j * E.ndir;
+      const int64_t c = top ? d - 1 - j : z0 + j;
+      const double *u = vecs + b * dd;
+      if (cplx) {
+        const double re = u[2 * (i + c * d)], im = u[2 * (i + c * d) + 1];
+        v = re * re + im * im;
+      } else {
+        const double x = u[i + c * d];
+        v = x * x;
+      }
+    }
+    obs[idx] = v;
+  }
+}
+
 } // namespace
+
+extern "C" cudaError_t rmtmc_cuda_edge_reduce(double *obs,
+                                              const rmtmc_edge_layout *E,
+                                              const double *ev,
+                                              const void *vecs, int cplx,
+                                              int64_t d, int64_t z0,
+                                              int64_t count,
+                                              cudaStream_t stream) {
+  if (count <= 0) return cudaSuccess;
+  if (E->ndir > 0 && !vecs) return cudaErrorInvalidValue;
+  edge_rows<<<(unsigned)blocks_for(E->nobs * count, kThreads), kThreads, 0,
+              stream>>>(obs, *E, ev, static_cast<const double *>(vecs), cplx,
+                        d, z0, count);
+  return cudaGetLastError();
+}
 
 extern "C" cudaError_t rmtmc_cuda_zero_structural(double *ev, int64_t d,
                                                   int64_t z0, int64_t count,

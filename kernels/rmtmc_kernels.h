@@ -25,12 +25,14 @@ extern "C" {
 #define RMTMC_KERNEL_GAUSSIAN 0
 #define RMTMC_KERNEL_RADEMACHER 1
 #define RMTMC_KERNEL_STUDENT 2
+#define RMTMC_KERNEL_COMPLEX_GAUSSIAN 3
 
 /* Draw the entries of trials [trial0, trial0 + count) of seed `seed` with the
  * stream layout of rmtmc_rng.h (cuRAND Philox subsequence = trial) into x
  * (float when `single`, else double), multiplying row i by sqrt_diag[i] when
  * sqrt_diag (device, length d) is not NULL.  entries: RMTMC_KERNEL_*;
- * nu: Student-t degrees of freedom. */
+ * nu: Student-t degrees of freedom.  Complex entries fill 2 d n numbers per
+ * trial ((re, im) pairs, rmtmc_model.h). */
 cudaError_t rmtmc_cuda_sample(void *x, int single, int64_t d, int64_t n,
                               int entries, double nu, const double *sqrt_diag,
                               uint64_t seed, uint64_t trial0, int64_t count,
@@ -60,6 +62,17 @@ cudaError_t rmtmc_cuda_zobs(double *obs, const rmtmc_layout *L, const double *ev
 cudaError_t rmtmc_cuda_extremes_moments(double *obs, const rmtmc_layout *L,
                                         const double *ev, int64_t d, int64_t z0,
                                         int64_t count, cudaStream_t stream);
+
+/* The edge method's rows (rmtmc_edge_layout, rmtmc_layout.h; E by value)
+ * from each trial's ascending eigenvalues ev[b d ..] and, when E->ndir > 0,
+ * its eigenvectors vecs[b d d ..] (column j belongs to ev[j]; double, or
+ * (re, im) pairs when cplx): obs[b E->nobs + ..] = the ktop largest and
+ * the kbot smallest non-structural eigenvalues (from index z0) and the
+ * squared moduli of their vectors' first ndir coordinates. */
+cudaError_t rmtmc_cuda_edge_reduce(double *obs, const rmtmc_edge_layout *E,
+                                   const double *ev, const void *vecs,
+                                   int cplx, int64_t d, int64_t z0,
+                                   int64_t count, cudaStream_t stream);
 
 /* Histogram of the non-structural eigenvalues (i >= z0) of count trials,
  * added into hist[nbins + 2] (bins..., below, above) with atomics; slots

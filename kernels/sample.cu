@@ -8,7 +8,10 @@
  *               the words curand() returns after curand_init(s, t, e);
  *   student     one thread per entry e: curand_init(s, t, 64e) then up to 16
  *               blocks from curand4, each one try of Bailey's polar method
- *               (rmtmc_student_try, shared with the host).
+ *               (rmtmc_student_try, shared with the host);
+ *   complex     one thread per complex entry e: curand_init(s, t, 4e) then
+ *               curand_normal2_double (block e), (re, im) = (x, y) / sqrt(2)
+ *               at doubles 2e, 2e + 1 of the trial's 2 d n.
  * The diagonal Sigma^(1/2) is applied on the fly (row i times sqrt_diag[i],
  * in double, then rounded to the buffer type); a full Sigma^(1/2) is a cuBLAS
  * gemm afterwards (cuda_backend.c).
@@ -32,7 +35,11 @@ __device__ inline double scaled(double g, const double *sqrt_diag, int64_t e,
   return sqrt_diag ? g * sqrt_diag[e % d] : g;
 }
 
-template <typename T>
+/* Block p through the double Box-Muller: real data, entries 2p, 2p + 1
+ * (dn numbers a trial); complex data (CPLX), complex entry p = i + j d as
+ * (re, im) = (x, y) / sqrt(2) at x[2p], x[2p + 1] (2 dn numbers a trial, dn
+ * = npairs complex entries), both parts scaled by row i. */
+template <typename T, bool CPLX>
 __global__ void sample_gaussian(T *x, int64_t d, int64_t dn, int64_t npairs,
                                 const double *sqrt_diag, uint64_t seed,
                                 uint64_t trial0, int64_t count) {
@@ -43,10 +50,15 @@ __global__ void sample_gaussian(T *x, int64_t d, int64_t dn, int64_t npairs,
     curandStatePhilox4_32_10_t st;
     curand_init(seed, trial0 + (uint64_t)b, 4ull * (uint64_t)p, &st);
     const double2 r = curand_normal2_double(&st);
-    T *xb = x + b * dn;
+    T *xb = x + b * (CPLX ? 2 * dn : dn);
     const int64_t e = 2 * p;
-    xb[e] = (T)scaled(r.x, sqrt_diag, e, d);
-    if (e + 1 < dn) xb[e + 1] = (T)scaled(r.y, sqrt_diag, e + 1, d);
+    if (CPLX) {
+      xb[e] = (T)scaled(r.x * RMTMC_SQRT1_2, sqrt_diag, p, d);
+      xb[e + 1] = (T)scaled(r.y * RMTMC_SQRT1_2, sqrt_diag, p, d);
+    } else {
+      xb[e] = (T)scaled(r.x, sqrt_diag, e, d);
+      if (e + 1 < dn) xb[e + 1] = (T)scaled(r.y, sqrt_diag, e + 1, d);
+    }
   }
 }
 
@@ -105,9 +117,9 @@ cudaError_t launch_sample(T *x, int64_t d, int64_t n, int entries, double nu,
   switch (entries) {
     case RMTMC_KERNEL_GAUSSIAN: {
       const int64_t npairs = (dn + 1) / 2;
-      sample_gaussian<T><<<(unsigned)blocks_for(npairs * count), kThreads, 0,
-                           stream>>>(x, d, dn, npairs, sqrt_diag, seed, trial0,
-                                     count);
+      sample_gaussian<T, false><<<(unsigned)blocks_for(npairs * count), kThreads,
+                                  0, stream>>>(x, d, dn, npairs, sqrt_diag,
+                                               seed, trial0, count);
       break;
     }
     case RMTMC_KERNEL_RADEMACHER: {
@@ -121,6 +133,11 @@ cudaError_t launch_sample(T *x, int64_t d, int64_t n, int entries, double nu,
       sample_student<T><<<(unsigned)blocks_for(dn * count), kThreads, 0,
                           stream>>>(x, d, dn, nu, sqrt_diag, seed, trial0,
                                     count);
+      break;
+    case RMTMC_KERNEL_COMPLEX_GAUSSIAN:
+      sample_gaussian<T, true><<<(unsigned)blocks_for(dn * count), kThreads, 0,
+                                 stream>>>(x, d, dn, dn, sqrt_diag, seed, trial0,
+                                           count);
       break;
     default:
       return cudaErrorInvalidValue;

@@ -347,10 +347,27 @@ def gen_resolvent(rng, env, case_dir):
     return base, muts
 
 
+def gen_edge(rng, env, case_dir):
+    d = rng.choice([3, 4, 6])
+    base = ["edge", "--d", str(d), "--n", str(2 * d), "--trials", "4", "--bins", "8", "--backend", "cpu",
+            "--threads", "1"]
+    muts = {
+        "d": lambda: size_value(rng, [2, 4]), "n": lambda: size_value(rng, [4, 12]),
+        "sigma": lambda: sigma_value(rng, env, d),
+        "entries": lambda: rng.choice(["gaussian", "complex-gaussian", "rademacher", "", "complex"]),
+        "scale": lambda: rng.choice(["auto", "linear", "log", "", "x"]),
+        "correction": lambda: rng.choice(["second-order", "first-order", "johnstone", "", "x"]),
+        "bins": lambda: size_value(rng, [4, 8]), "trials": lambda: rng.choice(["2", "4", "1", "0"]),
+        "seed": lambda: seed_value(rng), "threads": lambda: threads_value(rng),
+        "backend": lambda: rng.choice(["cpu", "auto", "cuda"]), "batch": lambda: size_value(rng, [1, 2]),
+    }
+    return base, muts
+
+
 # every command of the study table (a study added later gets a generator here)
 GENERATORS = [("spectrum", gen_spectrum), ("theory", gen_theory), ("generative contexts", gen_contexts),
               ("generative mixture", gen_mixture), ("ridge", gen_ridge), ("sweep", gen_sweep),
-              ("resolvent", gen_resolvent)]
+              ("resolvent", gen_resolvent), ("edge", gen_edge)]
 
 
 def make_case(rng, env, idx):

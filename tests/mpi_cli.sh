@@ -5,7 +5,8 @@
 #   1. golden cases (a spectrum study with every output, one with a dense
 #      Sigma (Sigma^1/2 from LAPACK on every rank), one with per-trial
 #      tables and eigenvalues, two fit studies, one with per-trial tables,
-#      the theory command, a sweep of whole points) under -n 2 and -n 3 give
+#      the theory command, a sweep of whole points, the edge study: every
+#      trial's row on every rank) under -n 2 and -n 3 give
 #      the stored single-process outputs number for number
 #      (tests/golden/compare.py; -n 3: five of them), and the JSON records
 #      the ranks;
@@ -34,7 +35,7 @@ mpi() { # mpi NP ARGS...: rmtmc ARGS on NP ranks
 }
 
 # ---- 1. golden outputs on 2 and 3 ranks ----
-cases="spectrum_mp spectrum_ar1_student spectrum_deriv_trials contexts_fixed ridge_trials mixture_gram theory_spike sweep_d"
+cases="spectrum_mp spectrum_ar1_student spectrum_deriv_trials contexts_fixed ridge_trials mixture_gram theory_spike sweep_d edge_spike_complex"
 golden=$work/golden
 mkdir -p "$golden"
 for name in $cases; do
@@ -44,7 +45,7 @@ for name in $cases; do
 done
 # 3 ranks: a rank without a block in the 70- and 66-trial cases, the sweep's
 # points in rounds of 3 (2 ranks: every case)
-cases3="spectrum_mp spectrum_deriv_trials contexts_fixed ridge_trials sweep_d"
+cases3="spectrum_mp spectrum_deriv_trials contexts_fixed ridge_trials sweep_d edge_spike_complex"
 for np in 2 3; do
   out=$work/np$np
   only=$cases

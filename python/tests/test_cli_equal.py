@@ -19,11 +19,14 @@ CASES = [
     ("ridge", ["ridge", "--lambda", "0.05,0.5"], dict(lambda_=[0.05, 0.5])),
     ("generative contexts", ["generative", "contexts"], dict()),
     ("generative mixture", ["generative", "mixture"], dict()),
+    ("edge", ["edge", "--sigma", "spike:2", "--entries", "complex-gaussian"],
+     dict(sigma="spike:2", entries="complex-gaussian")),
 ]
 SIZES = {"spectrum": ["--d", "40", "--n", "70", "--trials", "24", "--seed", "7"],
          "ridge": ["--d", "40", "--n", "90", "--trials", "12", "--seed", "7"],
          "generative contexts": ["--trials", "12", "--seed", "7"],
-         "generative mixture": ["--d", "40", "--n", "80", "--trials", "12", "--seed", "7"]}
+         "generative mixture": ["--d", "40", "--n", "80", "--trials", "12", "--seed", "7"],
+         "edge": ["--d", "30", "--n", "60", "--trials", "70", "--seed", "7"]}
 
 
 def kw_of(args):

@@ -13,6 +13,7 @@ SMALL = {
     "generative contexts": dict(trials=6),
     "generative mixture": dict(d=30, n=60, trials=6),
     "theory": dict(),
+    "edge": dict(d=30, n=60, trials=40),
     "sweep": dict(param="d", values=[10, 20], trials=4),
 }
 

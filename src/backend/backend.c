@@ -204,6 +204,7 @@ const char *rmtmc_method_name(rmtmc_method m) {
     case RMTMC_METHOD_DENSE: return "dense";
     case RMTMC_METHOD_FIT: return "fit";
     case RMTMC_METHOD_RESOLVENT: return "resolvent";
+    case RMTMC_METHOD_EDGE: return "edge";
     default: return "?";
   }
 }
@@ -213,6 +214,7 @@ int64_t rmtmc_work_nout(const rmtmc_work *w) {
     case RMTMC_METHOD_DENSE: return w->layout ? w->layout->nobs : 0;
     case RMTMC_METHOD_FIT: return w->fit ? rmtmc_fit_nout(w->fit) : 0;
     case RMTMC_METHOD_RESOLVENT: return w->resolvent ? rmtmc_resolvent_nout(w->resolvent) : 0;
+    case RMTMC_METHOD_EDGE: return w->edge ? w->edge->nobs : 0;
     default: return 0;
   }
 }
@@ -225,7 +227,7 @@ rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err) {
   if (!w) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "no work given to the backend");
   if (w->method == RMTMC_METHOD_FIT) return rmtmc_fit_check(w->fit, err);
   if (w->method == RMTMC_METHOD_RESOLVENT) return rmtmc_resolvent_check(w->resolvent, err);
-  if (w->method != RMTMC_METHOD_DENSE)
+  if (w->method != RMTMC_METHOD_DENSE && w->method != RMTMC_METHOD_EDGE)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "unknown method %d", (int)w->method);
   const rmtmc_model *m = w->model;
   const rmtmc_layout *L = w->layout;
@@ -236,6 +238,16 @@ rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err) {
                            (long long)m->d, (long long)m->n);
   if (!m->sqrt_full && !m->sqrt_diag)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "backend work: the model has no Sigma^(1/2)");
+  if (w->method == RMTMC_METHOD_EDGE) {
+    const rmtmc_edge_layout *E = w->edge;
+    int64_t k = m->d < m->n ? m->d : m->n;
+    if (!E || E->ktop < 1 || E->kbot < 1 || E->ktop > k || E->kbot > k || E->ndir < 0 || E->ndir > m->d ||
+        E->nobs != E->ktop + E->kbot + (E->ndir > 0 ? (E->ktop + E->kbot) * E->ndir : 0))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "backend work: bad edge layout for d = %lld, n = %lld (build it with rmtmc_edge_layout_build)",
+                             (long long)m->d, (long long)m->n);
+    return RMTMC_OK;
+  }
   if (!L || L->nobs < 1 || L->kmax < 0 || L->kmax > RMTMC_LAYOUT_MAX_MOMENTS || L->nz < 0 || L->nbins < 0 ||
       (L->nz > 0 && (!L->z_re || !L->z_im)))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,

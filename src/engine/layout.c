@@ -42,3 +42,30 @@ rmtmc_status rmtmc_layout_build(rmtmc_layout *L, const rmtmc_layout_request *r, 
   L->nhist = r->nbins > 0 ? r->nbins + 3 : 0;
   return RMTMC_OK;
 }
+
+rmtmc_status rmtmc_edge_layout_build(rmtmc_edge_layout *L, const rmtmc_edge_request *r, int64_t d, int64_t n,
+                                     rmtmc_error *err) {
+  memset(L, 0, sizeof *L);
+  int64_t m = d < n ? d : n;
+  if (d < 1 || n < 1 || r->ktop < 1 || r->kbot < 1 || r->ktop > m || r->kbot > m || r->ndir < 0 || r->ndir > d)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "edge layout: need 1 <= ktop, kbot <= min(d, n) = %lld and 0 <= ndir <= d = %lld (got ktop %lld, kbot %lld, ndir %lld)",
+                           (long long)m, (long long)d, (long long)r->ktop, (long long)r->kbot, (long long)r->ndir);
+  L->ktop = r->ktop;
+  L->kbot = r->kbot;
+  L->ndir = r->ndir;
+  int64_t off = 0;
+  L->top = off;
+  off += r->ktop;
+  L->bot = off;
+  off += r->kbot;
+  L->top_ovl = L->bot_ovl = -1;
+  if (r->ndir > 0) {
+    L->top_ovl = off;
+    off += r->ktop * r->ndir;
+    L->bot_ovl = off;
+    off += r->kbot * r->ndir;
+  }
+  L->nobs = off;
+  return RMTMC_OK;
+}

@@ -42,6 +42,10 @@ rmtmc_status rmtmc_entries_parse(const char *spec, rmtmc_entries *e,
     *e = RMTMC_ENTRIES_RADEMACHER;
     return RMTMC_OK;
   }
+  if (strcmp(spec, "complex-gaussian") == 0) {
+    *e = RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
+    return RMTMC_OK;
+  }
   if (strncmp(spec, "student:", 8) == 0) {
     double v;
     const char *why;
@@ -57,7 +61,7 @@ rmtmc_status rmtmc_entries_parse(const char *spec, rmtmc_entries *e,
     return RMTMC_OK;
   }
   return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                         "--entries '%s' not understood: use gaussian, rademacher or student:NU (NU > 4)",
+                         "--entries '%s' not understood: use gaussian, rademacher, student:NU (NU > 4) or complex-gaussian",
                          spec);
 }
 
@@ -66,8 +70,15 @@ const char *rmtmc_entries_name(rmtmc_entries e) {
     case RMTMC_ENTRIES_GAUSSIAN: return "gaussian";
     case RMTMC_ENTRIES_RADEMACHER: return "rademacher";
     case RMTMC_ENTRIES_STUDENT: return "student";
+    case RMTMC_ENTRIES_COMPLEX_GAUSSIAN: return "complex-gaussian";
   }
   return "?";
+}
+
+int rmtmc_entries_beta(rmtmc_entries e) { return e == RMTMC_ENTRIES_COMPLEX_GAUSSIAN ? 2 : 1; }
+
+double rmtmc_entries_abs4(rmtmc_entries e, double nu) {
+  return e == RMTMC_ENTRIES_COMPLEX_GAUSSIAN ? 2.0 : 3.0 + rmtmc_entries_kurt_excess(e, nu);
 }
 
 double rmtmc_entries_kurt_excess(rmtmc_entries e, double nu) {
@@ -75,6 +86,7 @@ double rmtmc_entries_kurt_excess(rmtmc_entries e, double nu) {
     case RMTMC_ENTRIES_GAUSSIAN: return 0.0;
     case RMTMC_ENTRIES_RADEMACHER: return -2.0;
     case RMTMC_ENTRIES_STUDENT: return 6.0 / (nu - 4.0);
+    case RMTMC_ENTRIES_COMPLEX_GAUSSIAN: return 0.0;
   }
   return 0.0;
 }
@@ -389,6 +401,9 @@ rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
                            (long long)d, (long long)n);
   if (strlen(sigma_spec) >= RMTMC_SPEC_LEN)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma spec is too long");
+  if (entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN && precision == RMTMC_PRECISION_SINGLE)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--precision single is not available with --entries complex-gaussian (complex data run in double precision)");
   /* Everything below proportional to d, counted before any of it is
    * allocated: pop_eigs, sqrt_diag, diag, pop_t, pop_w and a file's values;
    * for ar1 the dense Sigma, its square root and dsyevd's workspace. */
@@ -540,6 +555,10 @@ void rmtmc_sample_entries(const rmtmc_model *m, uint64_t seed, uint64_t trial,
     case RMTMC_ENTRIES_STUDENT:
       for (uint64_t e = 0; e < total; ++e)
         g[e] = rmtmc_draw_student(seed, trial, e, m->nu);
+      break;
+    case RMTMC_ENTRIES_COMPLEX_GAUSSIAN:
+      rmtmc_fill_gaussian(seed, trial, g, 2 * total);
+      for (uint64_t e = 0; e < 2 * total; ++e) g[e] *= RMTMC_SQRT1_2;
       break;
   }
 }

@@ -320,6 +320,84 @@ rmtmc_status rmtmc_html_ridge(const char *dir, const rmtmc_ridge_result *r, rmtm
   return write_html(dir, grid_html, &g, err);
 }
 
+/* -------------------------------- edge -------------------------------- */
+typedef struct { const char *dir; const rmtmc_edge_result *r; } edge_ctx;
+
+static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
+  const edge_ctx *ec = ctx;
+  const rmtmc_edge_result *r = ec->r;
+  const rmtmc_edge_config *c = &r->config;
+  begin(f, "rmtmc edge: extreme eigenvalues against Tracy-Widom and BBP");
+  fprintf(f, "<h2>Configuration</h2>\n<table>\n");
+  kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
+  kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
+  kv(f, "population covariance Sigma", "%s", c->sigma);
+  kv(f, "entries", "%s (beta = %d: TW%d)", c->entries, r->beta, r->beta);
+  kv(f, "top edge", "%s", r->top.scaling.note);
+  if (c->d < c->n) kv(f, "bottom edge", "%s", r->bottom.scaling.note);
+  run_rows(f, &r->run);
+  fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
+  fprintf(f, "<p>Standardised statistic: (lambda_max - mu)/sigma at the top, (mu - lambda_min)/sigma at the bottom "
+             "(log scale: log(lambda/mu)/tau), against TW<sub>beta</sub>. KS rows are judged by their p-value. A row "
+             "whose finite-size bias the theory does not predict (first-order centring for a general Sigma, the "
+             "overlaps) agrees within |z| &le; 4 and is INCONCLUSIVE beyond; informational rows (no outlier, the BBP "
+             "critical window) are kept out.</p>\n");
+  table_head(f, "at");
+  report_edge_row rows[REPORT_EDGE_MAX_ROWS];
+  int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS);
+  for (int i = 0; i < n; ++i) {
+    const report_edge_row *w = &rows[i];
+    fprintf(f, "<tr><td class=\"l\">");
+    esc(f, w->what);
+    fprintf(f, "</td><td class=\"l\">");
+    esc(f, w->at);
+    fprintf(f, "</td>");
+    num(f, w->emp);
+    num(f, w->se);
+    num(f, w->theory);
+    num(f, w->emp - w->theory);
+    if (isfinite(w->z)) fprintf(f, "<td>%+.2f</td>", w->z);
+    else fprintf(f, "<td class=\"na\">&ndash;</td>");
+    if (w->judged) {
+      fprintf(f, "<td class=\"%s\">%s", w->v == RMTMC_EDGE_AGREES ? "ok" : w->v == RMTMC_EDGE_DISAGREES ? "bad" : "na",
+              rmtmc_edge_verdict_name(w->v));
+      if (w->why[0]) {
+        fprintf(f, "<br><span class=\"note\">");
+        esc(f, w->why);
+        fprintf(f, "</span>");
+      }
+      fprintf(f, "</td>");
+    } else {
+      fprintf(f, "<td class=\"na\">informational: ");
+      esc(f, w->why);
+      fprintf(f, "</td>");
+    }
+    fprintf(f, "</tr>\n");
+  }
+  fprintf(f, "</table>\n");
+  double mz;
+  rmtmc_edge_verdict v = rmtmc_edge_overall(r, &mz);
+  fprintf(f, "<p>Overall: largest |z| over the judged rows = %.2f: <span class=\"%s\">%s</span></p>\n", mz,
+          v == RMTMC_EDGE_AGREES ? "ok" : v == RMTMC_EDGE_DISAGREES ? "bad" : "na", rmtmc_edge_verdict_name(v));
+  fprintf(f, "<h2>Pictures</h2>\n");
+  if (r->top.sorted || r->bottom.sorted) {
+    image(f, ec->dir, "edge_hist.png", "standardised extreme eigenvalues vs the Tracy-Widom density");
+    image(f, ec->dir, "edge_qq.png", "QQ plot against Tracy-Widom");
+  } else {
+    fprintf(f, "<p class=\"note\">No picture: neither edge is a Tracy-Widom edge here (the extreme eigenvalues "
+               "are outliers); the spike rows above are the comparison. The BBP transition against the spike "
+               "strength: rmtmc sweep --param spike (docs/pictures.md).</p>\n");
+  }
+  fprintf(f, "<h2>Timing</h2>\n<table>\n");
+  kv(f, "Monte Carlo", "%.3f s for %lld trials (%.1f trials/s)", r->seconds, (long long)c->run.trials,
+     r->trials_per_second);
+  kv(f, "theory", "%.3f s", r->theory_seconds);
+  fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.edge/1), edge_rows.csv, edge_samples.csv, "
+             "edge_density.csv.</p>\n");
+  end(f);
+  return RMTMC_OK;
+}
+
 /* ------------------------------ resolvent ----------------------------- */
 typedef struct { const char *dir; const rmtmc_resolvent_result *r; } rsv_ctx;
 
@@ -393,6 +471,11 @@ static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
   fprintf(f, "</table>\n<p>Data: result.json (schema rmtmc.resolvent/1), functionals.csv, resolvent_curve.csv.</p>\n");
   end(f);
   return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_html_edge(const char *dir, const rmtmc_edge_result *r, rmtmc_error *err) {
+  edge_ctx ec = {.dir = dir, .r = r};
+  return write_html(dir, edge_html, &ec, err);
 }
 
 rmtmc_status rmtmc_html_resolvent(const char *dir, const rmtmc_resolvent_result *r, rmtmc_error *err) {

@@ -10,6 +10,7 @@
 
 #include "rmtmc.h"
 #include "rmtmc_report.h"
+#include "rmtmc_edge_study.h"
 #include "rmtmc_studies.h"
 
 /* Opens the top object and writes "schema" and "rmtmc_version". */
@@ -119,5 +120,18 @@ void report_rows_mixture(report_rows *s, const rmtmc_mixture_result *r);
 void report_rows_ridge(report_rows *s, const rmtmc_ridge_result *r);
 /* Largest |z| (bias-corrected where known) over the verdict's rows. */
 double report_rows_max_z(const report_rows *s);
+
+/* The edge study's rows, in report order, each with its verdict (the one
+ * place that decides them: JSON, summary and HTML read this list;
+ * edge_report.c).  informational rows are shown, never judged. */
+typedef struct report_edge_row {
+  char what[96], at[64];
+  double emp, se, theory, z;
+  int judged;             /* 0: informational, kept out of the verdict */
+  rmtmc_edge_verdict v;   /* when judged */
+  char why[RMTMC_ERRMSG_LEN]; /* the rule's note, why a row is inconclusive or kept out */
+} report_edge_row;
+#define REPORT_EDGE_MAX_ROWS (2 * (4 + RMTMC_EDGE_NQ) + 3 * RMTMC_EDGE_MAX_SPIKES + 4)
+int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap);
 
 #endif

@@ -71,3 +71,43 @@ rmtmc_status rmtmc_theory_study_write_stieltjes(FILE *f, const void *ctx, rmtmc_
             t->mc_im[k]);
   return RMTMC_OK;
 }
+
+rmtmc_status rmtmc_theory_study_write_tw_json(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rmtmc_theory_study_result *t = ctx;
+  const rmtmc_theory_study_config *c = &t->config;
+  rmtmc_json j;
+  rmtmc_json_begin(&j, f);
+  rmtmc_json_str(&j, "schema", "rmtmc.tracy_widom/1");
+  rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
+  rmtmc_json_int(&j, "beta", c->tw_beta);
+  rmtmc_json_str(&j, "convention", c->tw_beta == 4 ? "Tracy-Widom 1996: F4(s/sqrt2) = cosh(1/2 int q) F2^(1/2)"
+                                                   : "Tracy-Widom 1994/1996");
+  rmtmc_json_object(&j, "moments");
+  rmtmc_json_num(&j, "mean", t->tw_mean);
+  rmtmc_json_num(&j, "sd", t->tw_sd);
+  rmtmc_json_num(&j, "skewness", t->tw_skewness);
+  rmtmc_json_num(&j, "excess_kurtosis", t->tw_kurtosis);
+  rmtmc_json_object_end(&j);
+  rmtmc_json_array(&j, "points");
+  for (int64_t i = 0; i < c->ns; ++i) {
+    rmtmc_json_object(&j, NULL);
+    rmtmc_json_num(&j, "s", c->s[i]);
+    rmtmc_json_num(&j, "cdf", t->tw_cdf[i]);
+    rmtmc_json_num(&j, "sf", t->tw_sf[i]);
+    rmtmc_json_num(&j, "logcdf", t->tw_logcdf[i]);
+    rmtmc_json_num(&j, "pdf", t->tw_pdf[i]);
+    rmtmc_json_object_end(&j);
+  }
+  rmtmc_json_array_end(&j);
+  rmtmc_json_end(&j);
+  return RMTMC_OK;
+}
+
+rmtmc_status rmtmc_theory_study_write_tw_csv(FILE *f, const void *ctx, rmtmc_error *err) {
+  const rmtmc_theory_study_result *t = ctx;
+  fprintf(f, "s,cdf,sf,logcdf,pdf\n");
+  for (int64_t i = 0; i < t->config.ns; ++i)
+    fprintf(f, "%.17g,%.17g,%.17g,%.17g,%.17g\n", t->config.s[i], t->tw_cdf[i], t->tw_sf[i], t->tw_logcdf[i],
+            t->tw_pdf[i]);
+  return RMTMC_OK;
+}

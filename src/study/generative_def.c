@@ -59,6 +59,7 @@ static int common_option(int64_t *d, int64_t *n, int64_t *k, double *rho, double
                          rmtmc_run_opts *run, const char *name, const char *val, rmtmc_status *st,
                          rmtmc_error *err) {
   if (study_opt_run(run, name, val, st, err)) return 1;
+  if (study_opt_no_entries("generative", name, st, err)) return 1;
   if (strcmp(name, "d") == 0) *st = study_opt_int64(name, val, 1, d, err);
   else if (strcmp(name, "n") == 0) *st = study_opt_int64(name, val, 1, n, err);
   else if (strcmp(name, "k") == 0) *st = study_opt_int64(name, val, 1, k, err);

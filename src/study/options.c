@@ -88,7 +88,7 @@ rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im,
   return RMTMC_OK;
 }
 
-rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
+rmtmc_status study_opt_list(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
                             rmtmc_error *err) {
   *count = 0;
   const char *p = s;
@@ -105,7 +105,6 @@ rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t
       rmtmc_text_escape(one, sizeof one, p, (size_t)(end - p));
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: the value '%s' %s", opt, one, rmtmc_num_problem(r, 'd'));
     }
-    if (!(v > 0)) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: every value must be > 0 (got %g)", opt, v);
     if (*count >= cap)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: at most %lld values", opt, (long long)cap);
     out[(*count)++] = v;
@@ -113,6 +112,14 @@ rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t
     p = end + 1;
   }
   return RMTMC_OK;
+}
+
+rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
+                            rmtmc_error *err) {
+  rmtmc_status st = study_opt_list(opt, s, out, cap, count, err);
+  for (int64_t i = 0; st == RMTMC_OK && i < *count; ++i)
+    if (!(out[i] > 0)) st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: every value must be > 0 (got %g)", opt, out[i]);
+  return st;
 }
 
 rmtmc_status study_opt_spec(char *dst, size_t cap, const char *opt, const char *val, rmtmc_error *err) {
@@ -159,6 +166,14 @@ int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observab
   } else if (with_observables && strcmp(name, "observables") == 0) *st = rmtmc_zobs_parse(val, &c->zobs, err);
   else if (with_observables && strcmp(name, "save-eigenvalues") == 0) c->run.save_eigenvalues = 1;
   else return 0;
+  return 1;
+}
+
+int study_opt_no_entries(const char *study, const char *name, rmtmc_status *st, rmtmc_error *err) {
+  if (strcmp(name, "entries") != 0) return 0;
+  *st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                        "--entries: rmtmc %s draws real Gaussian data only (its theory is for real data); other entry laws, complex-gaussian included, are taken by rmtmc spectrum, edge and sweep",
+                        study);
   return 1;
 }
 

@@ -26,6 +26,9 @@ rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im,
 /* Comma-separated finite numbers > 0 (a gamma or lambda grid, at most cap). */
 rmtmc_status study_opt_grid(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
                             rmtmc_error *err);
+/* Comma-separated finite numbers, any sign (at most cap). */
+rmtmc_status study_opt_list(const char *opt, const char *s, double *out, int64_t cap, int64_t *count,
+                            rmtmc_error *err);
 /* A spec string into dst[cap]. */
 rmtmc_status study_opt_spec(char *dst, size_t cap, const char *opt, const char *val, rmtmc_error *err);
 
@@ -39,6 +42,11 @@ int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_st
  * options; with_observables: also --observables and save-eigenvalues. */
 int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observables, const char *name,
                        const char *val, rmtmc_status *st, rmtmc_error *err);
+
+/* For the studies that draw real Gaussian data only (their theory is
+ * real): --entries is refused with a message saying which studies take
+ * other entry laws.  1 when name is "entries" (*st set). */
+int study_opt_no_entries(const char *study, const char *name, rmtmc_status *st, rmtmc_error *err);
 
 /* The usage lines of --sigma: every spec of rmtmc_model.h. */
 void study_usage_sigma(FILE *f);

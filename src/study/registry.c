@@ -11,6 +11,7 @@
 static const rmtmc_study_def *const studies[] = {
     &study_def_spectrum, &study_def_theory, &study_def_contexts,
     &study_def_mixture,  &study_def_ridge,  &study_def_sweep, &study_def_resolvent,
+    &study_def_edge,
 };
 #define NSTUDIES ((int)(sizeof studies / sizeof studies[0]))
 

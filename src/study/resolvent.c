@@ -98,6 +98,10 @@ rmtmc_status rmtmc_resolvent_validate(const rmtmc_resolvent_config *c, rmtmc_err
     return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE, "--d and --n must be below 2^31 (BLAS/LAPACK index limit)");
   rmtmc_status st = study_check_run(&c->run, 2, err);
   if (st != RMTMC_OK) return st;
+  if (strcmp(c->entries, "complex-gaussian") == 0)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--entries complex-gaussian: the resolvent study draws real data (its deterministic equivalents "
+                           "and their biases are for real X); complex data are taken by rmtmc spectrum, edge and sweep");
   if (c->nz < 1 || c->nz > RMTMC_RSV_MAX_Z)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z takes 1 to %d points", RMTMC_RSV_MAX_Z);
   for (int64_t j = 0; j < c->nz; ++j) {

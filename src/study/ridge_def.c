@@ -38,6 +38,7 @@ static void usage(FILE *f) {
 static int option(void *cfg, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
   rmtmc_ridge_config *c = cfg;
   if (study_opt_run(&c->run, name, val, st, err)) return 1;
+  if (study_opt_no_entries("ridge", name, st, err)) return 1;
   if (strcmp(name, "d") == 0) *st = study_opt_int64(name, val, 1, &c->d, err);
   else if (strcmp(name, "n") == 0) *st = study_opt_int64(name, val, 1, &c->n, err);
   else if (strcmp(name, "sigma") == 0) {

@@ -158,8 +158,10 @@ static void exact_moments(const rmtmc_spectrum_result *r) {
   }
   for (int k = 0; k < RMTMC_SPECTRUM_KMAX; ++k) ex[k] = NAN;
   ex[0] = s1 / d;
-  double mu4 = 3.0 + rmtmc_entries_kurt_excess(m->entries, m->nu);
-  if (m->entries == RMTMC_ENTRIES_GAUSSIAN || !m->sqrt_full)
+  /* E|g|^4: 3 + kurtosis for real laws, 2 for complex Gaussian entries
+   * (E (x^H x)^2 = (tr Sigma)^2 + tr Sigma^2) */
+  double mu4 = rmtmc_entries_abs4(m->entries, m->nu);
+  if (m->entries == RMTMC_ENTRIES_GAUSSIAN || m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN || !m->sqrt_full)
     ex[1] = ((s1 * s1 - s2) / n + (mu4 / n + 1.0 - 1.0 / n) * s2) / d;
 }
 
@@ -174,6 +176,9 @@ static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layou
    * fourth-cumulant term for diagonal Sigma; unknown for non-Gaussian
    * entries with a dense Sigma. */
   int bias_known = m->entries == RMTMC_ENTRIES_GAUSSIAN || !m->sqrt_full;
+  /* Complex Gaussian data: the O(1/d) mean bias vanishes (the real-data
+   * bias is the beta = 1 term; docs/theory.md 5.3), any Sigma. */
+  int complex_data = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
   double kx = rmtmc_entries_kurt_excess(m->entries, m->nu);
   rmtmc_stieltjes_row *rows = calloc((size_t)r->nz, sizeof *rows);
   if (!rows) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
@@ -189,7 +194,9 @@ static rmtmc_status zobs_rows(rmtmc_spectrum_result *r, int k, const rmtmc_layou
     if (st != RMTMC_OK) return st;
     row->theory_re = creal(th);
     row->theory_im = cimag(th);
-    if (bias_known) {
+    if (complex_data) {
+      mu = 0.0;
+    } else if (bias_known) {
       rmtmc_error berr;
       if (def->bias(&pop, r->eta, z, kx, &mu, &berr) != RMTMC_OK) mu = NAN;
     }

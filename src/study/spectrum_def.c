@@ -26,7 +26,8 @@ static void usage(FILE *f) {
           (long long)c.d, (long long)c.n);
   study_usage_sigma(f);
   fprintf(f,
-          "  --entries LAW      gaussian | rademacher | student:NU (NU > 4); unit variance (default gaussian)\n"
+          "  --entries LAW      gaussian | rademacher | student:NU (NU > 4) | complex-gaussian (complex\n"
+          "                     Hermitian data, beta = 2: S = X X^H / n); unit variance (default gaussian)\n"
           "  --z LIST           points for m(z), e.g. -1,4.5,1+0.2i (default: -1, 1.5 lam_max + 0.5\n"
           "                     and three points in the bulk with imaginary part 0.1 x support width)\n"
           "  --observables LIST per-z observables, comma-separated (default m):\n");

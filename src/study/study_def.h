@@ -87,6 +87,7 @@ extern const rmtmc_study_def study_def_mixture;
 extern const rmtmc_study_def study_def_ridge;
 extern const rmtmc_study_def study_def_sweep;
 extern const rmtmc_study_def study_def_resolvent;
+extern const rmtmc_study_def study_def_edge;
 
 /* One file for a files() list. */
 void study_file(rmtmc_out_file *f, const char *name, rmtmc_writer_fn fn, const void *ctx);

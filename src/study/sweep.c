@@ -84,9 +84,12 @@ rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err) {
   if (c->npoints < 2 || c->npoints > RMTMC_SWEEP_MAX_POINTS)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: give 2 to %d values (got %lld)",
                            RMTMC_SWEEP_MAX_POINTS, (long long)c->npoints);
-  if (c->param == RMTMC_SWEEP_D && !(c->ratio > 0 && isfinite(c->ratio)))
+  if ((c->param == RMTMC_SWEEP_D || c->param == RMTMC_SWEEP_SPIKE) && !(c->ratio > 0 && isfinite(c->ratio)))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--ratio must be > 0 (got %g)", c->ratio);
   if (c->study == RMTMC_SWEEP_RESOLVENT) {
+    if (c->param == RMTMC_SWEEP_SPIKE)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--param spike runs the edge study at each spike strength; --study resolvent sweeps d or n");
     if (c->base.nz == 0) { /* the ridge point z = 1 */
       c->base.nz = 1;
       c->base.z_re[0] = 1.0;
@@ -101,6 +104,8 @@ rmtmc_status rmtmc_sweep_validate(rmtmc_sweep_config *c, rmtmc_error *err) {
              c->rbase.path != RMTMC_RSV_PATH_AUTO) {
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--functionals, --vector and --path need --study resolvent");
   }
+  if (c->param == RMTMC_SWEEP_SPIKE) return rmtmc_sweep_spike_validate(c, err);
+  if (c->nonint) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: sizes must be integers");
   if (c->base.nz == 0) {
     c->base.nz = 1;
     c->base.z_re[0] = -1.0;
@@ -586,5 +591,7 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
 void rmtmc_sweep_result_free(rmtmc_sweep_result *res) {
   if (!res) return;
   free(res->points);
+  free(res->spike);
   res->points = NULL;
+  res->spike = NULL;
 }

@@ -1,5 +1,6 @@
 /* sweep_def.c: the sweep's row of the table of studies: options, usage,
  * the notices of its points and its outputs. */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ typedef struct sweep_cfg {
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: rmtmc sweep --param d|n --values V1,V2,... --out DIR [options]\n"
+          "usage: rmtmc sweep --param d|n|spike --values V1,V2,... --out DIR [options]\n"
           "\n"
           "Runs the spectrum study at each value of one size parameter and fits log-log\n"
           "slopes of |mean m_d(z) - m(z)| and of the trial-to-trial sd of m_d(z),\n"
@@ -28,10 +29,15 @@ static void usage(FILE *f) {
           "instead (traces: sd slope -1; quadratic forms: sd slope -1/2; errors O(1/d)).\n"
           "\n"
           "  --study S          spectrum | resolvent (default spectrum)\n"
-          "  --param P          d (n = ratio d) or n (d fixed by --d) (default d)\n"
-          "  --values LIST      comma-separated sizes, e.g. 50,100,200,400 (required)\n"
-          "  --ratio R          n/d for --param d (default 2)\n"
-          "  --d D              the fixed dimension for --param n (default 500)\n"
+          "  --param P          d (n = ratio d), n (d fixed by --d), or spike (default d):\n"
+          "                     spike runs rmtmc edge at d = --d, n = ratio d with --sigma spike:T for\n"
+          "                     each T of --values (ell = 1 + T): the BBP transition of lambda_max and\n"
+          "                     of the overlap |<v_hat, v>|^2 against theory (sweep.png)\n"
+          "  --values LIST      comma-separated sizes, e.g. 50,100,200,400, or spike strengths T > -1\n"
+          "                     for --param spike, e.g. 0.2,0.4,0.6,0.8,1,1.5,2,3 (required)\n"
+          "  --ratio R          n/d for --param d and spike (default 2)\n"
+          "  --d D              the fixed dimension for --param n and spike (default 500)\n"
+          "  --entries LAW      for --param spike: gaussian | complex-gaussian\n"
           "  --z LIST           points for m(z), off the support (default -1); for the resolvent,\n"
           "                     real z > 0 or complex z (default 1)\n"
           "  --functionals LIST, --vector PATH, --path P\n"
@@ -59,22 +65,35 @@ static void usage(FILE *f) {
 
 static rmtmc_status parse_values_(const char *s, rmtmc_sweep_config *c, rmtmc_error *err) {
   c->npoints = 0;
+  c->nonint = 0;
   const char *p = s;
-  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values needs comma-separated sizes, e.g. 50,100,200");
+  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values needs comma-separated values, e.g. 50,100,200");
   for (;;) {
     const char *end = strchr(p, ',');
     if (!end) end = p + strlen(p);
-    int64_t v = 0;
-    rmtmc_num r = rmtmc_parse_int64(p, end, &v);
-    if (r != RMTMC_NUM_OK) {
-      char one[80];
-      rmtmc_text_escape(one, sizeof one, p, (size_t)(end - p));
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: '%s' %s; give comma-separated sizes", one,
-                             rmtmc_num_problem(r, 'i'));
-    }
     if (c->npoints >= RMTMC_SWEEP_MAX_POINTS)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: at most %d values", RMTMC_SWEEP_MAX_POINTS);
-    c->values[c->npoints++] = v;
+    /* sizes are integers, read as integers; the spike sweep's values are
+     * real numbers (a non-integer size is refused by rmtmc_sweep_validate) */
+    int64_t v = 0;
+    double x = 0.0;
+    rmtmc_num r = rmtmc_parse_int64(p, end, &v);
+    if (r == RMTMC_NUM_OK) {
+      x = (double)v;
+    } else {
+      rmtmc_num rd = rmtmc_parse_double(p, end, &x);
+      if (rd != RMTMC_NUM_OK) {
+        char one[80];
+        rmtmc_text_escape(one, sizeof one, p, (size_t)(end - p));
+        return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: '%s' %s; give comma-separated values", one,
+                               rd == RMTMC_NUM_SYNTAX ? "is not a number" : rmtmc_num_problem(rd, 'd'));
+      }
+      v = fabs(x) < 9e18 ? (int64_t)llround(x) : 0;
+      c->nonint = 1; /* not written as an integer (or beyond int64) */
+    }
+    c->values[c->npoints] = v;
+    c->xvalues[c->npoints] = x;
+    ++c->npoints;
     if (*end == '\0') break;
     p = end + 1;
   }
@@ -109,7 +128,8 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
   } else if (strcmp(name, "param") == 0) {
     if (strcmp(val, "d") == 0) c->param = RMTMC_SWEEP_D;
     else if (strcmp(val, "n") == 0) c->param = RMTMC_SWEEP_N;
-    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--param '%s': use d or n", val);
+    else if (strcmp(val, "spike") == 0) c->param = RMTMC_SWEEP_SPIKE;
+    else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--param '%s': use d, n or spike", val);
   } else if (strcmp(name, "values") == 0) {
     *st = parse_values_(val, c, err);
     s->have_values = 1;
@@ -157,6 +177,7 @@ static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, 
   c.on_resume = on_resume;
   c.on_point_ctx = (void *)h;
   rmtmc_sweep_result *r = res;
+  if (c.param == RMTMC_SWEEP_SPIKE) return rmtmc_sweep_spike_run(&c, r, err);
   rmtmc_status st = rmtmc_sweep_run(&c, dir, r, err);
   if (st == RMTMC_OK && !r->complete && h->notice) {
     char line[160];
@@ -171,6 +192,14 @@ static void result_free(void *res) { rmtmc_sweep_result_free(res); }
 static int complete(const void *res) { return ((const rmtmc_sweep_result *)res)->complete; }
 
 static int files(const void *res, rmtmc_out_file *f, int cap) {
+  if (((const rmtmc_sweep_result *)res)->config.param == RMTMC_SWEEP_SPIKE) {
+    if (cap >= 3) {
+      study_file(&f[0], "sweep.json", rmtmc_sweep_spike_write_json, res);
+      study_file(&f[1], "sweep.csv", rmtmc_sweep_spike_write_csv, res);
+      study_file(&f[2], "plot_sweep.gp", rmtmc_sweep_spike_write_gnuplot, res);
+    }
+    return 3;
+  }
   if (cap >= 3) {
     study_file(&f[0], "sweep.json", rmtmc_sweep_write_json, res);
     study_file(&f[1], "sweep.csv", rmtmc_sweep_write_csv, res);
@@ -186,7 +215,17 @@ static rmtmc_status plots(const char *dir, const void *res, rmtmc_plot_scripts *
   return RMTMC_OK;
 }
 
-static void summary(FILE *f, const void *res) { rmtmc_sweep_summary(f, res); }
+static void summary(FILE *f, const void *res) {
+  const rmtmc_sweep_result *r = res;
+  if (r->config.param == RMTMC_SWEEP_SPIKE) rmtmc_sweep_spike_summary(f, r);
+  else rmtmc_sweep_summary(f, r);
+}
+
+static rmtmc_status write_json(FILE *f, const void *res, rmtmc_error *err) {
+  const rmtmc_sweep_result *r = res;
+  return r->config.param == RMTMC_SWEEP_SPIKE ? rmtmc_sweep_spike_write_json(f, res, err)
+                                              : rmtmc_sweep_write_json(f, res, err);
+}
 
 const rmtmc_study_def study_def_sweep = {
     .name = "sweep",
@@ -205,7 +244,7 @@ const rmtmc_study_def study_def_sweep = {
     .run = run,
     .result_free = result_free,
     .complete = complete,
-    .json = rmtmc_sweep_write_json,
+    .json = write_json,
     .files = files,
     .plots = plots,
     .summary = summary,

@@ -20,6 +20,12 @@ static void usage(FILE *f) {
           "  --z LIST       points for m(z) = integral dnu(x)/(x - z), e.g. -1,1+0.1i\n"
           "                 (default -1)\n"
           "  --grid K       density on K points across the support (default 200)\n"
+          "  --tracy-widom BETA  instead: the Tracy-Widom law TW_BETA (BETA = 1 real, 2 complex,\n"
+          "                 4 quaternion data; TW4 in the Tracy-Widom 1996 convention) at --s:\n"
+          "                 CDF, survival function 1 - F (no cancellation), log F and the\n"
+          "                 density, and its moments (schema rmtmc.tracy_widom/1; --out DIR:\n"
+          "                 result.json and tracy_widom.csv)\n"
+          "  --s LIST       points for --tracy-widom, comma-separated (default -8,-7.5,...,6)\n"
           "  --json PATH    write the result (schema rmtmc.theory/1); default: stdout\n"
           "  --out DIR      write result.json, density.csv and stieltjes.csv into DIR\n"
           "  --quiet        nothing but the outputs\n"
@@ -43,12 +49,20 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
       *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--eta must be > 0 (got %g)", c->eta);
   } else if (strcmp(name, "z") == 0) *st = study_opt_zlist(val, RMTMC_MAX_Z, c->z_re, c->z_im, &c->nz, err);
   else if (strcmp(name, "grid") == 0) *st = study_opt_int64(name, val, 1, &c->grid, err);
+  else if (strcmp(name, "tracy-widom") == 0) {
+    int64_t b = 0;
+    *st = study_opt_int64(name, val, 1, &b, err);
+    if (*st == RMTMC_OK && b != 1 && b != 2 && b != 4)
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--tracy-widom %s: BETA must be 1, 2 or 4", val);
+    c->tw_beta = (int)b;
+  } else if (strcmp(name, "s") == 0) *st = study_opt_list(name, val, c->s, RMTMC_TW_MAX_S, &c->ns, err);
   else return 0;
   return 1;
 }
 
 static rmtmc_status check(void *cfg, rmtmc_error *err) {
   const rmtmc_theory_study_config *c = cfg;
+  if (c->ns > 0 && !c->tw_beta) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--s goes with --tracy-widom BETA");
   if (c->grid > 10000000)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid must be between 1 and 10000000 (got %lld)",
                            (long long)c->grid);
@@ -69,7 +83,20 @@ static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, 
 
 static void result_free(void *res) { rmtmc_theory_study_result_free(res); }
 
+static rmtmc_status write_json(FILE *f, const void *res, rmtmc_error *err) {
+  const rmtmc_theory_study_result *t = res;
+  return t->config.tw_beta ? rmtmc_theory_study_write_tw_json(f, res, err) : rmtmc_theory_study_write_json(f, res, err);
+}
+
 static int files(const void *res, rmtmc_out_file *f, int cap) {
+  const rmtmc_theory_study_result *t = res;
+  if (t->config.tw_beta) {
+    if (cap >= 2) {
+      study_file(&f[0], "result.json", rmtmc_theory_study_write_tw_json, res);
+      study_file(&f[1], "tracy_widom.csv", rmtmc_theory_study_write_tw_csv, res);
+    }
+    return 2;
+  }
   if (cap >= 3) {
     study_file(&f[0], "result.json", rmtmc_theory_study_write_json, res);
     study_file(&f[1], "density.csv", rmtmc_theory_study_write_density, res);
@@ -94,6 +121,6 @@ const rmtmc_study_def study_def_theory = {
     .check = check,
     .run = run,
     .result_free = result_free,
-    .json = rmtmc_theory_study_write_json,
+    .json = write_json,
     .files = files,
 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rmtmc_edge_theory.h"
 #include "rmtmc_theory.h"
 
 void rmtmc_theory_study_config_default(rmtmc_theory_study_config *c) {
@@ -29,6 +30,10 @@ void rmtmc_theory_study_result_free(rmtmc_theory_study_result *r) {
   free(r->mc_im);
   free(r->x);
   free(r->f);
+  free(r->tw_cdf);
+  free(r->tw_sf);
+  free(r->tw_logcdf);
+  free(r->tw_pdf);
   memset(r, 0, sizeof *r);
 }
 
@@ -62,9 +67,53 @@ static rmtmc_status evaluate(rmtmc_theory_study_result *t, rmtmc_error *err) {
   return st;
 }
 
+/* --tracy-widom: F, 1 - F, log F and the density at every s. */
+static rmtmc_status tracy_widom(rmtmc_theory_study_result *t, rmtmc_error *err) {
+  rmtmc_theory_study_config *c = &t->config;
+  if (c->ns == 0)
+    for (c->ns = 0; c->ns < 29; ++c->ns) c->s[c->ns] = -8.0 + 0.5 * (double)c->ns;
+  size_t ns = (size_t)c->ns;
+  t->tw_cdf = calloc(ns, sizeof(double));
+  t->tw_sf = calloc(ns, sizeof(double));
+  t->tw_logcdf = calloc(ns, sizeof(double));
+  t->tw_pdf = calloc(ns, sizeof(double));
+  if (!t->tw_cdf || !t->tw_sf || !t->tw_logcdf || !t->tw_pdf)
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  rmtmc_tw *tw = NULL;
+  rmtmc_status st = rmtmc_tw_create(&tw, err);
+  for (int64_t i = 0; i < c->ns && st == RMTMC_OK; ++i) {
+    rmtmc_tw_point p;
+    st = rmtmc_tw_eval(tw, c->tw_beta, c->s[i], 1, &p, err);
+    t->tw_cdf[i] = p.cdf;
+    t->tw_sf[i] = p.sf;
+    t->tw_logcdf[i] = p.logcdf;
+    t->tw_pdf[i] = p.pdf;
+  }
+  rmtmc_tw_moments m;
+  if (st == RMTMC_OK) st = rmtmc_tw_moments_get(tw, c->tw_beta, &m, err);
+  if (st == RMTMC_OK) {
+    t->tw_mean = m.mean;
+    t->tw_sd = m.sd;
+    t->tw_skewness = m.skewness;
+    t->tw_kurtosis = m.excess_kurtosis;
+  }
+  rmtmc_tw_free(tw);
+  return st;
+}
+
 rmtmc_status rmtmc_theory_study_run(const rmtmc_theory_study_config *cfg, rmtmc_theory_study_result *t,
                                     rmtmc_error *err) {
   memset(t, 0, sizeof *t);
+  if (cfg->tw_beta) {
+    if (cfg->tw_beta != 1 && cfg->tw_beta != 2 && cfg->tw_beta != 4)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--tracy-widom %d: BETA must be 1, 2 or 4", cfg->tw_beta);
+    if (cfg->ns < 0 || cfg->ns > RMTMC_TW_MAX_S)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--s takes 1 to %d points", RMTMC_TW_MAX_S);
+    t->config = *cfg;
+    rmtmc_status st = tracy_widom(t, err);
+    if (st != RMTMC_OK) rmtmc_theory_study_result_free(t);
+    return st;
+  }
   if (!(cfg->eta > 0.0)) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--eta must be > 0 (got %g)", cfg->eta);
   if (cfg->grid < 1 || cfg->grid > 10000000)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid is too large");

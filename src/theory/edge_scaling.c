@@ -32,74 +32,33 @@
 
 #include "rmtmc_edge_theory.h"
 #include "theory/brent.h"
+#include "theory/theory_internal.h"
 
 /* Sorted distinct positive atoms with merged weights (normalised over all
- * atoms, zero atoms included), the mass at 0 and the multiplicity d. */
+ * atoms, zero atoms included), the mass at 0 and the multiplicity d: the
+ * theory module's normalised population (theory_pop_init, silverstein.c)
+ * plus d. */
 typedef struct edge_pop {
   int64_t k;
-  double *t, *w;
+  double *t, *w; /* owned: one allocation at t, as theory_pop's */
   double h0;
   double d;
 } edge_pop;
 
-static int dbl_pair_cmp(const void *a, const void *b) {
-  double x = ((const double *)a)[0], y = ((const double *)b)[0];
-  return (x > y) - (x < y);
-}
-
-static rmtmc_status edge_pop_init(edge_pop *P, const rmtmc_pop *H, int64_t d,
-                                  rmtmc_error *err) {
-  int64_t j, k = 0;
-  double sum = 0, *pr;
+static rmtmc_status edge_pop_init(edge_pop *P, const rmtmc_pop *H, int64_t d, int64_t n, rmtmc_error *err) {
+  theory_pop tp;
   memset(P, 0, sizeof *P);
-  if (!H || H->k < 1 || !H->t || !H->w)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "edge scaling: the population spectrum needs k >= 1 atoms with "
-                           "non-NULL t and w");
-  for (j = 0; j < H->k; ++j) {
-    if (!(isfinite(H->t[j]) && H->t[j] >= 0) || !(isfinite(H->w[j]) && H->w[j] > 0))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "edge scaling: atom %lld (t = %g, w = %g) needs t >= 0 and w > 0",
-                             (long long)j, H->t[j], H->w[j]);
-    sum += H->w[j];
+  rmtmc_status st = theory_pop_init(&tp, H, (double)d / (double)n, err);
+  if (st != RMTMC_OK) return st;
+  if (tp.k == 0) {
+    theory_pop_free(&tp);
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "edge scaling: Sigma = 0 (every population eigenvalue is 0)");
   }
-  if (fabs(sum - 1) > 1e-8)
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "edge scaling: population weights sum to %.17g, not 1", sum);
-  pr = malloc(2 * (size_t)H->k * sizeof(double));
-  P->t = malloc(2 * (size_t)H->k * sizeof(double));
-  if (!pr || !P->t) {
-    free(pr);
-    free(P->t);
-    P->t = NULL;
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "edge scaling: no memory for %lld atoms",
-                           (long long)H->k);
-  }
-  P->w = P->t + H->k;
-  for (j = 0; j < H->k; ++j) {
-    pr[2 * j] = H->t[j];
-    pr[2 * j + 1] = H->w[j] / sum;
-  }
-  qsort(pr, (size_t)H->k, 2 * sizeof(double), dbl_pair_cmp);
-  for (j = 0; j < H->k; ++j) {
-    if (pr[2 * j] == 0) {
-      P->h0 += pr[2 * j + 1];
-    } else if (k > 0 && pr[2 * j] == P->t[k - 1]) {
-      P->w[k - 1] += pr[2 * j + 1];
-    } else {
-      P->t[k] = pr[2 * j];
-      P->w[k++] = pr[2 * j + 1];
-    }
-  }
-  free(pr);
-  P->k = k;
+  P->k = tp.k;
+  P->t = tp.t;
+  P->w = tp.w;
+  P->h0 = tp.h0;
   P->d = (double)d;
-  if (k == 0) {
-    free(P->t);
-    P->t = NULL;
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "edge scaling: Sigma = 0 (every population eigenvalue is 0)");
-  }
   return RMTMC_OK;
 }
 
@@ -289,7 +248,7 @@ rmtmc_status rmtmc_edge_compute(const rmtmc_pop *H, int64_t d, int64_t n, int be
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "edge scaling: sign must be +1 (top) or -1 (bottom)");
   if (corr != RMTMC_EDGE_SECOND_ORDER && corr != RMTMC_EDGE_FIRST_ORDER && corr != RMTMC_EDGE_JOHNSTONE)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "edge scaling: unknown correction %d", (int)corr);
-  if ((st = edge_pop_init(&P, H, d, err))) return st;
+  if ((st = edge_pop_init(&P, H, d, n, err))) return st;
   white = P.k == 1 && P.h0 == 0;
   scale = P.t[P.k - 1];
   if (corr == RMTMC_EDGE_JOHNSTONE && !(white && beta == 1 && sign > 0 && n >= 2)) {
@@ -404,7 +363,7 @@ rmtmc_status rmtmc_edge_scaling_compute(const rmtmc_pop *H, int64_t d, int64_t n
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                            "edge scaling: need d, n >= 1 and beta 1 or 2 (got d = %lld, n = %lld, beta = %d)",
                            (long long)d, (long long)n, beta);
-  if ((st = edge_pop_init(&P, H, d, err))) return st;
+  if ((st = edge_pop_init(&P, H, d, n, err))) return st;
   out->white = P.k == 1 && P.h0 == 0;
   out->scale = out->white ? P.t[0] : 0;
   edge_pop_free(&P);

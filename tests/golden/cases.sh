@@ -39,5 +39,10 @@ resolvent_trials       trials resolvent --d 10 --n 14 --trials 66 --seed 24 --fu
 sweep_d                sweep sweep --param d --values 10,20,30 --trials 40 --seed 2 --z=-1,2+0.5i
 sweep_n                sweep sweep --param n --d 10 --values 20,40 --trials 30 --seed 4 --sigma points:1:0.5,3:0.5
 sweep_resolvent        sweep sweep --study resolvent --param d --values 10,20 --trials 30 --seed 5 --z 1,0.5+0.5i --functionals trace,quad_e1,quad2_e1
+spectrum_complex       json  spectrum --d 20 --n 30 --trials 60 --seed 6 --entries complex-gaussian --sigma ar1:0.4
+edge_white             dir   edge --d 30 --n 60 --trials 120 --seed 3 --bins 20
+edge_spike_complex     json  edge --d 24 --n 40 --trials 70 --seed 4 --sigma spike:2,0.5,-0.8 --entries complex-gaussian
+edge_points            json  edge --d 24 --n 40 --trials 70 --seed 5 --sigma points:1:0.5,4:0.5
+theory_tw              json  theory --tracy-widom 2 --s -4,-1.77,0,1.5
 CASES
 )

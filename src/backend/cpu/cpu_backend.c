@@ -3,9 +3,13 @@
  * observables of the layout with the shared per-eigenvalue rules
  * (reduce_common.h); trials of a batch in parallel across OpenMP threads
  * (BLAS itself single-threaded, so results do not depend on the thread
- * count).  The fit method is in cpu_fit.c, the resolvent method in
- * cpu_resolvent.c. */
+ * count).  Complex data: zherk and zheevd (a full Sigma^(1/2) through
+ * zsymm).  The fit method is in cpu_fit.c, the edge method in cpu_edge.c,
+ * the resolvent method in cpu_resolvent.c; the sample and Gram stages below
+ * serve the edge method too, and their per-trial draw and Gram matrix
+ * (cpu_draw_x, cpu_gram_x) the resolvent method. */
 #include <cblas.h>
+#include <complex.h>
 #include <lapacke.h>
 #include <math.h>
 #include <omp.h>
@@ -21,20 +25,6 @@
 #include "core/sysinfo.h"
 #include "core/blas.h"
 
-typedef struct cpu_batch {
-  const rmtmc_model *m;
-  rmtmc_layout L;      /* z_re / z_im: the owned copies below */
-  double *z_re, *z_im;
-  int64_t cap, count;
-  uint64_t seed, trial0;
-  double *x;   /* cap x d x n */
-  double *s;   /* cap x d x d */
-  double *ev;  /* cap x d */
-  float *xf, *sf, *evf; /* single precision working copies */
-  double *g;   /* threads x d x n scratch for a full Sigma^(1/2) */
-  int threads;
-  int *info;   /* per-trial LAPACK info */
-} cpu_batch;
 
 static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug *debug, void **impl,
                              rmtmc_error *err) {
@@ -111,31 +101,20 @@ static void cpu_policy(void *impl, rmtmc_batch_policy *p) {
   p->batch_bytes = 64.0 * 1048576.0;
 }
 
-/* ------------------------------------------------------------ dense */
+/* ------------------------------------------------------------ X and S */
 
-/* Bytes one trial needs in a batch. */
-static double bytes_per_trial(const rmtmc_model *m) {
+double cpu_xs_bytes(const rmtmc_model *m) {
   double d = (double)m->d, n = (double)m->n;
-  double b = 8.0 * (d * n + d * d + d) + 4.0;
+  if (m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN) return 16.0 * (d * n + d * d) + 4.0;
+  double b = 8.0 * (d * n + d * d) + 4.0;
   if (m->precision == RMTMC_PRECISION_SINGLE) b += 4.0 * (d * n + d * d + d);
   return b;
 }
 
-static const char *dense_solver(const rmtmc_model *m) {
-  return m->precision == RMTMC_PRECISION_SINGLE ? "LAPACKE ssyevd" : "LAPACKE dsyevd";
-}
-
-static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
-  cpu_impl *c = impl;
-  const rmtmc_model *m = w->model;
-  c->solver = dense_solver(m);
-  double per = bytes_per_trial(m);
-  double fixed = 8.0 * (double)c->threads * (double)m->d * (double)m->n +
-                 (m->sqrt_full ? 8.0 * (double)m->d * (double)m->d : 0.0);
-  char what[128];
-  snprintf(what, sizeof what, "one trial at d = %lld, n = %lld on %d CPU threads", (long long)m->d, (long long)m->n,
-           c->threads);
-  return cpu_plan_batch(what, fixed, per, "--d, --n or --threads", lim, err);
+double cpu_xs_fixed_bytes(const cpu_impl *c, const rmtmc_model *m) {
+  int cplx = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
+  double d = (double)m->d, n = (double)m->n, es = cplx ? 16.0 : 8.0;
+  return es * (double)c->threads * d * n + (m->sqrt_full ? (cplx ? 24.0 : 8.0) * d * d : 0.0);
 }
 
 rmtmc_status cpu_plan_batch(const char *what, double fixed, double per, const char *reduce, rmtmc_batch_limits *lim,
@@ -148,8 +127,15 @@ rmtmc_status cpu_plan_batch(const char *what, double fixed, double per, const ch
   return RMTMC_OK;
 }
 
-static void dense_free(void *impl, void *batch) {
-  cpu_batch *b = batch;
+rmtmc_status cpu_batch_fit(const rmtmc_model *m, double per, double fixed, rmtmc_batch_limits *lim,
+                           rmtmc_error *err) {
+  char what[160];
+  snprintf(what, sizeof what, "one trial at d = %lld, n = %lld (with the CPU threads' workspaces)", (long long)m->d,
+           (long long)m->n);
+  return cpu_plan_batch(what, fixed, per, "--d, --n or --threads", lim, err);
+}
+
+void cpu_batch_release(cpu_batch *b) {
   if (!b) return;
   free(b->z_re);
   free(b->z_im);
@@ -160,63 +146,79 @@ static void dense_free(void *impl, void *batch) {
   free(b->sf);
   free(b->evf);
   free(b->g);
+  free(b->sqrt_c);
+  free(b->ws);
   free(b->info);
   free(b);
 }
 
-static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
-  cpu_impl *c = impl;
-  const rmtmc_model *m = w->model;
-  c->solver = dense_solver(m);
-  const rmtmc_layout *L = w->layout;
+rmtmc_status cpu_xs_alloc(cpu_impl *c, const rmtmc_model *m, int64_t cap, cpu_batch **out, rmtmc_error *err) {
   size_t d = (size_t)m->d, n = (size_t)m->n, k = (size_t)cap;
   cpu_batch *b = calloc(1, sizeof *b);
   if (!b) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   b->m = m;
-  b->L = *L;
+  b->cplx = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
   b->cap = cap;
   b->threads = c->threads;
-  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
-  b->z_re = malloc(nz * sizeof(double));
-  b->z_im = malloc(nz * sizeof(double));
-  b->x = malloc(k * d * n * sizeof(double));
-  b->s = malloc(k * d * d * sizeof(double));
-  b->ev = malloc(k * d * sizeof(double));
+  size_t parts = b->cplx ? 2 : 1;
+  /* PAD: OpenBLAS 0.3.21's zgemv kernels (zhetrd inside zheevd) read past
+   * the end of their operands (valgrind: 16-byte reads beyond the last
+   * matrix of a batch; a segmentation fault when that is the end of a
+   * mapping), so X and S end in a page of slack. */
+  const size_t PAD = 512;
+  b->x = malloc((k * d * n * parts + PAD) * sizeof(double));
+  b->s = malloc((k * d * d * parts + PAD) * sizeof(double));
   b->info = calloc(k, sizeof(int));
-  if (m->sqrt_full) b->g = malloc((size_t)c->threads * d * n * sizeof(double));
+  if (m->sqrt_full) b->g = malloc((size_t)c->threads * d * n * parts * sizeof(double));
+  if (m->sqrt_full && b->cplx) {
+    b->sqrt_c = malloc(2 * d * d * sizeof(double));
+    if (b->sqrt_c)
+      for (size_t e = 0; e < d * d; ++e) {
+        b->sqrt_c[2 * e] = m->sqrt_full[e];
+        b->sqrt_c[2 * e + 1] = 0.0;
+      }
+  }
   if (m->precision == RMTMC_PRECISION_SINGLE) {
     b->xf = malloc(k * d * n * sizeof(float));
     b->sf = malloc(k * d * d * sizeof(float));
     b->evf = malloc(k * d * sizeof(float));
   }
-  if (!b->z_re || !b->z_im || !b->x || !b->s || !b->ev || !b->info || (m->sqrt_full && !b->g) ||
+  if (!b->x || !b->s || !b->info || (m->sqrt_full && !b->g) || (m->sqrt_full && b->cplx && !b->sqrt_c) ||
       (m->precision == RMTMC_PRECISION_SINGLE && (!b->xf || !b->sf || !b->evf))) {
-    dense_free(impl, b);
+    cpu_batch_release(b);
     return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %zu, n = %zu)",
                            (long long)cap, d, n);
   }
-  if (L->nz > 0) {
-    memcpy(b->z_re, L->z_re, (size_t)L->nz * sizeof(double));
-    memcpy(b->z_im, L->z_im, (size_t)L->nz * sizeof(double));
-  }
-  b->L.z_re = b->z_re;
-  b->L.z_im = b->z_im;
   *out = b;
   return RMTMC_OK;
 }
 
-static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
-                                 rmtmc_error *err) {
+rmtmc_status cpu_xs_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
+                           rmtmc_error *err) {
   cpu_batch *b = batch;
   const rmtmc_model *m = b->m;
-  int64_t d = m->d, n = m->n;
+  int64_t d = m->d, n = m->n, parts = b->cplx ? 2 : 1;
   b->seed = seed;
   b->trial0 = trial0;
   b->count = count;
 #pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
-  for (int64_t t = 0; t < count; ++t)
-    cpu_draw_x(m, seed, trial0 + (uint64_t)t, m->sqrt_full ? b->g + (size_t)omp_get_thread_num() * (size_t)(d * n) : NULL,
-               b->x + (size_t)t * (size_t)(d * n));
+  for (int64_t t = 0; t < count; ++t) {
+    double *x = b->x + (size_t)t * (size_t)(d * n * parts);
+    double *g = m->sqrt_full ? b->g + (size_t)omp_get_thread_num() * (size_t)(d * n * parts) : NULL;
+    if (!b->cplx) {
+      cpu_draw_x(m, seed, trial0 + (uint64_t)t, g, x);
+    } else if (m->sqrt_full) {
+      const double one[2] = {1.0, 0.0}, zero[2] = {0.0, 0.0};
+      rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, g);
+      cblas_zsymm(CblasColMajor, CblasLeft, CblasUpper, (int)d, (int)n, one, b->sqrt_c, (int)d, g, (int)d, zero, x,
+                  (int)d);
+    } else {
+      rmtmc_sample_entries(m, seed, trial0 + (uint64_t)t, x);
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t i = 0; i < d; ++i)
+          for (int64_t p = 0; p < 2; ++p) x[(i + j * d) * 2 + p] *= m->sqrt_diag[i];
+    }
+  }
   return RMTMC_OK;
 }
 
@@ -238,7 +240,7 @@ void cpu_gram_x(const rmtmc_model *m, const double *x, double *s) {
               (int)m->d);
 }
 
-static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
+rmtmc_status cpu_xs_gram(void *impl, void *batch, rmtmc_error *err) {
   cpu_batch *b = batch;
   const rmtmc_model *m = b->m;
   int64_t d = m->d, n = m->n;
@@ -246,7 +248,10 @@ static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
 #pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
   for (int64_t t = 0; t < b->count; ++t) {
     size_t xo = (size_t)t * (size_t)(d * n), so = (size_t)t * (size_t)(d * d);
-    if (single) {
+    if (b->cplx) {
+      cblas_zherk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, 1.0 / (double)n, b->x + 2 * xo, (int)d,
+                  0.0, b->s + 2 * so, (int)d);
+    } else if (single) {
       for (size_t e = 0; e < (size_t)(d * n); ++e) b->xf[xo + e] = (float)b->x[xo + e];
       cblas_ssyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)n, (float)(1.0 / (double)n), b->xf + xo,
                   (int)d, 0.0f, b->sf + so, (int)d);
@@ -255,6 +260,81 @@ static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
     }
   }
   return RMTMC_OK;
+}
+
+/* ------------------------------------------------------------ dense */
+
+/* The eigensolver a work runs, as cpu_info reports it. */
+const char *cpu_dense_solver(const rmtmc_model *m) {
+  return m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN  ? "LAPACKE zheevd"
+         : m->precision == RMTMC_PRECISION_SINGLE      ? "LAPACKE ssyevd"
+                                                       : "LAPACKE dsyevd";
+}
+
+static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  const rmtmc_model *m = w->model;
+  ((cpu_impl *)impl)->solver = cpu_dense_solver(m);
+  return cpu_batch_fit(m, cpu_xs_bytes(m) + 8.0 * (double)m->d, cpu_xs_fixed_bytes(impl, m), lim, err);
+}
+
+static void dense_free(void *impl, void *batch) { cpu_batch_release(batch); }
+
+static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  const rmtmc_layout *L = w->layout;
+  c->solver = cpu_dense_solver(m);
+  cpu_batch *b = NULL;
+  rmtmc_status st = cpu_xs_alloc(c, m, cap, &b, err);
+  if (st != RMTMC_OK) return st;
+  b->L = *L;
+  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
+  b->z_re = malloc(nz * sizeof(double));
+  b->z_im = malloc(nz * sizeof(double));
+  b->ev = malloc((size_t)cap * (size_t)m->d * sizeof(double));
+  if (!b->z_re || !b->z_im || !b->ev) {
+    cpu_batch_release(b);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %lld)",
+                           (long long)cap, (long long)m->d);
+  }
+  if (L->nz > 0) {
+    memcpy(b->z_re, L->z_re, (size_t)L->nz * sizeof(double));
+    memcpy(b->z_im, L->z_im, (size_t)L->nz * sizeof(double));
+  }
+  b->L.z_re = b->z_re;
+  b->L.z_im = b->z_im;
+  *out = b;
+  return RMTMC_OK;
+}
+
+int cpu_padded_work(int query, size_t elem, size_t pad, void **out) {
+  *out = malloc(((size_t)(query > 1 ? query : 1) + pad) * elem);
+  return *out ? 0 : -1011; /* LAPACK_WORK_MEMORY_ERROR */
+}
+
+/* zheevd (eigenvalues only) with workspaces of our own, padded: OpenBLAS
+ * 0.3.21's zgemv reads past the end of zhetrd's work array (valgrind), so
+ * LAPACKE's exactly sized one is not used. */
+static lapack_int zheevd_padded(lapack_int d, double *a, double *w) {
+  lapack_complex_double qw;
+  double qrw;
+  lapack_int qiw, info;
+  info = LAPACKE_zheevd_work(LAPACK_COL_MAJOR, 'N', 'U', d, (lapack_complex_double *)a, d, w, &qw, -1, &qrw, -1,
+                             &qiw, -1);
+  if (info != 0) return info;
+  lapack_int lw = (lapack_int)creal(qw), lrw = (lapack_int)qrw, liw = qiw;
+  size_t pad = 4 * (size_t)d + 64;
+  void *work = NULL, *rwork = NULL, *iwork = NULL;
+  info = cpu_padded_work(lw, sizeof(lapack_complex_double), pad, &work);
+  if (info == 0) info = cpu_padded_work(lrw, sizeof(double), pad, &rwork);
+  if (info == 0) info = cpu_padded_work(liw, sizeof(lapack_int), pad, &iwork);
+  if (info == 0)
+    info = LAPACKE_zheevd_work(LAPACK_COL_MAJOR, 'N', 'U', d, (lapack_complex_double *)a, d, w, work, lw, rwork, lrw,
+                               iwork, liw);
+  free(work);
+  free(rwork);
+  free(iwork);
+  return info;
 }
 
 /* Eigenvalues ascending; the max(0, d - n) structural zeros set to 0. */
@@ -267,7 +347,9 @@ static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
 #pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
   for (int64_t t = 0; t < b->count; ++t) {
     size_t so = (size_t)t * (size_t)(d * d), eo = (size_t)t * (size_t)d;
-    if (single) {
+    if (b->cplx) {
+      b->info[t] = zheevd_padded((lapack_int)d, b->s + 2 * so, b->ev + eo);
+    } else if (single) {
       b->info[t] = LAPACKE_ssyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)d, b->sf + so, (lapack_int)d, b->evf + eo);
       for (int64_t i = 0; i < d; ++i) b->ev[eo + (size_t)i] = (double)b->evf[eo + (size_t)i];
     } else {
@@ -275,8 +357,8 @@ static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
     }
     for (int64_t i = 0; i < z0; ++i) b->ev[eo + (size_t)i] = 0.0;
   }
-  return backend_check_info(c->debug, single ? "LAPACK ssyevd" : "LAPACK dsyevd", b->info, b->count, b->trial0,
-                            err);
+  return backend_check_info(c->debug, b->cplx ? "LAPACK zheevd" : single ? "LAPACK ssyevd" : "LAPACK dsyevd", b->info,
+                            b->count, b->trial0, err);
 }
 
 /* One trial's row of the layout from its ascending eigenvalues. */
@@ -328,9 +410,9 @@ static rmtmc_status dense_reduce(void *impl, void *batch, double *obs, int64_t *
   return RMTMC_OK;
 }
 
-static rmtmc_status dense_copy_sample(void *impl, void *batch, double *x, rmtmc_error *err) {
+rmtmc_status cpu_xs_copy_sample(void *impl, void *batch, double *x, rmtmc_error *err) {
   cpu_batch *b = batch;
-  memcpy(x, b->x, (size_t)(b->count * b->m->d * b->m->n) * sizeof(double));
+  memcpy(x, b->x, (size_t)(b->count * b->m->d * b->m->n * (b->cplx ? 2 : 1)) * sizeof(double));
   return RMTMC_OK;
 }
 
@@ -344,11 +426,11 @@ static const rmtmc_method_ops cpu_dense = {
     .limits = dense_limits,
     .alloc = dense_alloc,
     .free = dense_free,
-    .sample = dense_sample,
-    .gram = dense_gram,
+    .sample = cpu_xs_sample,
+    .gram = cpu_xs_gram,
     .solve = dense_solve,
     .reduce = dense_reduce,
-    .copy_sample = dense_copy_sample,
+    .copy_sample = cpu_xs_copy_sample,
     .copy_eigvals = dense_copy_eigvals,
 };
 
@@ -360,5 +442,5 @@ const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     .info = cpu_info,
     .policy = cpu_policy,
     .method = {[RMTMC_METHOD_DENSE] = &cpu_dense, [RMTMC_METHOD_FIT] = &cpu_fit_method,
-               [RMTMC_METHOD_RESOLVENT] = &cpu_resolvent_method},
+               [RMTMC_METHOD_RESOLVENT] = &cpu_resolvent_method, [RMTMC_METHOD_EDGE] = &cpu_edge_method},
 };

@@ -13,7 +13,15 @@
  *           then the max(0, d - n) structural zeros are set to exactly 0;
  *   reduce  kernels/reduce.cu.
  * Precision single keeps X, S and the solver in float; the eigenvalues are
- * widened to double on the device before the reduction.
+ * widened to double on the device before the reduction.  Complex data
+ * (double only): X and S interleaved double complex, cublasZgemm /
+ * cublasZherk, the Hermitian eigensolver (the same cuSOLVER entries with
+ * CUDA_C_64F); a full Sigma^(1/2) is applied as a complex matrix.
+ *
+ * The edge method (RMTMC_METHOD_EDGE) shares the batch, the sample and the
+ * Gram stages: its solve runs the batched eigensolver with eigenvectors
+ * when overlaps are asked for (eigenvalues only otherwise), its reduce the
+ * edge-row kernel (kernels/reduce.cu) on the device.
  *
  * Path overrides for measurements (rmtmc_backend_debug, read when the
  * backend opens; the command line fills them from RMTMC_CUDA_GRAM and
@@ -42,11 +50,16 @@ _Static_assert(RMTMC_KERNEL_RADEMACHER == (int)RMTMC_ENTRIES_RADEMACHER,
                "kernel entry codes must match rmtmc_entries");
 _Static_assert(RMTMC_KERNEL_STUDENT == (int)RMTMC_ENTRIES_STUDENT,
                "kernel entry codes must match rmtmc_entries");
+_Static_assert(RMTMC_KERNEL_COMPLEX_GAUSSIAN == (int)RMTMC_ENTRIES_COMPLEX_GAUSSIAN,
+               "kernel entry codes must match rmtmc_entries");
 
 /* The stage order is the wrapper's (src/backend/backend.c). */
 typedef struct cuda_batch {
   int64_t d, n, cap, count, z0, nobs;
   int single, entries, full;
+  int cplx;             /* complex data: X, S, Sigma^(1/2) double complex */
+  int edge, vectors;    /* the edge method; its solver keeps eigenvectors */
+  rmtmc_edge_layout E;  /* edge */
   double nu;
   rmtmc_layout L; /* z_re / z_im: the device copies below */
   gram_path gram;
@@ -345,8 +358,15 @@ gram_path cuda_choose_gram(gram_path pref, int64_t d) {
 
 typedef struct spectrum_plan {
   const rmtmc_model *m;
-  const rmtmc_layout *L;
+  const rmtmc_layout *L; /* the edge method's: nobs only */
 } spectrum_plan;
+
+/* Element type of X and S for the eigensolver (cuda_internal.h). */
+static int eig_type(const rmtmc_model *m) {
+  return m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN ? CUDA_EIG_COMPLEX
+         : m->precision == RMTMC_PRECISION_SINGLE     ? CUDA_EIG_SINGLE
+                                                      : CUDA_EIG_DOUBLE;
+}
 
 /* cuda_bytes_fn: device bytes of a batch of `cap` trials whose solver
  * workspace is ws_bytes. */
@@ -355,8 +375,9 @@ static double batch_bytes(const void *ctx, int64_t cap, size_t ws_bytes) {
   const rmtmc_layout *L = ((const spectrum_plan *)ctx)->L;
   double d = (double)m->d, n = (double)m->n, k = (double)cap;
   int single = m->precision == RMTMC_PRECISION_SINGLE;
-  double es = single ? 4.0 : 8.0;
-  double per = es * (d * n + d * d + d) + 4.0 + 8.0 * (double)L->nobs;
+  int cplx = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
+  double es = cplx ? 16.0 : single ? 4.0 : 8.0, ew = single ? 4.0 : 8.0;
+  double per = es * (d * n + d * d) + ew * d + 4.0 + 8.0 * (double)L->nobs;
   if (single) per += 8.0 * d;                      /* eigenvalues in double */
   if (m->sqrt_full && m->d < m->n) per += es * d * n; /* G scratch */
   double fixed = 8.0 * (double)(L->nbins + 3) + 16.0 * (double)L->nz +
@@ -383,8 +404,8 @@ static rmtmc_status dense_limits(void *impl, const rmtmc_work *w,
   snprintf(sizes, sizeof sizes, "d = %lld, n = %lld", (long long)m->d, (long long)m->n);
   lim->bytes_per_trial = batch_bytes(&plan, 2, 0) - batch_bytes(&plan, 1, 0);
   return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, m->d), m->d,
-                         m->precision == RMTMC_PRECISION_SINGLE, 0, batch_bytes,
-                         &plan, sizes, &lim->max_trials, err);
+                         eig_type(m), 0, batch_bytes, &plan, sizes,
+                         &lim->max_trials, err);
 }
 
 /* ---- batch allocation ---- */
@@ -421,10 +442,10 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
                                const rmtmc_model *m, const rmtmc_layout *r,
                                rmtmc_error *err) {
   double d = (double)b->d, n = (double)b->n, k = (double)b->cap;
-  double es = b->single ? 4.0 : 8.0;
+  double es = b->cplx ? 16.0 : b->single ? 4.0 : 8.0, ew = b->single ? 4.0 : 8.0;
   TRY(dev_alloc(&b->x, k * d * n * es, b, "X", err));
-  TRY(dev_alloc(&b->s, k * d * d * es, b, "S", err));
-  TRY(dev_alloc(&b->w, k * d * es, b, "the eigenvalues", err));
+  TRY(dev_alloc(&b->s, k * d * d * es, b, b->vectors ? "S and its eigenvectors" : "S", err));
+  TRY(dev_alloc(&b->w, k * d * ew, b, "the eigenvalues", err));
   if (b->single) TRY(dev_alloc((void **)&b->ev, k * d * 8.0, b, "the eigenvalues", err));
   else b->ev = (double *)b->w;
   if (b->full) {
@@ -450,12 +471,19 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   if (b->full) {
     size_t dd = (size_t)(b->d * b->d);
     TRY(dev_alloc(&b->sqrt_full, (double)dd * es, b, "Sigma^(1/2)", err));
-    if (b->single) {
-      float *tmp = malloc(dd * sizeof(float));
+    if (b->cplx || b->single) { /* a converted copy: complex (imaginary part 0) or float */
+      size_t bytes = b->cplx ? 2 * dd * sizeof(double) : dd * sizeof(float);
+      void *tmp = malloc(bytes);
       if (!tmp) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-      for (size_t i = 0; i < dd; ++i) tmp[i] = (float)m->sqrt_full[i];
-      cudaError_t e = cudaMemcpyAsync(b->sqrt_full, tmp, dd * sizeof(float),
-                                      cudaMemcpyHostToDevice, c->stream);
+      for (size_t i = 0; i < dd; ++i) {
+        if (b->cplx) {
+          ((double *)tmp)[2 * i] = m->sqrt_full[i];
+          ((double *)tmp)[2 * i + 1] = 0.0;
+        } else {
+          ((float *)tmp)[i] = (float)m->sqrt_full[i];
+        }
+      }
+      cudaError_t e = cudaMemcpyAsync(b->sqrt_full, tmp, bytes, cudaMemcpyHostToDevice, c->stream);
       cudaError_t e2 = e == cudaSuccess ? cudaStreamSynchronize(c->stream) : e;
       free(tmp);
       if (e2 != cudaSuccess)
@@ -475,7 +503,7 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   snprintf(desc, sizeof desc, "a batch of %lld trials (d = %lld, n = %lld)",
            (long long)b->cap, (long long)b->d, (long long)b->n);
   TRY(cuda_eig_plan(c, &b->eig, cuda_choose_solver(c->solver_pref, b->d), b->d,
-                    b->single, 0, b->cap, b->s, b->w, err));
+                    eig_type(m), b->vectors, b->cap, b->s, b->w, err));
   TRY(cuda_eig_alloc(&b->eig, desc, err));
   b->info_host = malloc((size_t)b->cap * sizeof(int));
   b->hist_host = malloc((size_t)(r->nbins + 2) * sizeof(unsigned long long));
@@ -485,11 +513,12 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   return RMTMC_OK;
 }
 
-static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
+/* A batch of the dense method (layout r) or of the edge method (E; r then
+ * carries nobs only). */
+static rmtmc_status batch_alloc(cuda_impl *c, const rmtmc_model *m,
+                                const rmtmc_layout *r,
+                                const rmtmc_edge_layout *E, int64_t cap,
                                 void **out, rmtmc_error *err) {
-  cuda_impl *c = impl;
-  const rmtmc_model *m = w->model;
-  const rmtmc_layout *r = w->layout;
   *out = NULL;
   if (cap > INT_MAX)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
@@ -507,6 +536,12 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
   b->entries = (int)m->entries;
   b->nu = m->nu;
   b->full = m->sqrt_full != NULL;
+  b->cplx = m->entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN;
+  if (E) {
+    b->edge = 1;
+    b->E = *E;
+    b->vectors = E->ndir > 0;
+  }
   b->L = *r;
   b->gram = cuda_choose_gram(c->gram_pref, m->d);
   rmtmc_status st = batch_fill(c, b, m, r, err);
@@ -520,6 +555,11 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
   return RMTMC_OK;
 }
 
+static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
+                                void **out, rmtmc_error *err) {
+  return batch_alloc(impl, w->model, w->layout, NULL, cap, out, err);
+}
+
 /* ---- stages ---- */
 
 /* X = Sigma^(1/2) G, one d x n x d product per trial in one strided-batched
@@ -528,10 +568,15 @@ static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
  * per-trial products keep each trial's problem shape (and so, as far as
  * cuBLAS's heuristics allow, its rounding) independent of the batch size. */
 static rmtmc_status apply_full_sigma(cuda_impl *c, const void *sqrt_full, const void *g, void *x, int single,
-                                    int64_t d, int64_t n, int64_t count, rmtmc_error *err) {
+                                    int cplx, int64_t d, int64_t n, int64_t count, rmtmc_error *err) {
   const int di = (int)d, ni = (int)n;
   const long long sx = (long long)(d * n);
-  if (single) {
+  if (cplx) { /* complex G and Sigma^(1/2) (its upload with zero imaginary parts) */
+    const cuDoubleComplex one = {1.0, 0.0}, zero = {0.0, 0.0};
+    CUBLAS_CHECK(cublasZgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
+                                           (const cuDoubleComplex *)sqrt_full, di, 0, (const cuDoubleComplex *)g,
+                                           di, sx, &zero, (cuDoubleComplex *)x, di, sx, (int)count));
+  } else if (single) {
     const float one = 1.0f, zero = 0.0f;
     CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
                                            (const float *)sqrt_full, di, 0, (const float *)g, di, sx, &zero,
@@ -551,7 +596,8 @@ rmtmc_status cuda_draw_x(cuda_impl *c, void *x, void *g, int single, const doubl
   if (count <= 0) return RMTMC_OK;
   CUDA_CHECK(rmtmc_cuda_sample(sqrt_full ? g : x, single, d, n, entries, nu, sqrt_full ? NULL : sqrt_diag, seed,
                                trial0, count, c->stream));
-  if (sqrt_full) TRY(apply_full_sigma(c, sqrt_full, g, x, single, d, n, count, err));
+  if (sqrt_full)
+    TRY(apply_full_sigma(c, sqrt_full, g, x, single, entries == RMTMC_ENTRIES_COMPLEX_GAUSSIAN, d, n, count, err));
   return RMTMC_OK;
 }
 
@@ -600,10 +646,32 @@ rmtmc_status cuda_gram(cuda_impl *c, gram_path gram, const void *x, void *s, int
   return RMTMC_OK;
 }
 
+/* S = X X^H / n of complex data: one strided-batched zgemm (both triangles)
+ * or one zherk per trial (the upper triangle), as the real path chooses. */
+static rmtmc_status gram_complex(cuda_impl *c, cuda_batch *b, rmtmc_error *err) {
+  const int di = (int)b->d, ni = (int)b->n;
+  const long long sx = (long long)(b->d * b->n), ss = (long long)(b->d * b->d);
+  const double alpha = 1.0 / (double)b->n, beta = 0.0;
+  const cuDoubleComplex alphaz = {alpha, 0.0}, betaz = {0.0, 0.0};
+  if (b->gram == GRAM_GEMM) {
+    if (b->count > 0)
+      CUBLAS_CHECK(cublasZgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_C, di, di, ni, &alphaz,
+                                             (const cuDoubleComplex *)b->x, di, sx, (const cuDoubleComplex *)b->x, di,
+                                             sx, &betaz, (cuDoubleComplex *)b->s, di, ss, (int)b->count));
+  } else {
+    for (int64_t t = 0; t < b->count; ++t)
+      CUBLAS_CHECK(cublasZherk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, di, ni, &alpha,
+                               (const cuDoubleComplex *)b->x + t * sx, di, &beta, (cuDoubleComplex *)b->s + t * ss,
+                               di));
+  }
+  return RMTMC_OK;
+}
+
 static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
   cuda_impl *c = impl;
   cuda_batch *b = batch;
   CUDA_CHECK(cudaSetDevice(c->device));
+  if (b->cplx) return gram_complex(c, b, err);
   return cuda_gram(c, b->gram, b->x, b->s, b->single, b->d, b->n, b->count, err);
 }
 
@@ -614,7 +682,7 @@ static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
   if (b->count > 0) {
     CUDA_CHECK(cudaMemsetAsync(b->info, 0, (size_t)b->count * sizeof(int), c->stream));
     TRY(cuda_eig_run(c, &b->eig, b->s, b->w, b->info, b->count, err));
-    if (b->single)
+    if (b->single && !b->cplx)
       CUDA_CHECK(rmtmc_cuda_float_to_double(b->ev, (const float *)b->w,
                                             b->count * b->d, c->stream));
     CUDA_CHECK(rmtmc_cuda_zero_structural(b->ev, b->d, b->z0, b->count, c->stream));
@@ -660,7 +728,7 @@ static rmtmc_status dense_copy_sample(void *impl, void *batch, double *x,
                                       rmtmc_error *err) {
   cuda_impl *c = impl;
   cuda_batch *b = batch;
-  size_t len = (size_t)(b->count * b->d * b->n);
+  size_t len = (size_t)(b->count * b->d * b->n * (b->cplx ? 2 : 1));
   if (len == 0) return RMTMC_OK;
   CUDA_CHECK(cudaSetDevice(c->device));
   if (!b->single) {
@@ -696,6 +764,64 @@ static rmtmc_status dense_copy_eigvals(void *impl, void *batch, double *ev,
   return RMTMC_OK;
 }
 
+/* ---- the edge method ---- */
+
+/* The layout the shared batch code sees for an edge batch: nobs only. */
+static rmtmc_layout edge_shape(const rmtmc_edge_layout *E) {
+  rmtmc_layout L;
+  memset(&L, 0, sizeof L);
+  L.nobs = E->nobs;
+  return L;
+}
+
+static rmtmc_status edge_limits(void *impl, const rmtmc_work *w,
+                                rmtmc_batch_limits *lim, rmtmc_error *err) {
+  cuda_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  rmtmc_layout L = edge_shape(w->edge);
+  spectrum_plan plan = {.m = m, .L = &L};
+  char sizes[96];
+  snprintf(sizes, sizeof sizes, "d = %lld, n = %lld", (long long)m->d, (long long)m->n);
+  lim->bytes_per_trial = batch_bytes(&plan, 2, 0) - batch_bytes(&plan, 1, 0);
+  return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, m->d), m->d,
+                         eig_type(m), w->edge->ndir > 0, batch_bytes, &plan,
+                         sizes, &lim->max_trials, err);
+}
+
+static rmtmc_status edge_alloc(void *impl, const rmtmc_work *w, int64_t cap,
+                               void **out, rmtmc_error *err) {
+  rmtmc_layout L = edge_shape(w->edge);
+  return batch_alloc(impl, w->model, &L, w->edge, cap, out, err);
+}
+
+static rmtmc_status edge_reduce(void *impl, void *batch, double *obs,
+                                int64_t *hist, rmtmc_error *err) {
+  cuda_impl *c = impl;
+  cuda_batch *b = batch;
+  if (b->count == 0) return RMTMC_OK;
+  CUDA_CHECK(cudaSetDevice(c->device));
+  CUDA_CHECK(rmtmc_cuda_edge_reduce(b->obs, &b->E, b->ev,
+                                    b->vectors ? b->s : NULL, b->cplx, b->d,
+                                    b->z0, b->count, c->stream));
+  if (obs)
+    CUDA_CHECK(cudaMemcpyAsync(obs, b->obs,
+                               (size_t)(b->count * b->nobs) * sizeof(double),
+                               cudaMemcpyDeviceToHost, c->stream));
+  CUDA_CHECK(cudaStreamSynchronize(c->stream));
+  return RMTMC_OK;
+}
+
+static const rmtmc_method_ops cuda_edge = {
+    .limits = edge_limits,
+    .alloc = edge_alloc,
+    .free = dense_free,
+    .sample = dense_sample,
+    .gram = dense_gram,
+    .solve = dense_solve,
+    .reduce = edge_reduce,
+    .copy_sample = dense_copy_sample,
+};
+
 static const rmtmc_method_ops cuda_dense = {
     .limits = dense_limits,
     .alloc = dense_alloc,
@@ -716,5 +842,5 @@ const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     .info = cuda_info,
     .policy = cuda_policy,
     .method = {[RMTMC_METHOD_DENSE] = &cuda_dense, [RMTMC_METHOD_FIT] = &cuda_fit_method,
-               [RMTMC_METHOD_RESOLVENT] = &cuda_resolvent_method},
+               [RMTMC_METHOD_RESOLVENT] = &cuda_resolvent_method, [RMTMC_METHOD_EDGE] = &cuda_edge},
 };

@@ -128,21 +128,28 @@ rmtmc_status cuda_eig_plan(cuda_impl *c, cuda_eig *e, solver_path solver,
   e->single = single;
   e->vectors = vectors;
   e->chunk = solver_chunk(solver, m, cap);
-  cudaDataType t = single ? CUDA_R_32F : CUDA_R_64F;
+  const int cplx = single == CUDA_EIG_COMPLEX;
+  cudaDataType t = cplx ? CUDA_C_64F : single ? CUDA_R_32F : CUDA_R_64F;
+  cudaDataType tw = cplx ? CUDA_R_64F : t;
   switch (solver) {
     case SOLVER_BATCHED:
     case SOLVER_BATCHED0:
 #if RMTMC_CUSOLVER_HAS_SYEVBATCHED
       CUSOLVER_CHECK(cusolverDnXsyevBatched_bufferSize(
           c->solver, c->params, jobz_of(e), CUBLAS_FILL_MODE_UPPER, m, t,
-          a_probe, m, t, w_probe, t, &e->dev_bytes, &e->host_bytes, e->chunk));
+          a_probe, m, tw, w_probe, t, &e->dev_bytes, &e->host_bytes, e->chunk));
       return RMTMC_OK;
 #else
       return rmtmc_error_set(err, RMTMC_ERR_UNSUPPORTED,
                              "cusolverDnXsyevBatched is not in this CUDA toolkit");
 #endif
     case SOLVER_JACOBI:
-      if (single)
+      if (cplx)
+        CUSOLVER_CHECK(cusolverDnZheevjBatched_bufferSize(
+            c->solver, jobz_of(e), CUBLAS_FILL_MODE_UPPER, (int)m,
+            (const cuDoubleComplex *)a_probe, (int)m, (const double *)w_probe,
+            &e->lwork, c->syevj, (int)e->chunk));
+      else if (single)
         CUSOLVER_CHECK(cusolverDnSsyevjBatched_bufferSize(
             c->solver, jobz_of(e), CUBLAS_FILL_MODE_UPPER, (int)m,
             (const float *)a_probe, (int)m, (const float *)w_probe, &e->lwork,
@@ -156,13 +163,13 @@ rmtmc_status cuda_eig_plan(cuda_impl *c, cuda_eig *e, solver_path solver,
         return rmtmc_error_set(err, RMTMC_ERR_BACKEND,
                                "syevjBatched_bufferSize returned a negative size (%d)",
                                e->lwork);
-      e->dev_bytes = (size_t)e->lwork * (single ? sizeof(float) : sizeof(double));
+      e->dev_bytes = (size_t)e->lwork * (cplx ? sizeof(cuDoubleComplex) : single ? sizeof(float) : sizeof(double));
       return RMTMC_OK;
     case SOLVER_SYEVD:
     default:
       CUSOLVER_CHECK(cusolverDnXsyevd_bufferSize(
           c->solver, c->params, jobz_of(e), CUBLAS_FILL_MODE_UPPER, m, t,
-          a_probe, m, t, w_probe, t, &e->dev_bytes, &e->host_bytes));
+          a_probe, m, tw, w_probe, t, &e->dev_bytes, &e->host_bytes));
       return RMTMC_OK;
   }
 }
@@ -186,8 +193,11 @@ void cuda_eig_free(cuda_eig *e) {
 
 rmtmc_status cuda_eig_run(cuda_impl *c, const cuda_eig *e, void *a, void *w,
                           int *info, int64_t count, rmtmc_error *err) {
-  const cudaDataType t = e->single ? CUDA_R_32F : CUDA_R_64F;
-  const size_t es = e->single ? sizeof(float) : sizeof(double);
+  const int cplx = e->single == CUDA_EIG_COMPLEX;
+  const cudaDataType t = cplx ? CUDA_C_64F : e->single ? CUDA_R_32F : CUDA_R_64F;
+  const cudaDataType tw = cplx ? CUDA_R_64F : t;
+  const size_t es = cplx ? sizeof(cuDoubleComplex) : e->single ? sizeof(float) : sizeof(double);
+  const size_t ws_ = cplx ? sizeof(double) : es; /* eigenvalue size */
   const int64_t m = e->m, mm = e->m * e->m;
   char *s = a, *ev = w;
   switch (e->solver) {
@@ -198,7 +208,7 @@ rmtmc_status cuda_eig_run(cuda_impl *c, const cuda_eig *e, void *a, void *w,
         int64_t k = imin64(e->chunk, count - t0);
         CUSOLVER_CHECK(cusolverDnXsyevBatched(
             c->solver, c->params, jobz_of(e), CUBLAS_FILL_MODE_UPPER, m, t,
-            s + (size_t)(t0 * mm) * es, m, t, ev + (size_t)(t0 * m) * es, t,
+            s + (size_t)(t0 * mm) * es, m, tw, ev + (size_t)(t0 * m) * ws_, t,
             e->ws, e->dev_bytes, e->ws_host, e->host_bytes, info + t0, k));
       }
       return RMTMC_OK;
@@ -209,7 +219,12 @@ rmtmc_status cuda_eig_run(cuda_impl *c, const cuda_eig *e, void *a, void *w,
     case SOLVER_JACOBI:
       for (int64_t t0 = 0; t0 < count; t0 += e->chunk) {
         int k = (int)imin64(e->chunk, count - t0);
-        if (e->single)
+        if (cplx)
+          CUSOLVER_CHECK(cusolverDnZheevjBatched(
+              c->solver, jobz_of(e), CUBLAS_FILL_MODE_UPPER, (int)m,
+              (cuDoubleComplex *)a + t0 * mm, (int)m, (double *)w + t0 * m,
+              (cuDoubleComplex *)e->ws, e->lwork, info + t0, c->syevj, k));
+        else if (e->single)
           CUSOLVER_CHECK(cusolverDnSsyevjBatched(
               c->solver, jobz_of(e), CUBLAS_FILL_MODE_UPPER, (int)m,
               (float *)a + t0 * mm, (int)m, (float *)w + t0 * m,
@@ -226,7 +241,7 @@ rmtmc_status cuda_eig_run(cuda_impl *c, const cuda_eig *e, void *a, void *w,
       for (int64_t i = 0; i < count; ++i)
         CUSOLVER_CHECK(cusolverDnXsyevd(
             c->solver, c->params, jobz_of(e), CUBLAS_FILL_MODE_UPPER, m, t,
-            s + (size_t)(i * mm) * es, m, t, ev + (size_t)(i * m) * es, t,
+            s + (size_t)(i * mm) * es, m, tw, ev + (size_t)(i * m) * ws_, t,
             e->ws, e->dev_bytes, e->ws_host, e->host_bytes, info + i));
       return RMTMC_OK;
   }
@@ -285,10 +300,11 @@ rmtmc_status cuda_plan_batch(cuda_impl *c, solver_path solver, int64_t m,
                              int64_t *max_trials, rmtmc_error *err) {
   CUDA_CHECK(cudaSetDevice(c->device));
   /* The workspace queries take device pointers: one matrix's worth. */
-  size_t es = single ? sizeof(float) : sizeof(double);
+  size_t es = single == CUDA_EIG_COMPLEX ? 16 : single ? sizeof(float) : sizeof(double);
+  size_t ws_ = single == CUDA_EIG_COMPLEX ? sizeof(double) : es;
   void *a_probe = NULL, *w_probe = NULL;
   cudaError_t e1 = cudaMalloc(&a_probe, (size_t)(m * m) * es);
-  cudaError_t e2 = e1 == cudaSuccess ? cudaMalloc(&w_probe, (size_t)m * es) : e1;
+  cudaError_t e2 = e1 == cudaSuccess ? cudaMalloc(&w_probe, (size_t)m * ws_) : e1;
   rmtmc_status st;
   if (e1 != cudaSuccess || e2 != cudaSuccess) {
     (void)cudaGetLastError();

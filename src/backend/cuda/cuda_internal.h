@@ -126,14 +126,17 @@ cudaError_t cuda_probe_image(int device, int *binary_version, int *ptx_version);
 rmtmc_status cuda_dev_alloc(void **p, double bytes, const char *batch,
                             const char *what, rmtmc_error *err);
 
-/* ---- the batched symmetric eigensolver ----
+/* ---- the batched symmetric (Hermitian) eigensolver ----
  * Eigenvalues ascending; with vectors, each matrix is overwritten by its
  * orthonormal eigenvectors (column-major, leading dimension = order).  The
- * matrices are read from the upper triangle. */
+ * matrices are read from the upper triangle.  Element types (the `single`
+ * argument and field): CUDA_EIG_DOUBLE, CUDA_EIG_SINGLE (float), or
+ * CUDA_EIG_COMPLEX (double complex, interleaved; eigenvalues double). */
+enum { CUDA_EIG_DOUBLE = 0, CUDA_EIG_SINGLE = 1, CUDA_EIG_COMPLEX = 2 };
 typedef struct cuda_eig {
   solver_path solver;
   int64_t m;     /* matrix order */
-  int single;    /* float instead of double */
+  int single;    /* element type: CUDA_EIG_DOUBLE, _SINGLE or _COMPLEX */
   int vectors;   /* CUSOLVER_EIG_MODE_VECTOR */
   int64_t chunk; /* matrices per solver call */
   int lwork;     /* syevjBatched workspace (elements) */
