@@ -99,7 +99,7 @@ rmtmc_status study_opt_list(const char *opt, const char *s, double *out, int64_t
     double v = 0.0;
     rmtmc_num r = rmtmc_parse_double(p, end, &v);
     if (r == RMTMC_NUM_SYNTAX)
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s': not a comma-separated list of numbers", opt, s);
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s': not a comma-separated list of finite numbers", opt, s);
     if (r != RMTMC_NUM_OK) {
       char one[80];
       rmtmc_text_escape(one, sizeof one, p, (size_t)(end - p));
