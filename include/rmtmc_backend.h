@@ -18,6 +18,18 @@
  *                       trials; X may be drawn here or in solve), solve (S,
  *                       the factorisations of every z, the functionals) and
  *                       reduce (rmtmc_resolvent_nout doubles per trial);
+ *   RMTMC_METHOD_TRIDIAGONAL  the same spectrum layout for Gaussian data with
+ *                       Sigma = s2 I from the Dumitriu-Edelman band (THEORY
+ *                       10.2, docs/fast_methods.md): stages sample (the band,
+ *                       O(d) per trial) and reduce (every statistic in O(d):
+ *                       Sturm counts, the Stieltjes recurrence, bisection);
+ *                       S is never formed;
+ *   RMTMC_METHOD_BARTLETT  the same for Gaussian data, any Sigma (THEORY
+ *                       10.3): sample (Bartlett's triangular L), gram (an
+ *                       m x m matrix W, m = min(d, n), with the non-trivial
+ *                       eigenvalues of S), solve, reduce (as dense).
+ * The three spectrum methods agree in distribution, not draw for draw: each
+ * reads its own words of the trial's stream (docs/fast_methods.md).
  *   RMTMC_METHOD_EDGE   the extreme eigenpairs of S: stages sample, gram,
  *                       solve (a partial eigensolver: the ktop largest and
  *                       kbot smallest non-trivial eigenvalues, and their
@@ -26,9 +38,8 @@
  *                       rmtmc_edge_layout, rmtmc_layout.h).
  * Complex entries (RMTMC_ENTRIES_COMPLEX_GAUSSIAN) run through DENSE and
  * EDGE: X is complex, S = X X^H / n Hermitian, its eigenvalues real.
- * A method whose stages differ (e.g. an O(d) tridiagonal sampler that never
- * forms S) is a new value here and a new entry in a backend's table; the run
- * driver only calls rmtmc_batch_run.
+ * A method whose stages differ is a new value here and a new entry in a
+ * backend's table; the run driver only calls rmtmc_batch_run.
  *
  * The wrappers below enforce for every backend: a stage runs only after the
  * method's previous stage (a failed stage needs a new sample), count <= the
@@ -41,6 +52,7 @@
 #ifndef RMTMC_BACKEND_H
 #define RMTMC_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rmtmc_fit.h"
@@ -163,19 +175,55 @@ typedef enum rmtmc_method {
   RMTMC_METHOD_FIT = 1,
   RMTMC_METHOD_RESOLVENT = 2,
   RMTMC_METHOD_EDGE = 3,
-  RMTMC_METHOD_COUNT
+  RMTMC_METHOD_TRIDIAGONAL = 4,
+  RMTMC_METHOD_BARTLETT = 5,
+  RMTMC_METHOD_COUNT,
+  /* Not a backend method: a study's request (--method auto) that
+   * rmtmc_method_resolve turns into one of the spectrum methods. */
+  RMTMC_METHOD_AUTO = -1
 } rmtmc_method;
 
 typedef struct rmtmc_work {
   rmtmc_method method;
-  const rmtmc_model *model;     /* DENSE, EDGE */
-  const rmtmc_layout *layout;   /* DENSE */
+  const rmtmc_model *model;     /* the spectrum methods, EDGE */
+  const rmtmc_layout *layout;   /* the spectrum methods */
   const rmtmc_fit_problem *fit; /* FIT */
   const rmtmc_resolvent_problem *resolvent; /* RESOLVENT */
   const rmtmc_edge_layout *edge; /* EDGE (rmtmc_edge_layout_build) */
 } rmtmc_work;
 
-const char *rmtmc_method_name(rmtmc_method m); /* "dense", "fit", "resolvent", "edge" */
+/* "dense", "fit", "resolvent", "edge", "tridiagonal", "bartlett", "auto". */
+const char *rmtmc_method_name(rmtmc_method m);
+
+/* ---- the spectrum methods (--method dense | bartlett | tridiagonal | auto) ---- */
+
+/* dense, tridiagonal and bartlett: methods that fill the spectrum layout. */
+int rmtmc_method_is_spectral(rmtmc_method m);
+/* --method NAME -> dense, bartlett, tridiagonal or auto. */
+rmtmc_status rmtmc_method_parse(const char *s, rmtmc_method *m, rmtmc_error *err);
+/* Is spectrum method m exact in distribution for the model and able to
+ * compute the per-z observables zobs (rmtmc_layout.h bits)?
+ *   dense        always;
+ *   bartlett     Gaussian entries, double precision;
+ *   tridiagonal  Gaussian entries, Sigma = s2 I (one population
+ *                eigenvalue s2 > 0), double precision, m(z) only.
+ * RMTMC_ERR_INVALID with the reason and what to use instead. */
+rmtmc_status rmtmc_method_check(rmtmc_method m, const rmtmc_model *model, unsigned zobs,
+                                rmtmc_error *err);
+/* want (a spectrum method or AUTO) for this model: explicit methods are
+ * checked (rmtmc_method_check); AUTO picks the fastest exact one:
+ * tridiagonal where it is valid, else bartlett for Gaussian entries when
+ * n > d (double precision), else dense.  tridiag_veto (NULL: none) is a
+ * study's own reason against the tridiagonal method (the spectrum study: a
+ * real z too close to the support edge): AUTO then passes over it, an
+ * explicit tridiagonal is RMTMC_ERR_INVALID with that reason.  *got is the
+ * method to run, why (len bytes, may be NULL) one line saying why. */
+rmtmc_status rmtmc_method_resolve(rmtmc_method want, const rmtmc_model *model, unsigned zobs,
+                                  const char *tridiag_veto, rmtmc_method *got, char *why, size_t len,
+                                  rmtmc_error *err);
+/* Sigma = s2 I for the tridiagonal method: 1 and *s2 when the model's
+ * population spectrum is one atom s2 > 0, else 0. */
+int rmtmc_model_isotropic(const rmtmc_model *model, double *s2);
 /* Doubles per trial that the reduce stage writes (trial-major). */
 int64_t rmtmc_work_nout(const rmtmc_work *w);
 /* Histogram slots the reduce stage adds to (0: none). */
@@ -187,6 +235,9 @@ rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err);
 typedef struct rmtmc_batch_limits {
   int64_t max_trials;     /* the largest batch that fits */
   double bytes_per_trial; /* the backend's memory per trial of a batch */
+  int64_t min_trials;     /* the method's own floor for an automatic batch (trials
+                             a call needs to keep the device busy; 0: the
+                             policy's min_batch) */
 } rmtmc_batch_limits;
 
 /* RMTMC_ERR_TOO_LARGE (sizes in the message) when not even one trial fits;
@@ -209,7 +260,12 @@ rmtmc_status rmtmc_batch_run(rmtmc_batch *b, uint64_t seed, uint64_t trial0,
                              rmtmc_error *err);
 
 /* The stages one by one (tests, replay).  sample fixes the trials;
- * gram and solve exist for the dense method only. */
+ * gram and solve exist for the dense and Bartlett methods only.  For the
+ * tridiagonal method, reduce also checks every real z of the layout
+ * against each trial's [lambda_min, lambda_max]: a real z inside a trial's
+ * spectrum, where the O(d) recurrence for m(z) loses accuracy, is
+ * RMTMC_ERR_NUMERIC naming the trial (the spectrum study keeps real z a
+ * margin away from the support, so this is rare). */
 rmtmc_status rmtmc_batch_sample(rmtmc_batch *b, uint64_t seed, uint64_t trial0,
                                 int64_t count, rmtmc_error *err);
 rmtmc_status rmtmc_batch_gram(rmtmc_batch *b, rmtmc_error *err);
@@ -218,8 +274,9 @@ rmtmc_status rmtmc_batch_reduce(rmtmc_batch *b, double *out, int64_t *hist,
                                 rmtmc_error *err);
 /* Optional: the batch's X (count x d x n, after sample; complex entries:
  * count x d x n (re, im) pairs, rmtmc_model.h) or its ascending
- * eigenvalues (count x d, after solve; the structural zeros exactly 0;
- * dense method only). */
+ * eigenvalues (count x d, after the stage before reduce: solve, or sample
+ * for the tridiagonal method, whose eigenvalues come from LAPACK dsterf on
+ * the band; the structural zeros exactly 0; the spectrum methods only). */
 rmtmc_status rmtmc_batch_copy_sample(rmtmc_batch *b, double *x, rmtmc_error *err);
 rmtmc_status rmtmc_batch_copy_eigvals(rmtmc_batch *b, double *ev, rmtmc_error *err);
 

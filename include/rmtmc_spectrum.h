@@ -24,6 +24,13 @@ extern "C" {
 
 #define RMTMC_MAX_Z 256
 #define RMTMC_SPECTRUM_KMAX 4
+/* The tridiagonal method takes a real z at least this many finite-d edge
+ * scales ell_d (rmtmc_theory_edge_margin: ~2.8 Tracy-Widom scales each)
+ * from the support: a trial's extreme eigenvalue then reaches z with
+ * probability ~1e-11 (the recurrence for m(z) is not accurate inside a
+ * trial's spectrum).  A closer real z makes --method auto pass over the
+ * tridiagonal method and an explicit --method tridiagonal an error. */
+#define RMTMC_TRIDIAG_Z_MARGIN 4.0
 
 /* A per-z observable as the reports name it. */
 typedef struct rmtmc_zobs_info {
@@ -50,11 +57,13 @@ typedef struct rmtmc_spectrum_config {
   unsigned zobs;              /* per-z observables (default: m only) */
   int64_t bins;               /* pooled-histogram bins */
   rmtmc_precision precision;
+  rmtmc_method method;        /* dense | bartlett | tridiagonal | auto
+                                 (rmtmc_method_resolve; docs/fast_methods.md) */
 } rmtmc_spectrum_config;
 
 /* Defaults: d = 500, n = 1000, trials = 200, seed = 1, identity, gaussian,
  * default z grid, m(z) only, 60 bins, backend auto, all threads, double
- * precision. */
+ * precision, method auto. */
 void rmtmc_spectrum_config_default(rmtmc_spectrum_config *c);
 
 typedef struct rmtmc_stat {
@@ -83,6 +92,8 @@ typedef struct rmtmc_spectrum_result {
   rmtmc_model model;
   double eta;                   /* d / n */
   rmtmc_run_info run;           /* backend, note, batch */
+  rmtmc_method method;          /* the spectrum method that ran */
+  char method_why[256];         /* why (auto's reason, or "asked for") */
   /* Theory */
   int64_t nint;                 /* support intervals of the a.c. part */
   double support[2 * 16];
@@ -113,7 +124,9 @@ typedef struct rmtmc_spectrum_result {
 
 /* Validate the config, plan, run on the backend, compare with theory.  On
  * failure nothing is allocated in res.  Errors: RMTMC_ERR_INVALID (bad sizes,
- * specs, real z on the support), RMTMC_ERR_TOO_LARGE (will not fit), and the
+ * specs, real z on the support, a method not exact for the model, a real z
+ * within RMTMC_TRIDIAG_Z_MARGIN edge scales of the support for an explicit
+ * tridiagonal method), RMTMC_ERR_TOO_LARGE (will not fit), and the
  * backend's and the theory's errors. */
 rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg,
                                 rmtmc_spectrum_result *res, rmtmc_error *err);

@@ -243,21 +243,19 @@ cudaError_t rmtmc_cuda_bartlett_sample(double *L, int64_t d, int64_t n,
                                        cudaStream_t stream);
 
 /* Per-trial observables of S (d x d) from the bands (layout of
- * rmtmc_cuda_de_sample) in the layout of rmtmc_backend.h: obs[b nobs + 2j],
- * [.. + 2j + 1] = Re, Im m_d(z_j) (z_re, z_im device, nz points); [2 nz],
- * [2 nz + 1] = lambda_min, lambda_max of T; [2 nz + 1 + k] = (1/d) tr T^k,
- * k = 1..kmax (kmax <= 8); and the histogram of T's eigenvalues on nbins
- * bins of [hist_lo, hist_hi) added into hist[nbins + 2] (bins..., below,
- * above; the d - m structural zeros are the caller's, as for
- * rmtmc_cuda_histogram).  One block of RMTMC_KERNEL_TRIDIAG_THREADS threads
- * per trial; cudaErrorInvalidValue for a bad argument. */
-cudaError_t rmtmc_cuda_tridiag_reduce(double *obs, int64_t nobs,
+ * rmtmc_cuda_de_sample) at the offsets of layout L (include/rmtmc_layout.h;
+ * its z_re, z_im on the device; m(z) the only per-z observable):
+ * obs[b nobs + zobs_off[m] + 2j (+1)] = Re (Im) m_d(z_j),
+ * obs[b nobs + lam_min], [.. + lam_max] = lambda_min, lambda_max of T,
+ * obs[b nobs + moment + k - 1] = (1/d) tr T^k, k = 1..kmax (kmax <= 8); and
+ * the histogram of T's eigenvalues on L's bins added into hist[nbins + 2]
+ * (bins..., below, above; the d - m structural zeros are the caller's, as
+ * for rmtmc_cuda_histogram).  One block of RMTMC_KERNEL_TRIDIAG_THREADS
+ * threads per trial; cudaErrorInvalidValue for a bad argument. */
+cudaError_t rmtmc_cuda_tridiag_reduce(double *obs, const rmtmc_layout *L,
                                       unsigned long long *hist, const double *a,
                                       const double *b2, int64_t ld, int64_t d,
-                                      int64_t n, const double *z_re,
-                                      const double *z_im, int64_t nz, int kmax,
-                                      int64_t nbins, double hist_lo,
-                                      double hist_hi, int64_t count,
+                                      int64_t n, int64_t count,
                                       cudaStream_t stream);
 
 #ifdef __cplusplus

@@ -8,7 +8,9 @@
  *   bartlett_sample  one thread per pair of entries of L (d x m per trial):
  *                    a Box-Muller block for the normals below the diagonal,
  *                    the Gamma variate on the diagonal, zeros above;
- *   tridiag_reduce   ONE THREAD BLOCK PER TRIAL (kRThreads threads, grid-
+ *   tridiag_reduce   the layout's offsets (include/rmtmc_layout.h: m(z),
+ *                    lambda_min, lambda_max, moments), as kernels/reduce.cu;
+ *                    ONE THREAD BLOCK PER TRIAL (kRThreads threads, grid-
  *                    stride over trials): (1) the Gershgorin bracket, the
  *                    pivot safeguard and the moments (1/d) tr T^k, rows
  *                    strided over the threads, reduced in shared memory in
@@ -154,12 +156,23 @@ __device__ void sweep(chain *c, const double *a, const double *b2, int64_t m,
   }
 }
 
+/* Where a trial's numbers go (the offsets of rmtmc_layout), by value. */
+struct tri_args {
+  int64_t nobs, m_off, lam_min, lam_max, moment; /* m_off -1: no m(z) */
+  int64_t nz;                                    /* z points (0 without m) */
+  const double *z_re, *z_im;                     /* device */
+  int kmax;
+  int64_t nbins;
+  double hlo, hhi;
+};
+
 __global__ void __launch_bounds__(kRThreads)
-    tridiag_reduce(double *obs, int64_t nobs, unsigned long long *hist,
+    tridiag_reduce(double *obs, tri_args A, unsigned long long *hist,
                    const double *a_all, const double *b2_all, int64_t ld,
-                   int64_t d, int64_t n, const double *z_re, const double *z_im,
-                   int64_t nz, int kmax, int64_t nbins, double hlo, double hhi,
-                   int64_t count) {
+                   int64_t d, int64_t n, int64_t count) {
+  const int64_t nobs = A.nobs, nz = A.nz, nbins = A.nbins;
+  const int kmax = A.kmax;
+  const double *z_re = A.z_re, *z_im = A.z_im, hlo = A.hlo, hhi = A.hhi;
   __shared__ double sa[kChunk], sb[kChunk], sred[kRThreads];
   __shared__ rmtmc_tridiag_bounds sbound[kRThreads];
   __shared__ int64_t scount[kRThreads];
@@ -186,7 +199,7 @@ __global__ void __launch_bounds__(kRThreads)
     block_bounds(&g, sbound);
     for (int k = 0; k < kmax; ++k) {
       double s = block_sum(mom[k], sred);
-      if (tid == 0) o[2 * nz + 2 + k] = s / (double)d;
+      if (tid == 0) o[A.moment + k] = s / (double)d;
     }
     const double pivmin = rmtmc_tridiag_pivmin(g.b2max);
     rmtmc_bounds_finish(&g, m, pivmin);
@@ -220,8 +233,8 @@ __global__ void __launch_bounds__(kRThreads)
       } else if (c.kind == 2) {
         const int64_t j = task - ne_pad;
         rmtmc_cplx r = rmtmc_stieltjes_finish(c.st.acc, d, m, c.x, c.zim);
-        o[2 * j] = r.re;
-        o[2 * j + 1] = r.im;
+        o[A.m_off + 2 * j] = r.re;
+        o[A.m_off + 2 * j + 1] = r.im;
       }
     }
     /* (3) extremes: threads [0, kPoints) search eigenvalue 0, the others
@@ -265,8 +278,8 @@ __global__ void __launch_bounds__(kRThreads)
       __syncthreads();
     }
     if (tid == 0) {
-      o[2 * nz] = sbr[0] + 0.5 * (sbr[1] - sbr[0]);
-      o[2 * nz + 1] = sbr[2] + 0.5 * (sbr[3] - sbr[2]);
+      o[A.lam_min] = sbr[0] + 0.5 * (sbr[1] - sbr[0]);
+      o[A.lam_max] = sbr[2] + 0.5 * (sbr[3] - sbr[2]);
     }
     __syncthreads();
   }
@@ -301,18 +314,32 @@ extern "C" cudaError_t rmtmc_cuda_bartlett_sample(double *L, int64_t d,
 }
 
 extern "C" cudaError_t rmtmc_cuda_tridiag_reduce(
-    double *obs, int64_t nobs, unsigned long long *hist, const double *a,
-    const double *b2, int64_t ld, int64_t d, int64_t n, const double *z_re,
-    const double *z_im, int64_t nz, int kmax, int64_t nbins, double hist_lo,
-    double hist_hi, int64_t count, cudaStream_t stream) {
+    double *obs, const rmtmc_layout *L, unsigned long long *hist,
+    const double *a, const double *b2, int64_t ld, int64_t d, int64_t n,
+    int64_t count, cudaStream_t stream) {
   if (count <= 0) return cudaSuccess;
-  if (kmax < 0 || kmax > RMTMC_TRIDIAG_KMAX || nz < 0 || nbins < 0 ||
-      ld < rmtmc_de_size(d, n) || nobs < 2 * nz + 2 + kmax ||
-      (nbins > 0 && !hist) || (nz > 0 && (!z_re || !z_im)))
+  tri_args A;
+  A.nobs = L->nobs;
+  A.m_off = L->zobs_off[RMTMC_ZOBS_STIELTJES];
+  A.lam_min = L->lam_min;
+  A.lam_max = L->lam_max;
+  A.moment = L->moment;
+  A.nz = A.m_off >= 0 ? L->nz : 0;
+  A.z_re = L->z_re;
+  A.z_im = L->z_im;
+  A.kmax = L->kmax;
+  A.nbins = L->nbins;
+  A.hlo = L->hist_lo;
+  A.hhi = L->hist_hi;
+  bool other_zobs = false;
+  for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k)
+    other_zobs = other_zobs || (k != RMTMC_ZOBS_STIELTJES && L->zobs_off[k] >= 0);
+  if (other_zobs || A.kmax < 0 || A.kmax > RMTMC_TRIDIAG_KMAX || A.nz < 0 ||
+      A.nbins < 0 || ld < rmtmc_de_size(d, n) || (A.nbins > 0 && !hist) ||
+      (A.nz > 0 && (!A.z_re || !A.z_im)))
     return cudaErrorInvalidValue;
   const int64_t blocks = count < rmtmc_launch::kMaxBlocks ? count : rmtmc_launch::kMaxBlocks;
   tridiag_reduce<<<(unsigned)blocks, kRThreads, 0, stream>>>(
-      obs, nobs, hist, a, b2, ld, d, n, z_re, z_im, nz, kmax, nbins, hist_lo,
-      hist_hi, count);
+      obs, A, hist, a, b2, ld, d, n, count);
   return cudaGetLastError();
 }

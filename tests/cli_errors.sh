@@ -27,7 +27,7 @@ expect_bad "covariance not PSD (points)" "positive semi-definite" spectrum --d 4
 expect_bad "covariance not PSD (spike)" "positive semi-definite" spectrum --d 4 --n 8 --sigma spike:-2
 expect_bad "ar1 with |rho| >= 1" "must be < 1" spectrum --d 4 --n 8 --sigma ar1:1.5
 expect_bad "unknown sigma" "not understood" spectrum --sigma wishart
-expect_bad "too large for memory" "memory" spectrum --d 2000000 --n 2000000 --trials 2
+expect_bad "too large for memory" "memory" spectrum --d 2000000 --n 2000000 --trials 2 --method dense
 expect_bad "unknown option" "unknown option" spectrum --frobnicate 3
 expect_bad "missing value" "needs a value" spectrum --d
 expect_bad "bad backend" "not understood" spectrum --backend tpu

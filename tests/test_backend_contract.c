@@ -4,7 +4,8 @@
  * sample), entries a method lacks report RMTMC_ERR_UNSUPPORTED, the batch
  * capacity is checked, the solver-status rule names the first failing trial
  * in trial order, and the test hooks (fail_alloc, fail_solve, fail_trial)
- * behave the same everywhere. */
+ * behave the same everywhere; the exact fast spectrum methods (tridiagonal,
+ * Bartlett) keep the same contract with their own stages. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -265,6 +266,128 @@ static void describe(check_ctx *c, const dense_case *k) {
   rmtmc_backend_close(be);
 }
 
+/* The exact fast spectrum methods (tridiagonal, Bartlett): their stages,
+ * their validity, their limits and the real-z rule of the tridiagonal one. */
+static void fast_methods(check_ctx *c, const dense_case *k) {
+  rmtmc_error err;
+  rmtmc_model ar1, rad;
+  rmtmc_model_init(&ar1, 12, 20, "ar1:0.5", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, &err);
+  rmtmc_model_init(&rad, 12, 20, "identity", RMTMC_ENTRIES_RADEMACHER, 0.0, RMTMC_PRECISION_DOUBLE, &err);
+  rmtmc_work tri = {.method = RMTMC_METHOD_TRIDIAGONAL, .model = &k->m, .layout = &k->L};
+  rmtmc_work bar = {.method = RMTMC_METHOD_BARTLETT, .model = &ar1, .layout = &k->L};
+  rmtmc_backend *be = open_with(NULL);
+  rmtmc_batch *b = NULL;
+  double out[8 * 16], again[8 * 16], ev[8 * 12];
+  int64_t hist[11] = {0};
+  /* tridiagonal: sample -> reduce, eigenvalues from the band */
+  expect(c, rmtmc_batch_alloc(be, &tri, 4, &b, &err), RMTMC_OK, &err, NULL, "tridiagonal: alloc");
+  expect(c, rmtmc_batch_copy_eigvals(b, ev, &err), RMTMC_ERR_INVALID, &err, "before sample",
+         "tridiagonal: copy_eigvals before sample");
+  expect(c, rmtmc_batch_sample(b, 3, 8, 4, &err), RMTMC_OK, &err, NULL, "tridiagonal: sample");
+  expect(c, rmtmc_batch_gram(b, &err), RMTMC_ERR_UNSUPPORTED, &err, "no gram stage", "tridiagonal: no gram stage");
+  expect(c, rmtmc_batch_solve(b, &err), RMTMC_ERR_UNSUPPORTED, &err, "no solve stage", "tridiagonal: no solve stage");
+  expect(c, rmtmc_batch_copy_sample(b, ev, &err), RMTMC_ERR_UNSUPPORTED, &err, "cannot copy",
+         "tridiagonal: no X to copy");
+  expect(c, rmtmc_batch_copy_eigvals(b, ev, &err), RMTMC_OK, &err, NULL, "tridiagonal: copy_eigvals after sample");
+  expect(c, rmtmc_batch_reduce(b, out, hist, &err), RMTMC_OK, &err, NULL, "tridiagonal: reduce after sample");
+  int64_t total = 0;
+  for (int j = 0; j < 11; ++j) total += hist[j];
+  double worst = 0.0;
+  int asc = 1;
+  for (int t = 0; t < 4; ++t) {
+    const double *e = ev + t * 12, *o = out + t * k->L.nobs;
+    for (int i = 1; i < 12; ++i) asc = asc && e[i - 1] <= e[i];
+    worst = fmax(worst, fabs(o[k->L.lam_max] - e[11]) / e[11]);
+    worst = fmax(worst, fabs(o[k->L.lam_min] - e[0]) / e[11]);
+  }
+  char line[300];
+  snprintf(line, sizeof line, "tridiagonal: dsterf's eigenvalues ascending; extremes of the reduce = theirs (%.1e rel)",
+           worst);
+  check_true(c, asc && worst < 1e-13, line);
+  check_true(c, total == 4 * 12, "tridiagonal: the histogram counted 4 x 12 eigenvalues");
+  expect(c, rmtmc_batch_run(b, 3, 8, 4, again, hist, &err), RMTMC_OK, &err, NULL, "tridiagonal: run");
+  check_true(c, memcmp(out, again, (size_t)(4 * k->L.nobs) * sizeof(double)) == 0,
+             "tridiagonal: the same trials give the same rows");
+  rmtmc_batch_free(b);
+  /* a real z inside a trial's spectrum stops the run, naming the trial */
+  double zr[1] = {1.0}, zi[1] = {0.0};
+  rmtmc_layout_request q = {.nz = 1, .z_re = zr, .z_im = zi, .zobs = RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES),
+                            .kmax = 2};
+  rmtmc_layout Lin;
+  rmtmc_layout_build(&Lin, &q, &err);
+  rmtmc_work inside = {.method = RMTMC_METHOD_TRIDIAGONAL, .model = &k->m, .layout = &Lin};
+  b = NULL;
+  rmtmc_batch_alloc(be, &inside, 4, &b, &err);
+  expect(c, rmtmc_batch_run(b, 3, 40, 4, out, NULL, &err), RMTMC_ERR_NUMERIC, &err, "trial 40",
+         "tridiagonal: real z = 1 inside the spectrum: the first trial is named");
+  rmtmc_batch_free(b);
+  /* Bartlett: sample -> gram -> solve -> reduce */
+  b = NULL;
+  expect(c, rmtmc_batch_alloc(be, &bar, 4, &b, &err), RMTMC_OK, &err, NULL, "bartlett: alloc (full Sigma^(1/2))");
+  expect(c, rmtmc_batch_sample(b, 3, 0, 4, &err), RMTMC_OK, &err, NULL, "bartlett: sample");
+  expect(c, rmtmc_batch_reduce(b, out, hist, &err), RMTMC_ERR_INVALID, &err, "needs solve",
+         "bartlett: reduce after sample");
+  expect(c, rmtmc_batch_solve(b, &err), RMTMC_ERR_INVALID, &err, "needs gram", "bartlett: solve before gram");
+  expect(c, rmtmc_batch_gram(b, &err), RMTMC_OK, &err, NULL, "bartlett: gram");
+  expect(c, rmtmc_batch_solve(b, &err), RMTMC_OK, &err, NULL, "bartlett: solve");
+  expect(c, rmtmc_batch_reduce(b, out, hist, &err), RMTMC_OK, &err, NULL, "bartlett: reduce");
+  expect(c, rmtmc_batch_copy_eigvals(b, ev, &err), RMTMC_OK, &err, NULL, "bartlett: copy_eigvals");
+  expect(c, rmtmc_batch_copy_sample(b, ev, &err), RMTMC_ERR_UNSUPPORTED, &err, "cannot copy",
+         "bartlett: no X to copy");
+  rmtmc_batch_free(b);
+  /* validity: what each method is exact for (rmtmc_work_check) */
+  rmtmc_work w = tri;
+  w.model = &ar1;
+  expect(c, rmtmc_batch_alloc(be, &w, 4, &b, &err), RMTMC_ERR_INVALID, &err, "Sigma = s2 I",
+         "tridiagonal with ar1:0.5 is refused");
+  w.model = &rad;
+  expect(c, rmtmc_batch_alloc(be, &w, 4, &b, &err), RMTMC_ERR_INVALID, &err, "Gaussian",
+         "tridiagonal with Rademacher entries is refused");
+  w = bar;
+  w.model = &rad;
+  expect(c, rmtmc_batch_alloc(be, &w, 4, &b, &err), RMTMC_ERR_INVALID, &err, "Gaussian",
+         "bartlett with Rademacher entries is refused");
+  rmtmc_layout Ldm = k->L;
+  Ldm.zobs |= RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES_DERIV);
+  Ldm.zobs_off[RMTMC_ZOBS_STIELTJES_DERIV] = Ldm.nobs;
+  Ldm.nobs += 2 * Ldm.nz;
+  w = tri;
+  w.layout = &Ldm;
+  expect(c, rmtmc_batch_alloc(be, &w, 4, &b, &err), RMTMC_ERR_INVALID, &err, "m(z) only",
+         "tridiagonal with m'(z) asked for is refused");
+  /* the test hooks on the Bartlett solver */
+  rmtmc_backend_close(be);
+  rmtmc_backend_debug dbg;
+  rmtmc_backend_debug_default(&dbg);
+  dbg.fail_trial[0] = 6;
+  be = open_with(&dbg);
+  b = NULL;
+  rmtmc_batch_alloc(be, &bar, 4, &b, &err);
+  expect(c, rmtmc_batch_run(b, 3, 4, 4, out, hist, &err), RMTMC_ERR_NOCONV, &err, "trial 6",
+         "bartlett: fail_trial 6 in trials 4..7 reports trial 6");
+  rmtmc_batch_free(b);
+  /* limits: O(d) memory per trial lets d = 10^6 batch many trials */
+  rmtmc_model big;
+  if (rmtmc_model_init(&big, 1000000, 2000000, "identity", RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE,
+                       &err) == RMTMC_OK) {
+    rmtmc_batch_limits lim;
+    w = tri;
+    w.model = &big;
+    rmtmc_status st = rmtmc_backend_limits(be, &w, &lim, &err);
+    snprintf(line, sizeof line, "tridiagonal d = 10^6: %lld trials fit, %.4g bytes per trial (16 d = 1.6e7)",
+             (long long)lim.max_trials, lim.bytes_per_trial);
+    check_true(c, st == RMTMC_OK && lim.max_trials >= 64 && lim.bytes_per_trial >= 1.6e7 && lim.bytes_per_trial < 1.7e7,
+               line);
+    w.method = RMTMC_METHOD_DENSE;
+    expect(c, rmtmc_backend_limits(be, &w, &lim, &err), RMTMC_ERR_TOO_LARGE, &err, "1000000",
+           "dense d = 10^6: too large");
+    rmtmc_model_free(&big);
+  }
+  rmtmc_backend_close(be);
+  rmtmc_model_free(&ar1);
+  rmtmc_model_free(&rad);
+}
+
 int main(int argc, char **argv) {
   check_ctx c = {0, 0};
   int rc = test_backend_arg(argc, argv, "test_backend_contract", &kind);
@@ -281,6 +404,7 @@ int main(int argc, char **argv) {
   resolvent_entries(&c, &k);
   hooks(&c, &k);
   info_rule(&c);
+  fast_methods(&c, &k);
   rmtmc_model_free(&k.m);
   return check_finish(&c);
 }

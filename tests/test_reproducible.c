@@ -31,6 +31,7 @@ static int same_result(const rmtmc_spectrum_result *a, const rmtmc_spectrum_resu
 static void study(check_ctx *c, const char *sigma, const char *entries, int64_t d, int64_t n) {
   rmtmc_spectrum_config cfg;
   rmtmc_spectrum_config_default(&cfg);
+  cfg.method = RMTMC_METHOD_DENSE; /* this test's method; the fast ones: test_methods.c */
   cfg.d = d;
   cfg.n = n;
   cfg.run.trials = 150; /* crosses the 64-trial accumulation blocks */

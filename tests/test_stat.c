@@ -20,6 +20,7 @@ static void study(check_ctx *c, const char *label, const char *sigma, const char
                   int64_t d, int64_t n, int64_t trials, uint64_t seed, unsigned zobs) {
   rmtmc_spectrum_config cfg;
   rmtmc_spectrum_config_default(&cfg);
+  cfg.method = RMTMC_METHOD_DENSE; /* this test's method; the fast ones: test_methods.c */
   cfg.d = d;
   cfg.n = n;
   cfg.run.trials = trials;

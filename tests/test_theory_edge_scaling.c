@@ -442,6 +442,7 @@ static void simulate(tally *t, const char *label, const char *sigma, const rmtmc
   rmtmc_error e;
   char name[256];
   rmtmc_spectrum_config_default(&cfg);
+  cfg.method = RMTMC_METHOD_DENSE; /* this test's method; the fast ones: test_methods.c */
   cfg.d = d;
   cfg.n = n;
   cfg.run.trials = trials;

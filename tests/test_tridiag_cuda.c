@@ -92,7 +92,11 @@ static void test_de(check_ctx *c, int64_t d, int64_t n, int beta, uint64_t seed)
   snprintf(what, sizeof what, "d=%lld n=%lld beta=%d: device band = cpu_de_sample (rel)", (long long)d,
            (long long)n, beta);
   check_close(c, worst, 0.0, 1e-12, what);
-  /* (2) the reduction on the CPU's bands, then on the device's */
+  /* (2) the reduction on the CPU's bands, then on the device's (the
+   * layout with its z grid on the device) */
+  rmtmc_layout rd = r;
+  rd.z_re = dzr;
+  rd.z_im = dzi;
   for (int pass = 0; pass < 2; ++pass) {
     if (pass == 0)
       ok = cuda_ok(c, cudaMemcpy(da, ha, bytes, cudaMemcpyHostToDevice), "copy a") &&
@@ -101,8 +105,7 @@ static void test_de(check_ctx *c, int64_t d, int64_t n, int beta, uint64_t seed)
       ok = cuda_ok(c, cudaMemcpy(da, ga, bytes, cudaMemcpyHostToDevice), "copy a") &&
            cuda_ok(c, cudaMemcpy(db, gb, bytes, cudaMemcpyHostToDevice), "copy b2");
     ok = ok && cuda_ok(c, cudaMemset(dh, 0, sizeof hist_gpu), "memset") &&
-         cuda_ok(c, rmtmc_cuda_tridiag_reduce(dobs, nobs, dh, da, db, ld, d, n, dzr, dzi, NZ, KM, NB,
-                                              r.hist_lo, r.hist_hi, COUNT, 0),
+         cuda_ok(c, rmtmc_cuda_tridiag_reduce(dobs, &rd, dh, da, db, ld, d, n, COUNT, 0),
                  "rmtmc_cuda_tridiag_reduce") &&
          cuda_ok(c, cudaDeviceSynchronize(), "tridiag_reduce runs") &&
          cuda_ok(c, cudaMemcpy(obs_gpu, dobs, (size_t)(COUNT * nobs) * sizeof(double),

@@ -89,7 +89,9 @@ def test_gil_released_during_a_run():
     th = threading.Thread(target=ticker)
     th.start()
     t0 = time.perf_counter()
-    rmtmc.spectrum(d=200, n=400, trials=64, batch=64, threads=1)  # one batch: no callback in between
+    # one batch: no callback in between; the dense method, long enough to
+    # time (the default, auto, runs the O(d) tridiagonal method here)
+    rmtmc.spectrum(d=200, n=400, trials=64, batch=64, threads=1, method="dense")
     t1 = time.perf_counter()
     stop.set()
     th.join()

@@ -24,8 +24,10 @@ struct rmtmc_batch {
   rmtmc_backend *be;
   const rmtmc_method_ops *m;
   rmtmc_method method;
+  const rmtmc_layout *layout; /* the spectrum methods' */
   void *impl;
   int64_t cap, count;
+  uint64_t trial0;
   int stage;
 };
 
@@ -205,13 +207,16 @@ const char *rmtmc_method_name(rmtmc_method m) {
     case RMTMC_METHOD_FIT: return "fit";
     case RMTMC_METHOD_RESOLVENT: return "resolvent";
     case RMTMC_METHOD_EDGE: return "edge";
+    case RMTMC_METHOD_TRIDIAGONAL: return "tridiagonal";
+    case RMTMC_METHOD_BARTLETT: return "bartlett";
+    case RMTMC_METHOD_AUTO: return "auto";
     default: return "?";
   }
 }
 
 int64_t rmtmc_work_nout(const rmtmc_work *w) {
+  if (rmtmc_method_is_spectral(w->method)) return w->layout ? w->layout->nobs : 0;
   switch (w->method) {
-    case RMTMC_METHOD_DENSE: return w->layout ? w->layout->nobs : 0;
     case RMTMC_METHOD_FIT: return w->fit ? rmtmc_fit_nout(w->fit) : 0;
     case RMTMC_METHOD_RESOLVENT: return w->resolvent ? rmtmc_resolvent_nout(w->resolvent) : 0;
     case RMTMC_METHOD_EDGE: return w->edge ? w->edge->nobs : 0;
@@ -220,14 +225,14 @@ int64_t rmtmc_work_nout(const rmtmc_work *w) {
 }
 
 int64_t rmtmc_work_nhist(const rmtmc_work *w) {
-  return w->method == RMTMC_METHOD_DENSE && w->layout ? w->layout->nhist : 0;
+  return rmtmc_method_is_spectral(w->method) && w->layout ? w->layout->nhist : 0;
 }
 
 rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err) {
   if (!w) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "no work given to the backend");
   if (w->method == RMTMC_METHOD_FIT) return rmtmc_fit_check(w->fit, err);
   if (w->method == RMTMC_METHOD_RESOLVENT) return rmtmc_resolvent_check(w->resolvent, err);
-  if (w->method != RMTMC_METHOD_DENSE && w->method != RMTMC_METHOD_EDGE)
+  if (!rmtmc_method_is_spectral(w->method) && w->method != RMTMC_METHOD_EDGE)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "unknown method %d", (int)w->method);
   const rmtmc_model *m = w->model;
   const rmtmc_layout *L = w->layout;
@@ -252,7 +257,7 @@ rmtmc_status rmtmc_work_check(const rmtmc_work *w, rmtmc_error *err) {
       (L->nz > 0 && (!L->z_re || !L->z_im)))
     return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                            "backend work: bad observable layout (build it with rmtmc_layout_build)");
-  return RMTMC_OK;
+  return rmtmc_method_check(w->method, m, L->zobs, err);
 }
 
 static const rmtmc_method_ops *method_of(const rmtmc_backend *be, rmtmc_method m, rmtmc_error *err) {
@@ -267,6 +272,7 @@ rmtmc_status rmtmc_backend_limits(const rmtmc_backend *be, const rmtmc_work *w, 
                                   rmtmc_error *err) {
   lim->max_trials = 0;
   lim->bytes_per_trial = 0.0;
+  lim->min_trials = 0;
   rmtmc_status st = rmtmc_work_check(w, err);
   if (st != RMTMC_OK) return st;
   const rmtmc_method_ops *mo = method_of(be, w->method, err);
@@ -301,6 +307,7 @@ rmtmc_status rmtmc_batch_alloc(rmtmc_backend *be, const rmtmc_work *w, int64_t c
   b->be = be;
   b->m = mo;
   b->method = w->method;
+  b->layout = w->layout;
   b->cap = cap;
   *out = b;
   return RMTMC_OK;
@@ -353,6 +360,7 @@ rmtmc_status rmtmc_batch_sample(rmtmc_batch *b, uint64_t seed, uint64_t trial0, 
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "batch of %lld trials exceeds its capacity %lld",
                            (long long)count, (long long)b->cap);
   b->count = count;
+  b->trial0 = trial0;
   return stage_done(b, STAGE_SAMPLED, b->m->sample(b->be->impl, b->impl, seed, trial0, count, err));
 }
 
@@ -370,10 +378,32 @@ rmtmc_status rmtmc_batch_solve(rmtmc_batch *b, rmtmc_error *err) {
   return stage_done(b, STAGE_SOLVED, b->m->solve(b->be->impl, b->impl, err));
 }
 
+/* The tridiagonal method's rule for a real z (rmtmc_batch_reduce): off
+ * every trial's [lambda_min, lambda_max], or the run stops, naming the
+ * first such trial in trial order. */
+static rmtmc_status real_z_outside(const rmtmc_batch *b, const double *out, rmtmc_error *err) {
+  const rmtmc_layout *L = b->layout;
+  for (int64_t t = 0; out && L && t < b->count; ++t) {
+    const double *row = out + t * L->nobs, lo = row[L->lam_min], hi = row[L->lam_max];
+    for (int64_t j = 0; j < L->nz; ++j) {
+      double z = L->z_re[j];
+      if (L->z_im[j] != 0.0 || !(z >= lo && z <= hi)) continue;
+      return rmtmc_error_set(err, RMTMC_ERR_NUMERIC,
+                             "trial %llu: the real z = %.6g lies inside this trial's spectrum [%.6g, %.6g], where the "
+                             "tridiagonal method's recurrence for m(z) is not accurate; choose a real z farther from "
+                             "the support, give it an imaginary part, or use --method dense",
+                             (unsigned long long)(b->trial0 + (uint64_t)t), z, lo, hi);
+    }
+  }
+  return RMTMC_OK;
+}
+
 rmtmc_status rmtmc_batch_reduce(rmtmc_batch *b, double *out, int64_t *hist, rmtmc_error *err) {
   rmtmc_status st = stage_ready(b, STAGE_REDUCED, err);
   if (st != RMTMC_OK) return st;
-  return stage_done(b, STAGE_REDUCED, b->m->reduce(b->be->impl, b->impl, out, hist, err));
+  st = b->m->reduce(b->be->impl, b->impl, out, hist, err);
+  if (st == RMTMC_OK && b->method == RMTMC_METHOD_TRIDIAGONAL) st = real_z_outside(b, out, err);
+  return stage_done(b, STAGE_REDUCED, st);
 }
 
 rmtmc_status rmtmc_batch_run(rmtmc_batch *b, uint64_t seed, uint64_t trial0, int64_t count, double *out,
@@ -402,7 +432,8 @@ rmtmc_status rmtmc_batch_copy_sample(rmtmc_batch *b, double *x, rmtmc_error *err
 }
 
 rmtmc_status rmtmc_batch_copy_eigvals(rmtmc_batch *b, double *ev, rmtmc_error *err) {
-  return copy_out(b, b->m->copy_eigvals, "eigenvalues", STAGE_SOLVED, ev, err);
+  /* after the stage before reduce (solve, or sample for a method without one) */
+  return copy_out(b, b->m->copy_eigvals, "eigenvalues", previous_stage(b->m, STAGE_REDUCED), ev, err);
 }
 
 /* ---------------------------------------------------------- solver status */

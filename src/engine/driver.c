@@ -51,7 +51,7 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   bo.node_rank = comm_node_rank(o->comm);
   bo.debug = o->debug;
   if (st == RMTMC_OK) st = rmtmc_backend_open(&d->be, o->backend, &bo, err);
-  rmtmc_batch_limits lim = {.max_trials = 0, .bytes_per_trial = 0.0};
+  rmtmc_batch_limits lim = {.max_trials = 0, .bytes_per_trial = 0.0, .min_trials = 0};
   if (st == RMTMC_OK) {
     snprintf(d->info.backend_note, sizeof d->info.backend_note, "%s", rmtmc_backend_note(d->be));
     if (rmtmc_backend_kind_of(d->be) == RMTMC_BACKEND_CPU)
@@ -88,6 +88,8 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
       int64_t by_bytes = fit < (double)pol.min_batch ? pol.min_batch : (fit > 1e9 ? 1000000000 : (int64_t)fit);
       if (batch > by_bytes) batch = by_bytes;
     }
+    /* the method's own floor (e.g. enough O(d) trials to fill a GPU) */
+    if (batch < lim.min_trials) batch = lim.min_trials;
   }
   if (batch > lim.max_trials) batch = lim.max_trials;
   double host_cap = host_per_trial > 0 ? 0.25 * rmtmc_physical_memory(8e9) / host_per_trial : 1e18;

@@ -81,7 +81,8 @@ typedef struct drv {
 
 /* Open the backend of o, ask it what a batch of `shape` may hold (the work
  * of the run, or one of the same sizes), and choose the batch: o->batch, or
- * the policy's (rmtmc_backend.h), within what fits on the backend and
+ * the policy's (rmtmc_backend.h) raised to the method's min_trials (its
+ * limits), within what fits on the backend and
  * within a quarter of the host's memory at host_per_trial bytes a trial.
  * Fills d->info (after the plan: its backend info names the eigensolver
  * the trials run) except seconds; setup_seconds is the open's, and the run

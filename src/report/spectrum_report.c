@@ -76,6 +76,7 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
   rmtmc_json_int(&j, "device", c->run.device);
   rmtmc_json_int(&j, "batch", c->run.batch);
   rmtmc_json_str(&j, "precision", precision_name(c->precision));
+  rmtmc_json_str(&j, "method", rmtmc_method_name(c->method));
   rmtmc_json_array(&j, "observables");
   for (int k = 0; k < RMTMC_ZOBS_COUNT; ++k)
     if (c->zobs & RMTMC_ZOBS_BIT(k)) rmtmc_json_str(&j, NULL, rmtmc_zobs_describe(k)->option);
@@ -84,6 +85,12 @@ rmtmc_status rmtmc_spectrum_write_json(FILE *f, const void *result, rmtmc_error 
 
   report_json_backend(&j, &r->run.backend, r->run.backend_note, r->run.batch);
   report_json_ranks(&j, &r->run, NULL);
+
+  rmtmc_json_object(&j, "method");
+  rmtmc_json_str(&j, "name", rmtmc_method_name(r->method));
+  rmtmc_json_str(&j, "requested", rmtmc_method_name(c->method));
+  rmtmc_json_str(&j, "why", r->method_why);
+  rmtmc_json_object_end(&j);
 
   rmtmc_json_object(&j, "theory");
   rmtmc_json_array(&j, "support");
@@ -258,6 +265,7 @@ void rmtmc_spectrum_summary(FILE *f, const rmtmc_spectrum_result *r) {
   fprintf(f, "  sigma %s, entries %s, precision %s\n", c->sigma, c->entries,
           precision_name(c->precision));
   report_backend_line(f, &r->run);
+  fprintf(f, "  method %s (%s)\n", rmtmc_method_name(r->method), r->method_why);
   fprintf(f, "  limiting support:");
   for (int64_t i = 0; i < r->nint; ++i)
     fprintf(f, " [%.6g, %.6g]", r->support[2 * i], r->support[2 * i + 1]);

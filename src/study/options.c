@@ -164,6 +164,7 @@ int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observab
     else if (strcmp(val, "single") == 0) c->precision = RMTMC_PRECISION_SINGLE;
     else *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--precision '%s': use double or single", val);
   } else if (with_observables && strcmp(name, "observables") == 0) *st = rmtmc_zobs_parse(val, &c->zobs, err);
+  else if (with_observables && strcmp(name, "method") == 0) *st = rmtmc_method_parse(val, &c->method, err);
   else if (with_observables && strcmp(name, "save-eigenvalues") == 0) c->run.save_eigenvalues = 1;
   else return 0;
   return 1;

@@ -39,7 +39,8 @@ int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_st
 
 /* The spectrum study's options (also the sweep's): --d --n --sigma
  * --entries --z (at most zcap points) --bins --precision and the run
- * options; with_observables: also --observables and save-eigenvalues. */
+ * options; with_observables (the spectrum study): also --observables,
+ * --method and save-eigenvalues. */
 int study_opt_spectrum(rmtmc_spectrum_config *c, int64_t zcap, int with_observables, const char *name,
                        const char *val, rmtmc_status *st, rmtmc_error *err);
 

@@ -23,6 +23,7 @@ void rmtmc_spectrum_config_default(rmtmc_spectrum_config *c) {
   c->zobs = RMTMC_ZOBS_BIT(RMTMC_ZOBS_STIELTJES);
   c->bins = 60;
   c->precision = RMTMC_PRECISION_DOUBLE;
+  c->method = RMTMC_METHOD_AUTO;
 }
 
 rmtmc_status rmtmc_spectrum_validate(const rmtmc_spectrum_config *c, rmtmc_error *err) {
@@ -43,6 +44,8 @@ rmtmc_status rmtmc_spectrum_validate(const rmtmc_spectrum_config *c, rmtmc_error
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: point %lld is not finite", (long long)(j + 1));
   if (!c->zobs || c->zobs >> RMTMC_ZOBS_COUNT)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--observables: no per-z observable chosen");
+  if (c->method != RMTMC_METHOD_AUTO && !rmtmc_method_is_spectral(c->method))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--method: use dense, bartlett, tridiagonal or auto");
   return RMTMC_OK;
 }
 
@@ -57,6 +60,42 @@ static void spike_outliers(const rmtmc_model *m, double eta, double *top, double
     } else if (eta < 1.0 && ell < 1.0 - sqrt(eta) && ell > 0.0) {
       double l = ell * (1.0 + eta / (ell - 1.0));
       if (l < *bottom) *bottom = l;
+    }
+  }
+}
+
+/* The tridiagonal method's margin for a real z > 0: RMTMC_TRIDIAG_Z_MARGIN
+ * finite-d edge scales from the nearest support edge (T is positive
+ * semi-definite, so z < 0 is never inside a trial's spectrum).  veto[0]
+ * is '\0' when every real z keeps it (or the tridiagonal method is not
+ * a candidate), else the reason (for rmtmc_method_resolve). */
+static void tridiag_z_veto(const rmtmc_spectrum_result *r, char *veto, size_t len) {
+  const rmtmc_spectrum_config *c = &r->config;
+  const rmtmc_model *m = &r->model;
+  double one[2];
+  rmtmc_pop bulk = rmtmc_model_bulk_pop(m, one);
+  veto[0] = '\0';
+  /* only where the tridiagonal method may run at all */
+  if ((c->method != RMTMC_METHOD_TRIDIAGONAL && c->method != RMTMC_METHOD_AUTO) ||
+      rmtmc_method_check(RMTMC_METHOD_TRIDIAGONAL, m, c->zobs, NULL) != RMTMC_OK)
+    return;
+  for (int64_t j = 0; j < c->nz; ++j) {
+    if (c->z_im[j] != 0.0 || !(c->z_re[j] > 0.0)) continue;
+    rmtmc_edge_margin em;
+    rmtmc_error e2;
+    if (rmtmc_theory_edge_margin(&bulk, r->eta, (double)m->d, c->z_re[j], 0.5, &em, &e2) != RMTMC_OK) {
+      snprintf(veto, len, "the distance of the real z = %g from the support edge could not be judged (%.300s); "
+               "give it an imaginary part or use --method dense", c->z_re[j], e2.msg);
+      return;
+    }
+    double need = RMTMC_TRIDIAG_Z_MARGIN * em.scale_d;
+    if (isfinite(em.edge) && em.dist < need) {
+      snprintf(veto, len,
+               "the real z = %g lies within %.3g of the support edge %.6g (%g finite-d edge scales of %.3g), where a "
+               "trial's spectrum may reach it and the O(d) recurrence for m(z) is not accurate; choose a real z "
+               "farther from the edge, give it an imaginary part (e.g. %g+0.1i) or use --method dense",
+               c->z_re[j], need, em.edge, RMTMC_TRIDIAG_Z_MARGIN, em.scale_d, c->z_re[j]);
+      return;
     }
   }
 }
@@ -129,7 +168,7 @@ static void layout_columns(rmtmc_column *col, const rmtmc_layout *L) {
 
 /* The trials on the backend, through the run driver. */
 static rmtmc_status run_trials(rmtmc_spectrum_result *r, const rmtmc_layout *L, drv_result *dr, rmtmc_error *err) {
-  rmtmc_work work = {.method = RMTMC_METHOD_DENSE, .model = &r->model, .layout = L};
+  rmtmc_work work = {.method = r->method, .model = &r->model, .layout = L};
   rmtmc_column *cols = calloc((size_t)L->nobs, sizeof *cols);
   if (!cols) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
   layout_columns(cols, L);
@@ -307,6 +346,11 @@ static rmtmc_status setup(const rmtmc_spectrum_config *cfg, rmtmc_spectrum_resul
   double t0 = rmtmc_now_seconds();
   st = theory_setup(res, err);
   res->theory_seconds = rmtmc_now_seconds() - t0;
+  char veto[512];
+  if (st == RMTMC_OK) tridiag_z_veto(res, veto, sizeof veto);
+  if (st == RMTMC_OK)
+    st = rmtmc_method_resolve(cfg->method, &res->model, cfg->zobs, veto[0] ? veto : NULL, &res->method,
+                              res->method_why, sizeof res->method_why, err);
   if (st == RMTMC_OK) {
     const rmtmc_spectrum_config *c = &res->config;
     rmtmc_layout_request req = {.nz = c->nz, .z_re = c->z_re, .z_im = c->z_im, .zobs = c->zobs,
@@ -323,7 +367,7 @@ rmtmc_status rmtmc_spectrum_check(const rmtmc_spectrum_config *cfg, int open_bac
   rmtmc_layout L;
   rmtmc_status st = setup(cfg, res, &L, err);
   if (st == RMTMC_OK && open_backend) { /* the backend's own limits (memory per trial) */
-    rmtmc_work work = {.method = RMTMC_METHOD_DENSE, .model = &res->model, .layout = &L};
+    rmtmc_work work = {.method = res->method, .model = &res->model, .layout = &L};
     drv d;
     st = drv_open(&d, &res->config.run, &work, 8.0 * (double)L.nobs, err);
     drv_close(&d);

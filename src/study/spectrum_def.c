@@ -37,7 +37,15 @@ static void usage(FILE *f) {
   }
   fprintf(f,
           "  --bins K           pooled-histogram bins (default %lld)\n"
-          "  --precision P      double | single (default double)\n",
+          "  --precision P      double | single (default double)\n"
+          "  --method M         how each trial's spectrum is drawn, all exact in distribution\n"
+          "                     (docs/fast_methods.md; methods draw differently from the same seed):\n"
+          "                       dense        X (d x n), S = X X^T / n, its eigenvalues: any model\n"
+          "                       bartlett     Bartlett's triangular factor instead of X: Gaussian entries\n"
+          "                       tridiagonal  the O(d) Dumitriu-Edelman band, S never formed: Gaussian\n"
+          "                                    entries and Sigma = s2 I, m(z) only (d = 10^6 in seconds)\n"
+          "                       auto         (default) tridiagonal where valid, else bartlett when\n"
+          "                                    n > d with Gaussian entries, else dense\n",
           (long long)c.bins);
   study_usage_run(f, trials);
   fprintf(f, "  --save-eigenvalues with --save-trials: also DIR/eigenvalues.npy (trials x d, ascending)\n");

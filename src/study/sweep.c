@@ -19,6 +19,7 @@
 void rmtmc_sweep_config_default(rmtmc_sweep_config *c) {
   memset(c, 0, sizeof *c);
   rmtmc_spectrum_config_default(&c->base);
+  c->base.method = RMTMC_METHOD_DENSE; /* the sweep has no --method (yet): its points stay comparable */
   rmtmc_resolvent_config_default(&c->rbase);
   c->param = RMTMC_SWEEP_D;
   c->study = RMTMC_SWEEP_SPECTRUM;

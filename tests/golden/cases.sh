@@ -10,10 +10,10 @@
 # Every case runs on the CPU with small sizes and fixed seeds; the commands run
 # with tests/golden/inputs as the working directory (file: specs are relative).
 GOLDEN_CASES=$(cat <<'CASES'
-spectrum_mp            dir   spectrum --d 40 --n 80 --trials 150 --seed 3 --bins 24
+spectrum_mp            dir   spectrum --d 40 --n 80 --trials 150 --seed 3 --bins 24 --method dense
 spectrum_ar1_student   json  spectrum --d 30 --n 20 --trials 100 --seed 4 --sigma ar1:0.5 --entries student:6 --z=-1,2+0.5i,0.5+0.1i
 spectrum_points_rad    json  spectrum --d 25 --n 50 --trials 80 --seed 5 --sigma points:1:0.5,3:0.5 --entries rademacher
-spectrum_spike         json  spectrum --d 40 --n 80 --trials 70 --seed 6 --sigma spike:3 --bins 30 --z=-1,9
+spectrum_spike         json  spectrum --d 40 --n 80 --trials 70 --seed 6 --sigma spike:3 --bins 30 --z=-1,9 --method dense
 spectrum_file_single   json  spectrum --d 12 --n 30 --trials 90 --seed 7 --sigma file:sigma12.txt --precision single
 spectrum_wide          json  spectrum --d 36 --n 24 --trials 65 --seed 8 --entries rademacher --z=-0.5,1+0.2i
 theory_points          dir   theory --sigma points:1:0.5,4:0.5 --eta 0.5 --z=-1,2+0.1i --grid 50
@@ -28,7 +28,12 @@ mixture_means_file     json  generative mixture --k 2 --d 6 --n 40 --trials 25 -
 ridge_identity         dir   ridge --d 30 --n 60 --trials 70 --seed 11
 ridge_ar1_wide         json  ridge --d 40 --n 30 --trials 30 --seed 12 --sigma ar1:0.5
 ridge_points           json  ridge --d 30 --n 60 --trials 40 --seed 13 --sigma points:0.5:0.5,2:0.5 --lambda 0.05,0.5 --noise 0.5 --signal 2
-spectrum_deriv_trials  trials spectrum --d 20 --n 30 --trials 70 --seed 9 --observables m,dm --z=-1,1+0.3i,5 --save-eigenvalues
+spectrum_tridiag       dir   spectrum --d 60 --n 120 --trials 100 --seed 21 --bins 24
+spectrum_tridiag_wide  json  spectrum --d 90 --n 60 --trials 80 --seed 22 --method tridiagonal --sigma points:2:1 --z=-1,1+0.2i,16
+spectrum_bartlett_ar1  json  spectrum --d 30 --n 90 --trials 80 --seed 23 --sigma ar1:0.5
+spectrum_bartlett_wide json  spectrum --d 40 --n 25 --trials 70 --seed 24 --method bartlett --sigma points:1:0.5,3:0.5 --z=-1,2+0.3i
+spectrum_tridiag_trials trials spectrum --d 30 --n 50 --trials 66 --seed 25 --method tridiagonal --z=-1,1+0.3i --save-eigenvalues
+spectrum_deriv_trials  trials spectrum --d 20 --n 30 --trials 70 --seed 9 --observables m,dm --z=-1,1+0.3i,5 --save-eigenvalues --method dense
 contexts_trials        trials generative contexts --contexts 9 --k 3 --d 12 --n 90 --trials 66 --seed 4
 ridge_trials           trials ridge --d 12 --n 20 --trials 66 --seed 3 --sigma ar1:0.3
 resolvent_identity     dir   resolvent --d 20 --n 40 --trials 70 --seed 21 --functionals all --z 0.5,2,0.4+0.3i

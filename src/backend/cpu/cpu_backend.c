@@ -5,7 +5,10 @@
  * (BLAS itself single-threaded, so results do not depend on the thread
  * count).  Complex data: zherk and zheevd (a full Sigma^(1/2) through
  * zsymm).  The fit method is in cpu_fit.c, the edge method in cpu_edge.c,
- * the resolvent method in cpu_resolvent.c; the sample and Gram stages below
+ * the tridiagonal method in cpu_tridiag_method.c, the resolvent method in
+ * cpu_resolvent.c; Bartlett's method (Gaussian data, any Sigma: Bartlett's
+ * L from cpu_bartlett.c, the m x m matrix W, dsyevd on W, the dense
+ * reduction) is below; the sample and Gram stages below
  * serve the edge method too, and their per-trial draw and Gram matrix
  * (cpu_draw_x, cpu_gram_x) the resolvent method. */
 #include <cblas.h>
@@ -21,6 +24,7 @@
 #include "backend/backend_impl.h"
 #include "backend/cpu/cpu_internal.h"
 #include "backend/reduce_common.h"
+#include "backend/cpu/cpu_fast.h"
 #include "core/parallel.h"
 #include "core/sysinfo.h"
 #include "core/blas.h"
@@ -99,6 +103,70 @@ static void cpu_policy(void *impl, rmtmc_batch_policy *p) {
   p->max_batch = 4096;
   p->progress_steps = 32;
   p->batch_bytes = 64.0 * 1048576.0;
+}
+
+/* ------------------------------------------ shared by the spectrum methods */
+
+rmtmc_status cpu_limits(const rmtmc_work *w, double per, double fixed, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  const rmtmc_model *m = w->model;
+  double avail = 0.8 * rmtmc_available_memory();
+  if (fixed + per > avail)
+    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
+                           "d = %lld, n = %lld needs %.2f GiB for one trial of the %s method on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",
+                           (long long)m->d, (long long)m->n, (fixed + per) / 1073741824.0,
+                           rmtmc_method_name(w->method), avail / 1073741824.0);
+  return cpu_batch_fit(m, per, fixed, lim, err);
+}
+
+rmtmc_status cpu_layout_own(cpu_layout *o, const rmtmc_layout *L, rmtmc_error *err) {
+  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
+  o->L = *L;
+  o->z_re = malloc(nz * sizeof(double));
+  o->z_im = malloc(nz * sizeof(double));
+  if (!o->z_re || !o->z_im) {
+    cpu_layout_free(o);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  }
+  if (L->nz > 0) {
+    memcpy(o->z_re, L->z_re, (size_t)L->nz * sizeof(double));
+    memcpy(o->z_im, L->z_im, (size_t)L->nz * sizeof(double));
+  }
+  o->L.z_re = o->z_re;
+  o->L.z_im = o->z_im;
+  return RMTMC_OK;
+}
+
+void cpu_layout_free(cpu_layout *o) {
+  free(o->z_re);
+  free(o->z_im);
+  o->z_re = o->z_im = NULL;
+}
+
+typedef struct reduce_job {
+  cpu_trial_reduce_fn fn;
+  void *ctx;
+  int64_t nhist;
+  int64_t *rows;
+} reduce_job;
+
+static rmtmc_status reduce_item(void *ctx, int thread, int64_t t, rmtmc_error *err) {
+  reduce_job *j = ctx;
+  return j->fn(j->ctx, thread, t, j->rows ? j->rows + t * j->nhist : NULL, err);
+}
+
+rmtmc_status cpu_reduce_trials(int threads, int64_t count, int64_t nhist, int64_t *hist, cpu_trial_reduce_fn fn,
+                               void *ctx, rmtmc_error *err) {
+  /* each trial counts into its own row first: no shared counters */
+  reduce_job j = {.fn = fn, .ctx = ctx, .nhist = nhist, .rows = NULL};
+  if (nhist > 0 && hist && count > 0) {
+    j.rows = calloc((size_t)(count * nhist), sizeof *j.rows);
+    if (!j.rows) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory for %lld histogram rows", (long long)count);
+  }
+  rmtmc_status st = rmtmc_parallel_for(threads, count, reduce_item, &j, err);
+  for (int64_t t = 0; st == RMTMC_OK && j.rows && t < count; ++t)
+    for (int64_t q = 0; q < nhist; ++q) hist[q] += j.rows[t * nhist + q];
+  free(j.rows);
+  return st;
 }
 
 /* ------------------------------------------------------------ X and S */
@@ -279,30 +347,35 @@ static rmtmc_status dense_limits(void *impl, const rmtmc_work *w, rmtmc_batch_li
 
 static void dense_free(void *impl, void *batch) { cpu_batch_release(batch); }
 
+/* The batch's own copy of the layout and cap x d eigenvalues (dense and
+ * Bartlett). */
+static rmtmc_status own_layout_ev(cpu_batch *b, const rmtmc_layout *L, rmtmc_error *err) {
+  cpu_layout o;
+  rmtmc_status st = cpu_layout_own(&o, L, err);
+  if (st != RMTMC_OK) {
+    cpu_batch_release(b);
+    return st;
+  }
+  b->L = o.L;
+  b->z_re = o.z_re;
+  b->z_im = o.z_im;
+  b->ev = malloc((size_t)b->cap * (size_t)b->m->d * sizeof(double));
+  if (!b->ev) {
+    cpu_batch_release(b);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %lld)",
+                           (long long)b->cap, (long long)b->m->d);
+  }
+  return RMTMC_OK;
+}
+
 static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
   cpu_impl *c = impl;
   const rmtmc_model *m = w->model;
-  const rmtmc_layout *L = w->layout;
   c->solver = cpu_dense_solver(m);
   cpu_batch *b = NULL;
   rmtmc_status st = cpu_xs_alloc(c, m, cap, &b, err);
+  if (st == RMTMC_OK) st = own_layout_ev(b, w->layout, err);
   if (st != RMTMC_OK) return st;
-  b->L = *L;
-  size_t nz = (size_t)(L->nz > 0 ? L->nz : 1);
-  b->z_re = malloc(nz * sizeof(double));
-  b->z_im = malloc(nz * sizeof(double));
-  b->ev = malloc((size_t)cap * (size_t)m->d * sizeof(double));
-  if (!b->z_re || !b->z_im || !b->ev) {
-    cpu_batch_release(b);
-    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %lld)",
-                           (long long)cap, (long long)m->d);
-  }
-  if (L->nz > 0) {
-    memcpy(b->z_re, L->z_re, (size_t)L->nz * sizeof(double));
-    memcpy(b->z_im, L->z_im, (size_t)L->nz * sizeof(double));
-  }
-  b->L.z_re = b->z_re;
-  b->L.z_im = b->z_im;
   *out = b;
   return RMTMC_OK;
 }
@@ -434,6 +507,99 @@ static const rmtmc_method_ops cpu_dense = {
     .copy_eigvals = dense_copy_eigvals,
 };
 
+/* ------------------------------------------------------------ Bartlett */
+
+/* x = L (d x k), s = W (k x k), k = min(d, n); a full Sigma^(1/2) needs a
+ * d x k product per thread (cpu_bartlett_gram). */
+static rmtmc_status bartlett_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  double d = (double)m->d, k = (double)(m->d < m->n ? m->d : m->n);
+  double per = 8.0 * (d * k + k * k + d) + 4.0;
+  double fixed = m->sqrt_full ? 8.0 * (double)c->threads * d * k + 8.0 * d * d : 0.0;
+  c->solver = "LAPACKE dsyevd"; /* on W, order min(d, n) */
+  return cpu_limits(w, per, fixed, lim, err);
+}
+
+static rmtmc_status bartlett_alloc(void *impl, const rmtmc_work *w, int64_t cap, void **out, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  size_t d = (size_t)m->d, k = (size_t)(m->d < m->n ? m->d : m->n), nc = (size_t)cap;
+  c->solver = "LAPACKE dsyevd";
+  cpu_batch *b = calloc(1, sizeof *b);
+  if (!b) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  b->m = m;
+  b->cap = cap;
+  b->k = (int64_t)k;
+  b->threads = c->threads;
+  b->x = malloc(nc * d * k * sizeof(double));
+  b->s = malloc(nc * k * k * sizeof(double));
+  b->info = calloc(nc, sizeof(int));
+  if (m->sqrt_full) b->g = malloc((size_t)c->threads * d * k * sizeof(double));
+  if (!b->x || !b->s || !b->info || (m->sqrt_full && !b->g)) {
+    cpu_batch_release(b);
+    return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "cannot allocate a batch of %lld trials (d = %zu, k = %zu)",
+                           (long long)cap, d, k);
+  }
+  rmtmc_status st = own_layout_ev(b, w->layout, err);
+  if (st != RMTMC_OK) return st;
+  *out = b;
+  return RMTMC_OK;
+}
+
+static rmtmc_status bartlett_sample(void *impl, void *batch, uint64_t seed, uint64_t trial0, int64_t count,
+                                    rmtmc_error *err) {
+  cpu_batch *b = batch;
+  const int64_t d = b->m->d, n = b->m->n, dk = d * b->k;
+  b->seed = seed;
+  b->trial0 = trial0;
+  b->count = count;
+#pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
+  for (int64_t t = 0; t < count; ++t) cpu_bartlett_sample(seed, trial0 + (uint64_t)t, d, n, b->x + t * dk);
+  return RMTMC_OK;
+}
+
+static rmtmc_status bartlett_gram_one(void *ctx, int thread, int64_t t, rmtmc_error *err) {
+  cpu_batch *b = ctx;
+  const rmtmc_model *m = b->m;
+  const int64_t d = m->d, k = b->k;
+  return cpu_bartlett_gram(b->s + t * k * k, b->x + t * d * k, d, m->n, m->sqrt_full ? NULL : m->sqrt_diag,
+                           m->sqrt_full, m->sqrt_full ? b->g + (int64_t)thread * d * k : NULL, err);
+}
+
+/* W of every trial: its eigenvalues are the non-trivial ones of S. */
+static rmtmc_status bartlett_gram(void *impl, void *batch, rmtmc_error *err) {
+  cpu_batch *b = batch;
+  return rmtmc_parallel_for(b->threads, b->count, bartlett_gram_one, b, err);
+}
+
+/* dsyevd on W (lower triangle) into the top k eigenvalues; the d - k
+ * structural zeros below them, exactly 0. */
+static rmtmc_status bartlett_solve(void *impl, void *batch, rmtmc_error *err) {
+  cpu_impl *c = impl;
+  cpu_batch *b = batch;
+  const int64_t d = b->m->d, k = b->k;
+#pragma omp parallel for num_threads(b->threads) schedule(dynamic, 1)
+  for (int64_t t = 0; t < b->count; ++t) {
+    double *ev = b->ev + t * d;
+    b->info[t] = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)k, b->s + t * k * k, (lapack_int)k,
+                                ev + (d - k));
+    for (int64_t i = 0; i < d - k; ++i) ev[i] = 0.0;
+  }
+  return backend_check_info(c->debug, "LAPACK dsyevd", b->info, b->count, b->trial0, err);
+}
+
+static const rmtmc_method_ops cpu_bartlett = {
+    .limits = bartlett_limits,
+    .alloc = bartlett_alloc,
+    .free = dense_free,
+    .sample = bartlett_sample,
+    .gram = bartlett_gram,
+    .solve = bartlett_solve,
+    .reduce = dense_reduce,
+    .copy_eigvals = dense_copy_eigvals,
+};
+
 const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     .name = "cpu",
     .kind = RMTMC_BACKEND_CPU,
@@ -442,5 +608,6 @@ const rmtmc_backend_ops rmtmc_backend_cpu_ops = {
     .info = cpu_info,
     .policy = cpu_policy,
     .method = {[RMTMC_METHOD_DENSE] = &cpu_dense, [RMTMC_METHOD_FIT] = &cpu_fit_method,
-               [RMTMC_METHOD_RESOLVENT] = &cpu_resolvent_method, [RMTMC_METHOD_EDGE] = &cpu_edge_method},
+               [RMTMC_METHOD_RESOLVENT] = &cpu_resolvent_method, [RMTMC_METHOD_EDGE] = &cpu_edge_method,
+               [RMTMC_METHOD_TRIDIAGONAL] = &cpu_tridiag_method, [RMTMC_METHOD_BARTLETT] = &cpu_bartlett},
 };

@@ -1,6 +1,7 @@
 /* cpu_internal.h: what the CPU backend's files share (cpu_backend.c holds
- * the table, the dense spectrum method and its sampling, cpu_edge.c the
- * extreme eigenpairs, cpu_fit.c the linear-model fits, cpu_resolvent.c the
+ * the table, the dense and Bartlett spectrum methods and their sampling,
+ * cpu_edge.c the extreme eigenpairs, cpu_fit.c the linear-model fits,
+ * cpu_tridiag_method.c the tridiagonal method, cpu_resolvent.c the
  * resolvent functionals).  The dense and edge methods share one batch: X, S
  * and the sample and Gram stages (real or complex data). */
 #ifndef RMTMC_CPU_INTERNAL_H
@@ -18,7 +19,8 @@ typedef struct cpu_impl {
                                  (limits, alloc), which cpu_info reports */
 } cpu_impl;
 
-/* A batch of the dense or edge method.  Complex data (cplx) keep X and S
+/* A batch of the dense, edge or Bartlett method (Bartlett: x = L, d x k,
+ * s = W, k x k, k = min(d, n); real data only).  Complex data (cplx) keep X and S
  * as interleaved (re, im) doubles: 2 d n and 2 d d per trial. */
 typedef struct cpu_batch {
   const rmtmc_model *m;
@@ -27,6 +29,7 @@ typedef struct cpu_batch {
   double *z_re, *z_im;
   rmtmc_edge_layout E; /* edge */
   int64_t cap, count;
+  int64_t k;   /* Bartlett: min(d, n) */
   uint64_t seed, trial0;
   double *x;   /* cap x d x n (x 2 complex) */
   double *s;   /* cap x d x d (x 2 complex) */
@@ -84,5 +87,34 @@ void cpu_draw_x(const rmtmc_model *m, uint64_t seed, uint64_t trial, double *g, 
 /* The upper triangle of S = X X^T / n (dsyrk, real data), as the dense
  * method forms it. */
 void cpu_gram_x(const rmtmc_model *m, const double *x, double *s);
+
+/* The tridiagonal method's table (cpu_tridiag_method.c). */
+extern const rmtmc_method_ops cpu_tridiag_method;
+
+/* ---- shared with the tridiagonal method (cpu_backend.c) ---- */
+
+/* A spectrum layout holding its own copy of the z grid (a batch's: the
+ * caller's arrays may go). */
+typedef struct cpu_layout {
+  rmtmc_layout L; /* z_re, z_im: the copies below */
+  double *z_re, *z_im;
+} cpu_layout;
+
+rmtmc_status cpu_layout_own(cpu_layout *o, const rmtmc_layout *L, rmtmc_error *err);
+void cpu_layout_free(cpu_layout *o);
+
+/* cpu_batch_fit with the method named in the message when not one trial
+ * fits. */
+rmtmc_status cpu_limits(const rmtmc_work *w, double per, double fixed, rmtmc_batch_limits *lim, rmtmc_error *err);
+
+/* One trial's reduction: trial t of the batch on OpenMP thread `thread`,
+ * its histogram counts into its own zeroed row (NULL without a histogram). */
+typedef rmtmc_status (*cpu_trial_reduce_fn)(void *ctx, int thread, int64_t t, int64_t *hist_row,
+                                            rmtmc_error *err);
+/* fn for trials [0, count) in parallel on `threads` threads, then the rows
+ * added to hist (nhist slots; integer counts: the same total for any thread
+ * count).  The lowest failing trial's status. */
+rmtmc_status cpu_reduce_trials(int threads, int64_t count, int64_t nhist, int64_t *hist, cpu_trial_reduce_fn fn,
+                               void *ctx, rmtmc_error *err);
 
 #endif

@@ -208,7 +208,7 @@ rmtmc_status cpu_tridiag_reduce(const rmtmc_layout *L, int64_t d,
   }
   cpu_tridiag_extremes(&t, &obs[L->lam_min], &obs[L->lam_max]);
   if (L->kmax > 0) cpu_tridiag_moments(&t, d, L->kmax, &obs[L->moment]);
-  if (L->nbins > 0) {
+  if (L->nbins > 0 && hist) {
     rmtmc_status st = cpu_tridiag_histogram(&t, L->nbins, L->hist_lo, L->hist_hi, hist, err);
     if (st != RMTMC_OK) return st;
     hist[L->nbins + 2] += d - m;

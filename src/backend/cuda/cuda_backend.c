@@ -12,6 +12,12 @@
  *           else <t>syevjBatched for d <= 32 and a loop of cusolverDnXsyevd;
  *           then the max(0, d - n) structural zeros are set to exactly 0;
  *   reduce  kernels/reduce.cu.
+ * The Bartlett method (Gaussian data, any Sigma) shares the batch: sample
+ * draws Bartlett's L (kernels/tridiag.cu) and forms Y = Sigma^(1/2) L
+ * (strided-batched gemm), gram W = Y^T Y / n (k x k, k = min(d, n)), solve
+ * the batched eigensolver on W with the k eigenvalues placed above the
+ * d - k structural zeros, reduce as dense.  The tridiagonal method is in
+ * cuda_tridiag.c.
  * Precision single keeps X, S and the solver in float; the eigenvalues are
  * widened to double on the device before the reduction.  Complex data
  * (double only): X and S interleaved double complex, cublasZgemm /
@@ -56,6 +62,8 @@ _Static_assert(RMTMC_KERNEL_COMPLEX_GAUSSIAN == (int)RMTMC_ENTRIES_COMPLEX_GAUSS
 /* The stage order is the wrapper's (src/backend/backend.c). */
 typedef struct cuda_batch {
   int64_t d, n, cap, count, z0, nobs;
+  rmtmc_method method; /* dense or Bartlett */
+  int64_t k;        /* order of the eigenproblem: d (dense), min(d, n) (Bartlett) */
   int single, entries, full;
   int cplx;             /* complex data: X, S, Sigma^(1/2) double complex */
   int edge, vectors;    /* the edge method; its solver keeps eigenvectors */
@@ -66,12 +74,13 @@ typedef struct cuda_batch {
   cuda_eig eig; /* eigenvalues only */
   uint64_t seed, trial0;
   /* device */
-  void *x;          /* cap d n (float or double) */
-  void *g;          /* G before a full Sigma^(1/2); aliases s when d >= n */
+  void *x;          /* cap d n (float or double); Bartlett: L, cap d k */
+  void *g;          /* G before a full Sigma^(1/2); aliases s when d >= n;
+                       Bartlett: Y = Sigma^(1/2) L, cap d k */
   int g_owned;
-  void *s;          /* cap d d */
-  void *w;          /* cap d, the solver's eigenvalues */
-  double *ev;       /* cap d doubles (== w in double precision) */
+  void *s;          /* cap d d; Bartlett: W, cap k k */
+  void *w;          /* cap k, the solver's eigenvalues */
+  double *ev;       /* cap d doubles (== w in double precision when k = d) */
   int *info;        /* cap */
   double *obs;      /* cap nobs */
   unsigned long long *hist; /* nbins + 2 */
@@ -408,6 +417,30 @@ static rmtmc_status dense_limits(void *impl, const rmtmc_work *w,
                          &lim->max_trials, err);
 }
 
+/* cuda_bytes_fn of the Bartlett method: L, Y (full root), W, the solver's
+ * k eigenvalues, d of them when k < d, observables. */
+static double bartlett_bytes(const void *ctx, int64_t cap, size_t ws_bytes) {
+  const rmtmc_model *m = ((const spectrum_plan *)ctx)->m;
+  const rmtmc_layout *L = ((const spectrum_plan *)ctx)->L;
+  double d = (double)m->d, q = (double)(m->d < m->n ? m->d : m->n);
+  double per = 8.0 * (d * q * (m->sqrt_full ? 2.0 : 1.0) + q * q + q + (q < d ? d : 0.0) + (double)L->nobs) + 4.0;
+  double fixed = 8.0 * (double)(L->nbins + 3) + 16.0 * (double)L->nz + 8.0 * (m->sqrt_full ? d * d : d) +
+                 (double)ws_bytes + ALLOC_SLACK * ALLOC_COUNT;
+  return fixed + (double)cap * per;
+}
+
+static rmtmc_status bartlett_limits(void *impl, const rmtmc_work *w, rmtmc_batch_limits *lim, rmtmc_error *err) {
+  cuda_impl *c = impl;
+  const rmtmc_model *m = w->model;
+  const int64_t k = m->d < m->n ? m->d : m->n;
+  spectrum_plan plan = {.m = m, .L = w->layout};
+  char sizes[128];
+  snprintf(sizes, sizeof sizes, "d = %lld, n = %lld (the Bartlett method)", (long long)m->d, (long long)m->n);
+  lim->bytes_per_trial = bartlett_bytes(&plan, 2, 0) - bartlett_bytes(&plan, 1, 0);
+  return cuda_plan_batch(c, cuda_choose_solver(c->solver_pref, k), k, 0, 0, bartlett_bytes, &plan, sizes,
+                         &lim->max_trials, err);
+}
+
 /* ---- batch allocation ---- */
 
 static void dense_free(void *impl, void *batch) {
@@ -419,8 +452,8 @@ static void dense_free(void *impl, void *batch) {
     (void)cudaStreamSynchronize(c->stream);
   }
   void *dev[] = {b->x, b->g_owned ? b->g : NULL, b->s, b->w,
-                 b->single ? (void *)b->ev : NULL, b->info, b->obs, b->hist,
-                 b->z_re, b->z_im, b->sqrt_diag, b->sqrt_full};
+                 (void *)b->ev != b->w ? (void *)b->ev : NULL, b->info, b->obs,
+                 b->hist, b->z_re, b->z_im, b->sqrt_diag, b->sqrt_full};
   for (size_t i = 0; i < sizeof dev / sizeof dev[0]; ++i)
     if (dev[i]) (void)cudaFree(dev[i]);
   cuda_eig_free(&b->eig);
@@ -438,9 +471,8 @@ static rmtmc_status dev_alloc(void **p, double bytes, const cuda_batch *b,
   return cuda_dev_alloc(p, bytes, desc, what, err);
 }
 
-static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
-                               const rmtmc_model *m, const rmtmc_layout *r,
-                               rmtmc_error *err) {
+/* X, S, G and the eigenvalues of the dense method. */
+static rmtmc_status fill_dense(cuda_batch *b, rmtmc_error *err) {
   double d = (double)b->d, n = (double)b->n, k = (double)b->cap;
   double es = b->cplx ? 16.0 : b->single ? 4.0 : 8.0, ew = b->single ? 4.0 : 8.0;
   TRY(dev_alloc(&b->x, k * d * n * es, b, "X", err));
@@ -456,6 +488,31 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
       b->g_owned = 1;
     }
   }
+  return RMTMC_OK;
+}
+
+/* L, Y = Sigma^(1/2) L (full root), W and the eigenvalues of the Bartlett
+ * method (double precision; order k = min(d, n)). */
+static rmtmc_status fill_bartlett(cuda_batch *b, rmtmc_error *err) {
+  double d = (double)b->d, q = (double)b->k, k = (double)b->cap;
+  TRY(dev_alloc(&b->x, k * d * q * 8.0, b, "Bartlett's L", err));
+  if (b->full) {
+    TRY(dev_alloc(&b->g, k * d * q * 8.0, b, "Sigma^(1/2) L", err));
+    b->g_owned = 1;
+  }
+  TRY(dev_alloc(&b->s, k * q * q * 8.0, b, "W", err));
+  TRY(dev_alloc(&b->w, k * q * 8.0, b, "the eigenvalues", err));
+  if (b->k < b->d) TRY(dev_alloc((void **)&b->ev, k * d * 8.0, b, "the eigenvalues", err));
+  else b->ev = (double *)b->w;
+  return RMTMC_OK;
+}
+
+static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
+                               const rmtmc_model *m, const rmtmc_layout *r,
+                               rmtmc_method method, rmtmc_error *err) {
+  double d = (double)b->d, k = (double)b->cap;
+  double es = b->single ? 4.0 : 8.0;
+  TRY(method == RMTMC_METHOD_BARTLETT ? fill_bartlett(b, err) : fill_dense(b, err));
   TRY(dev_alloc((void **)&b->info, k * (double)sizeof(int), b, "solver infos", err));
   TRY(dev_alloc((void **)&b->obs, k * (double)b->nobs * 8.0, b, "observables", err));
   if (r->nbins > 0)
@@ -502,7 +559,7 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   char desc[128];
   snprintf(desc, sizeof desc, "a batch of %lld trials (d = %lld, n = %lld)",
            (long long)b->cap, (long long)b->d, (long long)b->n);
-  TRY(cuda_eig_plan(c, &b->eig, cuda_choose_solver(c->solver_pref, b->d), b->d,
+  TRY(cuda_eig_plan(c, &b->eig, cuda_choose_solver(c->solver_pref, b->k), b->k,
                     eig_type(m), b->vectors, b->cap, b->s, b->w, err));
   TRY(cuda_eig_alloc(&b->eig, desc, err));
   b->info_host = malloc((size_t)b->cap * sizeof(int));
@@ -513,9 +570,9 @@ static rmtmc_status batch_fill(cuda_impl *c, cuda_batch *b,
   return RMTMC_OK;
 }
 
-/* A batch of the dense method (layout r) or of the edge method (E; r then
- * carries nobs only). */
-static rmtmc_status batch_alloc(cuda_impl *c, const rmtmc_model *m,
+/* A batch of the dense or Bartlett method (layout r) or of the edge
+ * method (E; r then carries nobs only). */
+static rmtmc_status batch_alloc(cuda_impl *c, rmtmc_method method, const rmtmc_model *m,
                                 const rmtmc_layout *r,
                                 const rmtmc_edge_layout *E, int64_t cap,
                                 void **out, rmtmc_error *err) {
@@ -531,6 +588,8 @@ static rmtmc_status batch_alloc(cuda_impl *c, const rmtmc_model *m,
   b->n = m->n;
   b->cap = cap;
   b->z0 = rmtmc_structural_zeros(m->d, m->n);
+  b->method = method;
+  b->k = method == RMTMC_METHOD_BARTLETT ? m->d - b->z0 : m->d;
   b->nobs = r->nobs;
   b->single = m->precision == RMTMC_PRECISION_SINGLE;
   b->entries = (int)m->entries;
@@ -543,8 +602,8 @@ static rmtmc_status batch_alloc(cuda_impl *c, const rmtmc_model *m,
     b->vectors = E->ndir > 0;
   }
   b->L = *r;
-  b->gram = cuda_choose_gram(c->gram_pref, m->d);
-  rmtmc_status st = batch_fill(c, b, m, r, err);
+  b->gram = cuda_choose_gram(c->gram_pref, b->k);
+  rmtmc_status st = batch_fill(c, b, m, r, method, err);
   if (st != RMTMC_OK) {
     dense_free(c, b);
     return st;
@@ -557,35 +616,37 @@ static rmtmc_status batch_alloc(cuda_impl *c, const rmtmc_model *m,
 
 static rmtmc_status dense_alloc(void *impl, const rmtmc_work *w, int64_t cap,
                                 void **out, rmtmc_error *err) {
-  return batch_alloc(impl, w->model, w->layout, NULL, cap, out, err);
+  return batch_alloc(impl, w->method, w->model, w->layout, NULL, cap, out, err);
 }
 
 /* ---- stages ---- */
 
-/* X = Sigma^(1/2) G, one d x n x d product per trial in one strided-batched
- * gemm with A's stride 0 (the one Sigma^(1/2) shared by every trial).  The
- * batch of G's is also one d x (n count) matrix, and a single gemm would do;
- * per-trial products keep each trial's problem shape (and so, as far as
- * cuBLAS's heuristics allow, its rounding) independent of the batch size. */
-static rmtmc_status apply_full_sigma(cuda_impl *c, const void *sqrt_full, const void *g, void *x, int single,
-                                    int cplx, int64_t d, int64_t n, int64_t count, rmtmc_error *err) {
-  const int di = (int)d, ni = (int)n;
-  const long long sx = (long long)(d * n);
+/* dst = Sigma^(1/2) src (d x cols per trial: X = Sigma^(1/2) G for the
+ * dense method, Y = Sigma^(1/2) L for Bartlett), one d x cols x d product
+ * per trial in one strided-batched gemm with A's stride 0 (the one
+ * Sigma^(1/2) shared by every trial).  The batch is also one d x (cols
+ * count) matrix, and a single gemm would do; per-trial products keep each
+ * trial's problem shape (and so, as far as cuBLAS's heuristics allow, its
+ * rounding) independent of the batch size. */
+static rmtmc_status apply_full_sigma(cuda_impl *c, const void *sqrt_full, const void *src, void *dst, int single,
+                                     int cplx, int64_t d, int64_t cols, int64_t count, rmtmc_error *err) {
+  const int di = (int)d, ci = (int)cols;
+  const long long sx = (long long)(d * cols);
   if (cplx) { /* complex G and Sigma^(1/2) (its upload with zero imaginary parts) */
     const cuDoubleComplex one = {1.0, 0.0}, zero = {0.0, 0.0};
-    CUBLAS_CHECK(cublasZgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
-                                           (const cuDoubleComplex *)sqrt_full, di, 0, (const cuDoubleComplex *)g,
-                                           di, sx, &zero, (cuDoubleComplex *)x, di, sx, (int)count));
+    CUBLAS_CHECK(cublasZgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
+                                           (const cuDoubleComplex *)sqrt_full, di, 0, (const cuDoubleComplex *)src,
+                                           di, sx, &zero, (cuDoubleComplex *)dst, di, sx, (int)count));
   } else if (single) {
     const float one = 1.0f, zero = 0.0f;
-    CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
-                                           (const float *)sqrt_full, di, 0, (const float *)g, di, sx, &zero,
-                                           (float *)x, di, sx, (int)count));
+    CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
+                                           (const float *)sqrt_full, di, 0, (const float *)src, di, sx, &zero,
+                                           (float *)dst, di, sx, (int)count));
   } else {
     const double one = 1.0, zero = 0.0;
-    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ni, di, &one,
-                                           (const double *)sqrt_full, di, 0, (const double *)g, di, sx, &zero,
-                                           (double *)x, di, sx, (int)count));
+    CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, di, ci, di, &one,
+                                           (const double *)sqrt_full, di, 0, (const double *)src, di, sx, &zero,
+                                           (double *)dst, di, sx, (int)count));
   }
   return RMTMC_OK;
 }
@@ -610,40 +671,57 @@ static rmtmc_status dense_sample(void *impl, void *batch, uint64_t seed,
   b->seed = seed;
   b->trial0 = trial0;
   b->count = count;
+  if (count > 0 && b->method == RMTMC_METHOD_BARTLETT) {
+    /* L (row-scaled by a diagonal Sigma^(1/2) as it is drawn), then Y =
+     * Sigma^(1/2) L for a full root (double precision only) */
+    CUDA_CHECK(rmtmc_cuda_bartlett_sample((double *)b->x, b->d, b->n, b->full ? NULL : b->sqrt_diag, seed, trial0,
+                                          count, c->stream));
+    if (b->full) TRY(apply_full_sigma(c, b->sqrt_full, b->x, b->g, 0, 0, b->d, b->k, count, err));
+    return RMTMC_OK;
+  }
   return cuda_draw_x(c, b->x, b->g, b->single, b->sqrt_diag, b->full ? b->sqrt_full : NULL, b->d, b->n, b->entries,
                      b->nu, seed, trial0, count, err);
 }
 
-rmtmc_status cuda_gram(cuda_impl *c, gram_path gram, const void *x, void *s, int single, int64_t d, int64_t n,
-                       int64_t count, rmtmc_error *err) {
-  const int di = (int)d, ni = (int)n;
-  const long long sx = (long long)(d * n), ss = (long long)(d * d);
+/* C = op(A) op(A)^T / n for count trials into s: op(A) = A (d x inner,
+ * trans 0: the dense S = X X^T / n, order d) or A^T (A d x order, trans 1:
+ * Bartlett's W = Y^T Y / n, order k); A's leading dimension is d.  One
+ * strided-batched gemm (both triangles) or a loop of syrk (the upper
+ * triangle, what the eigensolver reads), as gram says. */
+static rmtmc_status gram_of(cuda_impl *c, gram_path gram, const void *a, void *s, int single, int64_t d, int trans,
+                            int64_t order, int64_t inner, int64_t n, int64_t count, rmtmc_error *err) {
+  const int di = (int)d, oi = (int)order, ii = (int)inner;
+  const long long sa = (long long)(d * (trans ? order : inner)), ss = (long long)(order * order);
+  const cublasOperation_t o1 = trans ? CUBLAS_OP_T : CUBLAS_OP_N, o2 = trans ? CUBLAS_OP_N : CUBLAS_OP_T;
   const double alpha = 1.0 / (double)n, beta = 0.0;
   const float alphaf = (float)(1.0 / (double)n), betaf = 0.0f;
   if (gram == GRAM_GEMM) {
-    /* full S (both triangles); count <= cap <= INT_MAX */
+    /* full C (both triangles); count <= cap <= INT_MAX */
     if (count > 0) {
       if (single)
-        CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alphaf,
-                                               (const float *)x, di, sx, (const float *)x, di, sx, &betaf,
-                                               (float *)s, di, ss, (int)count));
+        CUBLAS_CHECK(cublasSgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alphaf, (const float *)a, di, sa,
+                                               (const float *)a, di, sa, &betaf, (float *)s, oi, ss, (int)count));
       else
-        CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, CUBLAS_OP_N, CUBLAS_OP_T, di, di, ni, &alpha,
-                                               (const double *)x, di, sx, (const double *)x, di, sx, &beta,
-                                               (double *)s, di, ss, (int)count));
+        CUBLAS_CHECK(cublasDgemmStridedBatched(c->blas, o1, o2, oi, oi, ii, &alpha, (const double *)a, di, sa,
+                                               (const double *)a, di, sa, &beta, (double *)s, oi, ss, (int)count));
     }
   } else {
     /* upper triangle, one call per trial */
     for (int64_t t = 0; t < count; ++t) {
       if (single)
-        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, di, ni, &alphaf,
-                                 (const float *)x + t * sx, di, &betaf, (float *)s + t * ss, di));
+        CUBLAS_CHECK(cublasSsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alphaf, (const float *)a + t * sa, di,
+                                 &betaf, (float *)s + t * ss, oi));
       else
-        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, di, ni, &alpha,
-                                 (const double *)x + t * sx, di, &beta, (double *)s + t * ss, di));
+        CUBLAS_CHECK(cublasDsyrk(c->blas, CUBLAS_FILL_MODE_UPPER, o1, oi, ii, &alpha, (const double *)a + t * sa, di,
+                                 &beta, (double *)s + t * ss, oi));
     }
   }
   return RMTMC_OK;
+}
+
+rmtmc_status cuda_gram(cuda_impl *c, gram_path gram, const void *x, void *s, int single, int64_t d, int64_t n,
+                       int64_t count, rmtmc_error *err) {
+  return gram_of(c, gram, x, s, single, d, 0, d, n, n, count, err);
 }
 
 /* S = X X^H / n of complex data: one strided-batched zgemm (both triangles)
@@ -666,11 +744,14 @@ static rmtmc_status gram_complex(cuda_impl *c, cuda_batch *b, rmtmc_error *err) 
   }
   return RMTMC_OK;
 }
-
+/* S = X X^T / n (X X^H / n for complex data), or Bartlett's W = Y^T Y / n (k x k: its eigenvalues are
+ * the non-trivial ones of S). */
 static rmtmc_status dense_gram(void *impl, void *batch, rmtmc_error *err) {
   cuda_impl *c = impl;
   cuda_batch *b = batch;
   CUDA_CHECK(cudaSetDevice(c->device));
+  if (b->method == RMTMC_METHOD_BARTLETT)
+    return gram_of(c, b->gram, b->full ? b->g : b->x, b->s, 0, b->d, 1, b->k, b->d, b->n, b->count, err);
   if (b->cplx) return gram_complex(c, b, err);
   return cuda_gram(c, b->gram, b->x, b->s, b->single, b->d, b->n, b->count, err);
 }
@@ -685,6 +766,10 @@ static rmtmc_status dense_solve(void *impl, void *batch, rmtmc_error *err) {
     if (b->single && !b->cplx)
       CUDA_CHECK(rmtmc_cuda_float_to_double(b->ev, (const float *)b->w,
                                             b->count * b->d, c->stream));
+    else if (b->k < b->d) /* Bartlett, d > n: the k eigenvalues of W on top */
+      CUDA_CHECK(cudaMemcpy2DAsync(b->ev + (b->d - b->k), (size_t)b->d * sizeof(double), b->w,
+                                   (size_t)b->k * sizeof(double), (size_t)b->k * sizeof(double),
+                                   (size_t)b->count, cudaMemcpyDeviceToDevice, c->stream));
     CUDA_CHECK(rmtmc_cuda_zero_structural(b->ev, b->d, b->z0, b->count, c->stream));
     CUDA_CHECK(cudaMemcpyAsync(b->info_host, b->info, (size_t)b->count * sizeof(int),
                                cudaMemcpyDeviceToHost, c->stream));
@@ -791,7 +876,7 @@ static rmtmc_status edge_limits(void *impl, const rmtmc_work *w,
 static rmtmc_status edge_alloc(void *impl, const rmtmc_work *w, int64_t cap,
                                void **out, rmtmc_error *err) {
   rmtmc_layout L = edge_shape(w->edge);
-  return batch_alloc(impl, w->model, &L, w->edge, cap, out, err);
+  return batch_alloc(impl, RMTMC_METHOD_EDGE, w->model, &L, w->edge, cap, out, err);
 }
 
 static rmtmc_status edge_reduce(void *impl, void *batch, double *obs,
@@ -834,6 +919,20 @@ static const rmtmc_method_ops cuda_dense = {
     .copy_eigvals = dense_copy_eigvals,
 };
 
+/* Bartlett: the dense method's entries on the batch of the Bartlett method
+ * (its sample, gram and the solve of order k branch on b->method), its own
+ * limits, no X to copy. */
+static const rmtmc_method_ops cuda_bartlett = {
+    .limits = bartlett_limits,
+    .alloc = dense_alloc,
+    .free = dense_free,
+    .sample = dense_sample,
+    .gram = dense_gram,
+    .solve = dense_solve,
+    .reduce = dense_reduce,
+    .copy_eigvals = dense_copy_eigvals,
+};
+
 const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     .name = "cuda",
     .kind = RMTMC_BACKEND_CUDA,
@@ -842,5 +941,6 @@ const rmtmc_backend_ops rmtmc_backend_cuda_ops = {
     .info = cuda_info,
     .policy = cuda_policy,
     .method = {[RMTMC_METHOD_DENSE] = &cuda_dense, [RMTMC_METHOD_FIT] = &cuda_fit_method,
-               [RMTMC_METHOD_RESOLVENT] = &cuda_resolvent_method, [RMTMC_METHOD_EDGE] = &cuda_edge},
+               [RMTMC_METHOD_RESOLVENT] = &cuda_resolvent_method, [RMTMC_METHOD_EDGE] = &cuda_edge,
+               [RMTMC_METHOD_TRIDIAGONAL] = &cuda_tridiag_method, [RMTMC_METHOD_BARTLETT] = &cuda_bartlett},
 };

@@ -78,6 +78,7 @@ const char *cuda_solver_name(solver_path s) {
     case SOLVER_BATCHED0: return "syevBatched";
     case SOLVER_JACOBI: return "syevjBatched";
     case SOLVER_SYEVD: return "syevd";
+    case SOLVER_STURM: return "Sturm bisection";
     default: return "syev";
   }
 }
@@ -256,18 +257,28 @@ rmtmc_status cuda_eig_check(cuda_impl *c, const cuda_eig *e, int *info_host,
 
 /* ---- planning ---- */
 
+rmtmc_status cuda_batch_memory(cuda_impl *c, double *avail, double *free_bytes,
+                               double *margin, rmtmc_error *err) {
+  size_t free_b = 0, total_b = 0;
+  CUDA_CHECK(cudaSetDevice(c->device));
+  CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
+  /* Room for the CUDA context's later growth, cuBLAS/cuSOLVER internal
+   * workspaces and other users of the device. */
+  *margin = 256.0 * 1048576.0 + 0.02 * (double)total_b;
+  *free_bytes = (double)free_b;
+  *avail = (double)free_b > *margin ? (double)free_b - *margin : 0.0;
+  return RMTMC_OK;
+}
+
 static rmtmc_status plan_with_probes(cuda_impl *c, solver_path solver,
                                      int64_t m, int single, int vectors,
                                      cuda_bytes_fn bytes, const void *ctx,
                                      const char *sizes, void *a_probe,
                                      void *w_probe, int64_t *max_trials,
                                      rmtmc_error *err) {
-  size_t free_b = 0, total_b = 0;
-  CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
-  /* Room for the CUDA context's later growth, cuBLAS/cuSOLVER internal
-   * workspaces and other users of the device. */
-  double margin = 256.0 * 1048576.0 + 0.02 * (double)total_b;
-  double avail = (double)free_b > margin ? (double)free_b - margin : 0.0;
+  double avail, free_d, margin;
+  TRY(cuda_batch_memory(c, &avail, &free_d, &margin, err));
+  size_t free_b = (size_t)free_d;
   cuda_eig e1, e2;
   TRY(cuda_eig_plan(c, &e1, solver, m, single, vectors, 1, a_probe, w_probe, err));
   TRY(cuda_eig_plan(c, &e2, solver, m, single, vectors, 2, a_probe, w_probe, err));

@@ -88,7 +88,9 @@ typedef enum solver_path {
   SOLVER_BATCHED,  /* cusolverDnXsyevBatched */
   SOLVER_BATCHED0, /* the same, with the library's own algorithm switch */
   SOLVER_JACOBI,   /* <t>syevjBatched, order <= 32 */
-  SOLVER_SYEVD     /* loop of cusolverDnXsyevd */
+  SOLVER_SYEVD,    /* loop of cusolverDnXsyevd */
+  SOLVER_STURM     /* no eigensolver: the tridiagonal method (bisection on
+                      Sturm counts), what cuda_info names for it */
 } solver_path;
 
 typedef struct cuda_impl {
@@ -178,13 +180,19 @@ rmtmc_status cuda_eig_check(cuda_impl *c, const cuda_eig *e, int *info_host,
  * linearly) and the batch shrunk until it fits.  RMTMC_ERR_TOO_LARGE, naming
  * `sizes` ("d = .., n = ..") when not even one trial fits. */
 typedef double (*cuda_bytes_fn)(const void *ctx, int64_t cap, size_t ws_bytes);
+/* The device memory a batch may take: free memory less the safety margin
+ * (*avail), the free memory and the margin (for messages). */
+rmtmc_status cuda_batch_memory(cuda_impl *c, double *avail, double *free_bytes,
+                               double *margin, rmtmc_error *err);
 rmtmc_status cuda_plan_batch(cuda_impl *c, solver_path solver, int64_t m,
                              int single, int vectors, cuda_bytes_fn bytes,
                              const void *ctx, const char *sizes,
                              int64_t *max_trials, rmtmc_error *err);
 
-/* The fit method's table (cuda_fit.c). */
+/* The fit method's table (cuda_fit.c), the tridiagonal method's
+ * (cuda_tridiag.c). */
 extern const rmtmc_method_ops cuda_fit_method;
+extern const rmtmc_method_ops cuda_tridiag_method;
 /* The resolvent method's table (cuda_resolvent.c). */
 extern const rmtmc_method_ops cuda_resolvent_method;
 
