@@ -24,6 +24,7 @@
  *   rmtmc_theory_study.h  `rmtmc theory`: the closed forms alone
  *   rmtmc_report.h   JSON / CSV / NumPy output and summaries
  *   rmtmc_plot.h     gnuplot scripts and the HTML report
+ *   rmtmc_output.h   a run's outputs as one all-or-nothing transaction
  * Internal (not installed): rmtmc_accum.h (the driver's accumulators) and
  * rmtmc_rng.h (the Philox streams the backends draw from). */
 #ifndef RMTMC_H
@@ -34,6 +35,7 @@
 #include "rmtmc_edge_theory.h"
 #include "rmtmc_layout.h"
 #include "rmtmc_model.h"
+#include "rmtmc_output.h"
 #include "rmtmc_report.h"
 #include "rmtmc_run.h"
 #include "rmtmc_spectrum.h"

@@ -104,6 +104,12 @@ void rmtmc_plot_loop_end(FILE *f);
  * boxed key touch the x label); rotated_tics: room for rotated x tics. */
 void rmtmc_plot_key_below(FILE *f, const char *indent, int entries, int maxcols, int rotated_tics);
 
+/* Write s as one gnuplot double-quoted string whose every byte other than
+ * letters, digits and " .,:;_+-=/()[]<>|!?%*~^" is an octal escape, so that
+ * no user text (a file name in a title) can close the string, start a new
+ * command or a backquote substitution: user text is data. */
+void rmtmc_plot_string(FILE *f, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

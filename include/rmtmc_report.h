@@ -32,6 +32,7 @@ void rmtmc_json_array(rmtmc_json *j, const char *key);
 void rmtmc_json_array_end(rmtmc_json *j);
 void rmtmc_json_num(rmtmc_json *j, const char *key, double v);
 void rmtmc_json_int(rmtmc_json *j, const char *key, long long v);
+void rmtmc_json_uint(rmtmc_json *j, const char *key, unsigned long long v); /* seeds: every uint64 exactly */
 void rmtmc_json_str(rmtmc_json *j, const char *key, const char *s);
 void rmtmc_json_bool(rmtmc_json *j, const char *key, int v);
 

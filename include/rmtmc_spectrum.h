@@ -165,6 +165,11 @@ void rmtmc_spectrum_result_free(rmtmc_spectrum_result *res);
 /* Validation only (used before any output is touched). */
 rmtmc_status rmtmc_spectrum_validate(const rmtmc_spectrum_config *cfg,
                                      rmtmc_error *err);
+/* Everything rmtmc_spectrum_run checks before its first trial: the config,
+ * the specs (a Sigma file is read), the model's memory, the theory's
+ * support (a real z on it is refused) and, with open_backend, the backend's
+ * limits for one trial.  No trial runs. */
+rmtmc_status rmtmc_spectrum_check(const rmtmc_spectrum_config *cfg, int open_backend, rmtmc_error *err);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef RMTMC_STATUS_H
 #define RMTMC_STATUS_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,7 +26,8 @@ extern "C" {
   X(RMTMC_ERR_BACKEND, "backend library failure")                             \
   X(RMTMC_ERR_NO_DEVICE, "no device available")                               \
   X(RMTMC_ERR_UNSUPPORTED, "not supported by this build or backend")        \
-  X(RMTMC_ERR_CANCELLED, "stopped at the caller's request")
+  X(RMTMC_ERR_CANCELLED, "stopped at the caller's request")                  \
+  X(RMTMC_ERR_WRITE, "an output could not be written")
 
 typedef enum rmtmc_status {
 #define RMTMC_X_ENUM(name, text) name,
@@ -62,6 +65,15 @@ rmtmc_status rmtmc_error_set(rmtmc_error *err, rmtmc_status code,
 
 /* Reset err to RMTMC_OK with an empty message. */
 void rmtmc_error_clear(rmtmc_error *err);
+
+/* User text in a one-line message: copy at most `len` bytes of src
+ * (stopping at a NUL) into dst (capacity cap >= 1, always NUL-terminated),
+ * printable ASCII as is and every other byte as \xHH (a backslash as \\),
+ * so the result never carries raw bytes from a file, an argument or a
+ * terminal-control sequence.  When it does not fit it ends with "...".
+ * Returns dst.  (rmtmc_error_set also turns any control or non-ASCII byte
+ * of a message into \xHH, so every message is one clean line.) */
+char *rmtmc_text_escape(char *dst, size_t cap, const char *src, size_t len);
 
 #ifdef __cplusplus
 }

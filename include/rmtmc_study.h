@@ -79,6 +79,7 @@ rmtmc_status rmtmc_study_check(rmtmc_study *s, rmtmc_error *err);
 typedef struct rmtmc_study_traits {
   int monte_carlo;         /* draws trials (--trials, --backend, --save-trials) */
   int needs_dir;           /* runs into a directory it keeps (the sweep: --out) */
+  const char *dir_state;   /* needs_dir: the file it keeps there from run to run ("points.jsonl") */
   int json_to_stdout;      /* with neither --json nor --out, JSON goes to stdout */
   int eigenvalues;         /* can keep every trial's eigenvalues */
   int verdict;             /* compares with the theory: has a verdict (rmtmc_result_verdict) */

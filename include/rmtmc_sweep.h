@@ -20,12 +20,16 @@
  *
  * Output directory:
  *   points.jsonl  the checkpoint rmtmc_sweep_run keeps (read and written by
- *                 the report layer, rmtmc_sweep_points_*): line 1: the config
- *                 and its hash; then one JSON line per finished point,
- *                 appended and flushed as each finishes.  A rerun with the
- *                 same config reads the finished points back (a torn or
- *                 malformed line is ignored) and skips them; a different
- *                 config is an error (RMTMC_ERR_INVALID).
+ *                 the report layer, rmtmc_sweep_points_*): line 1: the whole
+ *                 config (with the hash of the bytes of a --sigma file:) and
+ *                 its hash; then one JSON line per finished point, appended
+ *                 and synced as each finishes.  It is created (with dir)
+ *                 when the first point is done: every point is checked
+ *                 (rmtmc_spectrum_check) before that, so bad input at any
+ *                 point writes nothing.  A rerun with the same config reads
+ *                 the finished points back and skips them (a torn last line
+ *                 is dropped, any other bad line is RMTMC_ERR_PARSE,
+ *                 "corrupt"); a different config is RMTMC_ERR_INVALID.
  *   sweep.json    schema rmtmc.sweep/1, sweep.csv, plot_sweep.gp: the
  *                 writers below, once every point is done (the command line
  *                 writes them with the other outputs), and report.html. */
@@ -46,6 +50,10 @@ extern "C" {
 
 #define RMTMC_SWEEP_MAX_POINTS 64
 #define RMTMC_SWEEP_MAX_Z 16
+/* Room for the canonical config text: two specs and the resolvent's
+ * vector paths of RMTMC_SPEC_LEN each, the values, the z list, the
+ * scalars and the input files' hashes. */
+#define RMTMC_SWEEP_CONFIG_LEN ((2 + RMTMC_RSV_MAX_VECTORS) * RMTMC_SPEC_LEN + 8192)
 /* Rows of a point: the z points (spectrum), functionals x z (resolvent). */
 #define RMTMC_SWEEP_MAX_ROWS 64
 
@@ -136,7 +144,7 @@ typedef struct rmtmc_sweep_fit {
 
 typedef struct rmtmc_sweep_result {
   rmtmc_sweep_config config;
-  char config_text[2048];
+  char config_text[RMTMC_SWEEP_CONFIG_LEN]; /* canonical config line of points.jsonl, in full */
   uint64_t config_hash;
   int64_t done, resumed;
   int complete; /* every point done and sweep.json written */
@@ -158,10 +166,14 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir,
                              rmtmc_sweep_result *res, rmtmc_error *err);
 
 /* The checkpoint dir/points.jsonl (src/report/sweep_points.c).  resume:
- * create dir when missing; read the finished points of res->config (same
- * config hash) into res->points, have[i] = 1 and res->resumed counted, and
- * rewrite the file without torn lines (or start it with its header line).
- * append: one finished point, flushed and synced. */
+ * read the finished points of res->config (same config hash) into
+ * res->points, have[i] = 1 and res->resumed counted; a missing file is no
+ * error (nothing is created); a torn last line is dropped (the file
+ * rewritten without it); a header of another config is RMTMC_ERR_INVALID
+ * naming the first field that differs; any other line that does not read
+ * back is RMTMC_ERR_PARSE ("corrupt", with its line number).  append: one
+ * finished point, synced; the first one creates dir (and its parents) and
+ * the file with its header. */
 rmtmc_status rmtmc_sweep_points_resume(const char *dir, rmtmc_sweep_result *res,
                                        int *have, rmtmc_error *err);
 rmtmc_status rmtmc_sweep_points_append(const char *dir, const rmtmc_sweep_result *res,

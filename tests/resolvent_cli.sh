@@ -24,7 +24,7 @@ printf '1 1e400 0\n' >"$work/inf3.txt"
 expect_bad "real z = 0" "must be > 0" resolvent $small --z 0
 expect_bad "real z < 0" "must be > 0" resolvent $small --z 0.5,-1
 expect_bad "malformed z" "not a number" resolvent $small --z 1,abc
-expect_bad "non-finite z" "not a number" resolvent $small --z inf
+expect_bad "non-finite z" "not a finite number" resolvent $small --z inf
 expect_bad "unknown functional" "is not one of" resolvent $small --functionals trace,quad_e7
 expect_bad "empty functionals" "at least one" resolvent $small --functionals ""
 expect_bad "unknown path" "auto or eigen" resolvent $small --path cholesky2

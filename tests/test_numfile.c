@@ -153,8 +153,9 @@ int main(void) {
   /* ---- malformed content ---- */
   expect_refused(&c, "a word", write_file("w.txt", "1\n2\nabc\n", 8), 10, "line 3: 'abc' is not a number (hint)");
   expect_refused(&c, "nan", write_file("nan.txt", "1 nan\n", 6), 10, "not a finite number");
-  expect_refused(&c, "overflow", write_file("ovf.txt", "1e400\n", 6), 10, "outside the range");
-  expect_refused(&c, "underflow", write_file("unf.txt", "1e-400\n", 7), 10, "outside the range");
+  expect_refused(&c, "overflow", write_file("ovf.txt", "1e400\n", 6), 10, "is too large");
+  expect_refused(&c, "underflow", write_file("unf.txt", "1e-400\n", 7), 10, "too close to 0");
+  expect_refused(&c, "a subnormal", write_file("sub.txt", "1e-320\n", 7), 10, "smallest normal double");
   expect_refused(&c, "a NUL byte", write_file("nul.txt", "1\n\0\n", 4), 10, "not a text file of numbers");
   expect_refused(&c, "a NUL byte in a comment", write_file("nulc.txt", "# a\0b\n1\n", 8), 10,
                  "not a text file of numbers");

@@ -76,7 +76,10 @@ done
 expect_bad "--save-eigenvalues without --save-trials" "needs --save-trials" spectrum --d 8 --n 16 --trials 4 --save-eigenvalues
 expect_bad "--save-eigenvalues for ridge" "unknown option" ridge --d 8 --n 16 --trials 4 --save-trials "$work/tr" --save-eigenvalues
 expect_bad "theory --save-trials" "no Monte Carlo" theory --save-trials "$work/tr"
-expect_bad "--save-trials into a missing directory" "does not exist" spectrum --d 8 --n 16 --trials 4 --save-trials "$work/no/such/dir"
+"$RMTMC" spectrum --d 8 --n 16 --trials 4 --quiet --save-trials "$work/no/such/dir" 2>"$work/err"
+[ $? -eq 0 ] && [ -s "$work/no/such/dir/observables.npy" ] && ok "--save-trials into a missing directory creates it and its parents (as --out)" ||
+  bad "--save-trials into a missing directory: $(cat "$work/err")"
+rm -rf "$work/no"
 expect_bad "--observables foo" "not one of" spectrum --d 8 --n 16 --trials 4 --observables m,foo --save-trials "$work/tr"
 [ ! -e "$work/tr" ] && ok "nothing written to --save-trials by the refused runs" || bad "a refused run wrote $work/tr"
 rm -rf "$work/sw"

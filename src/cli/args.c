@@ -1,10 +1,8 @@
-/* args.c: argv iteration, output checks, exit codes, progress. */
+/* args.c: argv iteration, exit codes, the error line, progress. */
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,32 +40,18 @@ int cli_next(cli_args *a, int (*is_flag)(void *ctx, const char *name), void *ctx
   return 1;
 }
 
-rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir, rmtmc_error *err) {
-  if (!path || !*path) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs a path", opt);
-  struct stat sb;
-  if (stat(path, &sb) == 0) {
-    if (is_dir && !S_ISDIR(sb.st_mode))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s %s exists and is not a directory", opt, path);
-    if (!is_dir && S_ISDIR(sb.st_mode))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s %s is a directory; give a file name", opt, path);
-  }
-  char *copy = strdup(path);
-  if (!copy) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-  const char *parent = dirname(copy);
-  rmtmc_status st = RMTMC_OK;
-  if (access(parent, W_OK) != 0)
-    st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s %s: directory %s does not exist or is not writable", opt, path,
-                         parent);
-  free(copy);
-  return st;
-}
-
+/* 2: the user's input (options, input files, sizes that do not fit, a
+ * device that is not there, a destination that cannot be written);
+ * 1: the run failed for another reason (memory, numerics, a library, a
+ * write that failed at write time). */
 int cli_exit_code(rmtmc_status st) {
   if (st == RMTMC_OK) return RMTMC_EXIT_OK;
   return rmtmc_status_is_input(st) ? RMTMC_EXIT_USAGE : RMTMC_EXIT_FAIL;
 }
 
 int cli_fail(const char *cmd, const rmtmc_error *err) {
+  /* One clean line: rmtmc_error_set escaped every control and non-ASCII byte. */
+  fflush(stdout);
   fprintf(stderr, "rmtmc %s: error: %s\n", cmd, err->msg[0] ? err->msg : rmtmc_status_str(err->code));
   return cli_exit_code(err->code);
 }

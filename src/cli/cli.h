@@ -1,6 +1,8 @@
 /* cli.h: the rmtmc command-line tool.  Every command is a study of the
- * library's table (rmtmc_study.h): parse the options onto it, run it, and
- * write every output from one place (outputs.c). */
+ * library's table (rmtmc_study.h): parse the options onto it, check it and
+ * every output destination (exit 2 before the study runs), run it, and write
+ * every output from one place (outputs.c) as one all-or-nothing transaction
+ * (rmtmc_output.h). */
 #ifndef RMTMC_CLI_H
 #define RMTMC_CLI_H
 
@@ -8,11 +10,12 @@
 #include <stdio.h>
 
 #include "rmtmc.h"
+#include "rmtmc_output.h"
 #include "rmtmc_study.h"
 
 #define RMTMC_EXIT_OK 0
-#define RMTMC_EXIT_FAIL 1
-#define RMTMC_EXIT_USAGE 2
+#define RMTMC_EXIT_FAIL 1  /* the run failed (disk full, permission denied at write time: the OS reason) */
+#define RMTMC_EXIT_USAGE 2 /* the user's input is wrong (the message says what to fix) */
 /* --fail-on: the run finished and wrote its outputs, and its verdict is the
  * one --fail-on names (docs/verdict.md) */
 #define RMTMC_EXIT_VERDICT 3
@@ -27,27 +30,47 @@ typedef struct cli_args {
 /* 1: got an option, 0: done, -1: error (message in err). */
 int cli_next(cli_args *a, int (*is_flag)(void *ctx, const char *name), void *ctx, const char **name,
              const char **value, rmtmc_error *err);
-/* The directory that will hold path must exist and be writable. */
-rmtmc_status cli_check_output(const char *opt, const char *path, int is_dir, rmtmc_error *err);
 int cli_exit_code(rmtmc_status st);
+/* "rmtmc CMD: error: MESSAGE" (one clean line) on stderr; the exit code. */
 int cli_fail(const char *cmd, const rmtmc_error *err);
 
-/* Where a run's outputs go, and how loud it is. */
+/* Where a run's outputs go, how loud it is, and the transaction that
+ * writes them. */
 typedef struct cli_outputs {
-  const char *json;       /* --json PATH */
+  const char *json;       /* --json PATH ("-": standard output) */
   const char *out;        /* --out DIR */
   const char *trials_dir; /* --save-trials DIR */
-  int quiet, no_plots;
+  int quiet, no_plots, gnuplot_log;
+  rmtmc_output *txn;      /* the destinations, declared before the study */
+  int js, od, td;         /* their ids (-1: none) */
+  int json_on_stdout;     /* the JSON owns standard output (--json -, theory's default) */
 } cli_outputs;
 
+/* Declare every destination of the run and check it against the file
+ * system now, before the study (a bad destination is the user's input:
+ * RMTMC_ERR_INVALID, exit 2); guard them against signals.  A study that
+ * keeps state in its --out DIR (the sweep) gets the lock now, so that
+ * concurrent runs into the same DIR run one after the other. */
+rmtmc_status cli_outputs_declare(cli_outputs *o, const rmtmc_study_traits *tr, rmtmc_error *err);
 /* The one path that writes every output of a finished run: --json, --out
  * (data files, gnuplot scripts and pictures, report.html), --save-trials,
- * JSON on stdout for a study that wants it, and the summary. */
-rmtmc_status cli_write_outputs(const char *cmd, const rmtmc_result *r, const cli_outputs *o, rmtmc_error *err);
+ * JSON on stdout for a study that wants it, all built under temporary
+ * names and committed together. */
+rmtmc_status cli_write_outputs(const char *cmd, const rmtmc_result *r, cli_outputs *o, rmtmc_error *err);
+/* The stream for the summary: stdout, or stderr when the JSON owns stdout. */
+FILE *cli_outputs_stream(const cli_outputs *o);
+/* After the commit: one line saying what was written. */
+void cli_outputs_report(const char *cmd, const cli_outputs *o, FILE *f);
+/* Abort what was not committed (nothing is left), stop guarding, free. */
+void cli_outputs_free(cli_outputs *o);
 
-/* Run gnuplot on the scripts in dir (plots.c); returns how many drew.  When
- * gnuplot is missing, says on stderr how to get the pictures. */
-int cli_run_plots(const char *cmd, const char *dir, const rmtmc_plot_scripts *s);
+/* Run gnuplot on the scripts in workdir (an output transaction's temporary
+ * directory; shown: the final --out DIR for messages), with gnuplot's own
+ * output captured in workdir/gnuplot.log, removed unless keep_log
+ * (plots.c).  Returns how many drew.  When gnuplot is missing or fails,
+ * says so in one line on stderr; the study still succeeds. */
+int cli_run_plots_in(const char *cmd, const char *workdir, const char *shown, const rmtmc_plot_scripts *s,
+                     int keep_log);
 
 /* Progress on stderr, not with --quiet: on a terminal one line rewritten
  * in place (after ~2 s); with lines (rank 0 of an MPI job, whose stderr is

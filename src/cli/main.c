@@ -1,5 +1,6 @@
 /* main.c: the rmtmc command-line tool: the command names a study of the
  * library's table (rmtmc_study.h); cli_study does the rest. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,9 +30,13 @@ static int generative_usage(int to_stdout) {
   return to_stdout ? 0 : RMTMC_EXIT_USAGE;
 }
 
+/* A word of the command line in a message: escaped, never raw bytes. */
+static const char *shown(const char *s, char *buf, size_t cap) { return rmtmc_text_escape(buf, cap, s, strlen(s)); }
+
 /* The command in argv; only rank 0 of an MPI job prints. */
 static int run_command(int argc, char **argv, rmtmc_comm *comm) {
   int root = rmtmc_comm_rank(comm) == 0;
+  char buf[200];
   if (argc < 2) {
     if (root) usage(stderr);
     return 2;
@@ -53,14 +58,16 @@ static int run_command(int argc, char **argv, rmtmc_comm *comm) {
     char name[64];
     snprintf(name, sizeof name, "generative %s", argv[2]);
     if (strcmp(argv[2], "contexts") != 0 && strcmp(argv[2], "mixture") != 0) {
-      if (root) fprintf(stderr, "rmtmc generative: error: unknown model '%s': use contexts or mixture\n", argv[2]);
+      if (root)
+        fprintf(stderr, "rmtmc generative: error: unknown model '%s': use contexts or mixture\n",
+                shown(argv[2], buf, sizeof buf));
       return RMTMC_EXIT_USAGE;
     }
     return cli_study(name, "generative", argc - 3, argv + 3, comm);
   }
   for (int i = 0; i < rmtmc_study_count(); ++i)
     if (strcmp(cmd, rmtmc_study_name(i)) == 0) return cli_study(cmd, cmd, argc - 2, argv + 2, comm);
-  if (root) fprintf(stderr, "rmtmc: unknown command '%s' (see rmtmc --help)\n", cmd);
+  if (root) fprintf(stderr, "rmtmc: error: unknown command '%s' (see rmtmc --help)\n", shown(cmd, buf, sizeof buf));
   return 2;
 }
 
@@ -77,5 +84,13 @@ int main(int argc, char **argv) {
     rc = run_command(argc, argv, comm);
   }
   rmtmc_comm_close(comm);
+  /* Standard output is part of the result: a command whose output could
+   * not be written (a full disk, a closed pipe) fails, exit code 1, with
+   * the OS reason. */
+  errno = 0;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "rmtmc: error: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));
+    return rc ? rc : RMTMC_EXIT_FAIL;
+  }
   return rc;
 }

@@ -1,6 +1,7 @@
 /* study.c: one command for every study: parse argv onto the library's
- * study (rmtmc_study.h), check it, run it with progress, write its outputs
- * (outputs.c) and its summary. */
+ * study (rmtmc_study.h), check it and every output destination before it
+ * runs (exit 2, nothing written), run it with progress, write its outputs
+ * (outputs.c: all or nothing), its summary and what it wrote. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +9,8 @@
 
 /* The options of the command line itself (destinations and loudness). */
 static int cli_option_flag(const char *name) {
-  return strcmp(name, "help") == 0 || strcmp(name, "quiet") == 0 || strcmp(name, "no-plots") == 0;
+  return strcmp(name, "help") == 0 || strcmp(name, "quiet") == 0 || strcmp(name, "no-plots") == 0 ||
+         strcmp(name, "gnuplot-log") == 0;
 }
 
 static int cli_option_known(const char *name) {
@@ -71,8 +73,10 @@ static void notice(void *ctx, int level, const char *line) {
   fprintf(stderr, "rmtmc %s: %s\n", n->cmd, line);
 }
 
-/* A failure every rank agrees on: rank 0 says it, every rank exits the same. */
-static int fail_free(const char *cmd, rmtmc_study *s, const rmtmc_error *err, int root) {
+/* A failure every rank agrees on: rank 0 says it (and drops what its
+ * outputs had begun: nothing of the run is left), every rank exits the same. */
+static int fail_free(const char *cmd, rmtmc_study *s, cli_outputs *o, const rmtmc_error *err, int root) {
+  if (o) cli_outputs_free(o);
   int rc = root ? cli_fail(cmd, err) : cli_exit_code(err->code);
   rmtmc_study_free(s);
   return rc;
@@ -91,31 +95,29 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_co
   rmtmc_backend_debug_from_env(&dbg);
   rmtmc_study_set_debug(s, &dbg);
   rmtmc_study_set_comm(s, comm);
-  cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0};
+  cli_outputs o = {.json = NULL, .out = NULL, .trials_dir = NULL, .quiet = 0, .no_plots = 0, .gnuplot_log = 0,
+                   .txn = NULL, .js = -1, .od = -1, .td = -1, .json_on_stdout = 0};
   int save_eig = 0, help = 0, fail_on = FAIL_ON_NONE;
   cli_args a = {.argc = argc, .argv = argv, .pos = 0};
   const char *opt, *val;
   int r;
   rmtmc_status st = RMTMC_OK;
-  /* Every rank parses the same argv alike; the outputs are rank 0's to check. */
+  /* Every rank parses the same argv alike; destinations are checked once
+   * every option is known (cli_outputs_declare), by rank 0. */
   while (st == RMTMC_OK && !help && (r = cli_next(&a, is_flag, s, &opt, &val, &err)) != 0) {
     if (r < 0) st = err.code != RMTMC_OK ? err.code : RMTMC_ERR_INVALID;
     else if (strcmp(opt, "help") == 0) help = 1;
     else if (strcmp(opt, "quiet") == 0) o.quiet = 1;
     else if (strcmp(opt, "no-plots") == 0) o.no_plots = 1;
-    else if (strcmp(opt, "json") == 0 && !tr.needs_dir) {
-      o.json = val;
-      if (root) st = cli_check_output(opt, val, 0, &err);
-    } else if (strcmp(opt, "out") == 0) {
-      o.out = val;
-      if (root) st = cli_check_output(opt, val, 1, &err);
-    } else if (strcmp(opt, "fail-on") == 0) {
+    else if (strcmp(opt, "gnuplot-log") == 0) o.gnuplot_log = 1;
+    else if (strcmp(opt, "json") == 0 && !tr.needs_dir) o.json = val;
+    else if (strcmp(opt, "out") == 0) o.out = val;
+    else if (strcmp(opt, "fail-on") == 0)
       st = parse_fail_on(cmd, &tr, val, &fail_on, &err);
-    } else if (strcmp(opt, "save-trials") == 0) {
+    else if (strcmp(opt, "save-trials") == 0) {
       if (!rmtmc_study_flag(s, "save-trials"))
         st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-trials: `rmtmc %s` runs no Monte Carlo trials", cmd);
-      o.trials_dir = val;
-      if (st == RMTMC_OK && root) st = cli_check_output(opt, val, 1, &err);
+      if (st == RMTMC_OK) o.trials_dir = val;
       if (st == RMTMC_OK) st = rmtmc_study_set(s, "save-trials", NULL, &err);
     } else {
       st = rmtmc_study_set(s, opt, val, &err);
@@ -135,8 +137,14 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_co
     st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--save-eigenvalues needs --save-trials DIR (where they go)");
   if (st == RMTMC_OK) st = rmtmc_study_check(s, &err);
   if (st == RMTMC_OK && tr.needs_dir && !o.out) st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--out DIR is required");
+  if (st == RMTMC_OK && o.gnuplot_log && (!o.out || o.no_plots))
+    st = rmtmc_error_set(&err, RMTMC_ERR_INVALID, "--gnuplot-log keeps gnuplot's output in --out DIR: it needs --out and pictures");
   st = rmtmc_comm_agree(comm, st, &err);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err, root);
+  if (st != RMTMC_OK) return fail_free(cmd, s, NULL, &err, root);
+  /* Every destination against the file system, before the study. */
+  if (root) st = cli_outputs_declare(&o, &tr, &err);
+  st = rmtmc_comm_agree(comm, st, &err);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err, root);
 
   cli_progress prog;
   cli_progress_init(&prog, o.quiet || !root, rmtmc_comm_size(comm) > 1);
@@ -151,23 +159,28 @@ int cli_study(const char *name, const char *cmd, int argc, char **argv, rmtmc_co
   st = rmtmc_comm_agree(comm, st, &err); /* a rank that failed outside a run says so here */
   if (st != RMTMC_OK) {
     rmtmc_result_free(res);
-    return fail_free(cmd, s, &err, root);
+    return fail_free(cmd, s, &o, &err, root);
   }
-  if (!rmtmc_result_complete(res)) { /* stopped early on purpose: nothing more to write */
+  if (!rmtmc_result_complete(res)) { /* stopped early on purpose: nothing more to write (the state stays) */
     rmtmc_result_free(res);
+    cli_outputs_free(&o);
     rmtmc_study_free(s);
     return 0;
   }
-  const char *note = rmtmc_result_note(res);
-  if (root && note[0] && o.quiet) fprintf(stderr, "rmtmc %s: %s\n", cmd, note);
+  /* The backend note (a CUDA fall-back, capped threads) is a line of the
+   * summary; --quiet silences it with the rest. */
   if (root) st = cli_write_outputs(cmd, res, &o, &err);
-  if (root && st == RMTMC_OK && tr.json_to_stdout && !o.json && !o.out) st = rmtmc_result_write_json(res, stdout, &err);
   st = rmtmc_comm_agree(comm, st, &err); /* every rank exits with rank 0's outcome */
-  if (st == RMTMC_OK && root && !o.quiet) rmtmc_result_summary(res, stdout);
+  if (st == RMTMC_OK && root && !o.quiet) {
+    FILE *f = cli_outputs_stream(&o);
+    rmtmc_result_summary(res, f);
+    cli_outputs_report(cmd, &o, f);
+  }
   /* The verdict is rank 0's to judge; the launcher reports its non-zero exit. */
   int rc = st == RMTMC_OK && root ? verdict_exit(cmd, res, fail_on) : RMTMC_EXIT_OK;
   rmtmc_result_free(res);
-  if (st != RMTMC_OK) return fail_free(cmd, s, &err, root);
+  if (st != RMTMC_OK) return fail_free(cmd, s, &o, &err, root);
+  cli_outputs_free(&o);
   rmtmc_study_free(s);
   return rc;
 }

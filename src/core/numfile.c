@@ -2,6 +2,8 @@
  * (numfile.h). */
 #include "core/numfile.h"
 
+#include "core/numparse.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -11,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/text.h"
 
 #define CHUNK 65536       /* bytes read at a time */
 #define TOKEN_MAX 256     /* longest token looked at as a number */
@@ -35,6 +36,18 @@ static const char *kind_name(mode_t m) {
   return "not a regular file";
 }
 
+/* Room for one more element in *p (capacity *cap, at most limit): 0 or -1. */
+static int grow(void **p, int64_t *cap, int64_t used, int64_t limit, size_t size) {
+  if (used < *cap) return 0;
+  int64_t n = *cap ? 2 * *cap : 64;
+  if (n > limit) n = limit;
+  void *q = realloc(*p, (size_t)n * size);
+  if (!q) return -1;
+  *p = q;
+  *cap = n;
+  return 0;
+}
+
 /* 0: stored, 1: one more than max (stop), -1: out of memory. */
 static int push_value(reader *r, double x) {
   rmtmc_numfile *o = r->out;
@@ -42,27 +55,14 @@ static int push_value(reader *r, double x) {
     o->more = 1;
     return 1;
   }
-  if (o->count == r->capv) {
-    int64_t cap = r->capv ? 2 * r->capv : 256;
-    if (cap > r->max) cap = r->max;
-    double *nv = realloc(o->v, (size_t)cap * sizeof(double));
-    if (!nv) return -1;
-    o->v = nv;
-    r->capv = cap;
-  }
+  if (grow((void **)&o->v, &r->capv, o->count, r->max, sizeof(double)) != 0) return -1;
   o->v[o->count++] = x;
   return 0;
 }
 
 static int push_row(reader *r, int64_t len) {
   rmtmc_numfile *o = r->out;
-  if (o->rows == r->capr) {
-    int64_t cap = r->capr ? 2 * r->capr : 64;
-    int64_t *nr = realloc(o->row_len, (size_t)cap * sizeof(int64_t));
-    if (!nr) return -1;
-    o->row_len = nr;
-    r->capr = cap;
-  }
+  if (grow((void **)&o->row_len, &r->capr, o->rows, INT64_MAX, sizeof(int64_t)) != 0) return -1;
   o->row_len[o->rows++] = len;
   return 0;
 }
@@ -86,22 +86,16 @@ static int finish_token(reader *r, char *tok, size_t len, int toolong, int64_t l
                         rmtmc_status *st) {
   char shown[64];
   tok[len] = '\0';
-  char *end = NULL;
-  errno = 0;
-  double v = toolong ? 0.0 : strtod(tok, &end);
-  int range = errno == ERANGE;
-  if (toolong || end != tok + len) {
+  double v = 0.0;
+  rmtmc_num num = toolong ? RMTMC_NUM_SYNTAX : rmtmc_parse_double(tok, tok + len, &v);
+  if (num != RMTMC_NUM_OK) {
     rmtmc_text_escape(shown, sizeof shown, tok, len);
-    *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE, "%s line %lld: '%s' is not a number%s", r->label,
-                          (long long)line, shown, r->hint ? r->hint : "");
-    return 2;
-  }
-  if (range || !isfinite(v)) {
-    rmtmc_text_escape(shown, sizeof shown, tok, len);
-    *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE,
-                          range ? "%s line %lld: '%s' is outside the range of double-precision numbers"
-                                : "%s line %lld: '%s' is not a finite number",
-                          r->label, (long long)line, shown);
+    if (num == RMTMC_NUM_SYNTAX)
+      *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE, "%s line %lld: '%s' is not a number%s", r->label,
+                            (long long)line, shown, r->hint ? r->hint : "");
+    else
+      *st = rmtmc_error_set(r->err, RMTMC_ERR_PARSE, "%s line %lld: '%s' %s", r->label, (long long)line, shown,
+                            rmtmc_num_problem(num, 'd'));
     return 2;
   }
   int p = push_value(r, v);

@@ -5,6 +5,7 @@
 #ifndef RMTMC_PARALLEL_H
 #define RMTMC_PARALLEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rmtmc_status.h"
@@ -18,7 +19,15 @@ typedef rmtmc_status (*rmtmc_item_fn)(void *ctx, int thread, int64_t i, rmtmc_er
  * i (every item runs even after a failure). */
 rmtmc_status rmtmc_parallel_for(int threads, int64_t count, rmtmc_item_fn fn, void *ctx, rmtmc_error *err);
 
-/* Thread count: t when t > 0, else the number of processors (at least 1). */
+/* The most worker threads the libraries allow (OpenBLAS's MAX_THREADS,
+ * OpenMP's thread limit): every loop that runs trials in parallel stays
+ * within it. */
+int rmtmc_thread_cap(void);
+/* Worker threads: t when t > 0, else the number of processors; at most
+ * rmtmc_thread_cap(), at least 1. */
 int rmtmc_resolve_threads(int t);
+/* When `asked` exceeds the cap, append "--threads N capped at M (...)" to
+ * the note (a NUL-terminated string in a buffer of cap bytes). */
+void rmtmc_thread_note(int asked, char *note, size_t cap);
 
 #endif

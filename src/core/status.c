@@ -21,19 +21,41 @@ int rmtmc_status_is_input(rmtmc_status s) {
     case RMTMC_ERR_NUMERIC:
     case RMTMC_ERR_NOCONV:
     case RMTMC_ERR_BACKEND:
-    case RMTMC_ERR_CANCELLED: return 0;
+    case RMTMC_ERR_CANCELLED:
+    case RMTMC_ERR_WRITE: return 0;
     default: return 1;
   }
+}
+
+/* One clean line: every control or non-ASCII byte as \xHH (a backslash
+ * stays as it is, so text already escaped is unchanged). */
+static void clean_line(char *dst, size_t cap, const char *src) {
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)src; *p && o + 1 < cap; ++p) {
+    if (*p >= 0x20 && *p < 0x7f) {
+      dst[o++] = (char)*p;
+    } else {
+      if (o + 5 > cap) break;
+      dst[o++] = '\\';
+      dst[o++] = 'x';
+      dst[o++] = hex[*p >> 4];
+      dst[o++] = hex[*p & 15];
+    }
+  }
+  dst[o] = '\0';
 }
 
 rmtmc_status rmtmc_error_set(rmtmc_error *err, rmtmc_status code,
                              const char *fmt, ...) {
   if (err) {
+    char raw[RMTMC_ERRMSG_LEN];
     va_list ap;
     va_start(ap, fmt);
     err->code = code;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    clean_line(err->msg, sizeof err->msg, raw);
   }
   return code;
 }

@@ -1,5 +1,4 @@
 /* text.c: escaping user text for one-line messages (text.h). */
-#include "core/text.h"
 
 #include <stdio.h>
 #include <string.h>

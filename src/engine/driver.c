@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/parallel.h"
 #include "core/sysinfo.h"
 #include "engine/comm.h"
 
@@ -53,6 +54,8 @@ rmtmc_status drv_open(drv *d, const rmtmc_run_opts *o, const rmtmc_work *shape, 
   rmtmc_batch_limits lim = {.max_trials = 0, .bytes_per_trial = 0.0, .min_trials = 0};
   if (st == RMTMC_OK) {
     snprintf(d->info.backend_note, sizeof d->info.backend_note, "%s", rmtmc_backend_note(d->be));
+    if (rmtmc_backend_kind_of(d->be) == RMTMC_BACKEND_CPU)
+      rmtmc_thread_note(o->threads, d->info.backend_note, sizeof d->info.backend_note);
     st = rmtmc_backend_limits(d->be, shape, &lim, err);
   }
   /* after the plan: the info names the eigensolver the trials run */
@@ -132,14 +135,12 @@ static void fold_block(drv_result *r, const rmtmc_welford *bw, const double *bs)
   for (int64_t j = 0; j < r->nsum; ++j) r->sum[j] += bs[j];
 }
 
-/* The per-trial table's memory, refused beyond half the physical memory. */
+/* The per-trial table's memory, checked before it is allocated. */
 rmtmc_status drv_keep_check(int64_t rows, int64_t cols, rmtmc_error *err) {
-  double bytes = 8.0 * (double)rows * (double)cols, avail = 0.5 * rmtmc_physical_memory(8e9);
-  if (!(bytes <= avail))
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "keeping %lld trials x %lld numbers for --save-trials needs %.3g GiB, more than the %.3g GiB available; lower --trials",
-                           (long long)rows, (long long)cols, bytes / 1073741824.0, avail / 1073741824.0);
-  return RMTMC_OK;
+  char what[160];
+  snprintf(what, sizeof what, "keeping %lld trials x %lld numbers for --save-trials", (long long)rows,
+           (long long)cols);
+  return rmtmc_mem_check(what, 8.0 * (double)rows * (double)cols, "--trials", err);
 }
 
 rmtmc_status drv_run_range(drv *d, const drv_spec *s, const drv_range *range, drv_result *r, rmtmc_error *err) {

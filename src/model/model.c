@@ -10,27 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/memory.h"
 #include "core/numfile.h"
-#include "core/text.h"
+#include "core/numparse.h"
+#include "core/sysinfo.h"
 #include "rmtmc_rng.h"
 #include "core/blas.h"
 
 /* Largest d for which a dense Sigma^(1/2) is formed (ar1:, matrix:). */
 #define RMTMC_MAX_DENSE_SIGMA 20000
 
-static int parse_double(const char *s, const char *end, double *out) {
-  char buf[64];
-  size_t len = (size_t)(end - s);
-  if (len == 0 || len >= sizeof buf) return 0;
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  char *stop = NULL;
-  errno = 0;
-  double v = strtod(buf, &stop);
-  if (errno != 0 || stop == buf || *stop != '\0' || !isfinite(v)) return 0;
-  *out = v;
-  return 1;
+/* The largest eigenvalue of Sigma: the moments of S up to the 4th power
+ * (and their sums over d) stay well within double precision. */
+#define RMTMC_MAX_SIGMA_EIGENVALUE 1e60
+
+/* A number of a spec: 1 when it parsed; otherwise 0 and *why says what is
+ * wrong with it (NULL: not a number at all). */
+static int parse_double(const char *s, const char *end, double *out, const char **why) {
+  rmtmc_num r = rmtmc_parse_double(s, end, out);
+  if (why) *why = r == RMTMC_NUM_OK || r == RMTMC_NUM_SYNTAX ? NULL : rmtmc_num_problem(r, 'd');
+  return r == RMTMC_NUM_OK;
 }
 
 rmtmc_status rmtmc_entries_parse(const char *spec, rmtmc_entries *e,
@@ -50,9 +48,10 @@ rmtmc_status rmtmc_entries_parse(const char *spec, rmtmc_entries *e,
   }
   if (strncmp(spec, "student:", 8) == 0) {
     double v;
-    if (!parse_double(spec + 8, spec + strlen(spec), &v))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "--entries %s: NU must be a number, e.g. student:8", spec);
+    const char *why;
+    if (!parse_double(spec + 8, spec + strlen(spec), &v, &why))
+      return why ? rmtmc_error_set(err, RMTMC_ERR_INVALID, "--entries %s: NU %s", spec, why)
+                 : rmtmc_error_set(err, RMTMC_ERR_INVALID, "--entries %s: NU must be a number, e.g. student:8", spec);
     if (!(v > 4.0))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                              "--entries %s: NU must be > 4 (finite fourth moment), got %g",
@@ -127,6 +126,11 @@ static rmtmc_status set_diagonal(rmtmc_model *m, const double *diag,
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                              "--sigma %s: eigenvalue %lld is %g; a covariance must be positive semi-definite (all eigenvalues >= 0)",
                              m->sigma_spec, (long long)(i + 1), diag[i]);
+    if (diag[i] > RMTMC_MAX_SIGMA_EIGENVALUE)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                             "--sigma %s: eigenvalue #%lld = %g is too large (at most %g, so that the moments of S up to "
+                             "the 4th power stay within double precision); the spectrum scales with Sigma: rescale it",
+                             m->sigma_spec, (long long)(i + 1), diag[i], RMTMC_MAX_SIGMA_EIGENVALUE);
     m->sqrt_diag[i] = sqrt(diag[i]);
     m->pop_eigs[i] = diag[i];
   }
@@ -147,10 +151,15 @@ static rmtmc_status parse_points(rmtmc_model *m, const char *list, double *diag,
     const char *end = comma ? comma : q + strlen(q);
     const char *colon = memchr(q, ':', (size_t)(end - q));
     double L, W;
-    if (!colon || !parse_double(q, colon, &L) || !parse_double(colon + 1, end, &W))
+    const char *why = NULL;
+    if (!colon || !parse_double(q, colon, &L, &why) || !parse_double(colon + 1, end, &W, &why)) {
+      if (why)
+        return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma points:%s: the point '%.*s': a number in it %s", list,
+                               (int)(end - q), q, why);
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                              "--sigma points:%s: each point must read EIGENVALUE:WEIGHT, e.g. points:1:0.5,4:0.5",
                              list);
+    }
     if (!(W > 0.0))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                              "--sigma points:%s: weight %g must be > 0", list, W);
@@ -174,8 +183,8 @@ static rmtmc_status parse_points(rmtmc_model *m, const char *list, double *diag,
     const char *end = comma ? comma : p + strlen(p);
     const char *colon = memchr(p, ':', (size_t)(end - p));
     double L = 0.0, W = 0.0;
-    parse_double(p, colon, &L);
-    parse_double(colon + 1, end, &W);
+    parse_double(p, colon, &L, NULL);
+    parse_double(colon + 1, end, &W, NULL);
     cum += W;
     int64_t stop = comma ? (int64_t)llround(cum * (double)m->d) : m->d;
     if (stop > m->d) stop = m->d;
@@ -365,10 +374,10 @@ static rmtmc_status parse_spikes(rmtmc_model *m, const char *list, double *diag,
     const char *comma = strchr(p, ',');
     const char *end = comma ? comma : p + strlen(p);
     double th;
-    if (!parse_double(p, end, &th))
-      return rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                             "--sigma spike:%s: '%.*s' is not a number", list,
-                             (int)(end - p), p);
+    const char *why;
+    if (!parse_double(p, end, &th, &why))
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma spike:%s: '%.*s' %s", list, (int)(end - p), p,
+                             why ? why : "is not a number");
     if (!(th > -1.0))
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                              "--sigma spike:%s: THETA = %g gives eigenvalue 1 + THETA < 0; a covariance must be positive semi-definite",
@@ -443,9 +452,10 @@ rmtmc_status rmtmc_model_init(rmtmc_model *m, int64_t d, int64_t n,
   } else if (strncmp(sigma_spec, "ar1:", 4) == 0) {
     m->sigma_kind = RMTMC_SIGMA_AR1;
     double rho;
-    if (!parse_double(sigma_spec + 4, sigma_spec + strlen(sigma_spec), &rho)) {
-      st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
-                           "--sigma %s: RHO must be a number, e.g. ar1:0.5", sigma_spec);
+    const char *why;
+    if (!parse_double(sigma_spec + 4, sigma_spec + strlen(sigma_spec), &rho, &why)) {
+      st = why ? rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma %s: RHO %s", sigma_spec, why)
+               : rmtmc_error_set(err, RMTMC_ERR_INVALID, "--sigma %s: RHO must be a number, e.g. ar1:0.5", sigma_spec);
     } else if (!(fabs(rho) < 1.0)) {
       st = rmtmc_error_set(err, RMTMC_ERR_INVALID,
                            "--sigma %s: |RHO| must be < 1 (otherwise Sigma is not positive definite)",

@@ -76,6 +76,11 @@ void rmtmc_json_int(rmtmc_json *j, const char *key, long long v) {
   fprintf(j->f, "%lld", v);
 }
 
+void rmtmc_json_uint(rmtmc_json *j, const char *key, unsigned long long v) {
+  member(j, key);
+  fprintf(j->f, "%llu", v);
+}
+
 void rmtmc_json_str(rmtmc_json *j, const char *key, const char *s) {
   member(j, key);
   string(j->f, s);

@@ -45,6 +45,18 @@ void rmtmc_plot_loop_begin_plain(FILE *f, const char *stem, int width, int heigh
 
 void rmtmc_plot_loop_end(FILE *f) { fprintf(f, "  set output\n}\n"); }
 
+void rmtmc_plot_string(FILE *f, const char *s) {
+  static const char plain[] = " .,:;_+-=/()[]<>|!?%*~^"; /* noenhanced: ^ is literal */
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(plain, *p))
+      fputc(*p, f);
+    else
+      fprintf(f, "\\%03o", *p); /* octal escape: a literal byte, never a quote, backquote or newline */
+  }
+  fputc('"', f);
+}
+
 /* A number for a CSV a script reads: "nan" when not finite (a gap in a
  * line), else 17 digits. */
 static void csv_num(FILE *f, double v, const char *sep) {

@@ -29,7 +29,7 @@ static inline void report_json_run_size(rmtmc_json *j, int64_t d, int64_t n, dou
   rmtmc_json_int(j, "n", n);
   rmtmc_json_num(j, "eta", eta);
   rmtmc_json_int(j, "trials", trials);
-  rmtmc_json_int(j, "seed", (long long)seed);
+  rmtmc_json_uint(j, "seed", (unsigned long long)seed);
 }
 
 /* "mean", "stderr", "sd" of a Monte Carlo estimate (inside an open object). */

@@ -1,9 +1,11 @@
 /* studies_report.c: JSON (schemas rmtmc.generative/1 and rmtmc.ridge/1) and
  * text summaries of the generative and ridge studies.  Field meanings:
  * docs/schema_studies.md. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rmtmc.h"
 #include "rmtmc_report.h"
@@ -67,7 +69,7 @@ static void timing(rmtmc_json *j, double sec, double tps, const rmtmc_run_info *
 /* Closes the top object; a write error on f is reported. */
 static rmtmc_status json_finish(rmtmc_json *j, FILE *f, rmtmc_error *err) {
   rmtmc_json_end(j);
-  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_IO, "write error");
+  if (ferror(f)) return rmtmc_error_set(err, RMTMC_ERR_WRITE, "write error: %s", strerror(errno ? errno : EIO));
   return RMTMC_OK;
 }
 

@@ -88,7 +88,7 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
   for (int64_t i = 0; i < c->npoints; ++i) rmtmc_json_int(&j, NULL, c->values[i]);
   rmtmc_json_array_end(&j);
   rmtmc_json_int(&j, "trials", c->base.run.trials);
-  rmtmc_json_int(&j, "seed", (long long)c->base.run.seed);
+  rmtmc_json_uint(&j, "seed", (unsigned long long)c->base.run.seed);
   rmtmc_json_str(&j, "seed_rule", "point i (0-based) runs with seed + i");
   rmtmc_json_str(&j, "sigma", c->base.sigma);
   rmtmc_json_str(&j, "entries", c->base.entries);
@@ -125,7 +125,7 @@ rmtmc_status rmtmc_sweep_write_json(FILE *f, const void *ctx, rmtmc_error *err) 
     rmtmc_json_int(&j, "value", p->value);
     rmtmc_json_int(&j, "d", p->d);
     rmtmc_json_int(&j, "n", p->n);
-    rmtmc_json_int(&j, "seed", (long long)p->seed);
+    rmtmc_json_uint(&j, "seed", (unsigned long long)p->seed);
     rmtmc_json_str(&j, "backend", p->backend);
     int rsv = c->study == RMTMC_SWEEP_RESOLVENT;
     rmtmc_json_array(&j, rsv ? "functionals" : "stieltjes");

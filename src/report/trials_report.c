@@ -66,7 +66,7 @@ static rmtmc_status columns_json(FILE *f, const void *ctx, rmtmc_error *err) {
   rmtmc_json_str(&j, "schema", "rmtmc.columns/1");
   rmtmc_json_str(&j, "rmtmc_version", rmtmc_version());
   rmtmc_json_str(&j, "study", tf->study);
-  rmtmc_json_int(&j, "seed", (long long)tf->seed);
+  rmtmc_json_uint(&j, "seed", (unsigned long long)tf->seed);
   rmtmc_json_int(&j, "trials", t->rows);
   npy_object(&j, "observables", "observables.npy", t->rows, t->cols);
   rmtmc_json_str(&j, "rows", "trial t = 0, 1, ..., trials - 1 (the trial index of the seed's streams)");

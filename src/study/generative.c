@@ -13,11 +13,9 @@
 #include <string.h>
 
 #include "core/blas.h"
-
-#include "core/memory.h"
 #include "core/numfile.h"
-#include "core/text.h"
 #include "core/parallel.h"
+#include "core/sysinfo.h"
 #include "engine/driver.h"
 #include "rmtmc_accum.h"
 #include "rmtmc_rng.h"
@@ -46,7 +44,7 @@ static rmtmc_status make_P(double *P, uint64_t seed, double rho, int64_t k, int6
 
 /* Read a numeric file (core/numfile.h: white space or commas, '#'
  * comments, or .npy) of at most max numbers; rows[] gets the count per
- * non-empty line.  *vals, *rows malloc'd. */
+ * non-empty line (per row of a 2-D .npy).  *vals, *rows malloc'd. */
 static rmtmc_status read_numbers(const char *opt, const char *path, int64_t max, double **vals, int64_t *nv,
                                  int64_t **rows, int64_t *nr, rmtmc_error *err) {
   char pre[32];
@@ -70,17 +68,6 @@ static rmtmc_status read_numbers(const char *opt, const char *path, int64_t max,
   *rows = nf.row_len;
   *nr = nf.rows;
   return RMTMC_OK;
-}
-
-/* The most numbers a means file may hold: c means of d numbers, with c such
- * that the means (8 d c bytes) and the c x c matrices of the theory (8 c^2)
- * fit in the available memory. */
-static int64_t means_max_count(int64_t d) {
-  double a = rmtmc_mem_available() / 8.0, dd = (double)d;
-  double c = floor(0.5 * (sqrt(dd * dd + 4.0 * a) - dd));
-  if (c > 2147483647.0) c = 2147483647.0;
-  if (c < 1.0) c = 1.0;
-  return (int64_t)fmin(c * dd, 1e15);
 }
 
 /* ================================================ Proposition A ======= */
@@ -140,7 +127,7 @@ rmtmc_status rmtmc_contexts_validate(const rmtmc_contexts_config *c, rmtmc_error
    * batch is capped to the memory by the run driver). */
   double kc = (double)c->k * (double)cc, ng = (double)c->ngamma;
   double host = 8.0 * (4.0 * kc + ng * kc + STUDY_BATCH * ((double)cc + 2.0 * ng * kc));
-  return study_check_memory("the contexts study (host side: c x k label laws and per-trial predictions)", host,
+  return rmtmc_mem_check("the contexts study (host side: c x k label laws and per-trial predictions)", host,
                             "--contexts, --k or --context-len", err);
 }
 
@@ -381,7 +368,6 @@ rmtmc_status rmtmc_contexts_run(const rmtmc_contexts_config *cfg, rmtmc_contexts
   r->c = c;
   r->eta = (double)d / (double)c;
   int threads = rmtmc_resolve_threads(cfg->run.threads);
-  r->config.run.threads = threads;
   int multi = cfg->counts == RMTMC_COUNTS_MULTINOMIAL;
   ctx_post s;
   memset(&s, 0, sizeof s);
@@ -505,6 +491,16 @@ void rmtmc_mixture_config_default(rmtmc_mixture_config *c) {
   memcpy(c->gamma, g, sizeof g);
 }
 
+/* The host holds the means (d x c), G and the theory's c x c workspace, and
+ * the label laws; the backend checks its own memory for the per-trial work.
+ * c comes from --classes, or from the number of means in a --means file. */
+static rmtmc_status mixture_host_check(int64_t d, int64_t c, int64_t k, const char *reduce, rmtmc_error *err) {
+  double dc = (double)c;
+  double host = 8.0 * ((double)d * dc + 2.0 * dc * dc + 6.0 * (double)k * dc);
+  return rmtmc_mem_check("the mixture study (host side: the class means and their c x c Gram matrix)", host, reduce,
+                         err);
+}
+
 rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *c, rmtmc_error *err) {
   if (c->classes < 1) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--classes must be >= 1 (got %lld)", (long long)c->classes);
   if (c->k < 1) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--k must be >= 1 (got %lld)", (long long)c->k);
@@ -523,11 +519,18 @@ rmtmc_status rmtmc_mixture_validate(const rmtmc_mixture_config *c, rmtmc_error *
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--means '%s' not understood: use file:PATH", c->means);
   st = study_check_grid("gamma", c->gamma, c->ngamma, err);
   if (st != RMTMC_OK) return st;
-  /* The host holds the means, G and the label laws; the backend checks its
-   * own memory for the per-trial work. */
-  double host = 8.0 * ((double)c->d * (double)c->classes + (double)c->classes * (double)c->classes +
-                       4.0 * (double)c->k * (double)c->classes);
-  return study_check_memory("the mixture study (host side: the class means)", host, "--d or --classes", err);
+  return mixture_host_check(c->d, c->classes, c->k, "--d or --classes", err);
+}
+
+/* The most numbers a means file may hold: c means of d numbers, with c such
+ * that the means (8 d c bytes) and the c x c matrices of the theory (8 c^2)
+ * fit in the available memory. */
+static int64_t means_max_count(int64_t d) {
+  double a = rmtmc_available_memory() / 8.0, dd = (double)d;
+  double c = floor(0.5 * (sqrt(dd * dd + 4.0 * a) - dd));
+  if (c > 2147483647.0) c = 2147483647.0;
+  if (c < 1.0) c = 1.0;
+  return (int64_t)fmin(c * dd, 1e15);
 }
 
 static rmtmc_status load_means(const rmtmc_mixture_config *cfg, int64_t d, double **M, int64_t *c,
@@ -609,8 +612,6 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t k = cfg->k, d = cfg->d, n = cfg->n, ng = cfg->ngamma, c;
-  int threads = rmtmc_resolve_threads(cfg->run.threads);
-  r->config.run.threads = threads;
   r->eta = (double)d / (double)n;
   double *cumP = NULL;
   rmtmc_propB_result *th = NULL;
@@ -622,6 +623,8 @@ rmtmc_status rmtmc_mixture_run(const rmtmc_mixture_config *cfg, rmtmc_mixture_re
   mix_post s;
   memset(&s, 0, sizeof s);
   if ((st = load_means(cfg, d, &r->M, &c, err)) != RMTMC_OK) goto done;
+  if (cfg->means[0] && (st = mixture_host_check(d, c, k, "the number of means in --means", err)) != RMTMC_OK)
+    goto done;
   r->c = c;
   r->config.classes = c;
   r->P = malloc((size_t)(k * c) * sizeof(double));

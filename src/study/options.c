@@ -1,56 +1,66 @@
 /* options.c: option values by name (options.h). */
 #include "study/options.h"
 
+#include "core/numparse.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* "--opt 'text' <problem>", the text shortened and escaped. */
+static rmtmc_status bad_number(const char *opt, const char *s, rmtmc_num r, char kind, rmtmc_error *err) {
+  char shown[80];
+  rmtmc_text_escape(shown, sizeof shown, s, strlen(s));
+  return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s' %s", opt, shown, rmtmc_num_problem(r, kind));
+}
+
 rmtmc_status study_opt_int64(const char *opt, const char *s, int64_t lo, int64_t *out, rmtmc_error *err) {
-  char *end = NULL;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0')
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s' is not an integer", opt, s);
-  if (v < lo) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s must be >= %lld (got %lld)", opt, (long long)lo, v);
+  int64_t v = 0;
+  rmtmc_num r = rmtmc_parse_int64(s, NULL, &v);
+  if (r != RMTMC_NUM_OK) return bad_number(opt, s, r, 'i', err);
+  if (v < lo)
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s must be >= %lld (got %lld)", opt, (long long)lo,
+                           (long long)v);
   *out = v;
   return RMTMC_OK;
+}
+
+rmtmc_status study_opt_uint64(const char *opt, const char *s, uint64_t *out, rmtmc_error *err) {
+  rmtmc_num r = rmtmc_parse_uint64(s, NULL, out);
+  return r == RMTMC_NUM_OK ? RMTMC_OK : bad_number(opt, s, r, 'u', err);
 }
 
 rmtmc_status study_opt_double(const char *opt, const char *s, double *out, rmtmc_error *err) {
-  char *end = NULL;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
-    return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s' is not a finite number", opt, s);
-  *out = v;
-  return RMTMC_OK;
+  rmtmc_num r = rmtmc_parse_double(s, NULL, out);
+  return r == RMTMC_NUM_OK ? RMTMC_OK : bad_number(opt, s, r, 'd', err);
 }
 
-/* One complex number: "a", "a+bi", "a-bi", "bi", "-bi". */
-static int parse_complex(const char *s, double *re, double *im) {
-  char *end = NULL;
-  errno = 0;
-  double a = strtod(s, &end);
-  if (end == s || errno) return 0;
-  if (*end == '\0') {
-    *re = a;
-    *im = 0.0;
-    return isfinite(a);
+/* One complex number: "a", "a+bi", "a-bi", "bi", "-bi" (j for i too).
+ * The split point is the sign that starts the imaginary part: a '+' or '-'
+ * after the first character that does not follow an exponent's 'e'. */
+static rmtmc_num parse_complex(const char *s, double *re, double *im) {
+  size_t len = strlen(s);
+  if (len > 0 && (s[len - 1] == 'i' || s[len - 1] == 'j')) {
+    const char *split = NULL;
+    for (const char *p = s + len - 2; p > s; --p)
+      if ((*p == '+' || *p == '-') && p[-1] != 'e' && p[-1] != 'E') {
+        split = p;
+        break;
+      }
+    if (!split) { /* "bi" */
+      *re = 0.0;
+      if (len == 1) return RMTMC_NUM_SYNTAX;
+      return rmtmc_parse_double(s, s + len - 1, im);
+    }
+    rmtmc_num r = rmtmc_parse_double(s, split, re);
+    if (r != RMTMC_NUM_OK) return r;
+    if (split + 1 == s + len - 1) return RMTMC_NUM_SYNTAX; /* "1+i" */
+    return rmtmc_parse_double(split, s + len - 1, im);
   }
-  if ((*end == 'i' || *end == 'j') && end[1] == '\0') {
-    *re = 0.0;
-    *im = a;
-    return isfinite(a);
-  }
-  if (*end != '+' && *end != '-') return 0;
-  const char *p = end;
-  double b = strtod(p, &end);
-  if (end == p || errno || (*end != 'i' && *end != 'j') || end[1] != '\0') return 0;
-  *re = a;
-  *im = b;
-  return isfinite(a) && isfinite(b);
+  *im = 0.0;
+  return rmtmc_parse_double(s, NULL, re);
 }
 
 rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im, int64_t *nz, rmtmc_error *err) {
@@ -65,9 +75,12 @@ rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im,
     memcpy(buf, p, len);
     buf[len] = '\0';
     if (*nz >= cap) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: at most %lld points", (long long)cap);
-    if (!parse_complex(buf, &re[*nz], &im[*nz]))
+    rmtmc_num r = parse_complex(buf, &re[*nz], &im[*nz]);
+    if (r == RMTMC_NUM_SYNTAX)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID,
                              "--z: '%s' is not a number; write real points as -1.5 and complex ones as 1+0.1i", buf);
+    if (r != RMTMC_NUM_OK)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--z: '%s': a part of it %s", buf, rmtmc_num_problem(r, 'd'));
     ++*nz;
     p = comma ? comma + 1 : p + len;
   }
@@ -81,11 +94,17 @@ rmtmc_status study_opt_list(const char *opt, const char *s, double *out, int64_t
   const char *p = s;
   if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs at least one value", opt);
   for (;;) {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(p, &end);
-    if (end == p || errno || !isfinite(v) || (*end != ',' && *end != '\0'))
+    const char *end = strchr(p, ',');
+    if (!end) end = p + strlen(p);
+    double v = 0.0;
+    rmtmc_num r = rmtmc_parse_double(p, end, &v);
+    if (r == RMTMC_NUM_SYNTAX)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s '%s': not a comma-separated list of finite numbers", opt, s);
+    if (r != RMTMC_NUM_OK) {
+      char one[80];
+      rmtmc_text_escape(one, sizeof one, p, (size_t)(end - p));
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: the value '%s' %s", opt, one, rmtmc_num_problem(r, 'd'));
+    }
     if (*count >= cap)
       return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s: at most %lld values", opt, (long long)cap);
     out[(*count)++] = v;
@@ -113,12 +132,11 @@ rmtmc_status study_opt_spec(char *dst, size_t cap, const char *opt, const char *
 int study_opt_run(rmtmc_run_opts *o, const char *name, const char *val, rmtmc_status *st, rmtmc_error *err) {
   int64_t v = 0;
   if (strcmp(name, "trials") == 0) *st = study_opt_int64(name, val, 2, &o->trials, err);
-  else if (strcmp(name, "seed") == 0) {
-    *st = study_opt_int64(name, val, 0, &v, err);
-    o->seed = (uint64_t)v;
-  } else if (strcmp(name, "threads") == 0) {
+  else if (strcmp(name, "seed") == 0) *st = study_opt_uint64(name, val, &o->seed, err); else if (strcmp(name, "threads") == 0) {
     *st = study_opt_int64(name, val, 1, &v, err);
-    o->threads = (int)(v > 4096 ? 4096 : v);
+    if (*st == RMTMC_OK && v > 1048576)
+      *st = rmtmc_error_set(err, RMTMC_ERR_INVALID, "--threads must be between 1 and 1048576 (got %lld)", (long long)v);
+    o->threads = (int)(v > 1048576 ? 1048576 : v); /* the backend caps it at what the libraries allow */
   } else if (strcmp(name, "backend") == 0) *st = rmtmc_backend_parse(val, &o->backend, err);
   else if (strcmp(name, "batch") == 0) *st = study_opt_int64(name, val, 1, &o->batch, err);
   else if (strcmp(name, "device") == 0) {
@@ -194,6 +212,7 @@ void study_usage_outputs(FILE *f, const char *schema, const char *out_what) {
           "  --json PATH        write the result (schema %s)\n"
           "  --out DIR          %s\n"
           "  --no-plots         with --out: no gnuplot scripts or pictures (report.html still written)\n"
+          "  --gnuplot-log      with --out: keep gnuplot's own output as DIR/gnuplot.log\n"
           "  --quiet            no summary on stdout, no progress on stderr\n"
           "  --fail-on V        make the exit status 3 when the verdict is DISAGREES (V = disagrees) or is not\n"
           "                     AGREES (V = inconclusive: DISAGREES or INCONCLUSIVE); the outputs are written\n"
@@ -201,7 +220,10 @@ void study_usage_outputs(FILE *f, const char *schema, const char *out_what) {
           "                     docs/verdict.md)\n"
           "  --help             this text\n"
           "\n"
-          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written), 3 the verdict --fail-on\n"
-          "names.\n",
+          "--json - writes the JSON to standard output (the summary then goes to stderr).\n"
+          "Outputs are all-or-nothing: checked before the study, written under temporary\n"
+          "names, all committed at the end (--out DIR and its parents are created).\n"
+          "Exit codes: 0 done, 1 runtime failure (the OS reason), 2 bad input (no output written), 3 the verdict\n"
+          "--fail-on names.\n",
           schema, out_what);
 }

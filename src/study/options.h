@@ -17,7 +17,9 @@
 
 /* An integer >= lo ("--d '12x' is not an integer", "--d must be >= 1"). */
 rmtmc_status study_opt_int64(const char *opt, const char *s, int64_t lo, int64_t *out, rmtmc_error *err);
-/* A finite number. */
+/* An integer from 0 to 2^64 - 1 (a seed), read exactly. */
+rmtmc_status study_opt_uint64(const char *opt, const char *s, uint64_t *out, rmtmc_error *err);
+/* A finite number (normal or 0: no overflow, no underflow). */
 rmtmc_status study_opt_double(const char *opt, const char *s, double *out, rmtmc_error *err);
 /* Comma-separated complex points a, a+bi, a-bi, bi (at most cap). */
 rmtmc_status study_opt_zlist(const char *s, int64_t cap, double *re, double *im, int64_t *nz, rmtmc_error *err);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/numfile.h"
-#include "core/text.h"
+#include "core/sysinfo.h"
 #include "engine/driver.h"
 #include "rmtmc_report.h" /* RMTMC_VERDICT_Z */
 #include "rmtmc_fit.h" /* RMTMC_Q_PARAMS */
@@ -128,8 +128,8 @@ rmtmc_status rmtmc_resolvent_validate(const rmtmc_resolvent_config *c, rmtmc_err
   double bytes = 8.0 * (dense ? (gaussian ? 4.0 : 5.0) * d * d : 0.0) +
                  8.0 * ((c->functionals & RMTMC_RSV_FUN_BIT(RMTMC_RSV_FUN_DIAG_DEV)) ? 2.0 * d * (double)c->nz : 0.0) +
                  8.0 * d * (double)(4 + c->nvectors) * 2.0;
-  return study_check_memory("the resolvent study (host side: Sigma's eigenvectors and entry mixing, probes, Qbar's diagonal)", bytes,
-                            "--d", err);
+  return rmtmc_mem_check("the resolvent study (host side: Sigma's eigenvectors and entry mixing, probes, Qbar's diagonal)", bytes,
+                         "--d", err);
 }
 
 /* ---------------------------------------------------------- the run */

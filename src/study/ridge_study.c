@@ -54,7 +54,7 @@ rmtmc_status rmtmc_ridge_validate(const rmtmc_ridge_config *c, rmtmc_error *err)
   /* The host holds beta and Sigma's spectrum, plus Sigma^(1/2) and its
    * eigenvectors for a dense Sigma (ar1); the backend checks its own. */
   double d = (double)c->d, dense = strncmp(c->sigma, "ar1:", 4) == 0 ? 3.0 * d * d : 0.0;
-  return study_check_memory("the ridge study (host side: Sigma and beta)", 8.0 * (dense + 8.0 * d), "--d", err);
+  return rmtmc_mem_check("the ridge study (host side: Sigma and beta)", 8.0 * (dense + 8.0 * d), "--d", err);
 }
 
 /* Host side: the 15 per-lambda observables of each trial from the
@@ -127,7 +127,6 @@ rmtmc_status rmtmc_ridge_run(const rmtmc_ridge_config *cfg, rmtmc_ridge_result *
   double t0 = rmtmc_now_seconds();
   r->config = *cfg;
   int64_t d = cfg->d, n = cfg->n, nl = cfg->nlam;
-  r->config.run.threads = rmtmc_resolve_threads(cfg->run.threads);
   r->eta = (double)d / (double)n;
   st = rmtmc_model_init(&r->model, d, n, cfg->sigma, RMTMC_ENTRIES_GAUSSIAN, 0.0, RMTMC_PRECISION_DOUBLE, err);
   if (st != RMTMC_OK) {

@@ -429,7 +429,11 @@ static rmtmc_status compare(rmtmc_spectrum_result *r, const rmtmc_layout *L, con
   return st;
 }
 
-rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg, rmtmc_spectrum_result *res, rmtmc_error *err) {
+/* Everything before the trials: the config, the entries, the model, the
+ * theory's support and z grid, the layout.  On failure res holds nothing
+ * that needs freeing beyond rmtmc_spectrum_result_free. */
+static rmtmc_status setup(const rmtmc_spectrum_config *cfg, rmtmc_spectrum_result *res, rmtmc_layout *L,
+                          rmtmc_error *err) {
   memset(res, 0, sizeof *res);
   rmtmc_status st = rmtmc_spectrum_validate(cfg, err);
   if (st != RMTMC_OK) return st;
@@ -449,14 +453,35 @@ rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg, rmtmc_spectrum
   if (st == RMTMC_OK)
     st = rmtmc_method_resolve(cfg->method, &res->model, cfg->zobs, veto[0] ? veto : NULL, &res->method,
                               res->method_why, sizeof res->method_why, err);
-  rmtmc_layout L;
   if (st == RMTMC_OK) {
     const rmtmc_spectrum_config *c = &res->config;
     rmtmc_layout_request req = {.nz = c->nz, .z_re = c->z_re, .z_im = c->z_im, .zobs = c->zobs,
                                 .kmax = RMTMC_SPECTRUM_KMAX, .nbins = c->bins, .hist_lo = res->hist_lo,
                                 .hist_hi = res->hist_hi};
-    st = rmtmc_layout_build(&L, &req, err);
+    st = rmtmc_layout_build(L, &req, err);
   }
+  return st;
+}
+
+rmtmc_status rmtmc_spectrum_check(const rmtmc_spectrum_config *cfg, int open_backend, rmtmc_error *err) {
+  rmtmc_spectrum_result *res = malloc(sizeof *res);
+  if (!res) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
+  rmtmc_layout L;
+  rmtmc_status st = setup(cfg, res, &L, err);
+  if (st == RMTMC_OK && open_backend) { /* the backend's own limits (memory per trial) */
+    rmtmc_work work = {.method = res->method, .model = &res->model, .layout = &L};
+    drv d;
+    st = drv_open(&d, &res->config.run, &work, 8.0 * (double)L.nobs, err);
+    drv_close(&d);
+  }
+  rmtmc_spectrum_result_free(res);
+  free(res);
+  return st;
+}
+
+rmtmc_status rmtmc_spectrum_run(const rmtmc_spectrum_config *cfg, rmtmc_spectrum_result *res, rmtmc_error *err) {
+  rmtmc_layout L;
+  rmtmc_status st = setup(cfg, res, &L, err);
   drv_result acc;
   memset(&acc, 0, sizeof acc);
   if (st == RMTMC_OK) {

@@ -32,15 +32,6 @@ void study_set_bias(rmtmc_grid_row *r, double bias) {
   r->zscore_corrected = (r->diff.mean - bias) / r->diff.stderr_;
 }
 
-rmtmc_status study_check_memory(const char *what, double bytes, const char *reduce, rmtmc_error *err) {
-  double avail = 0.5 * rmtmc_physical_memory(8e9);
-  if (!(bytes <= avail))
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "%s needs %.3g GiB of memory, more than the %.3g GiB available; reduce %s", what,
-                           bytes / 1073741824.0, avail / 1073741824.0, reduce);
-  return RMTMC_OK;
-}
-
 rmtmc_status study_check_grid(const char *opt, const double *g, int64_t ng, rmtmc_error *err) {
   if (ng < 1 || ng > RMTMC_STUDY_MAX_GRID)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--%s needs 1 to %d values", opt, RMTMC_STUDY_MAX_GRID);

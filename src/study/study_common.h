@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/clock.h"
+#include "core/sysinfo.h"
 #include "rmtmc_accum.h"
 #include "rmtmc_fit.h"
 #include "rmtmc_run.h"
@@ -27,11 +28,6 @@ rmtmc_stat study_stat_of(const rmtmc_welford *w);
 void study_finish_row(rmtmc_grid_row *r, double x, const rmtmc_welford *w);
 /* Record a predicted finite-size bias of the row's mean and the corrected z. */
 void study_set_bias(rmtmc_grid_row *r, double bias);
-
-/* Refuse work that will not fit in half the physical memory:
- * "<what> needs X GiB of memory, ...; reduce <reduce>". */
-rmtmc_status study_check_memory(const char *what, double bytes,
-                                const char *reduce, rmtmc_error *err);
 
 /* A grid option --<opt>: 1 to RMTMC_STUDY_MAX_GRID values, all finite and
  * > 0. */

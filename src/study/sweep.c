@@ -3,6 +3,7 @@
  * written by the report layer, src/report/sweep_points.c), then log-log
  * slopes of each row's error and of its sd beside the predicted rates.
  * Layout and seeds: rmtmc_sweep.h; schema rmtmc.sweep/1: docs/schema.md. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,8 +152,38 @@ double rmtmc_sweep_sd(const rmtmc_sweep_point *p, int64_t k) {
   return hypot(p->sd_re[k], isfinite(p->sd_im[k]) ? p->sd_im[k] : 0.0);
 }
 
-/* ---- canonical config text and its hash (FNV-1a 64) ---- */
-static void config_text(const rmtmc_sweep_config *c, char *out, size_t cap) {
+/* ---- what a checkpoint belongs to: the canonical config text (every
+ * option that changes a number, in full) with the FNV-1a 64 hash of the
+ * bytes of every input file (a --sigma file:), and the hash of that text ---- */
+static uint64_t fnv1a_bytes(uint64_t h, const unsigned char *b, size_t n) {
+  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
+static uint64_t fnv1a(const char *s) { return fnv1a_bytes(1469598103934665603ULL, (const unsigned char *)s, strlen(s)); }
+
+/* The hash of a file's bytes (at most `limit` of them: the reader refuses a
+ * larger file anyway). */
+static rmtmc_status file_hash(const char *opt, const char *path, double limit, uint64_t *h, rmtmc_error *err) {
+  char shown[200];
+  rmtmc_text_escape(shown, sizeof shown, path, strlen(path));
+  FILE *f = fopen(path, "rb");
+  if (!f) return rmtmc_error_set(err, RMTMC_ERR_IO, "%s%s: cannot open: %s", opt, shown, strerror(errno));
+  unsigned char buf[65536];
+  size_t n;
+  double total = 0.0;
+  *h = 1469598103934665603ULL;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0 && total <= limit) {
+    *h = fnv1a_bytes(*h, buf, n);
+    total += (double)n;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) return rmtmc_error_set(err, RMTMC_ERR_IO, "%s%s: cannot read it", opt, shown);
+  return RMTMC_OK;
+}
+
+static rmtmc_status config_text(const rmtmc_sweep_config *c, char *out, size_t cap, rmtmc_error *err) {
   size_t u = 0;
 #define ADD(...) u += (size_t)snprintf(out + u, u < cap ? cap - u : 0, __VA_ARGS__)
   ADD("param=%s;", c->param == RMTMC_SWEEP_D ? "d" : "n");
@@ -169,14 +200,74 @@ static void config_text(const rmtmc_sweep_config *c, char *out, size_t cap) {
     ADD(";study=resolvent;functionals=%u;path=%d;vectors=", c->rbase.functionals, c->rbase.path);
     for (int64_t v = 0; v < c->rbase.nvectors; ++v) ADD("%s%s", v ? "|" : "", c->rbase.vectors[v]);
   }
+  {
+    int64_t dmax = 1;
+    for (int64_t i = 0; i < c->npoints; ++i) {
+      rmtmc_spectrum_config s;
+      point_config(c, i, &s);
+      if (s.d > dmax) dmax = s.d;
+    }
+    /* the bytes of every input file: a Sigma file or matrix, the
+     * resolvent's vectors (the reader refuses larger files anyway) */
+    double dd = (double)dmax, room = 16.0 * 1048576.0;
+    rmtmc_status st = RMTMC_OK;
+    uint64_t h = 0;
+    if (strncmp(c->base.sigma, "file:", 5) == 0) {
+      st = file_hash("--sigma file:", c->base.sigma + 5, room + 256.0 * dd, &h, err);
+      if (st == RMTMC_OK) ADD(";sigma_file_fnv1a64=%016llx", (unsigned long long)h);
+    } else if (strncmp(c->base.sigma, "matrix:", 7) == 0) {
+      st = file_hash("--sigma matrix:", c->base.sigma + 7, room + 256.0 * dd * dd, &h, err);
+      if (st == RMTMC_OK) ADD(";sigma_matrix_fnv1a64=%016llx", (unsigned long long)h);
+    }
+    for (int64_t v = 0; st == RMTMC_OK && c->study == RMTMC_SWEEP_RESOLVENT && v < c->rbase.nvectors; ++v) {
+      st = file_hash("--vector ", c->rbase.vectors[v], room + 256.0 * dd, &h, err);
+      if (st == RMTMC_OK) ADD(";vector%lld_fnv1a64=%016llx", (long long)v + 1, (unsigned long long)h);
+    }
+    if (st != RMTMC_OK) return st;
+  }
 #undef ADD
-  if (u >= cap) out[cap - 1] = '\0';
+  if (u >= cap) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "internal: the sweep's config text needs %zu bytes", u);
+  return RMTMC_OK;
 }
 
-static uint64_t fnv1a(const char *s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (; *s; ++s) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-  return h;
+/* Point i as its run will see it (with its backend's limits too). */
+static rmtmc_status check_point(const rmtmc_sweep_config *c, int64_t i, int open_backend, rmtmc_error *err) {
+  rmtmc_spectrum_config s;
+  point_config(c, i, &s);
+  if (c->study == RMTMC_SWEEP_RESOLVENT) {
+    /* the resolvent's z (its own convention) were validated with its
+     * options (rmtmc_sweep_validate); here the model, its memory and the
+     * sizes, with the spectrum's z = -1 (never on a spectrum) */
+    s.nz = 1;
+    s.z_re[0] = -1.0;
+    s.z_im[0] = 0.0;
+  }
+  rmtmc_error e2;
+  rmtmc_status st = rmtmc_spectrum_check(&s, open_backend, &e2);
+  if (st != RMTMC_OK)
+    return rmtmc_error_set(err, st, "sweep point %lld (d = %lld, n = %lld): %s", (long long)i, (long long)s.d,
+                           (long long)s.n, e2.msg);
+  return RMTMC_OK;
+}
+
+/* Every point before anything is computed or written: the specs (a Sigma
+ * file read), the model's memory, the theory's support (a real z on it),
+ * and the backend's limits at the largest point. */
+static rmtmc_status check_points(const rmtmc_sweep_config *c, rmtmc_error *err) {
+  int64_t big = 0;
+  double most = -1.0;
+  rmtmc_status st = RMTMC_OK;
+  for (int64_t i = 0; i < c->npoints && st == RMTMC_OK; ++i) {
+    rmtmc_spectrum_config s;
+    point_config(c, i, &s);
+    double bytes = (double)s.d * ((double)s.n + (double)s.d);
+    if (bytes > most) {
+      most = bytes;
+      big = i;
+    }
+    st = check_point(c, i, 0, err);
+  }
+  return st == RMTMC_OK ? check_point(c, big, 1, err) : st;
 }
 
 /* ---- fits ---- */
@@ -452,7 +543,11 @@ rmtmc_status rmtmc_sweep_run(const rmtmc_sweep_config *cfg, const char *dir, rmt
   if (st != RMTMC_OK) return st;
   const rmtmc_sweep_config *c = &res->config;
   res->nz = sweep_rows(c, res->label);
-  config_text(c, res->config_text, sizeof res->config_text);
+  /* Everything is checked before the first write (the checkpoint is
+   * created only when the first point is done). */
+  st = check_points(c, err);
+  if (st == RMTMC_OK) st = config_text(c, res->config_text, sizeof res->config_text, err);
+  if (st != RMTMC_OK) return st;
   res->config_hash = fnv1a(res->config_text);
   res->points = calloc((size_t)c->npoints, sizeof *res->points);
   int *have = calloc((size_t)c->npoints, sizeof *have);

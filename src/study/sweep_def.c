@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/numparse.h"
 #include "rmtmc_plot.h"
 #include "rmtmc_sweep.h"
 #include "study/options.h"
@@ -51,6 +52,7 @@ static void usage(FILE *f) {
           "                     (schema rmtmc.sweep/1), sweep.csv, plot_sweep.gp, sweep.png/.svg,\n"
           "                     report.html\n"
           "  --no-plots         no gnuplot script run (plot_sweep.gp is still written)\n"
+          "  --gnuplot-log      keep gnuplot's own output as DIR/gnuplot.log\n"
           "  --stop-after K     stop after K newly computed points (for testing resume)\n"
           "  (mpirun -n K rmtmc sweep ... or srun: each point's trials divided among K MPI ranks, or\n"
           "  whole points on the ranks when trials < 64 K; the numbers of one process; docs/cluster.md)\n"
@@ -59,26 +61,49 @@ static void usage(FILE *f) {
           "                     or not AGREES (V = inconclusive) (docs/verdict.md)\n"
           "  --help             this text\n"
           "\n"
-          "Exit codes: 0 done, 1 runtime failure, 2 bad input (no output written), 3 the verdict --fail-on\n"
-          "names.\n");
+          "Every point is checked before the first one runs. DIR keeps points.jsonl (created\n"
+          "with the first finished point) from run to run; the other files are replaced as a\n"
+          "whole when the sweep completes (docs/pictures.md).\n"
+          "Exit codes: 0 done, 1 runtime failure (the OS reason), 2 bad input (nothing written), 3 the\n"
+          "verdict --fail-on names.\n");
 }
 
 static rmtmc_status parse_values_(const char *s, rmtmc_sweep_config *c, rmtmc_error *err) {
   c->npoints = 0;
   c->nonint = 0;
-  double x[RMTMC_SWEEP_MAX_POINTS];
-  int64_t n = 0;
-  rmtmc_status st = study_opt_list("values", s, x, RMTMC_SWEEP_MAX_POINTS, &n, err);
-  if (st != RMTMC_OK) return st;
-  for (int64_t i = 0; i < n; ++i) {
-    c->xvalues[i] = x[i];
-    c->values[i] = fabs(x[i]) < 9e18 ? (int64_t)llround(x[i]) : 0;
-    if ((double)c->values[i] != x[i]) c->nonint = 1;
+  const char *p = s;
+  if (!*p) return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values needs comma-separated values, e.g. 50,100,200");
+  for (;;) {
+    const char *end = strchr(p, ',');
+    if (!end) end = p + strlen(p);
+    if (c->npoints >= RMTMC_SWEEP_MAX_POINTS)
+      return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: at most %d values", RMTMC_SWEEP_MAX_POINTS);
+    /* sizes are integers, read as integers; the spike sweep's values are
+     * real numbers (a non-integer size is refused by rmtmc_sweep_validate) */
+    int64_t v = 0;
+    double x = 0.0;
+    rmtmc_num r = rmtmc_parse_int64(p, end, &v);
+    if (r == RMTMC_NUM_OK) {
+      x = (double)v;
+    } else {
+      rmtmc_num rd = rmtmc_parse_double(p, end, &x);
+      if (rd != RMTMC_NUM_OK) {
+        char one[80];
+        rmtmc_text_escape(one, sizeof one, p, (size_t)(end - p));
+        return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--values: '%s' %s; give comma-separated values", one,
+                               rd == RMTMC_NUM_SYNTAX ? "is not a number" : rmtmc_num_problem(rd, 'd'));
+      }
+      v = fabs(x) < 9e18 ? (int64_t)llround(x) : 0;
+      c->nonint = 1; /* not written as an integer (or beyond int64) */
+    }
+    c->values[c->npoints] = v;
+    c->xvalues[c->npoints] = x;
+    ++c->npoints;
+    if (*end == '\0') break;
+    p = end + 1;
   }
-  c->npoints = n;
   return RMTMC_OK;
 }
-
 
 static void defaults(void *cfg) {
   sweep_cfg *s = cfg;
@@ -226,7 +251,7 @@ static rmtmc_status html(const char *dir, const void *res, rmtmc_error *err) {
 const rmtmc_study_def study_def_sweep = {
     .name = "sweep",
     .about = "the spectrum (or resolvent) study over a list of sizes: error and sd slopes vs the rates",
-    .traits = {.needs_dir = 1, .verdict = 1},
+    .traits = {.needs_dir = 1, .verdict = 1, .dir_state = "points.jsonl"},
     .flags = " save-trials ", /* refused with a message (option) */
     .config_size = sizeof(sweep_cfg),
     .result_size = sizeof(rmtmc_sweep_result),

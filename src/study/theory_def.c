@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rmtmc_plot.h"
+#include "core/sysinfo.h"
 #include "rmtmc_theory_study.h"
 #include "study/options.h"
 #include "study/study_def.h"
@@ -34,7 +35,11 @@ static void usage(FILE *f) {
           "  --out DIR      write result.json, density.csv and stieltjes.csv into DIR, gnuplot\n"
           "                 scripts and pictures (density, stieltjes .png/.svg) and report.html\n"
           "  --no-plots     with --out: no gnuplot scripts or pictures (report.html still written)\n"
-          "  --help         this text\n");
+          "  --quiet        nothing but the outputs\n"
+          "  --help         this text\n"
+          "\n"
+          "Exit codes: 0 done, 1 runtime failure (the OS reason: a full disk, a closed pipe),\n"
+          "2 bad input (nothing written).\n");
 }
 
 static void defaults(void *cfg) { rmtmc_theory_study_config_default(cfg); }
@@ -68,7 +73,15 @@ static rmtmc_status check(void *cfg, rmtmc_error *err) {
   if (c->grid < 16 || c->grid > 10000000)
     return rmtmc_error_set(err, RMTMC_ERR_INVALID, "--grid takes 16 to 10000000 points (got %lld)",
                            (long long)c->grid);
-  return RMTMC_OK;
+  /* The population is realised with n = d / eta samples. */
+  double n = (double)c->d / c->eta;
+  if (!(n <= 9007199254740992.0))
+    return rmtmc_error_set(err, RMTMC_ERR_INVALID,
+                           "--eta %g with --d %lld means n = d/eta = %.3g samples, more than 2^53; give --eta >= %.3g",
+                           c->eta, (long long)c->d, n, (double)c->d / 9007199254740992.0);
+  /* The density grid and the z list, beside the population (the model
+   * checks its own memory). */
+  return rmtmc_mem_check("the density grid of --grid", 16.0 * (double)c->grid + 32.0 * (double)c->nz, "--grid", err);
 }
 
 static rmtmc_status run(const void *cfg, const char *dir, const study_hooks *h, void *res, rmtmc_error *err) {

@@ -34,8 +34,7 @@ static rmtmc_status cpu_open(const rmtmc_backend_opts *opts, rmtmc_backend_debug
                              rmtmc_error *err) {
   cpu_impl *c = calloc(1, sizeof *c);
   if (!c) return rmtmc_error_set(err, RMTMC_ERR_NOMEM, "out of memory");
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  c->threads = opts && opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
+  c->threads = rmtmc_resolve_threads(opts ? opts->threads : 0); /* capped: the run's note says so */
   c->debug = debug;
   /* BLAS single-threaded while the backend is open (trials run in
    * parallel, each on one BLAS thread: rmtmc_blas_serial); the process's
@@ -186,17 +185,22 @@ double cpu_xs_fixed_bytes(const cpu_impl *c, const rmtmc_model *m) {
   return es * (double)c->threads * d * n + (m->sqrt_full ? (cplx ? 24.0 : 8.0) * d * d : 0.0);
 }
 
-rmtmc_status cpu_batch_fit(const rmtmc_model *m, double per, double fixed, rmtmc_batch_limits *lim,
-                           rmtmc_error *err) {
-  double avail = 0.8 * rmtmc_available_memory();
-  if (fixed + per > avail)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "d = %lld, n = %lld needs %.2f GiB for one trial on the CPU, but only %.2f GiB of memory is available; reduce --d/--n",
-                           (long long)m->d, (long long)m->n, (fixed + per) / 1073741824.0, avail / 1073741824.0);
-  double cnt = (avail - fixed) / per;
-  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
+rmtmc_status cpu_plan_batch(const char *what, double fixed, double per, const char *reduce, rmtmc_batch_limits *lim,
+                            rmtmc_error *err) {
+  rmtmc_status st = rmtmc_mem_check(what, fixed + per, reduce, err);
+  if (st != RMTMC_OK) return st;
+  double cnt = (0.8 * rmtmc_available_memory() - fixed) / per;
+  lim->max_trials = cnt > 1e9 ? 1000000000 : cnt < 1.0 ? 1 : (int64_t)cnt;
   lim->bytes_per_trial = per;
   return RMTMC_OK;
+}
+
+rmtmc_status cpu_batch_fit(const rmtmc_model *m, double per, double fixed, rmtmc_batch_limits *lim,
+                           rmtmc_error *err) {
+  char what[160];
+  snprintf(what, sizeof what, "one trial at d = %lld, n = %lld (with the CPU threads' workspaces)", (long long)m->d,
+           (long long)m->n);
+  return cpu_plan_batch(what, fixed, per, "--d, --n or --threads", lim, err);
 }
 
 void cpu_batch_release(cpu_batch *b) {

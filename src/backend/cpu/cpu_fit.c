@@ -320,20 +320,11 @@ static rmtmc_status fit_limits(void *impl, const rmtmc_work *wk, rmtmc_batch_lim
   cpu_impl *ci = impl;
   const rmtmc_fit_problem *p = wk->fit;
   ci->solver = "LAPACKE dsyevd";
-  double avail = 0.8 * rmtmc_available_memory();
   double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_fit_nout(p) + 4.0;
-  if (fixed + per > avail) {
-    char what[160];
-    rmtmc_fit_describe(p, what, sizeof what);
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "%s needs %.3g GiB of memory on the CPU (%d threads x %.3g GiB of workspace), but only %.3g GiB is available; reduce the sizes or --threads",
-                           what, (fixed + per) / 1073741824.0, ci->threads, fixed / ci->threads / 1073741824.0,
-                           avail / 1073741824.0);
-  }
-  double cnt = (avail - fixed) / per;
-  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
-  lim->bytes_per_trial = per;
-  return RMTMC_OK;
+  char what[224], desc[160];
+  rmtmc_fit_describe(p, desc, sizeof desc);
+  snprintf(what, sizeof what, "%s on %d CPU threads (a workspace each)", desc, ci->threads);
+  return cpu_plan_batch(what, fixed, per, "the sizes or --threads", lim, err);
 }
 
 static void fit_free(void *impl, void *batch) {

@@ -56,8 +56,13 @@ rmtmc_status cpu_xs_gram(void *impl, void *batch, rmtmc_error *err);
 const char *cpu_dense_solver(const rmtmc_model *m);
 /* The copy entry of X (rmtmc_batch_copy_sample). */
 rmtmc_status cpu_xs_copy_sample(void *impl, void *batch, double *x, rmtmc_error *err);
-/* What a batch may hold in the memory available: per trial `per` bytes, a
- * fixed part; the message names d and n. */
+/* A method's batch plan: `fixed` bytes (the threads' workspaces) plus `per`
+ * bytes a trial.  One trial must fit in the memory available (the one
+ * memory rule, rmtmc_mem_check: `what` and `reduce` name it in the
+ * message); batches are planned in 80% of it, at least one trial. */
+rmtmc_status cpu_plan_batch(const char *what, double fixed, double per, const char *reduce, rmtmc_batch_limits *lim,
+                            rmtmc_error *err);
+/* cpu_plan_batch for the dense-like methods: the message names d and n. */
 rmtmc_status cpu_batch_fit(const rmtmc_model *m, double per, double fixed, rmtmc_batch_limits *lim,
                            rmtmc_error *err);
 /* Bytes of the fixed part every dense-like batch holds (the G scratch and

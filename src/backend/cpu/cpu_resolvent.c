@@ -245,17 +245,11 @@ static rmtmc_status rsv_limits(void *impl, const rmtmc_work *wk, rmtmc_batch_lim
   cpu_impl *ci = impl;
   const rmtmc_resolvent_problem *p = wk->resolvent;
   ci->solver = rsv_solver(p);
-  double avail = 0.8 * rmtmc_available_memory();
   double fixed = 8.0 * (double)ci->threads * ws_doubles(p), per = 8.0 * (double)rmtmc_resolvent_nout(p) + 8.0;
-  if (fixed + per > avail)
-    return rmtmc_error_set(err, RMTMC_ERR_TOO_LARGE,
-                           "the resolvent of d = %lld, n = %lld needs %.3g GiB of memory on the CPU (%d threads x %.3g GiB of workspace), but only %.3g GiB is available; reduce --d/--n or --threads",
-                           (long long)p->model->d, (long long)p->model->n, (fixed + per) / 1073741824.0, ci->threads,
-                           fixed / ci->threads / 1073741824.0, avail / 1073741824.0);
-  double cnt = (avail - fixed) / per;
-  lim->max_trials = cnt > 1e9 ? 1000000000 : (int64_t)cnt;
-  lim->bytes_per_trial = per;
-  return RMTMC_OK;
+  char what[160];
+  snprintf(what, sizeof what, "the resolvent of d = %lld, n = %lld on %d CPU threads (a workspace each)",
+           (long long)p->model->d, (long long)p->model->n, ci->threads);
+  return cpu_plan_batch(what, fixed, per, "--d, --n or --threads", lim, err);
 }
 
 static void rsv_free(void *impl, void *batch) {
