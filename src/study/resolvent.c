@@ -478,9 +478,8 @@ static rmtmc_status finish(rmtmc_resolvent_result *r, rsv_setup *S, const drv_re
       scale /= d;
       if (row->emp.stderr_ < scale)
         snprintf(row->cannot_judge, sizeof row->cannot_judge,
-                 "no formula for its O(1/d) bias, and its standard error %.2g is below the O(1/d) scale %.2g of that "
-                 "offset: this run resolves what no formula predicts",
-                 row->emp.stderr_, scale);
+                 "the standard error is below the O(1/d) scale (|theory| / d; forms: at least (1/d) tr Qbar / d) of an "
+                 "offset no formula gives here: this run resolves what no formula predicts");
     }
   }
   return RMTMC_OK;
