@@ -37,6 +37,7 @@
 #include "rmtmc_run.h"
 #include "rmtmc_spectrum.h" /* rmtmc_stat */
 #include "rmtmc_status.h"
+#include "rmtmc_verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,14 +91,6 @@ void rmtmc_resolvent_config_default(rmtmc_resolvent_config *c);
 /* Sizes, run options, z (real z > 0, finite), functionals. */
 rmtmc_status rmtmc_resolvent_validate(const rmtmc_resolvent_config *c, rmtmc_error *err);
 
-/* Row verdict kinds. */
-typedef enum rmtmc_rsv_judge {
-  RMTMC_RSV_JUDGED = 0,        /* in the verdict */
-  RMTMC_RSV_INFORMATIONAL = 1, /* shown, not judged (diag_dev) */
-  RMTMC_RSV_UNJUDGEABLE = 2    /* in the verdict's set but not judged: no finite z-score, or an
-                                  unknown O(1/d) bias the run's precision resolves */
-} rmtmc_rsv_judge;
-
 /* One real or imaginary part of one functional at one z. */
 typedef struct rmtmc_resolvent_row {
   int fun;              /* rmtmc_rsv_fun (vectors: RMTMC_RSV_FUN_VECTOR + k - 1) */
@@ -115,7 +108,9 @@ typedef struct rmtmc_resolvent_row {
   double order;         /* fluctuation exponent: -1 traces, -0.5 forms */
   double scaled_sd;     /* sd d^(-order): the fluctuation scale */
   double sd_theory;     /* predicted sd (NAN when unknown) */
-  int judge;            /* rmtmc_rsv_judge */
+  int informational;    /* shown, kept out of the verdict (diag_dev) */
+  char cannot_judge[200]; /* non-empty: why the verdict cannot judge the row (an unknown O(1/d) bias that the
+                             run's precision resolves): INCONCLUSIVE */
 } rmtmc_resolvent_row;
 
 /* The z score a verdict uses: bias-corrected where the bias is known. */
@@ -154,14 +149,14 @@ typedef struct rmtmc_resolvent_result {
 rmtmc_status rmtmc_resolvent_run(const rmtmc_resolvent_config *cfg, rmtmc_resolvent_result *res, rmtmc_error *err);
 void rmtmc_resolvent_result_free(rmtmc_resolvent_result *res);
 
-/* Verdict over the judged rows: max |z| (bias-corrected where known). */
-double rmtmc_resolvent_max_abs_z(const rmtmc_resolvent_result *r);
-/* Rows in the verdict's set without a finite z-score. */
-int64_t rmtmc_resolvent_unjudgeable(const rmtmc_resolvent_result *r);
-/* The verdict: "DISAGREES" when max |z| > RMTMC_VERDICT_Z (rmtmc_report.h),
- * else "INCONCLUSIVE" when a row of the verdict's set has no finite z-score
- * (or none is judged), else "AGREES". */
-const char *rmtmc_resolvent_verdict(const rmtmc_resolvent_result *r);
+/* The shared verdict (rmtmc_verdict.h, docs/verdict.md) over the rows:
+ * a known O(1/d) bias -> rule corrected (offset = bias); an unknown one (no
+ * formula, heavy tails, z too close to the support) -> uncorrected;
+ * diag_dev -> out.  The JSON, summary, HTML table and --fail-on read it.
+ * Call rmtmc_verdict_free(v) after. */
+void rmtmc_resolvent_verdict(const rmtmc_resolvent_result *r, rmtmc_verdict *v);
+/* One line: d, n, eta, sigma, entries, trials, seed. */
+void rmtmc_resolvent_describe(const rmtmc_resolvent_config *c, char *buf, size_t len);
 
 /* ---- reports (src/report/resolvent_report.c; schema rmtmc.resolvent/1,
  * docs/schema_resolvent.md) ---- */

@@ -109,10 +109,18 @@ want = {"trace", "trace_sigma", "delta", "quad_e1", "quad_top", "quad_random", "
         "diag_dev", "quad_vector1"}
 assert names == want, names
 for f in j["functionals"]:
-    for k in ("z_re", "z_im", "part", "path", "empirical", "theory", "zscore", "bias", "fluctuation", "verdict"):
+    for k in ("z_re", "z_im", "part", "path", "empirical", "theory", "zscore", "bias", "fluctuation", "rule",
+              "verdict", "verdict_note"):
         assert k in f, k
     assert f["path"] == ("cholesky" if f["z_im"] == 0 else "eigen"), f
-assert j["verdict"]["result"] in ("AGREES", "DISAGREES", "INCONCLUSIVE")
+    assert f["rule"] in ("corrected", "uncorrected", "out"), f
+    assert f["rule"] == ("corrected" if f["bias"] is not None else "out" if f["name"] == "diag_dev" else "uncorrected"), f
+    assert f["verdict"] in ("agrees", "DISAGREES", "inconclusive", "kept out"), f
+    if f["name"] == "diag_dev":
+        assert f["verdict"] == "kept out" and f["verdict_note"], f
+v = j["verdict"]
+assert v["outcome"] in ("AGREES", "DISAGREES", "INCONCLUSIVE") and v["pass"] == (v["outcome"] == "AGREES"), v
+assert v["rows"] == len(j["functionals"]) and v["kept_out"] >= 1 and v["line"].startswith(v["outcome"]), v
 cols = json.load(open(sys.argv[2]))["observables"]["columns"]
 assert len(cols) == len(j["functionals"]), (len(cols), len(j["functionals"]))
 assert cols[0]["name"] == "trace_re_z0", cols[0]
@@ -121,6 +129,44 @@ then
   ok "--out writes result.json (rmtmc.resolvent/1), functionals.csv, resolvent_curve.csv, report.html; --save-trials its table"
 else
   bad "--out / --save-trials: $(head -c 300 "$work/stderr")"
+fi
+
+# The shared verdict: the summary's verdict line, --fail-on (exit 3 with the
+# JSON written when the verdict is not AGREES).
+"$RMTMC" resolvent --d 12 --n 24 --trials 8 --backend cpu --no-plots --z 0.5,0.3+0.4i >"$work/v.txt" 2>/dev/null &&
+  grep -qE "^verdict: (AGREES|INCONCLUSIVE|DISAGREES)" "$work/v.txt" && grep -q "uncorrected\|corrected" "$work/v.txt" &&
+  ok "summary: rule and verdict per row, the shared verdict line" || { bad "summary verdict"; cat "$work/v.txt"; }
+# --fail-on inconclusive: exit 3 unless the verdict AGREES (the JSON still
+# written), --fail-on disagrees: exit 3 only on DISAGREES
+for mode in inconclusive disagrees; do
+  rm -f "$work/f.json"
+  "$RMTMC" resolvent --d 12 --n 24 --trials 8 --backend cpu --quiet --no-plots --sigma ar1:0.5 --entries student:5 \
+    --z 0.5,0.3+0.4i --fail-on $mode --json "$work/f.json" >/dev/null 2>"$work/f.err"
+  rc=$?
+  outcome=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["verdict"]["outcome"])' "$work/f.json" 2>/dev/null)
+  want=0
+  [ "$mode" = inconclusive ] && [ "$outcome" != AGREES ] && want=3
+  [ "$mode" = disagrees ] && [ "$outcome" = DISAGREES ] && want=3
+  [ -n "$outcome" ] && [ $rc -eq $want ] && ok "--fail-on $mode: $outcome exits $rc, the JSON written" ||
+    { bad "--fail-on $mode: rc=$rc outcome=$outcome"; cat "$work/f.err"; }
+done
+
+# User text is data: a Sigma file whose path holds quotes and a gnuplot
+# system() call, and hostile --entries text, are written to plot_labels.txt
+# only; gnuplot draws the pictures and runs nothing.
+odd="$work/x\"; system(\"touch $work/pwned\"); \""
+mkdir -p "$odd" && for i in 1 2 3 4 5 6 7 8 9 10; do echo "$i"; done >"$odd/s.txt"
+if "$RMTMC" resolvent --d 10 --n 20 --trials 6 --backend cpu --quiet --sigma "file:$odd/s.txt" --z 0.5,1,0.3+0.4i \
+     --out "$work/u" >/dev/null 2>"$work/u.err"; then
+  ! grep -q "system(" "$work/u"/*.gp && grep -q "system(" "$work/u/plot_labels.txt" && [ ! -e "$work/pwned" ] &&
+    ok "user text: the --sigma file path is data (plot_labels.txt), never part of a gnuplot script" ||
+    bad "user text in the resolvent scripts"
+  if command -v gnuplot >/dev/null 2>&1; then
+    [ -s "$work/u/resolvent.png" ] && [ -s "$work/u/resolvent_complex.png" ] && [ ! -e "$work/pwned" ] &&
+      ok "gnuplot drew resolvent.png and resolvent_complex.png, ran nothing" || bad "resolvent pictures: $(head -c 300 "$work/u.err")"
+  fi
+else
+  bad "resolvent with an odd --sigma path: $(head -c 300 "$work/u.err")"
 fi
 
 # the sweep accepts the resolvent study

@@ -532,35 +532,11 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
 /* ------------------------------ resolvent ----------------------------- */
 typedef struct { const char *dir; const rmtmc_resolvent_result *r; } rsv_ctx;
 
-/* The resolvent study judges its rows itself (rmtmc_resolvent_verdict), not
- * yet through rmtmc_verdict.h: its rows have no rule column. */
-static void rsv_row(FILE *f, const char *what, const char *at, double emp, double se, double th, double z,
-                    int informational) {
-  fprintf(f, "<tr><td class=\"l\">");
-  esc(f, what);
-  fprintf(f, "</td><td class=\"l\">");
-  esc(f, at);
-  fprintf(f, "</td>");
-  num(f, emp);
-  num(f, se);
-  num(f, th);
-  num(f, emp - th);
-  if (isfinite(z)) fprintf(f, "<td>%+.2f</td>", z);
-  else fprintf(f, "<td class=\"na\">n/a</td>");
-  if (!isfinite(z)) fprintf(f, "<td class=\"na\">n/a</td>");
-  else if (informational) fprintf(f, "<td class=\"na\">informational</td>");
-  else if (fabs(z) <= RMTMC_VERDICT_Z) fprintf(f, "<td class=\"ok\">agrees</td>");
-  else fprintf(f, "<td class=\"bad\">DISAGREES</td>");
-  fprintf(f, "</tr>\n");
-}
-
 static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
   const rsv_ctx *rc = ctx;
   const rmtmc_resolvent_result *r = rc->r;
   const rmtmc_resolvent_config *c = &r->config;
-  begin(f, "rmtmc resolvent: Q(z) = (S + zI)^-1 against its deterministic equivalent", 0);
-  fprintf(f, "<p>Verdict per row: agrees when |z| &le; %.0f, z = (empirical mean - theory) / standard error.</p>\n",
-          RMTMC_VERDICT_Z);
+  begin(f, "rmtmc resolvent: Q(z) = (S + zI)^-1 against its deterministic equivalent", 1);
   fprintf(f, "<h2>Configuration</h2>\n<table>\n");
   kv(f, "d, n", "d = %lld, n = %lld, eta = d/n = %.6g", (long long)c->d, (long long)c->n, r->eta);
   kv(f, "trials, seed", "%lld trials, seed %llu", (long long)c->run.trials, (unsigned long long)c->run.seed);
@@ -582,25 +558,22 @@ static rmtmc_status resolvent_html(FILE *f, const void *ctx, rmtmc_error *err) {
   }
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
   fprintf(f, "<p>Qbar(z) = (Sigma/(1 + delta) + zI)<sup>-1</sup>, delta = (1/n) tr Sigma Qbar (docs/theory.md 10). "
-             "The z-score subtracts the predicted O(1/d) bias where it is known (the theory column shows the limit); "
-             "where it is not known the raw z-score is judged and an O(1/d) offset may remain. diag_dev is a maximum "
-             "over the diagonal, positive at every finite d: shown, not judged.</p>\n");
-  local_table_head(f);
+             "The judged z subtracts the predicted O(1/d) bias where it is known (rule corrected; the theory column "
+             "shows the limit); where it is not known the raw z-score is judged (rule uncorrected). diag_dev is a "
+             "maximum over the diagonal, positive at every finite d: kept out.</p>\n");
+  table_head(f, "at");
+  rmtmc_verdict v;
+  notes ns = {.n = 0};
+  rmtmc_resolvent_verdict(r, &v);
   for (int64_t k = 0; k < r->nrows; ++k) {
     const rmtmc_resolvent_row *w = &r->rows[k];
-    char what[96], at[64];
-    snprintf(what, sizeof what, "%s %s%s", w->part ? "Im" : "Re", w->name, w->bias_known ? " (z: bias-corrected)" : "");
-    snprintf(at, sizeof at, "z = %.4g%+.4gi", w->z_re, w->z_im);
-    rsv_row(f, what, at, w->emp.mean, w->emp.stderr_, w->theory, rmtmc_resolvent_row_z(w),
-        w->judge == RMTMC_RSV_INFORMATIONAL);
+    const rmtmc_verdict_row *vr = rmtmc_verdict_find(&v, w, 0);
+    row(f, vr ? vr->what : w->name, vr ? vr->at : "", w->emp.mean, w->emp.stderr_, w->theory, vr, &ns);
   }
   fprintf(f, "</table>\n");
-  const char *v = rmtmc_resolvent_verdict(r);
-  fprintf(f, "<p>Overall: largest |z| = %.2f: <span class=\"%s\">%s</span>%s</p>\n", rmtmc_resolvent_max_abs_z(r),
-          strcmp(v, "AGREES") == 0 ? "ok" : (strcmp(v, "DISAGREES") == 0 ? "bad" : "na"),
-          strcmp(v, "AGREES") == 0 ? "AGREES with the theory"
-                                   : (strcmp(v, "DISAGREES") == 0 ? "DISAGREES with the theory" : "INCONCLUSIVE"),
-          strcmp(v, "INCONCLUSIVE") == 0 ? " (some rows have no finite z-score)" : "");
+  notes_list(f, &ns);
+  overall(f, &v);
+  rmtmc_verdict_free(&v);
   fprintf(f, "<h2>Fluctuations</h2>\n<p>sd of each functional over the trials, times d (traces) or d<sup>1/2</sup> "
              "(quadratic forms): O(1) when the fluctuations scale as predicted; the prediction where it is known "
              "(Gaussian entries, Sigma = s2 I, real z).</p>\n<table>\n<tr><th class=\"l\">functional</th>"

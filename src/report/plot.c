@@ -869,6 +869,7 @@ static void safe_spec(const char *spec, char *out, size_t len) {
 
 typedef struct rsv_plot {
   const rmtmc_resolvent_result *r;
+  int user_label; /* line of plot_labels.txt: sigma and entries */
   int npanel;
   int fun[RMTMC_RSV_FUN_VECTOR + RMTMC_RSV_MAX_VECTORS];
   const char *name[RMTMC_RSV_FUN_VECTOR + RMTMC_RSV_MAX_VECTORS];
@@ -894,13 +895,11 @@ static rmtmc_status resolvent_real_gp(FILE *f, const void *ctx, rmtmc_error *err
   fprintf(f, "set logscale x\nset bars 2\nset key top right box opaque\nset offsets 0, 0, graph 0.1, graph 0.1\n");
   fprintf(f, "set xrange [%.17g:%.17g]\n", r->curve_z[0], r->curve_z[r->ncurve - 1]);
   fprintf(f, "set xlabel \"z (real, log scale)\"\n");
+  label_read(f, P->user_label, "user_text"); /* sigma and entries: user text, data only */
   loop_begin(f, "resolvent", 420 * cols, 340 * rows + 60, 0);
-  char sg[96];
-  safe_spec(r->config.sigma, sg, sizeof sg);
-  fprintf(f, "  set multiplot layout %d,%d title \"Q(z) = (S + zI)^-1: d = %lld, n = %lld, %lld trials, sigma %s, entries %s; "
-             "line: deterministic equivalent, points: Monte Carlo mean +- 2 standard errors\"\n",
-          rows, cols, (long long)r->config.d, (long long)r->config.n, (long long)r->config.run.trials, sg,
-          r->config.entries);
+  fprintf(f, "  set multiplot layout %d,%d title \"Q(z) = (S + zI)^-1: d = %lld, n = %lld, %lld trials, \" . user_text . "
+             "\"; line: deterministic equivalent, points: Monte Carlo mean +- 2 standard errors\"\n",
+          rows, cols, (long long)r->config.d, (long long)r->config.n, (long long)r->config.run.trials);
   for (int p = 0; p < P->npanel; ++p) {
     const rmtmc_rsv_fun_info *fi = rmtmc_rsv_fun_describe(P->fun[p]);
     int col = -1;
@@ -951,12 +950,11 @@ static rmtmc_status resolvent_complex_gp(FILE *f, const void *ctx, rmtmc_error *
       fprintf(f, "%s\"%.4g%+.4gi\" %lld", at > 1 ? ", " : "", c->z_re[j], c->z_im[j], (long long)at);
     }
   fprintf(f, ")\nset xlabel \"z\"\n");
+  label_read(f, P->user_label, "user_text"); /* sigma and entries: user text, data only */
   loop_begin(f, "resolvent_complex", 420 * cols, 360 * rows + 60, 0);
-  char sg[96];
-  safe_spec(c->sigma, sg, sizeof sg);
-  fprintf(f, "  set multiplot layout %d,%d title \"Q(z) = (S + zI)^-1 at complex z: d = %lld, n = %lld, %lld trials, sigma %s; "
-             "filled: Monte Carlo mean +- 2 standard errors, open: theory\"\n",
-          rows, cols, (long long)c->d, (long long)c->n, (long long)c->run.trials, sg);
+  fprintf(f, "  set multiplot layout %d,%d title \"Q(z) = (S + zI)^-1 at complex z: d = %lld, n = %lld, %lld trials, \" . "
+             "user_text . \"; filled: Monte Carlo mean +- 2 standard errors, open: theory\"\n",
+          rows, cols, (long long)c->d, (long long)c->n, (long long)c->run.trials);
   for (int p = 0; p < P->npanel; ++p) {
     const rmtmc_rsv_fun_info *fi = rmtmc_rsv_fun_describe(P->fun[p]);
     fprintf(f, "  set title \"%s = %s\"\n", P->name[p], fi->symbol);
@@ -986,10 +984,13 @@ rmtmc_status rmtmc_plot_resolvent(const char *dir, const rmtmc_resolvent_result 
   if (scripts) scripts->count = 0;
   rsv_plot P;
   rsv_panels(&P, r);
+  labels L = {.n = 0};
+  P.user_label = label_add(&L, "sigma %s, entries %s", r->config.sigma, r->config.entries);
   int have_complex = 0;
   for (int64_t j = 0; j < r->config.nz; ++j) have_complex |= r->config.z_im[j] != 0.0;
   rmtmc_status st = RMTMC_OK;
-  if (r->ncurve > 0) {
+  if (r->ncurve > 0 || have_complex) st = write_in(dir, "plot_labels.txt", labels_txt, &L, err);
+  if (st == RMTMC_OK && r->ncurve > 0) {
     st = write_in(dir, "plot_resolvent.gp", resolvent_real_gp, &P, err);
     if (st == RMTMC_OK) add_script(scripts, "plot_resolvent.gp");
   }

@@ -12,12 +12,46 @@
 
 static const char *path_name(int cholesky) { return cholesky ? "cholesky" : "eigen"; }
 
-static const char *row_verdict(const rmtmc_resolvent_row *w) {
-  switch (w->judge) {
-    case RMTMC_RSV_INFORMATIONAL: return "informational";
-    case RMTMC_RSV_UNJUDGEABLE: return "not judged";
-    default: return fabs(rmtmc_resolvent_row_z(w)) <= RMTMC_VERDICT_Z ? "agrees" : "DISAGREES";
+/* "Re quad_e1" and "z = 0.5+0.5i": a row as the verdict names it. */
+static void row_names(const rmtmc_resolvent_row *w, char *what, size_t wl, char *at, size_t al) {
+  snprintf(what, wl, "%s %s", w->part ? "Im" : "Re", w->name);
+  if (w->z_im == 0.0) snprintf(at, al, "z = %.4g", w->z_re);
+  else snprintf(at, al, "z = %.4g%+.4gi", w->z_re, w->z_im);
+}
+
+void rmtmc_resolvent_verdict(const rmtmc_resolvent_result *r, rmtmc_verdict *v) {
+  rmtmc_verdict_init(v, r->config.run.trials);
+  for (int64_t k = 0; k < r->nrows; ++k) {
+    const rmtmc_resolvent_row *w = &r->rows[k];
+    char what[96], at[64];
+    row_names(w, what, sizeof what, at, sizeof at);
+    rmtmc_judge j = {.what = what, .at = at, .estimate = w->emp.mean, .theory = w->theory,
+                     .diff = w->emp.mean - w->theory, .stderr_ = w->emp.stderr_, .src = w, .part = 0};
+    if (w->informational) {
+      j.rule = RMTMC_RULE_OUT;
+      j.note = w->bias_source;
+    } else if (w->bias_known) {
+      j.rule = RMTMC_RULE_CORRECTED;
+      j.offset = w->bias;
+    } else {
+      j.rule = RMTMC_RULE_UNCORRECTED;
+      j.note = w->bias_source;
+      if (w->cannot_judge[0]) j.cannot_judge = w->cannot_judge;
+    }
+    rmtmc_verdict_add(v, &j);
   }
+  rmtmc_verdict_finish(v);
+}
+
+void rmtmc_resolvent_describe(const rmtmc_resolvent_config *c, char *buf, size_t len) {
+  snprintf(buf, len, "d = %lld, n = %lld, eta = %.4g, sigma %s, entries %s, %lld trials, seed %llu", (long long)c->d,
+           (long long)c->n, (double)c->d / (double)c->n, c->sigma, c->entries, (long long)c->run.trials,
+           (unsigned long long)c->run.seed);
+}
+
+static const char *row_verdict(const rmtmc_verdict *v, const rmtmc_resolvent_row *w) {
+  const rmtmc_verdict_row *vr = rmtmc_verdict_find(v, w, 0);
+  return vr ? rmtmc_row_verdict_name(vr->verdict) : "";
 }
 
 /* The panel (1-based) of a row's functional in the pictures: its position
@@ -35,6 +69,8 @@ static int panel_of(const rmtmc_resolvent_result *r, int64_t k) {
 rmtmc_status rmtmc_resolvent_write_json(FILE *f, const void *result, rmtmc_error *err) {
   const rmtmc_resolvent_result *r = result;
   const rmtmc_resolvent_config *c = &r->config;
+  rmtmc_verdict v;
+  rmtmc_resolvent_verdict(r, &v);
   rmtmc_json j;
   report_json_begin(&j, f, "rmtmc.resolvent/1");
   rmtmc_json_object(&j, "config");
@@ -115,20 +151,13 @@ rmtmc_status rmtmc_resolvent_write_json(FILE *f, const void *result, rmtmc_error
     rmtmc_json_num(&j, "scaled_sd", w->scaled_sd);
     rmtmc_json_num(&j, "sd_theory", w->sd_theory);
     rmtmc_json_object_end(&j);
-    rmtmc_json_str(&j, "verdict", row_verdict(w));
+    rmtmc_verdict_row_json(&j, rmtmc_verdict_find(&v, w, 0));
     rmtmc_json_object_end(&j);
   }
   rmtmc_json_array_end(&j);
 
-  double mz = rmtmc_resolvent_max_abs_z(r);
-  const char *v = rmtmc_resolvent_verdict(r);
-  rmtmc_json_object(&j, "verdict");
-  rmtmc_json_num(&j, "max_abs_z", mz);
-  rmtmc_json_num(&j, "threshold", RMTMC_VERDICT_Z);
-  rmtmc_json_int(&j, "not_judged", rmtmc_resolvent_unjudgeable(r));
-  rmtmc_json_str(&j, "result", v);
-  rmtmc_json_bool(&j, "pass", strcmp(v, "AGREES") == 0);
-  rmtmc_json_object_end(&j);
+  rmtmc_verdict_write_json(&j, "verdict", &v);
+  rmtmc_verdict_free(&v);
 
   rmtmc_json_object(&j, "timing");
   rmtmc_json_num(&j, "seconds", r->seconds);
@@ -143,6 +172,8 @@ rmtmc_status rmtmc_resolvent_write_json(FILE *f, const void *result, rmtmc_error
 
 rmtmc_status rmtmc_resolvent_write_csv(FILE *f, const void *result, rmtmc_error *err) {
   const rmtmc_resolvent_result *r = result;
+  rmtmc_verdict v;
+  rmtmc_resolvent_verdict(r, &v);
   fprintf(f, "panel,zindex,name,part,z_re,z_im,path,empirical,stderr,sd,theory,bias,zscore,zscore_corrected,order,"
              "scaled_sd,sd_theory,verdict,cindex\n");
   for (int64_t k = 0; k < r->nrows; ++k) {
@@ -152,8 +183,9 @@ rmtmc_status rmtmc_resolvent_write_csv(FILE *f, const void *result, rmtmc_error 
     fprintf(f, "%d,%lld,%s,%s,%.17g,%.17g,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s,%lld\n",
             panel_of(r, k), (long long)(w->zi + 1), w->name, w->part ? "im" : "re", w->z_re, w->z_im, path_name(w->cholesky), w->emp.mean,
             w->emp.stderr_, w->emp.sd, w->theory, w->bias, w->zscore, w->zscore_corrected, w->order, w->scaled_sd,
-            w->sd_theory, row_verdict(w), (long long)ci);
+            w->sd_theory, row_verdict(&v, w), (long long)ci);
   }
+  rmtmc_verdict_free(&v);
   return RMTMC_OK;
 }
 
@@ -202,42 +234,28 @@ void rmtmc_resolvent_summary(FILE *f, const rmtmc_resolvent_result *r) {
     fprintf(f, "  z = %-12s (%s of S%s)  delta = %-26s kappa = %s\n", zs, z->cholesky ? "Cholesky" : "eigenvectors",
             z->cholesky ? " + zI" : "", ds, ks);
   }
-  fprintf(f, "  %-16s %-12s %-3s %-15s %-10s %-15s %-8s %-9s %s\n", "functional", "z", "", "empirical", "stderr",
-          "theory", "z-score", "sd scale", "O(1/d) bias");
+  rmtmc_verdict v;
+  rmtmc_resolvent_verdict(r, &v);
+  fprintf(f, "  %-16s %-12s %-3s %-15s %-10s %-15s %-8s %-9s %-11s %-12s %s\n", "functional", "z", "", "empirical",
+          "stderr", "theory", "judged z", "sd scale", "rule", "verdict", "O(1/d) bias");
   for (int64_t k = 0; k < r->nrows; ++k) {
     const rmtmc_resolvent_row *w = &r->rows[k];
-    char zs[32];
+    const rmtmc_verdict_row *vr = rmtmc_verdict_find(&v, w, 0);
+    char zs[32], js[16] = "-";
     if (w->z_im == 0.0) snprintf(zs, sizeof zs, "%.4g", w->z_re);
     else snprintf(zs, sizeof zs, "%.4g%+.4gi", w->z_re, w->z_im);
-    fprintf(f, "  %-16s %-12s %-3s %-15.9g %-10.3g ", w->name, zs, w->part ? "im" : "re", w->emp.mean,
-            w->emp.stderr_);
-    if (w->judge == RMTMC_RSV_INFORMATIONAL) {
-      fprintf(f, "%-15s %-8s %-9.3g informational\n", "-", "-", w->scaled_sd);
-      continue;
-    }
-    if (w->judge == RMTMC_RSV_UNJUDGEABLE) {
-      fprintf(f, "%-15.9g %-8s %-9.3g not judged: %s (raw z %+.2f)\n", w->theory, "-", w->scaled_sd,
-              w->bias_known ? "no finite z-score" : "unknown, resolved by this run", w->zscore);
-      continue;
-    }
-    fprintf(f, "%-15.9g %+-8.2f %-9.3g ", w->theory, rmtmc_resolvent_row_z(w), w->scaled_sd);
-    if (w->bias_known) fprintf(f, "corrected for %.3g (raw z %+.2f)\n", w->bias, w->zscore);
-    else fprintf(f, "unknown, below this run's resolution (raw z)\n");
+    if (vr && isfinite(vr->z)) snprintf(js, sizeof js, "%+.2f", vr->z);
+    fprintf(f, "  %-16s %-12s %-3s %-15.9g %-10.3g %-15.9g %-8s %-9.3g %-11s %-12s ", w->name, zs, w->part ? "im" : "re",
+            w->emp.mean, w->emp.stderr_, w->theory, js, w->scaled_sd, vr ? rmtmc_rule_name(vr->rule) : "",
+            vr ? rmtmc_row_verdict_name(vr->verdict) : "");
+    if (w->informational) fprintf(f, "-\n");
+    else if (w->bias_known) fprintf(f, "%.3g (raw z %+.2f)\n", w->bias, w->zscore);
+    else fprintf(f, "unknown\n");
   }
-  const char *v = rmtmc_resolvent_verdict(r);
-  int64_t judged = 0, corrected = 0;
-  for (int64_t k = 0; k < r->nrows; ++k) {
-    judged += r->rows[k].judge == RMTMC_RSV_JUDGED;
-    corrected += r->rows[k].judge == RMTMC_RSV_JUDGED && r->rows[k].bias_known;
-  }
-  fprintf(f, "  (z-score: bias-corrected where the O(1/d) bias is known; sd scale: the sd over trials times d for traces,\n"
-             "   times d^1/2 for quadratic forms: O(1) at every d when the fluctuations scale as predicted)\n");
-  fprintf(f, "max |z| = %.2f over %lld judged rows (%lld bias-corrected)", rmtmc_resolvent_max_abs_z(r),
-          (long long)judged, (long long)corrected);
-  if (rmtmc_resolvent_unjudgeable(r) > 0)
-    fprintf(f, ", %lld not judged (an O(1/d) bias no formula gives, resolved at this precision, or no finite z-score)",
-            (long long)rmtmc_resolvent_unjudgeable(r));
-  fprintf(f, ": %s%s (%.2f s, %.1f trials/s)\n", v,
-          strcmp(v, "AGREES") == 0 || strcmp(v, "DISAGREES") == 0 ? " with the theory" : "",
-          r->seconds, r->trials_per_second);
+  fprintf(f, "  (judged z: bias-corrected where the O(1/d) bias is known, raw where not; sd scale: the sd over trials\n"
+             "   times d for traces, times d^1/2 for quadratic forms: O(1) at every d when the fluctuations scale as\n"
+             "   predicted)\n");
+  fprintf(f, "time: %.2f s (%.1f trials/s)\n", r->seconds, r->trials_per_second);
+  rmtmc_verdict_print(f, &v, "");
+  rmtmc_verdict_free(&v);
 }

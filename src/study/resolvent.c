@@ -444,7 +444,7 @@ static rmtmc_status finish(rmtmc_resolvent_result *r, rsv_setup *S, const drv_re
     row->sd_theory = NAN;
     if (row->fun == RMTMC_RSV_FUN_DIAG_DEV) {
       row->zscore = NAN; /* a maximum: no z-score against its limit 0 */
-      row->judge = RMTMC_RSV_INFORMATIONAL;
+      row->informational = 1;
       row->order = -0.5;
       row->scaled_sd = row->emp.sd * sqrt(d);
       snprintf(row->bias_source, sizeof row->bias_source,
@@ -467,24 +467,19 @@ static rmtmc_status finish(rmtmc_resolvent_result *r, rsv_setup *S, const drv_re
       row->bias_known = 1;
       row->bias = row->part ? cimag(fs.bias) : creal(fs.bias);
       row->zscore_corrected = (row->emp.mean - row->theory - row->bias) / row->emp.stderr_;
-    }
-    row->judge = isfinite(rmtmc_resolvent_row_z(row)) ? RMTMC_RSV_JUDGED : RMTMC_RSV_UNJUDGEABLE;
-    if (!row->bias_known && row->judge == RMTMC_RSV_JUDGED) {
+    } else if (isfinite(row->zscore)) {
       /* An unknown O(1/d) offset is of the order of the functional's scale
        * over d (for a form: its value or (1/d) tr Qbar, whichever is
        * larger).  The raw z-score is a test only while the standard error is
-       * at least that; below it the run resolves what no formula predicts. */
+       * at least that; below it the run resolves what no formula predicts:
+       * the row cannot be judged (the verdict: INCONCLUSIVE). */
       double scale = fabs(row->theory);
       if (fs.order == -0.5) scale = fmax(scale, cabs(e->trace));
       scale /= d;
-      if (row->emp.stderr_ < scale) {
-        row->judge = RMTMC_RSV_UNJUDGEABLE;
-        char tail[160];
-        snprintf(tail, sizeof tail, "; not judged: its standard error %.2g is below the O(1/d) scale %.2g of that offset",
-                 row->emp.stderr_, scale);
-        size_t used = strlen(row->bias_source);
-        snprintf(row->bias_source + used, sizeof row->bias_source - used, "%s", tail);
-      }
+      if (row->emp.stderr_ < scale)
+        snprintf(row->cannot_judge, sizeof row->cannot_judge,
+                 "the standard error is below the O(1/d) scale (|theory| / d; forms: at least (1/d) tr Qbar / d) of an "
+                 "offset no formula gives here: this run resolves what no formula predicts");
     }
   }
   return RMTMC_OK;
@@ -627,25 +622,4 @@ rmtmc_status rmtmc_resolvent_run(const rmtmc_resolvent_config *cfg, rmtmc_resolv
   setup_free(&S);
   if (st != RMTMC_OK) rmtmc_resolvent_result_free(r);
   return st;
-}
-
-double rmtmc_resolvent_max_abs_z(const rmtmc_resolvent_result *r) {
-  double mx = 0.0;
-  for (int64_t k = 0; k < r->nrows; ++k)
-    if (r->rows[k].judge == RMTMC_RSV_JUDGED) mx = fmax(mx, fabs(rmtmc_resolvent_row_z(&r->rows[k])));
-  return mx;
-}
-
-int64_t rmtmc_resolvent_unjudgeable(const rmtmc_resolvent_result *r) {
-  int64_t n = 0;
-  for (int64_t k = 0; k < r->nrows; ++k) n += r->rows[k].judge == RMTMC_RSV_UNJUDGEABLE;
-  return n;
-}
-
-const char *rmtmc_resolvent_verdict(const rmtmc_resolvent_result *r) {
-  int64_t judged = 0;
-  for (int64_t k = 0; k < r->nrows; ++k) judged += r->rows[k].judge == RMTMC_RSV_JUDGED;
-  if (rmtmc_resolvent_max_abs_z(r) > RMTMC_VERDICT_Z) return "DISAGREES";
-  if (judged == 0 || rmtmc_resolvent_unjudgeable(r) > 0) return "INCONCLUSIVE";
-  return "AGREES";
 }

@@ -77,14 +77,16 @@ static int files(const void *res, rmtmc_out_file *f, int cap) {
 }
 
 STUDY_TYPED_FNS(resolvent, rmtmc_resolvent_config, rmtmc_resolvent_result)
+STUDY_VERDICT_FNS(resolvent)
 
 const rmtmc_study_def study_def_resolvent = {
     .name = "resolvent",
     .about = "Monte Carlo of resolvent functionals (traces, quadratic forms) against Qbar(z)",
-    .traits = {.monte_carlo = 1},
+    .traits = {.monte_carlo = 1, .verdict = 1},
     .flags = " save-trials ",
     .usage = usage,
     .option = option,
     STUDY_TYPED_ROW(resolvent, rmtmc_resolvent_config, rmtmc_resolvent_result),
+    STUDY_VERDICT_ROW(resolvent),
     .files = files,
 };

@@ -9,6 +9,11 @@ set key top right box opaque
 set offsets 0, 0, graph 0.1, graph 0.1
 set xrange [0.25:4]
 set xlabel "z (real, log scale)"
+set datafile separator "\t"
+set table $rmtmc_unused
+plot "plot_labels.txt" every ::0::0 using (user_text = strcol(1), 0):(0) with table
+unset table
+set datafile separator ","
 do for [fmt in "png svg"] {
   if (fmt eq "png") {
     if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
@@ -20,7 +25,7 @@ do for [fmt in "png svg"] {
     set terminal svg size 1260,1080 noenhanced dynamic font "sans,10"
   }
   set output "resolvent.".fmt
-  set multiplot layout 3,3 title "Q(z) = (S + zI)^-1: d = 20, n = 40, 70 trials, sigma identity, entries gaussian; line: deterministic equivalent, points: Monte Carlo mean +- 2 standard errors"
+  set multiplot layout 3,3 title "Q(z) = (S + zI)^-1: d = 20, n = 40, 70 trials, " . user_text . "; line: deterministic equivalent, points: Monte Carlo mean +- 2 standard errors"
   set title "trace = (1/d) tr Q"
   set ylabel ""
   plot "resolvent_curve.csv" skip 1 using 1:2 with lines lw 2 lc rgb "#cc3311" title "theory", \

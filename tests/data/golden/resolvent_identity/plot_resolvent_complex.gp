@@ -8,6 +8,11 @@ set offsets 0, 0, graph 0.12, graph 0.12
 set xrange [0.5:1.5]
 set xtics ("0.4+0.3i" 1)
 set xlabel "z"
+set datafile separator "\t"
+set table $rmtmc_unused
+plot "plot_labels.txt" every ::0::0 using (user_text = strcol(1), 0):(0) with table
+unset table
+set datafile separator ","
 do for [fmt in "png svg"] {
   if (fmt eq "png") {
     if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
@@ -19,7 +24,7 @@ do for [fmt in "png svg"] {
     set terminal svg size 1260,1140 noenhanced dynamic font "sans,10"
   }
   set output "resolvent_complex.".fmt
-  set multiplot layout 3,3 title "Q(z) = (S + zI)^-1 at complex z: d = 20, n = 40, 70 trials, sigma identity; filled: Monte Carlo mean +- 2 standard errors, open: theory"
+  set multiplot layout 3,3 title "Q(z) = (S + zI)^-1 at complex z: d = 20, n = 40, 70 trials, " . user_text . "; filled: Monte Carlo mean +- 2 standard errors, open: theory"
   set title "trace = (1/d) tr Q"
   set key top right box opaque font ",8"
   plot "functionals.csv" skip 1 using ($1==1 && $6!=0 && strcol(4) eq "re" ? $19-0.1 : NaN):($1==1 && $6!=0 && strcol(4) eq "re" ? $8 : NaN):(2*$9) with yerrorbars pt 7 lc rgb "#4477aa" title "Re, Monte Carlo", \
