@@ -56,11 +56,18 @@ else bad "subcritical spike: $(head -c 300 "$work/out")"; fi
 "$RMTMC" edge --d 20 --n 40 --trials 60 --seed 2 --backend cpu --quiet --fail-on disagrees --json "$work/f1.json" 2>"$work/f1.err"
 rc=$?
 [ $rc -eq 0 ] && [ -s "$work/f1.json" ] && ok "edge --fail-on disagrees on a correct run exits 0" || bad "edge --fail-on disagrees: rc=$rc $(cat "$work/f1.err")"
-"$RMTMC" edge --d 20 --n 40 --trials 60 --seed 2 --backend cpu --quiet --sigma points:1:0.5,4:0.5 --fail-on inconclusive \
-  --json "$work/f2.json" 2>"$work/f2.err"
-rc=$?
-want=$(python3 -c "import json; print(0 if json.load(open('$work/f2.json'))['verdict']['outcome'] == 'AGREES' else 3)")
-[ $rc -eq "$want" ] && ok "edge --fail-on inconclusive: exit $rc as the verdict says" || bad "edge --fail-on inconclusive: rc=$rc want $want $(cat "$work/f2.err")"
+# a general Sigma with 3000 trials (first-order centring): not AGREES, so exit 3 is exercised
+for fo in inconclusive disagrees; do
+  "$RMTMC" edge --d 20 --n 40 --trials 3000 --seed 2 --backend cpu --quiet --sigma points:1:0.5,4:0.5 --fail-on $fo \
+    --json "$work/f2.json" 2>"$work/f2.err"
+  rc=$?
+  want=$(python3 -c "
+import json; o = json.load(open('$work/f2.json'))['verdict']['outcome']
+bad = o != 'AGREES' if '$fo' == 'inconclusive' else o == 'DISAGREES'
+print(3 if bad else 0)")
+  { [ $rc -eq "$want" ] && { [ "$fo" = disagrees ] || [ $rc -eq 3 ]; }; } &&
+    ok "edge --fail-on $fo: exit $rc as the verdict says" || bad "edge --fail-on $fo: rc=$rc want $want $(cat "$work/f2.err")"
+done
 "$RMTMC" sweep --param spike --d 20 --values 0.3,2 --trials 30 --backend cpu --quiet --no-plots --fail-on disagrees --out "$work/sw2" 2>"$work/sw2.err"
 rc=$?
 [ $rc -eq 0 ] && ok "sweep --param spike --fail-on disagrees: real rows, exit 0" || bad "sweep spike --fail-on: rc=$rc $(cat "$work/sw2.err")"
