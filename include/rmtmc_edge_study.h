@@ -28,6 +28,7 @@
 #include "rmtmc_spectrum.h" /* rmtmc_stat */
 #include "rmtmc_stats.h"
 #include "rmtmc_status.h"
+#include "rmtmc_verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -128,17 +129,16 @@ typedef struct rmtmc_edge_result {
 rmtmc_status rmtmc_edge_run(const rmtmc_edge_config *cfg, rmtmc_edge_result *res, rmtmc_error *err);
 void rmtmc_edge_result_free(rmtmc_edge_result *res);
 
-/* Verdict (docs/theory.md 5.2.2, src/report/edge_report.c): per row
- * AGREES (|z| <= 4; KS p >= 6.3e-5), DISAGREES, or INCONCLUSIVE (no finite
- * standard error; beyond |z| 4 for a limit whose finite-size bias is not
- * predicted: first-order centring, the overlaps); informational rows (no
- * outlier, the BBP critical window, a refused edge) are kept out.  Overall:
- * DISAGREES when a row disagrees, else INCONCLUSIVE when a judged row is
- * inconclusive or none was judged, else AGREES. */
-typedef enum rmtmc_edge_verdict { RMTMC_EDGE_AGREES = 0, RMTMC_EDGE_DISAGREES = 1, RMTMC_EDGE_INCONCLUSIVE = 2 } rmtmc_edge_verdict;
-const char *rmtmc_edge_verdict_name(rmtmc_edge_verdict v);
-/* The overall verdict and the largest |z| among the judged rows. */
-rmtmc_edge_verdict rmtmc_edge_overall(const rmtmc_edge_result *r, double *max_abs_z);
+/* The verdict (rmtmc_verdict.h, docs/verdict.md; src/report/edge_report.c):
+ * every row of the edge study judged by the shared rule (docs/schema.md
+ * lists the rows and their rules): corrected (second-order Tracy-Widom
+ * centring, the outlier mean with its 1/n bias, the outlier sd),
+ * uncorrected (first-order centring, the overlaps), out (no outlier, the
+ * BBP critical window, Tracy-Widom refused); KS rows by the normal
+ * equivalent of their p-value.  Release with rmtmc_verdict_free. */
+void rmtmc_edge_verdict(const rmtmc_edge_result *r, rmtmc_verdict *v);
+/* One line of the configuration, for the verdict's messages. */
+void rmtmc_edge_describe(const rmtmc_edge_config *c, char *buf, size_t len);
 
 /* Writers (src/report/edge_report.c): result.json (rmtmc.edge/1),
  * edge_moments.csv, edge_quantiles.csv, spikes.csv, edge_samples.csv

@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rmtmc_edge_study.h"
 #include "rmtmc_resolvent.h"
 #include "rmtmc_spectrum.h"
 #include "rmtmc_status.h"
@@ -87,6 +88,8 @@ typedef struct rmtmc_sweep_spike_point {
   double eig_mean, eig_stderr, eig_sd;          /* top eigenvalue */
   double overlap_mean, overlap_stderr, overlap_sd;
   double seconds;
+  double eta;          /* d/n */
+  rmtmc_edge_spike_row row; /* the edge study's spike row: the verdict's input */
 } rmtmc_sweep_spike_point;
 
 typedef struct rmtmc_sweep_point {
@@ -203,6 +206,11 @@ rmtmc_status rmtmc_sweep_spike_write_json(FILE *f, const void *result, rmtmc_err
 rmtmc_status rmtmc_sweep_spike_write_csv(FILE *f, const void *result, rmtmc_error *err);
 rmtmc_status rmtmc_sweep_spike_write_gnuplot(FILE *f, const void *result, rmtmc_error *err);
 void rmtmc_sweep_spike_summary(FILE *f, const rmtmc_sweep_result *r);
+/* The verdict of --param spike (docs/verdict.md): at every point the edge
+ * study's spike rows (the top eigenvalue's mean with its 1/n bias and sd,
+ * corrected; the overlap, uncorrected; no outlier and the BBP critical
+ * window kept out), at "T = value".  Release with rmtmc_verdict_free. */
+void rmtmc_sweep_spike_verdict(const rmtmc_sweep_result *r, rmtmc_verdict *v);
 
 #ifdef __cplusplus
 }

@@ -24,7 +24,14 @@ for q, row in zip(top["quantiles"], r["qq"]):
     assert row["edge"] == "top" and row["p"] == q["p"] and row["theory"] == q["theory"]
     assert row["empirical"] == {"mean": q["empirical"], "stderr": q["empirical_stderr"]}
     assert q["empirical_stderr"] > (q["p"] * (1 - q["p"]) / r["config"]["trials"]) ** 0.5  # f_beta < 1
-assert r["verdict"]["overall"] in ("AGREES", "DISAGREES", "INCONCLUSIVE")
+v = r["verdict"]
+assert v["outcome"] in ("AGREES", "DISAGREES", "INCONCLUSIVE") and v["pass"] == (v["outcome"] == "AGREES")
+assert v["rows"] == len(r["verdict_rows"]) and v["judged"] == v["agrees"] + v["disagrees"] + v["inconclusive"]
+for w in r["verdict_rows"]:
+    assert w["rule"] in ("corrected", "uncorrected", "out") and w["verdict"] in ("agrees", "DISAGREES", "inconclusive", "kept out")
+    assert w["verdict"] != "agrees" or w["zscore"] is not None  # no non-finite row agrees
+ks = [w for w in r["verdict_rows"] if "KS distance" in w["quantity"]]
+assert ks and ks[0]["rule"] == "corrected" and ks[0]["zscore"] is not None and ks[0]["zscore"] >= 0
 cols = [c["name"] for c in json.load(open(sys.argv[2]))["observables"]["columns"]]
 assert cols[:4] == ["lambda_max", "lambda_min", "tw_top", "tw_bottom"], cols
 PY
@@ -39,10 +46,31 @@ import json,sys
 r = json.load(open('$work/sub.json'))
 s = r['spikes'][0]
 assert s['side'] == 0 and s['overlap']['theory'] == 0.0
-rows = [w for w in r['verdict']['rows'] if w['quantity'].startswith('spike 0 overlap')]
-assert rows and rows[0]['verdict'] == 'INFORMATIONAL' and 'BBP threshold' in rows[0]['why']
+rows = [w for w in r['verdict_rows'] if w['quantity'].startswith('spike 0 overlap')]
+assert rows and rows[0]['rule'] == 'out' and rows[0]['verdict'] == 'kept out' and 'BBP threshold' in rows[0]['verdict_note']
 "; then ok "subcritical spike: overlap limit 0, an informational row with the reason, exit 0"
 else bad "subcritical spike: $(head -c 300 "$work/out")"; fi
+
+# --fail-on: edge is a verdict study; a correct white run passes --fail-on disagrees,
+# and --fail-on inconclusive exits 3 exactly when the verdict is not AGREES
+"$RMTMC" edge --d 20 --n 40 --trials 60 --seed 2 --backend cpu --quiet --fail-on disagrees --json "$work/f1.json" 2>"$work/f1.err"
+rc=$?
+[ $rc -eq 0 ] && [ -s "$work/f1.json" ] && ok "edge --fail-on disagrees on a correct run exits 0" || bad "edge --fail-on disagrees: rc=$rc $(cat "$work/f1.err")"
+# a general Sigma with 3000 trials (first-order centring): not AGREES, so exit 3 is exercised
+for fo in inconclusive disagrees; do
+  "$RMTMC" edge --d 20 --n 40 --trials 3000 --seed 2 --backend cpu --quiet --sigma points:1:0.5,4:0.5 --fail-on $fo \
+    --json "$work/f2.json" 2>"$work/f2.err"
+  rc=$?
+  want=$(python3 -c "
+import json; o = json.load(open('$work/f2.json'))['verdict']['outcome']
+bad = o != 'AGREES' if '$fo' == 'inconclusive' else o == 'DISAGREES'
+print(3 if bad else 0)")
+  { [ $rc -eq "$want" ] && { [ "$fo" = disagrees ] || [ $rc -eq 3 ]; }; } &&
+    ok "edge --fail-on $fo: exit $rc as the verdict says" || bad "edge --fail-on $fo: rc=$rc want $want $(cat "$work/f2.err")"
+done
+"$RMTMC" sweep --param spike --d 20 --values 0.3,2 --trials 30 --backend cpu --quiet --no-plots --fail-on disagrees --out "$work/sw2" 2>"$work/sw2.err"
+rc=$?
+[ $rc -eq 0 ] && ok "sweep --param spike --fail-on disagrees: real rows, exit 0" || bad "sweep spike --fail-on: rc=$rc $(cat "$work/sw2.err")"
 
 # complex data through the spectrum study
 if "$RMTMC" spectrum --d 16 --n 24 --trials 50 --backend cpu --entries complex-gaussian --json "$work/c.json" --quiet &&
@@ -77,6 +105,10 @@ assert r['schema'] == 'rmtmc.sweep_spike/1'
 assert r['ranks']['count'] == 1 and r['ranks']['divided'] == 'none'
 p = r['points']
 assert len(p) == 2 and not p[0]['outlier'] and p[1]['outlier'] and p[0]['overlap']['theory'] == 0.0
+assert [w['rule'] for w in p[0]['verdict_rows']] == ['out', 'out']
+assert [w['rule'] for w in p[1]['verdict_rows']] == ['corrected', 'corrected', 'uncorrected']
+v = r['verdict']
+assert v['rows'] == 5 and v['judged'] == 3 and v['kept_out'] == 2 and v['outcome'] in ('AGREES', 'INCONCLUSIVE', 'DISAGREES')
 " && grep -q "overlap(l)" "$work/sw/plot_sweep.gp"; then ok "sweep --param spike: sweep.json (rmtmc.sweep_spike/1), plot_sweep.gp with the BBP curves"
 else bad "sweep --param spike"; fi
 

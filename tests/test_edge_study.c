@@ -74,11 +74,18 @@ static void check_side(check_ctx *c, const rmtmc_edge_result *r, const rmtmc_edg
 
 static void check_not_disagree(check_ctx *c, const rmtmc_edge_result *r, const char *label) {
   char what[200];
-  double mz;
-  rmtmc_edge_verdict v = rmtmc_edge_overall(r, &mz);
+  rmtmc_verdict v;
+  rmtmc_edge_verdict(r, &v);
   snprintf(what, sizeof what, "%s: verdict %s (largest judged |z| %.2f) is not DISAGREES", label,
-           rmtmc_edge_verdict_name(v), mz);
-  check_true(c, v != RMTMC_EDGE_DISAGREES, what);
+           rmtmc_outcome_name(v.outcome), v.max_abs_z);
+  check_true(c, v.outcome != RMTMC_OUTCOME_DISAGREES, what);
+  /* no row without a finite z counts as agreement */
+  int bad = 0;
+  for (int64_t i = 0; i < v.nrows; ++i)
+    if (v.rows[i].verdict == RMTMC_ROW_AGREES && !isfinite(v.rows[i].z)) bad = 1;
+  snprintf(what, sizeof what, "%s: every agreeing row has a finite z", label);
+  check_true(c, !bad, what);
+  rmtmc_verdict_free(&v);
 }
 
 static void check_spikes(check_ctx *c, const rmtmc_edge_result *r, const char *label) {
@@ -114,8 +121,11 @@ int main(int argc, char **argv) {
     check_true(&c, !r.top.first_order && !r.bottom.first_order, "white real: second-order constants at both edges");
     check_side(&c, &r, &r.top, "white real top", 1, 1);
     check_side(&c, &r, &r.bottom, "white real bottom (log scale)", 1, 1);
-    double mz;
-    check_true(&c, rmtmc_edge_overall(&r, &mz) == RMTMC_EDGE_AGREES, "white real: verdict AGREES");
+    rmtmc_verdict v;
+    rmtmc_edge_verdict(&r, &v);
+    check_true(&c, v.outcome == RMTMC_OUTCOME_AGREES && v.judged > 0 && v.by_rule[RMTMC_RULE_CORRECTED] == v.judged,
+               "white real: verdict AGREES, every judged row corrected");
+    rmtmc_verdict_free(&v);
     rmtmc_edge_result_free(&r);
   }
   if (run(&c, &r, "white complex d=60 n=120", 60, 120, 1500, 102, "identity", "complex-gaussian")) {
@@ -132,12 +142,14 @@ int main(int argc, char **argv) {
     check_side(&c, &r, &r.top, "two-point top", 0, 1);
     check_side(&c, &r, &r.bottom, "two-point bottom", 0, 1);
     check_not_disagree(&c, &r, "two-point");
-    report_edge_row rows[REPORT_EDGE_MAX_ROWS];
-    int n = report_edge_rows(&r, rows, REPORT_EDGE_MAX_ROWS), said = 0;
-    for (int i = 0; i < n; ++i)
-      if (strstr(rows[i].what, "lambda_max standardised: mean") && rows[i].v != RMTMC_EDGE_DISAGREES &&
-          strstr(rows[i].why, "first-order centring, finite-size bias"))
+    rmtmc_verdict v;
+    rmtmc_edge_verdict(&r, &v);
+    int said = 0;
+    for (int64_t i = 0; i < v.nrows; ++i)
+      if (strstr(v.rows[i].what, "lambda_max standardised: mean") && v.rows[i].verdict != RMTMC_ROW_DISAGREES &&
+          v.rows[i].rule == RMTMC_RULE_UNCORRECTED && strstr(v.rows[i].reason, "first-order centring, finite-size bias"))
         said = 1;
+    rmtmc_verdict_free(&v);
     check_true(&c, said, "two-point: the mean row says 'first-order centring, finite-size bias', never DISAGREES");
     rmtmc_edge_result_free(&r);
   }

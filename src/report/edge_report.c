@@ -9,33 +9,43 @@
 #include "rmtmc_report.h"
 #include "report/report_common.h"
 
-/* The rules (those of the verdict shared by the studies, docs/theory.md 5.1
- * 4.2):
- *   CORRECTED    the theory carries every finite-size correction known to
- *                matter at this resolution: |z| <= RMTMC_VERDICT_Z agrees,
- *                beyond it DISAGREES;
- *   UNCORRECTED  a limit whose finite-size bias is not predicted here
- *                (first-order centring, the overlaps): |z| <= threshold
- *                agrees, beyond it INCONCLUSIVE (the gap may be that bias),
- *                unless the gap exceeds a stated bound on that bias
- *                (overlaps: 4 se + OVERLAP_BIAS_FACTOR Var/limit), which
+/* The rules: those of the shared verdict (rmtmc_verdict.h, docs/verdict.md,
+ * docs/theory.md 5.1 and 5.2.2):
+ *   corrected    the theory carries every finite-size correction known to
+ *                matter at this resolution (second-order Tracy-Widom
+ *                centring; the outlier mean with its predicted 1/n bias);
+ *   uncorrected  a limit whose finite-size bias is not predicted here
+ *                (first-order centring, the overlaps): beyond |z| 4 the row
+ *                is INCONCLUSIVE; an overlap whose gap exceeds a stated
+ *                bound on that bias (4 se + OVERLAP_BIAS_FACTOR Var/limit)
+ *                is judged corrected with the bound as its offset, so it
  *                DISAGREES;
- *   OUT          informational, kept out with its reason (no outlier, the
+ *   out          informational, kept out with its reason (no outlier, the
  *                BBP critical window, Tracy-Widom refused).
- * A row without a finite z is INCONCLUSIVE.  KS rows: z is replaced by the
- * p-value, judged against KS_P_MIN, the two-sided normal tail beyond
- * RMTMC_VERDICT_Z (the same false-alarm rate). */
+ * KS rows: the p-value p becomes its two-sided normal equivalent z with
+ * erfc(z / sqrt 2) = p, judged like any z (|z| <= 4 exactly when p >=
+ * KS_P_MIN); p = 0 gives KS_Z_CAP; a non-finite p cannot be judged. */
 #define KS_P_MIN 6.334e-5
+#define KS_Z_CAP 38.0
 /* Measured: the overlaps' O(1/n) bias is 0.7 to 2.9 times Var/limit at
  * d = 100-200 (docs/theory.md 5.2.2). */
 #define OVERLAP_BIAS_FACTOR 5.0
 
-enum { RULE_CORRECTED = 0, RULE_UNCORRECTED = 1, RULE_OUT = 2 };
+/* z with erfc(z / sqrt 2) = p (two-sided normal tail), p in [0, 1]. */
+static double ks_z(double p) {
+  if (!(p > 0.0)) return KS_Z_CAP;
+  if (p >= 1.0) return 0.0;
+  double lo = 0.0, hi = KS_Z_CAP;
+  for (int it = 0; it < 200; ++it) {
+    double mid = 0.5 * (lo + hi);
+    if (erfc(mid / sqrt(2.0)) > p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
 
-/* One row; ok < 0: judge by |z|; else ok is the pass/fail of another test
- * (the KS p-value); bound > 0: an UNCORRECTED row beyond it disagrees. */
-static int add_row(report_edge_row *rows, int n, int cap, const char *what, const char *at, double emp, double se,
-                   double theory, double z, int rule, const char *note, int ok, double bound) {
+static int add(report_edge_row *rows, int n, int cap, const char *what, const char *at, double emp, double se,
+               double theory, rmtmc_rule rule, double offset, const char *note) {
   if (n >= cap) return n;
   report_edge_row *w = &rows[n];
   memset(w, 0, sizeof *w);
@@ -44,36 +54,12 @@ static int add_row(report_edge_row *rows, int n, int cap, const char *what, cons
   w->emp = emp;
   w->se = se;
   w->theory = theory;
-  w->z = z;
+  w->rule = rule;
+  w->diff = emp - theory;
+  w->stderr_ = se;
+  w->offset = offset;
   snprintf(w->why, sizeof w->why, "%s", note ? note : "");
-  w->judged = rule != RULE_OUT;
-  if (!w->judged) {
-    w->v = RMTMC_EDGE_INCONCLUSIVE;
-    return n + 1;
-  }
-  int pass;
-  if (ok >= 0) pass = ok;
-  else if (!isfinite(z)) {
-    w->v = RMTMC_EDGE_INCONCLUSIVE;
-    snprintf(w->why, sizeof w->why, "no finite standard error");
-    return n + 1;
-  } else pass = fabs(z) <= RMTMC_VERDICT_Z;
-  if (pass) w->v = RMTMC_EDGE_AGREES;
-  else if (rule == RULE_CORRECTED) w->v = RMTMC_EDGE_DISAGREES;
-  else if (bound > 0 && fabs(emp - theory) > bound) {
-    w->v = RMTMC_EDGE_DISAGREES;
-    snprintf(w->why, sizeof w->why, "%s; the difference %.3g exceeds the bound %.3g on that bias", note ? note : "",
-             emp - theory, bound);
-  } else {
-    w->v = RMTMC_EDGE_INCONCLUSIVE;
-    snprintf(w->why, sizeof w->why, "%s: the gap may be that bias", note ? note : "a limit without its finite-size bias");
-  }
   return n + 1;
-}
-
-static int add(report_edge_row *rows, int n, int cap, const char *what, const char *at, double emp, double se,
-               double theory, double z, int rule, const char *note) {
-  return add_row(rows, n, cap, what, at, emp, se, theory, z, rule, note, -1, 0.0);
 }
 
 static const char *FIRST_ORDER = "first-order centring, finite-size bias";
@@ -83,31 +69,87 @@ static int side_rows(const rmtmc_edge_result *r, const rmtmc_edge_side *s, repor
   char what[96], at[64];
   if (!s->applies) {
     snprintf(what, sizeof what, "%s: Tracy-Widom does not apply", edge);
-    return add(rows, n, cap, what, "", NAN, NAN, NAN, NAN, RULE_OUT, s->scaling.note);
+    return add(rows, n, cap, what, "", NAN, NAN, NAN, RMTMC_RULE_OUT, 0.0, s->scaling.note);
   }
-  int fo = s->first_order ? RULE_UNCORRECTED : RULE_CORRECTED;
+  rmtmc_rule fo = s->first_order ? RMTMC_RULE_UNCORRECTED : RMTMC_RULE_CORRECTED;
   const char *fo_note = s->first_order ? FIRST_ORDER : NULL;
   snprintf(at, sizeof at, "TW%d, %s scale", r->beta, s->log_scale ? "log" : "linear");
   snprintf(what, sizeof what, "%s standardised: mean", edge);
-  n = add(rows, n, cap, what, at, s->z.mean, s->z.mean_se, r->tw.mean, s->z_mean, fo, fo_note);
+  n = add(rows, n, cap, what, at, s->z.mean, s->z.mean_se, r->tw.mean, fo, 0.0, fo_note);
   snprintf(what, sizeof what, "%s standardised: sd", edge);
-  n = add(rows, n, cap, what, at, s->z.sd, s->z.sd_se, r->tw.sd, s->z_sd,
-          s->scale_first_order ? RULE_UNCORRECTED : RULE_CORRECTED,
+  n = add(rows, n, cap, what, at, s->z.sd, s->z.sd_se, r->tw.sd,
+          s->scale_first_order ? RMTMC_RULE_UNCORRECTED : RMTMC_RULE_CORRECTED, 0.0,
           s->scale_first_order ? "first-order scaling (no refined constants for complex data at the bottom edge)" : NULL);
   snprintf(what, sizeof what, "%s standardised: skewness", edge);
-  n = add(rows, n, cap, what, at, s->z.skewness, s->z.skewness_se, r->tw.skewness, s->z_skew, RULE_CORRECTED, NULL);
-  /* KS: judged by its p-value */
+  /* Skewness is free of the centring and scale, but with first-order
+   * constants (a general Sigma) the finite-n shape correction is not
+   * predicted either: the same rule as the mean. */
+  n = add(rows, n, cap, what, at, s->z.skewness, s->z.skewness_se, r->tw.skewness, fo, 0.0, fo_note);
+  /* KS: judged by the normal equivalent of its p-value */
   snprintf(what, sizeof what, "%s: KS distance to TW%d", edge, r->beta);
   snprintf(at, sizeof at, "p-value %.3g", s->ks_p);
-  n = add_row(rows, n, cap, what, at, s->ks, NAN, 0.0, NAN, isfinite(s->ks_p) ? fo : RULE_OUT,
-              isfinite(s->ks_p) ? fo_note : "no p-value", s->ks_p >= KS_P_MIN, 0.0);
+  int before = n;
+  n = add(rows, n, cap, what, at, s->ks, NAN, 0.0, fo, 0.0, fo_note);
+  if (n > before) {
+    report_edge_row *w = &rows[before];
+    w->diff = ks_z(s->ks_p); /* the z equivalent of the p-value, standard error 1 */
+    w->stderr_ = 1.0;
+    if (!isfinite(s->ks_p) || !isfinite(s->ks))
+      snprintf(w->cannot, sizeof w->cannot, "no finite KS distance or p-value");
+  }
   for (int k = 0; k < RMTMC_EDGE_NQ; ++k) {
     const rmtmc_edge_qrow *q = &s->q[k];
     snprintf(what, sizeof what, "%s: P(stat <= F%d^-1(%g))", edge, r->beta, q->p);
     snprintf(at, sizeof at, "F^-1 = %.4f", q->theory);
-    n = add(rows, n, cap, what, at, q->frac, q->frac_se, q->p, q->zscore, fo, fo_note);
+    n = add(rows, n, cap, what, at, q->frac, q->frac_se, q->p, fo, 0.0, fo_note);
   }
   return n;
+}
+
+int report_edge_spike_rows(const rmtmc_edge_spike_row *s, int64_t i, double eta, int64_t nn, const char *at,
+                           report_edge_row *rows, int n, int cap) {
+  char what[96];
+  if (!s->side) {
+    snprintf(what, sizeof what, "spike %lld eigenvalue (no outlier)", (long long)i);
+    n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location, RMTMC_RULE_OUT, 0.0,
+            "at or inside the BBP threshold: sticks to the bulk edge (Tracy-Widom)");
+    snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
+    return add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, 0.0, RMTMC_RULE_OUT, 0.0,
+               "at or inside the BBP threshold: the overlap tends to 0, slowly");
+  }
+  char crit[200] = "";
+  if (s->critical)
+    snprintf(crit, sizeof crit,
+             "within the BBP critical window |ell - %.4g| < sqrt(eta) n^-1/3 = %.3g: Gaussian outlier theory not reliable",
+             s->threshold, sqrt(eta) * pow((double)nn, -1.0 / 3.0));
+  int has_bias = isfinite(s->location_bias);
+  snprintf(what, sizeof what, "spike %lld outlier: mean%s", (long long)i, has_bias ? " (z: 1/n bias corrected)" : "");
+  n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location,
+          s->critical ? RMTMC_RULE_OUT : RMTMC_RULE_CORRECTED, has_bias ? s->location_bias : 0.0,
+          s->critical ? crit : NULL);
+  snprintf(what, sizeof what, "spike %lld outlier: sd", (long long)i);
+  n = add(rows, n, cap, what, at, s->eig.sd, s->eig_sd_se, s->sd_theory,
+          s->critical ? RMTMC_RULE_OUT : RMTMC_RULE_CORRECTED, 0.0, s->critical ? crit : NULL);
+  snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
+  if (s->critical)
+    return add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, RMTMC_RULE_OUT, 0.0,
+               crit);
+  double gap = s->overlap.mean - s->overlap_theory, allow = OVERLAP_BIAS_FACTOR * s->overlap_bias_scale;
+  double bound = 4.0 * s->overlap.stderr_ + allow;
+  char note[RMTMC_ERRMSG_LEN];
+  if (isfinite(gap) && isfinite(bound) && fabs(gap) > bound) {
+    /* beyond any bias it may carry: judged against the bound */
+    snprintf(note, sizeof note,
+             "the gap %.3g exceeds %g Var/limit = %.3g, the bound on its unpredicted O(1/n) bias, by more than 4 se "
+             "(z: beyond that bound)",
+             gap, OVERLAP_BIAS_FACTOR, allow);
+    return add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, RMTMC_RULE_CORRECTED,
+               copysign(allow, gap), note);
+  }
+  snprintf(note, sizeof note, "first-order limit: its O(1/n) bias (order Var/limit = %.2g) is not predicted",
+           s->overlap_bias_scale);
+  return add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, RMTMC_RULE_UNCORRECTED,
+             0.0, note);
 }
 
 int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap) {
@@ -116,57 +158,47 @@ int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap)
   if (r->model.d < r->model.n || r->bottom.applies) n = side_rows(r, &r->bottom, rows, n, cap);
   for (int64_t i = 0; i < r->nspikes; ++i) {
     const rmtmc_edge_spike_row *s = &r->spikes[i];
-    char what[96], at[64];
+    char at[64];
     snprintf(at, sizeof at, "ell = %g, %s %lld%s", s->ell, s->ell >= 1 ? "top" : "bottom", (long long)s->position,
              s->multiplicity > 1 ? " (group)" : "");
-    if (!s->side) {
-      snprintf(what, sizeof what, "spike %lld eigenvalue (no outlier)", (long long)i);
-      n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location, s->z_location, RULE_OUT,
-              "at or inside the BBP threshold: sticks to the bulk edge (Tracy-Widom)");
-      snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
-      n = add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, 0.0, s->z_overlap, RULE_OUT,
-              "at or inside the BBP threshold: the overlap tends to 0, slowly");
-      continue;
-    }
-    char crit[160] = "";
-    if (s->critical)
-      snprintf(crit, sizeof crit,
-               "within the BBP critical window |ell - %.4g| < sqrt(eta) n^-1/3 = %.3g: Gaussian outlier theory not reliable",
-               s->threshold, sqrt(r->eta) * pow((double)r->model.n, -1.0 / 3.0));
-    int out = s->critical ? RULE_OUT : RULE_CORRECTED;
-    snprintf(what, sizeof what, "spike %lld outlier: mean%s", (long long)i,
-             isfinite(s->z_location_corrected) ? " (z: 1/n bias corrected)" : "");
-    n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location,
-            isfinite(s->z_location_corrected) ? s->z_location_corrected : s->z_location, out, crit);
-    snprintf(what, sizeof what, "spike %lld outlier: sd", (long long)i);
-    n = add(rows, n, cap, what, at, s->eig.sd, s->eig_sd_se, s->sd_theory, s->z_sd, out, crit);
-    snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
-    char note[200];
-    snprintf(note, sizeof note, "first-order limit: its O(1/n) bias (order Var/limit = %.2g) is not predicted",
-             s->overlap_bias_scale);
-    n = add_row(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, s->z_overlap,
-                s->critical ? RULE_OUT : RULE_UNCORRECTED, s->critical ? crit : note, -1,
-                4.0 * s->overlap.stderr_ + OVERLAP_BIAS_FACTOR * s->overlap_bias_scale);
+    n = report_edge_spike_rows(s, i, r->eta, r->model.n, at, rows, n, cap);
   }
   return n;
 }
 
-rmtmc_edge_verdict rmtmc_edge_overall(const rmtmc_edge_result *r, double *max_abs_z) {
+void report_edge_judge(rmtmc_verdict *v, const report_edge_row *rows, int n) {
+  for (int i = 0; i < n; ++i) {
+    const report_edge_row *w = &rows[i];
+    rmtmc_judge j = {.what = w->what,
+                     .at = w->at,
+                     .rule = w->rule,
+                     .estimate = w->emp,
+                     .theory = w->theory,
+                     .diff = w->diff,
+                     .stderr_ = w->stderr_,
+                     .offset = w->offset,
+                     .note = w->why,
+                     .cannot_judge = w->cannot[0] ? w->cannot : NULL,
+                     .src = NULL,
+                     .part = i};
+    rmtmc_verdict_add(v, &j);
+  }
+}
+
+void rmtmc_edge_verdict(const rmtmc_edge_result *r, rmtmc_verdict *v) {
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
   int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS);
-  int agree = 0, disagree = 0, judged = 0;
-  double mz = 0.0;
-  for (int i = 0; i < n; ++i) {
-    if (!rows[i].judged) continue;
-    ++judged;
-    if (rows[i].v == RMTMC_EDGE_AGREES) ++agree;
-    if (rows[i].v == RMTMC_EDGE_DISAGREES) ++disagree;
-    if (isfinite(rows[i].z) && fabs(rows[i].z) > mz) mz = fabs(rows[i].z);
-  }
-  if (max_abs_z) *max_abs_z = mz;
-  /* DISAGREES when a row disagrees; else INCONCLUSIVE when a judged row is
-   * inconclusive or none agrees; else AGREES */
-  return disagree ? RMTMC_EDGE_DISAGREES : agree && agree == judged ? RMTMC_EDGE_AGREES : RMTMC_EDGE_INCONCLUSIVE;
+  rmtmc_verdict_init(v, r->config.run.trials);
+  report_edge_judge(v, rows, n);
+  rmtmc_verdict_finish(v);
+}
+
+/* Row i's judgement (the verdict adds the rows in order). */
+static const rmtmc_verdict_row *vrow(const rmtmc_verdict *v, int i) { return i < v->nrows ? &v->rows[i] : NULL; }
+
+void rmtmc_edge_describe(const rmtmc_edge_config *c, char *buf, size_t len) {
+  snprintf(buf, len, "edge: d = %lld, n = %lld, sigma %s, entries %s, %lld trials, seed %llu", (long long)c->d,
+           (long long)c->n, c->sigma, c->entries, (long long)c->run.trials, (unsigned long long)c->run.seed);
 }
 
 /* ---- JSON ---- */
@@ -301,26 +333,27 @@ rmtmc_status rmtmc_edge_write_json(FILE *f, const void *res, rmtmc_error *err) {
     rmtmc_json_object_end(&j);
   }
   rmtmc_json_array_end(&j);
-  double mz;
-  rmtmc_edge_verdict v = rmtmc_edge_overall(r, &mz);
-  rmtmc_json_object(&j, "verdict");
-  rmtmc_json_str(&j, "overall", rmtmc_edge_verdict_name(v));
-  rmtmc_json_num(&j, "max_abs_z", mz);
-  rmtmc_json_num(&j, "threshold", RMTMC_VERDICT_Z);
-  rmtmc_json_num(&j, "ks_pvalue_threshold", KS_P_MIN);
-  rmtmc_json_array(&j, "rows");
+  rmtmc_verdict v;
+  rmtmc_edge_verdict(r, &v);
+  rmtmc_verdict_write_json(&j, "verdict", &v);
+  /* every row with its judgement (the verdict's rows, in this order) */
+  rmtmc_json_array(&j, "verdict_rows");
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
   int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS);
   for (int i = 0; i < n; ++i) {
+    const rmtmc_verdict_row *w = vrow(&v, i);
     rmtmc_json_object(&j, NULL);
     rmtmc_json_str(&j, "quantity", rows[i].what);
     rmtmc_json_str(&j, "at", rows[i].at);
-    rmtmc_json_str(&j, "verdict", rows[i].judged ? rmtmc_edge_verdict_name(rows[i].v) : "INFORMATIONAL");
-    rmtmc_json_str(&j, "why", rows[i].why);
+    rmtmc_json_num(&j, "empirical", rows[i].emp);
+    rmtmc_json_num(&j, "stderr", rows[i].se);
+    rmtmc_json_num(&j, "theory", rows[i].theory);
+    rmtmc_json_num(&j, "zscore", w ? w->z : NAN);
+    rmtmc_verdict_row_json(&j, w);
     rmtmc_json_object_end(&j);
   }
   rmtmc_json_array_end(&j);
-  rmtmc_json_object_end(&j);
+  rmtmc_verdict_free(&v);
   rmtmc_json_object(&j, "timing");
   rmtmc_json_num(&j, "seconds", r->seconds);
   rmtmc_json_num(&j, "trials_per_second", r->trials_per_second);
@@ -335,10 +368,15 @@ rmtmc_status rmtmc_edge_write_json(FILE *f, const void *res, rmtmc_error *err) {
 static rmtmc_status csv_rows(FILE *f, const void *res, rmtmc_error *err) {
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
   int n = report_edge_rows(res, rows, REPORT_EDGE_MAX_ROWS);
-  fprintf(f, "quantity,at,empirical,stderr,theory,zscore,verdict\n");
-  for (int i = 0; i < n; ++i)
-    fprintf(f, "\"%s\",\"%s\",%.17g,%.17g,%.17g,%.17g,%s\n", rows[i].what, rows[i].at, rows[i].emp, rows[i].se,
-            rows[i].theory, rows[i].z, rows[i].judged ? rmtmc_edge_verdict_name(rows[i].v) : "INFORMATIONAL");
+  rmtmc_verdict v;
+  rmtmc_edge_verdict(res, &v);
+  fprintf(f, "quantity,at,empirical,stderr,theory,zscore,verdict,rule\n");
+  for (int i = 0; i < n; ++i) {
+    const rmtmc_verdict_row *w = vrow(&v, i);
+    fprintf(f, "\"%s\",\"%s\",%.17g,%.17g,%.17g,%.17g,%s,%s\n", rows[i].what, rows[i].at, rows[i].emp, rows[i].se,
+            rows[i].theory, w ? w->z : NAN, w ? rmtmc_row_verdict_name(w->verdict) : "", rmtmc_rule_name(rows[i].rule));
+  }
+  rmtmc_verdict_free(&v);
   return RMTMC_OK;
 }
 
@@ -471,22 +509,9 @@ void rmtmc_edge_summary(FILE *f, const rmtmc_edge_result *r) {
   }
   fprintf(f, "\n  time: %.3f s for %lld trials (%.1f trials/s), theory %.3f s\n", r->seconds,
           (long long)c->run.trials, r->trials_per_second, r->theory_seconds);
-  double mz;
-  rmtmc_edge_verdict v = rmtmc_edge_overall(r, &mz);
-  report_edge_row rows[REPORT_EDGE_MAX_ROWS];
-  int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS), cnt[3] = {0, 0, 0}, out = 0;
-  for (int i = 0; i < n; ++i) {
-    if (rows[i].judged) cnt[rows[i].v]++;
-    else ++out;
-  }
-  fprintf(f, "\n  verdict: %s: %d rows agree, %d disagree, %d inconclusive (|z| <= %.0f, KS p >= %.2g; largest judged |z| %.2f); %d informational\n",
-          rmtmc_edge_verdict_name(v), cnt[RMTMC_EDGE_AGREES], cnt[RMTMC_EDGE_DISAGREES], cnt[RMTMC_EDGE_INCONCLUSIVE],
-          RMTMC_VERDICT_Z, KS_P_MIN, mz, out);
-  for (int i = 0; i < n; ++i)
-    if (rows[i].judged && rows[i].v != RMTMC_EDGE_AGREES) {
-      char zt[32] = ""; /* a KS row has its p-value in `at`, no z */
-      if (isfinite(rows[i].z)) snprintf(zt, sizeof zt, ": z %+.2f", rows[i].z);
-      fprintf(f, "    %s: %s (%s)%s%s%s\n", rows[i].v == RMTMC_EDGE_DISAGREES ? "disagrees" : "inconclusive",
-              rows[i].what, rows[i].at, zt, rows[i].why[0] ? "; " : "", rows[i].why);
-    }
+  rmtmc_verdict v;
+  rmtmc_edge_verdict(r, &v);
+  fprintf(f, "\n");
+  rmtmc_verdict_print(f, &v, "  ");
+  rmtmc_verdict_free(&v);
 }

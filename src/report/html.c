@@ -444,13 +444,6 @@ static rmtmc_status theory_html(FILE *f, const void *ctx, rmtmc_error *err) {
   return RMTMC_OK;
 }
 
-/* The table head of a study that still judges its rows itself (resolvent,
- * edge): no rule column. */
-static void local_table_head(FILE *f) {
-  fprintf(f, "<table>\n<tr><th class=\"l\">quantity</th><th class=\"l\">at</th><th>empirical mean</th>"
-             "<th>standard error</th><th>theory</th><th>difference</th><th>z</th><th>verdict</th></tr>\n");
-}
-
 /* -------------------------------- edge -------------------------------- */
 typedef struct { const char *dir; const rmtmc_edge_result *r; } edge_ctx;
 
@@ -469,47 +462,23 @@ static rmtmc_status edge_html(FILE *f, const void *ctx, rmtmc_error *err) {
   run_rows(f, &r->run);
   fprintf(f, "</table>\n<h2>Theory vs empirical</h2>\n");
   fprintf(f, "<p>Standardised statistic: (lambda_max - mu)/sigma at the top, (mu - lambda_min)/sigma at the bottom "
-             "(log scale: log(lambda/mu)/tau), against TW<sub>beta</sub>. KS rows are judged by their p-value. A row "
-             "whose finite-size bias the theory does not predict (first-order centring for a general Sigma, the "
-             "overlaps) agrees within |z| &le; 4 and is INCONCLUSIVE beyond; informational rows (no outlier, the BBP "
-             "critical window) are kept out.</p>\n");
-  local_table_head(f);
+             "(log scale: log(lambda/mu)/tau), against TW<sub>beta</sub>. The rules are the shared verdict's "
+             "(docs/verdict.md): a KS row's z is the two-sided normal equivalent of its p-value; a row whose "
+             "finite-size bias the theory does not predict (first-order centring for a general Sigma, the overlaps) "
+             "is uncorrected: it agrees within |z| &le; 4 and is inconclusive beyond; out rows (no outlier, the BBP "
+             "critical window) are kept out with their reason.</p>\n");
+  table_head(f, "at");
   report_edge_row rows[REPORT_EDGE_MAX_ROWS];
   int n = report_edge_rows(r, rows, REPORT_EDGE_MAX_ROWS);
-  for (int i = 0; i < n; ++i) {
-    const report_edge_row *w = &rows[i];
-    fprintf(f, "<tr><td class=\"l\">");
-    esc(f, w->what);
-    fprintf(f, "</td><td class=\"l\">");
-    esc(f, w->at);
-    fprintf(f, "</td>");
-    num(f, w->emp);
-    num(f, w->se);
-    num(f, w->theory);
-    num(f, w->emp - w->theory);
-    if (isfinite(w->z)) fprintf(f, "<td>%+.2f</td>", w->z);
-    else fprintf(f, "<td class=\"na\">&ndash;</td>");
-    if (w->judged) {
-      fprintf(f, "<td class=\"%s\">%s", w->v == RMTMC_EDGE_AGREES ? "ok" : w->v == RMTMC_EDGE_DISAGREES ? "bad" : "na",
-              rmtmc_edge_verdict_name(w->v));
-      if (w->why[0]) {
-        fprintf(f, "<br><span class=\"note\">");
-        esc(f, w->why);
-        fprintf(f, "</span>");
-      }
-      fprintf(f, "</td>");
-    } else {
-      fprintf(f, "<td class=\"na\">informational: ");
-      esc(f, w->why);
-      fprintf(f, "</td>");
-    }
-    fprintf(f, "</tr>\n");
-  }
+  rmtmc_verdict v;
+  rmtmc_edge_verdict(r, &v);
+  notes ns = {0};
+  for (int i = 0; i < n; ++i)
+    row(f, rows[i].what, rows[i].at, rows[i].emp, rows[i].se, rows[i].theory, i < v.nrows ? &v.rows[i] : NULL, &ns);
   fprintf(f, "</table>\n");
-  double mz;
-  rmtmc_edge_verdict v = rmtmc_edge_overall(r, &mz);
-  fprintf(f, "<p>Overall: largest |z| over the judged rows = %.2f: <span class=\"%s\">%s</span></p>\n", mz,
-          v == RMTMC_EDGE_AGREES ? "ok" : v == RMTMC_EDGE_DISAGREES ? "bad" : "na", rmtmc_edge_verdict_name(v));
+  notes_list(f, &ns);
+  overall(f, &v);
+  rmtmc_verdict_free(&v);
   fprintf(f, "<h2>Pictures</h2>\n");
   if (r->top.sorted || r->bottom.sorted) {
     image(f, ec->dir, "edge_hist.png", "standardised extreme eigenvalues vs the Tracy-Widom density");

@@ -146,17 +146,26 @@ void report_rows_ridge(report_rows *s, const rmtmc_ridge_result *r);
 /* The verdict over the sets' rows (release with rmtmc_verdict_free). */
 void report_rows_verdict(const report_rows *s, int64_t trials, rmtmc_verdict *v);
 
-/* The edge study's rows, in report order, each with its verdict (the one
- * place that decides them: JSON, summary and HTML read this list;
- * edge_report.c).  informational rows are shown, never judged. */
+/* The edge study's rows, in report order, each as the shared verdict
+ * judges it (rmtmc_verdict.h; edge_report.c): rmtmc_edge_verdict adds them
+ * in this order, so row i is the verdict's row i.  JSON, summary, CSV and
+ * HTML read this list and that verdict. */
 typedef struct report_edge_row {
   char what[96], at[64];
-  double emp, se, theory, z;
-  int judged;             /* 0: informational, kept out of the verdict */
-  rmtmc_edge_verdict v;   /* when judged */
-  char why[RMTMC_ERRMSG_LEN]; /* the rule's note, why a row is inconclusive or kept out */
+  double emp, se, theory;     /* shown */
+  rmtmc_rule rule;
+  double diff, stderr_, offset; /* judged: z = (diff - offset) / stderr_ */
+  char why[RMTMC_ERRMSG_LEN];   /* the rule's note, or the reason of an out row */
+  char cannot[128];             /* non-empty: the row cannot be judged (INCONCLUSIVE) */
 } report_edge_row;
 #define REPORT_EDGE_MAX_ROWS (2 * (4 + RMTMC_EDGE_NQ) + 3 * RMTMC_EDGE_MAX_SPIKES + 4)
+/* One spike's rows (mean, sd and overlap of its outlier; or the two
+ * informational rows of a spike without one), at "at": shared with
+ * `rmtmc sweep --param spike` (sweep_spike_report.c). */
+int report_edge_spike_rows(const rmtmc_edge_spike_row *s, int64_t i, double eta, int64_t n, const char *at,
+                           report_edge_row *rows, int k, int cap);
+/* Add rows[0..n) to v (v initialised; not finished). */
+void report_edge_judge(rmtmc_verdict *v, const report_edge_row *rows, int n);
 int report_edge_rows(const rmtmc_edge_result *r, report_edge_row *rows, int cap);
 
 #endif

@@ -10,6 +10,25 @@
 #include "rmtmc_sweep.h"
 #include "report/report_common.h"
 
+/* Point i's rows (report_edge_spike_rows: the edge study's rules). */
+static int point_rows(const rmtmc_sweep_spike_point *p, report_edge_row *rows, int cap) {
+  char at[64];
+  snprintf(at, sizeof at, "T = %g (ell = %g)", p->value, p->ell);
+  return report_edge_spike_rows(&p->row, 0, p->eta, p->n, at, rows, 0, cap);
+}
+
+void rmtmc_sweep_spike_verdict(const rmtmc_sweep_result *r, rmtmc_verdict *v) {
+  rmtmc_verdict_init(v, r->config.base.run.trials);
+  for (int64_t i = 0; i < r->done; ++i) {
+    report_edge_row rows[4];
+    int n = point_rows(&r->spike[i], rows, 4);
+    int64_t first = v->nrows;
+    report_edge_judge(v, rows, n);
+    for (int64_t k = first; k < v->nrows; ++k) v->rows[k].src = &r->spike[i]; /* part: the row within the point */
+  }
+  rmtmc_verdict_finish(v);
+}
+
 rmtmc_status rmtmc_sweep_spike_write_json(FILE *f, const void *ctx, rmtmc_error *err) {
   const rmtmc_sweep_result *r = ctx;
   const rmtmc_sweep_config *c = &r->config;
@@ -30,6 +49,8 @@ rmtmc_status rmtmc_sweep_spike_write_json(FILE *f, const void *ctx, rmtmc_error 
   rmtmc_json_str(&j, "entries", c->base.entries);
   rmtmc_json_str(&j, "backend", rmtmc_backend_kind_name(c->base.run.backend));
   rmtmc_json_object_end(&j);
+  rmtmc_verdict v;
+  rmtmc_sweep_spike_verdict(r, &v);
   rmtmc_json_array(&j, "points");
   for (int64_t i = 0; i < r->done; ++i) {
     const rmtmc_sweep_spike_point *p = &r->spike[i];
@@ -57,9 +78,27 @@ rmtmc_status rmtmc_sweep_spike_write_json(FILE *f, const void *ctx, rmtmc_error 
     rmtmc_json_num(&j, "theory", p->overlap_theory);
     rmtmc_json_object_end(&j);
     rmtmc_json_num(&j, "seconds", p->seconds);
+    /* the point's rows (the edge study's spike rows) with their judgements */
+    report_edge_row rows[4];
+    int n = point_rows(p, rows, 4);
+    rmtmc_json_array(&j, "verdict_rows");
+    for (int k = 0; k < n; ++k) {
+      const rmtmc_verdict_row *w = rmtmc_verdict_find(&v, p, k);
+      rmtmc_json_object(&j, NULL);
+      rmtmc_json_str(&j, "quantity", rows[k].what);
+      rmtmc_json_num(&j, "empirical", rows[k].emp);
+      rmtmc_json_num(&j, "stderr", rows[k].se);
+      rmtmc_json_num(&j, "theory", rows[k].theory);
+      rmtmc_json_num(&j, "zscore", w ? w->z : NAN);
+      rmtmc_verdict_row_json(&j, w);
+      rmtmc_json_object_end(&j);
+    }
+    rmtmc_json_array_end(&j);
     rmtmc_json_object_end(&j);
   }
   rmtmc_json_array_end(&j);
+  rmtmc_verdict_write_json(&j, "verdict", &v);
+  rmtmc_verdict_free(&v);
   report_json_ranks(&j, &r->run, r->divided[0] ? r->divided : "none");
   rmtmc_json_end(&j);
   return RMTMC_OK;
@@ -138,4 +177,9 @@ void rmtmc_sweep_spike_summary(FILE *f, const rmtmc_sweep_result *r) {
     fprintf(f, "  %-8.4g %-8.4g %-30s %-12.5f %-26s %.4f%s\n", p->value, p->ell, a, p->location, b, p->overlap_theory,
             p->outlier ? "" : "  (no outlier)");
   }
+  rmtmc_verdict v;
+  rmtmc_sweep_spike_verdict(r, &v);
+  fprintf(f, "\n");
+  rmtmc_verdict_print(f, &v, "  ");
+  rmtmc_verdict_free(&v);
 }

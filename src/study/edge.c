@@ -430,11 +430,3 @@ void rmtmc_edge_result_free(rmtmc_edge_result *r) {
   rmtmc_trials_free(&r->trials);
   memset(r, 0, sizeof *r);
 }
-
-const char *rmtmc_edge_verdict_name(rmtmc_edge_verdict v) {
-  switch (v) {
-    case RMTMC_EDGE_AGREES: return "AGREES";
-    case RMTMC_EDGE_DISAGREES: return "DISAGREES";
-    default: return "INCONCLUSIVE";
-  }
-}

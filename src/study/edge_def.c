@@ -68,14 +68,16 @@ static int option(void *cfg, const char *name, const char *val, rmtmc_status *st
 static int files(const void *res, rmtmc_out_file *f, int cap) { return rmtmc_edge_files(res, f, cap); }
 
 STUDY_TYPED_FNS(edge, rmtmc_edge_config, rmtmc_edge_result)
+STUDY_VERDICT_FNS(edge)
 
 const rmtmc_study_def study_def_edge = {
     .name = "edge",
     .about = "extreme eigenvalues: Tracy-Widom laws, spikes (BBP), eigenvector overlaps",
-    .traits = {.monte_carlo = 1},
+    .traits = {.monte_carlo = 1, .verdict = 1},
     .flags = " save-trials ",
     .usage = usage,
     .option = option,
     STUDY_TYPED_ROW(edge, rmtmc_edge_config, rmtmc_edge_result),
+    STUDY_VERDICT_ROW(edge),
     .files = files,
 };

@@ -231,17 +231,15 @@ static rmtmc_status write_json(FILE *f, const void *res, rmtmc_error *err) {
   return r->config.param == RMTMC_SWEEP_SPIKE ? rmtmc_sweep_spike_write_json(f, res, err)
                                               : rmtmc_sweep_write_json(f, res, err);
 }
-/* --param spike: its rows are judged in its own summary (sweep_spike_report.c),
- * not yet through rmtmc_verdict.h: an empty verdict (INCONCLUSIVE, no rows)
- * and no report.html. */
+/* --param spike: the edge study's spike rows at every point
+ * (rmtmc_sweep_spike_verdict); no report.html. */
 static void verdict(const void *res, rmtmc_verdict *v) {
   const rmtmc_sweep_result *r = res;
   if (r->config.param != RMTMC_SWEEP_SPIKE) {
     rmtmc_sweep_verdict(r, v);
     return;
   }
-  rmtmc_verdict_init(v, r->config.base.run.trials);
-  rmtmc_verdict_finish(v);
+  rmtmc_sweep_spike_verdict(r, v);
 }
 static rmtmc_status html(const char *dir, const void *res, rmtmc_error *err) {
   const rmtmc_sweep_result *r = res;

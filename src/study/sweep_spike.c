@@ -85,6 +85,8 @@ rmtmc_status rmtmc_sweep_spike_run(const rmtmc_sweep_config *cfg, rmtmc_sweep_re
     p->overlap_stderr = s->overlap.stderr_;
     p->overlap_sd = s->overlap.sd;
     p->seconds = er.seconds + er.theory_seconds;
+    p->eta = er.eta;
+    p->row = *s;
     res->run = er.run; /* where the trials ran: the last point's */
     rmtmc_edge_result_free(&er);
     res->done = i + 1;
