@@ -98,6 +98,12 @@ typedef struct rmtmc_edge_spike_row {
                              |ell - threshold| < sqrt(eta) n^(-1/3): the
                              Gaussian outlier theory is not reliable there,
                              its rows are not judged */
+  int unseparated;        /* an outlier by BBP that the finite-d population
+                             (the spike one of its d eigenvalues) does not
+                             separate from the bulk: Tracy-Widom applies at
+                             that edge of the population, the two
+                             descriptions disagree at this d, its rows are
+                             not judged */
   double location;        /* rho(ell) (or the bulk edge when side = 0) */
   double location_bias;   /* predicted O(1/n) offset of the mean (NAN: not known) */
   double sd_theory;       /* sd of the group-mean eigenvalue (0 when side = 0) */

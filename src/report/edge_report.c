@@ -77,9 +77,9 @@ static int side_rows(const rmtmc_edge_result *r, const rmtmc_edge_side *s, repor
   snprintf(what, sizeof what, "%s standardised: mean", edge);
   n = add(rows, n, cap, what, at, s->z.mean, s->z.mean_se, r->tw.mean, fo, 0.0, fo_note);
   snprintf(what, sizeof what, "%s standardised: sd", edge);
-  n = add(rows, n, cap, what, at, s->z.sd, s->z.sd_se, r->tw.sd,
-          s->scale_first_order ? RMTMC_RULE_UNCORRECTED : RMTMC_RULE_CORRECTED, 0.0,
-          s->scale_first_order ? "first-order scaling (no refined constants for complex data at the bottom edge)" : NULL);
+  n = add(rows, n, cap, what, at, s->z.sd, s->z.sd_se, r->tw.sd, fo, 0.0,
+          s->scale_first_order ? "first-order scaling (no refined constants for complex data at the bottom edge)"
+                               : fo_note);
   snprintf(what, sizeof what, "%s standardised: skewness", edge);
   /* Skewness is free of the centring and scale, but with first-order
    * constants (a general Sigma) the finite-n shape correction is not
@@ -117,21 +117,26 @@ int report_edge_spike_rows(const rmtmc_edge_spike_row *s, int64_t i, double eta,
     return add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, 0.0, RMTMC_RULE_OUT, 0.0,
                "at or inside the BBP threshold: the overlap tends to 0, slowly");
   }
-  char crit[200] = "";
+  char crit[240] = "";
   if (s->critical)
     snprintf(crit, sizeof crit,
              "within the BBP critical window |ell - %.4g| < sqrt(eta) n^-1/3 = %.3g: Gaussian outlier theory not reliable",
              s->threshold, sqrt(eta) * pow((double)nn, -1.0 / 3.0));
+  else if (s->unseparated)
+    snprintf(crit, sizeof crit,
+             "not separated at this d: the finite-d population (the spike one of its eigenvalues) has no separate "
+             "outlier component, so that edge is a Tracy-Widom edge of it, not a BBP outlier; not judged");
+  int unjudged = s->critical || s->unseparated;
   int has_bias = isfinite(s->location_bias);
   snprintf(what, sizeof what, "spike %lld outlier: mean%s", (long long)i, has_bias ? " (z: 1/n bias corrected)" : "");
   n = add(rows, n, cap, what, at, s->eig.mean, s->eig.stderr_, s->location,
-          s->critical ? RMTMC_RULE_OUT : RMTMC_RULE_CORRECTED, has_bias ? s->location_bias : 0.0,
-          s->critical ? crit : NULL);
+          unjudged ? RMTMC_RULE_OUT : RMTMC_RULE_CORRECTED, has_bias ? s->location_bias : 0.0,
+          unjudged ? crit : NULL);
   snprintf(what, sizeof what, "spike %lld outlier: sd", (long long)i);
   n = add(rows, n, cap, what, at, s->eig.sd, s->eig_sd_se, s->sd_theory,
-          s->critical ? RMTMC_RULE_OUT : RMTMC_RULE_CORRECTED, 0.0, s->critical ? crit : NULL);
+          unjudged ? RMTMC_RULE_OUT : RMTMC_RULE_CORRECTED, 0.0, unjudged ? crit : NULL);
   snprintf(what, sizeof what, "spike %lld overlap |<v_hat, v>|^2", (long long)i);
-  if (s->critical)
+  if (unjudged)
     return add(rows, n, cap, what, at, s->overlap.mean, s->overlap.stderr_, s->overlap_theory, RMTMC_RULE_OUT, 0.0,
                crit);
   double gap = s->overlap.mean - s->overlap_theory, allow = OVERLAP_BIAS_FACTOR * s->overlap_bias_scale;
@@ -315,6 +320,7 @@ rmtmc_status rmtmc_edge_write_json(FILE *f, const void *res, rmtmc_error *err) {
     rmtmc_json_int(&j, "multiplicity", s->multiplicity);
     rmtmc_json_num(&j, "threshold", s->threshold);
     rmtmc_json_bool(&j, "critical_window", s->critical);
+    rmtmc_json_bool(&j, "unseparated", s->unseparated);
     rmtmc_json_object(&j, "eigenvalue");
     report_json_stat_fields(&j, &s->eig);
     rmtmc_json_num(&j, "sd_stderr", s->eig_sd_se);

@@ -292,6 +292,11 @@ static rmtmc_status theory_setup(rmtmc_edge_result *r, rmtmc_tw *tw, spike_pos *
       s->overlap_theory = sp[i].overlap;
       s->location_bias = s->side ? location_bias(m, r->beta, s->ell, s->location) : NAN;
       s->critical = s->side && fabs(s->ell - s->threshold) < sqrt(r->eta) * pow((double)m->n, -1.0 / 3.0);
+      /* At small d a spike holds a real fraction of the population: when the
+       * population's own edge theory finds no separate component for it
+       * (Tracy-Widom applies at that edge), BBP's outlier is not what the
+       * finite-d model predicts either. */
+      s->unseparated = s->side > 0 ? r->top.applies : s->side < 0 ? r->bottom.applies : 0;
     }
     req->ktop = ntop > 1 ? ntop : 1;
     req->kbot = nbot > 1 ? nbot : 1;
