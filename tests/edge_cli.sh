@@ -51,6 +51,24 @@ assert rows and rows[0]['rule'] == 'out' and rows[0]['verdict'] == 'kept out' an
 "; then ok "subcritical spike: overlap limit 0, an informational row with the reason, exit 0"
 else bad "subcritical spike: $(head -c 300 "$work/out")"; fi
 
+# a spike the d = 20 population does not separate from its bulk (ell = 2 above
+# the BBP threshold 1.707, but the population {1 x 19, 2} has its own edge at
+# 3.51, above the outlier 3.0): its rows are kept out with the reason, and the
+# run (correct, 3000 trials) is never called DISAGREES; --fail-on disagrees exits 0
+"$RMTMC" edge --d 20 --n 40 --trials 3000 --seed 1 --backend cpu --quiet --sigma spike:1 --fail-on disagrees \
+  --json "$work/sep.json" 2>"$work/sep.err"
+rc=$?
+if [ $rc -eq 0 ] && python3 -c "
+import json
+r = json.load(open('$work/sep.json'))
+s = r['spikes'][0]
+assert s['side'] == 1 and s['unseparated'] is True and s['critical_window'] is False, s
+rows = [w for w in r['verdict_rows'] if w['quantity'].startswith('spike 0 ')]
+assert len(rows) == 3 and all(w['rule'] == 'out' and 'not separated' in w['verdict_note'] for w in rows), rows
+assert r['verdict']['outcome'] != 'DISAGREES' and r['verdict']['disagrees'] == 0, r['verdict']
+"; then ok "unseparated spike at d = 20: its rows kept out with the reason, no DISAGREES on a correct run"
+else bad "unseparated spike: rc=$rc $(head -c 300 "$work/sep.err")"; fi
+
 # --fail-on: edge is a verdict study; a correct white run passes --fail-on disagrees,
 # and --fail-on inconclusive exits 3 exactly when the verdict is not AGREES
 "$RMTMC" edge --d 20 --n 40 --trials 60 --seed 2 --backend cpu --quiet --fail-on disagrees --json "$work/f1.json" 2>"$work/f1.err"
