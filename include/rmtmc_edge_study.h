@@ -138,10 +138,11 @@ void rmtmc_edge_result_free(rmtmc_edge_result *res);
 /* The verdict (rmtmc_verdict.h, docs/verdict.md; src/report/edge_report.c):
  * every row of the edge study judged by the shared rule (docs/schema.md
  * lists the rows and their rules): corrected (second-order Tracy-Widom
- * centring, the outlier mean with its 1/n bias, the outlier sd),
- * uncorrected (first-order centring, the overlaps), out (no outlier, the
- * BBP critical window, Tracy-Widom refused); KS rows by the normal
- * equivalent of their p-value.  Release with rmtmc_verdict_free. */
+ * constants, the outlier mean with its 1/n bias, the outlier sd),
+ * uncorrected (every standardised row of an edge with first-order
+ * constants, the overlaps), out (no outlier, the BBP critical window, an
+ * outlier the finite-d population does not separate, Tracy-Widom
+ * refused); KS rows by the normal equivalent of their p-value.  Release with rmtmc_verdict_free. */
 void rmtmc_edge_verdict(const rmtmc_edge_result *r, rmtmc_verdict *v);
 /* One line of the configuration, for the verdict's messages. */
 void rmtmc_edge_describe(const rmtmc_edge_config *c, char *buf, size_t len);

@@ -859,12 +859,14 @@ static void safe_spec(const char *spec, char *out, size_t len) {
     snprintf(out, len, "%s (file in result.json)", spec[0] == 'f' ? "file:" : "matrix:");
     return;
   }
+  size_t k = strlen(spec);
   for (const char *p = spec; *p; ++p)
-    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || strchr(":.,+-_", *p))) {
-      snprintf(out, len, "(see result.json)");
-      return;
-    }
-  snprintf(out, len, "%s", spec);
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || strchr(":.,+-_", *p))) k = len;
+  if (k >= len) { /* user text beyond the safe set, or too long for a title: result.json has it */
+    snprintf(out, len, "(see result.json)");
+    return;
+  }
+  memcpy(out, spec, k + 1);
 }
 
 typedef struct rsv_plot {
